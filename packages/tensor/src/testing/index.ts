@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Test helpers (node only): fixture resolution and numeric comparison.
+export { compareClose, compareExact } from './compare.js';
+export type { CloseOptions, CloseReport } from './compare.js';
+export { fixtureDir, loadJson, loadNpy } from './fixtures.js';

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+import { spawn } from 'node:child_process';
+import { TaptrError } from '@taptr/tensor';
+import { ffmpegCommand, ffmpegMissing, lastLine, runToCompletion } from './ffmpeg-command.js';
+import type { VideoSource } from './video-source.js';
+
+interface ProbeStream {
+  width?: number;
+  height?: number;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  nb_frames?: string;
+  nb_read_packets?: string;
+}
+
+function parseRate(rate: string | undefined): number | undefined {
+  if (rate === undefined) return undefined;
+  const [num, den] = rate.split('/').map(Number);
+  if (num === undefined || !Number.isFinite(num) || num <= 0) return undefined;
+  const value = den === undefined ? num : num / den;
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * Opens a video file (mp4, webm, mov, mkv, anything ffmpeg decodes). ffprobe reads the size,
+ * frame rate and frame count up front; `frames()` then streams rgb24 frames from an ffmpeg pipe
+ * (`-f rawvideo -pix_fmt rgb24`), one `[H, W, 3]` buffer at a time, so memory does not grow with
+ * the video's length.
+ * @throws TaptrError `TAPTR_VIDEO_FORMAT` when ffprobe/ffmpeg are missing or the file has no decodable video stream.
+ */
+export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<VideoSource> {
+  const ffprobe = ffmpegCommand('ffprobe', env);
+  const ffmpeg = ffmpegCommand('ffmpeg', env);
+  const json = await runToCompletion(
+    ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,r_frame_rate,avg_frame_rate,nb_frames,nb_read_packets', '-of', 'json', path],
+    `cannot read video ${path}`,
+  );
+  let stream: ProbeStream | undefined;
+  try {
+    stream = (JSON.parse(json) as { streams?: ProbeStream[] }).streams?.[0];
+  } catch {
+    stream = undefined;
+  }
+  const { width, height } = stream ?? {};
+  if (stream === undefined || width === undefined || height === undefined || width <= 0 || height <= 0) {
+    throw new TaptrError('TAPTR_VIDEO_FORMAT', `cannot read video ${path}: no video stream found`);
+  }
+  const fps = parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate) ?? 25;
+  const frameCount = Number(stream.nb_read_packets ?? stream.nb_frames ?? 0) || 0;
+  const frameBytes = width * height * 3;
+
+  return {
+    path,
+    kind: 'video',
+    width,
+    height,
+    frameCount,
+    fps,
+    frames: () => streamFrames(ffmpeg, path, frameBytes),
+  };
+}
+
+async function* streamFrames(ffmpeg: string, path: string, frameBytes: number): AsyncGenerator<Uint8Array> {
+  const child = spawn(ffmpeg, ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', 'passthrough', 'pipe:1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.on('error', (e: NodeJS.ErrnoException) => {
+    spawnError = e;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let pending = new Uint8Array(frameBytes);
+  let filled = 0;
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - offset);
+        pending.set(chunk.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === frameBytes) {
+          yield pending;
+          pending = new Uint8Array(frameBytes);
+          filled = 0;
+        }
+      }
+    }
+    const code = await exited;
+    finished = true;
+    if (spawnError !== undefined) throw spawnError.code === 'ENOENT' ? ffmpegMissing(ffmpeg, spawnError) : spawnError;
+    if (code !== 0) {
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `cannot decode video ${path}: ${lastLine(Buffer.concat(err).toString('utf8')) || `ffmpeg exited with code ${code}`}`);
+    }
+    if (filled !== 0) throw new TaptrError('TAPTR_VIDEO_FORMAT', `cannot decode video ${path}: truncated last frame`);
+  } finally {
+    if (!finished) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+}

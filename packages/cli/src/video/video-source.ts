@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+import { tensor, type TensorView } from '@taptr/tensor';
+
+/**
+ * A decoded video: its size and a stream of RGB frames. Every frame is a tightly packed
+ * `uint8` buffer `[H, W, 3]` (rgb24, row-major). `frames()` can be iterated more than once; each
+ * iteration decodes the video again from the start.
+ */
+export interface VideoSource {
+  /** Where the frames come from (a path), for messages. */
+  readonly path: string;
+  /** `'video'` (decoded with ffmpeg), `'png-dir'` or `'npy'`. */
+  readonly kind: 'video' | 'png-dir' | 'npy';
+  readonly width: number;
+  readonly height: number;
+  /** Number of frames (for ffmpeg inputs, the number of packets counted by ffprobe). */
+  readonly frameCount: number;
+  /** Frames per second (PNG and `.npy` inputs: 25 unless the caller says otherwise). */
+  readonly fps: number;
+  /** Streams the frames, each `[H, W, 3]` uint8. */
+  frames(): AsyncIterable<Uint8Array>;
+}
+
+/** Default frame rate for inputs that carry none (PNG folders, `.npy`). */
+export const DEFAULT_FPS = 25;
+
+/**
+ * Decodes every frame into one tensor.
+ * @returns uint8 tensor `[T, H, W, 3]`, with T the number of frames actually decoded.
+ */
+export async function readAllFrames(source: VideoSource, onFrame?: (done: number) => void): Promise<TensorView<'uint8'>> {
+  const frameBytes = source.width * source.height * 3;
+  const chunks: Uint8Array[] = [];
+  for await (const frame of source.frames()) {
+    chunks.push(frame);
+    onFrame?.(chunks.length);
+  }
+  const data = new Uint8Array(chunks.length * frameBytes);
+  chunks.forEach((c, i) => data.set(c, i * frameBytes));
+  return tensor('uint8', [chunks.length, source.height, source.width, 3], data);
+}
+
+/**
+ * Wraps an in-memory uint8 `[T, H, W, 3]` tensor as a {@link VideoSource}.
+ */
+export function videoFromTensor(video: TensorView<'uint8'>, path = '<memory>', fps = DEFAULT_FPS): VideoSource {
+  const [frameCount, height, width] = video.dims as [number, number, number, number];
+  const frameBytes = width * height * 3;
+  return {
+    path,
+    kind: 'npy',
+    width,
+    height,
+    frameCount,
+    fps,
+    async *frames() {
+      for (let t = 0; t < frameCount; t++) yield video.data.subarray(t * frameBytes, (t + 1) * frameBytes);
+    },
+  };
+}

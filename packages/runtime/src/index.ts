@@ -1,2 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-export {};
+export { checkFeeds, ModelIoMismatchError } from './model-io.js';
+export type { ModelInputSpec, ModelIoMismatch } from './model-io.js';
+export type { ModelSession, ModelSessionOptions, RuntimeAdapter, RuntimeDType, TensorFactory } from './runtime-adapter.js';
+export { selectRuntime } from './select-runtime.js';
+export { buildProbeModel, buildTinyModel } from './tiny-model.js';
+export type { TinyModelSpec, TinyNode, TinyValue } from './tiny-model.js';
+export { inputSpecsOf, wrapInferenceSession } from './wrap-session.js';
+export type { InferenceSessionLike } from './wrap-session.js';

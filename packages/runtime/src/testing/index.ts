@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Test helpers shared by every runtime adapter (vitest; node by default).
+export { runRuntimeConformance } from './conformance.js';
+export type { RuntimeConformanceOptions } from './conformance.js';
+export { buildAffineModel, buildMatMulModel, buildMixedTypesModel } from './conformance-models.js';

@@ -1,2 +1,3 @@
 // SPDX-License-Identifier: Apache-2.0
-export {};
+export { createNodeRuntime, DEFAULT_NODE_RUNTIME_OPTIONS } from './node-runtime.js';
+export type { NodeRuntimeOptions } from './node-runtime.js';

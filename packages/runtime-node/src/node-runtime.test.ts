@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+import { buildProbeModel } from '@taptr/runtime';
+import { runRuntimeConformance } from '@taptr/runtime/testing';
+import { isTaptrError } from '@taptr/tensor';
+import { describe, expect, it } from 'vitest';
+import { createNodeRuntime } from './node-runtime.js';
+
+runRuntimeConformance('ort-node-cpu (1 thread)', () => createNodeRuntime({ threads: 1 }));
+runRuntimeConformance('ort-node-cpu (2 threads, basic optimisation)', () => createNodeRuntime({ threads: 2, graphOptimizationLevel: 'basic' }));
+
+describe('createNodeRuntime', () => {
+  it('names itself after its execution provider', () => {
+    expect(createNodeRuntime().name).toBe('ort-node-cpu');
+    expect(createNodeRuntime({ executionProvider: 'webgpu' }).name).toBe('ort-node-webgpu');
+  });
+
+  it('rejects invalid options with a RangeError naming the option', () => {
+    expect(() => createNodeRuntime({ threads: -1 })).toThrow('createNodeRuntime: options.threads must be a non-negative integer (0 = onnxruntime default), got -1');
+    expect(() => createNodeRuntime({ executionProvider: 'cuda' as 'cpu' })).toThrow(/options.executionProvider must be one of cpu, webgpu, got "cuda"/);
+    expect(() => createNodeRuntime({ graphOptimizationLevel: 'max' as 'all' })).toThrow(RangeError);
+  });
+
+  it('reports a missing model file as TAPTR_IO naming the file', async () => {
+    const error = await createNodeRuntime().createSession('/nonexistent/model.onnx').catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_IO')).toBe(true);
+    expect((error as Error).message).toContain('model.onnx');
+  });
+
+  it('rejects a model argument that is neither bytes nor a path', async () => {
+    await expect(createNodeRuntime().createSession(42 as unknown as string)).rejects.toThrow(TypeError);
+  });
+
+  it('uses logId as the model label in feed errors', async () => {
+    const rt = createNodeRuntime({ threads: 1 });
+    const s = await rt.createSession(buildProbeModel(), { logId: 'probe' });
+    await expect(s.run({})).rejects.toThrow('probe: missing inputs "a", "b"');
+    await s.release();
+  });
+});

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { ByteSource } from './byte-source.js';
+
+/** Sequential little-endian reader over a {@link ByteSource}, buffered in chunks. @internal */
+export interface Cursor {
+  position(): number;
+  remaining(): number;
+  /** The next `n` bytes as a view valid until the next read (copy it to keep it). */
+  take(n: number): Uint8Array;
+  skip(n: number): void;
+  u8(): number;
+  u16(): number;
+  u32(): number;
+  i32(): number;
+  u64(): bigint;
+  f64be(): number;
+  /** n-byte little-endian two's complement integer. */
+  signedLE(n: number): bigint;
+  /** Bytes up to the next `\n` as latin-1/ASCII text (without it), or undefined when none is left. */
+  line(): string | undefined;
+}
+
+/** Error raised when the input ends inside an opcode's argument. @internal */
+export class TruncatedInputError extends Error {
+  constructor(needed: number, at: number, left: number) {
+    super(`truncated input: needed ${needed} bytes at byte ${at}, ${left} left`);
+    this.name = 'TruncatedInputError';
+  }
+}
+
+/**
+ * Creates a {@link Cursor}. Requests up to `chunkSize` bytes are served from a chunk read ahead
+ * from the source; larger ones are read directly.
+ */
+export function createCursor(source: ByteSource, chunkSize: number): Cursor {
+  const size = source.size;
+  let pos = 0;
+  let chunk: Uint8Array = new Uint8Array(0);
+  let chunkStart = 0;
+  const scratch = new DataView(new ArrayBuffer(8));
+
+  const take = (n: number): Uint8Array => {
+    if (n > size - pos) throw new TruncatedInputError(n, pos, size - pos);
+    const rel = pos - chunkStart;
+    let view: Uint8Array;
+    if (rel >= 0 && rel + n <= chunk.length) {
+      view = chunk.subarray(rel, rel + n);
+    } else if (n >= chunkSize) {
+      view = source.read(pos, n);
+    } else {
+      chunkStart = pos;
+      chunk = source.read(pos, Math.min(chunkSize, size - pos));
+      view = chunk.subarray(0, n);
+    }
+    pos += n;
+    return view;
+  };
+  const fixed = (n: number): DataView => {
+    const bytes = take(n);
+    for (let i = 0; i < n; i++) scratch.setUint8(i, bytes[i]!);
+    return scratch;
+  };
+
+  return {
+    position: () => pos,
+    remaining: () => size - pos,
+    take,
+    skip(n: number): void {
+      if (n > size - pos) throw new TruncatedInputError(n, pos, size - pos);
+      pos += n;
+    },
+    u8: () => take(1)[0]!,
+    u16: () => fixed(2).getUint16(0, true),
+    u32: () => fixed(4).getUint32(0, true),
+    i32: () => fixed(4).getInt32(0, true),
+    u64: () => fixed(8).getBigUint64(0, true),
+    f64be: () => fixed(8).getFloat64(0, false),
+    signedLE(n: number): bigint {
+      if (n === 0) return 0n;
+      const bytes = take(n);
+      let value = 0n;
+      for (let i = n - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+      if (bytes[n - 1]! & 0x80) value -= 1n << BigInt(8 * n);
+      return value;
+    },
+    line(): string | undefined {
+      let text = '';
+      for (;;) {
+        if (pos >= size) return undefined;
+        const c = take(1)[0]!;
+        if (c === 0x0a) return text;
+        text += String.fromCharCode(c);
+        if (text.length > 4096) return undefined;
+      }
+    },
+  };
+}

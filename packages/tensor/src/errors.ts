@@ -16,7 +16,9 @@ export type TaptrErrorCode =
   | 'TAPTR_NO_RUNTIME'
   | 'TAPTR_WEBGPU_UNAVAILABLE'
   | 'TAPTR_VIDEO_FORMAT'
-  | 'TAPTR_IO';
+  | 'TAPTR_IO'
+  | 'TAPTR_NETWORK'
+  | 'TAPTR_CHECKSUM_MISMATCH';
 
 /**
  * Base class of every domain or runtime failure raised by taptr-js. Bad arguments to a public

@@ -1,2 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-export {};
+export { createGraphBuilder, IR_VERSION, onnx, onnxDataType, OPSET_VERSION, rawBytes, tensorProtoOf } from './onnx/index.js';
+export type { Attrs, AttrValue, ConvOptions, Dim, FloatAttr, FloatsAttr, GraphBuilder, GraphBuilderOptions, GraphStats, GridSampleOptions, OnnxTypes, OnnxValue } from './onnx/index.js';
+export {
+  detrMlp,
+  groupNorm,
+  groupNormWith,
+  layerNorm,
+  linear,
+  linearWith,
+  mlp2,
+  mlp3,
+  msDeformAttn,
+  multiHeadAttention,
+  requireParam,
+  transposeMatrix,
+} from './graphs/blocks/index.js';
+export type { AttentionInputs, LevelShape, MsdaInputs, MsdaShape, StateDict } from './graphs/blocks/index.js';

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+import { invalidArgument, tensor } from '@taptr/tensor';
+import type { GraphBuilder, OnnxValue } from '../../onnx/graph-builder.js';
+import { linear } from './linear.js';
+import { requireParam, type StateDict } from './state-dict.js';
+
+/** Spatial size of one feature level. */
+export interface LevelShape {
+  readonly h: number;
+  readonly w: number;
+}
+
+/** Sizes of a multi-scale deformable attention module (spec §5.1). */
+export interface MsdaShape {
+  /** Number of heads M (C must be divisible by M). */
+  readonly heads: number;
+  /** Sampling points per head and level P. */
+  readonly points: number;
+  /** Level sizes, in token order of the input (S = Σ h·w). */
+  readonly levels: readonly LevelShape[];
+}
+
+/** Inputs of {@link msDeformAttn}. B (frames) and Lq (queries) may be symbolic. */
+export interface MsdaInputs {
+  /** Queries [B, Lq, C] (already including any positional embedding). */
+  readonly query: OnnxValue;
+  /**
+   * Normalized reference points (x, y) in [0, 1]: [B, Lq, 2] when `referenceBatched`, else a
+   * frame-independent [Lq, 2]. The same reference is used for every level.
+   */
+  readonly reference: OnnxValue;
+  readonly referenceBatched: boolean;
+  /** The attended input [B, S, C], levels concatenated (each level row-major). */
+  readonly input: OnnxValue;
+}
+
+/**
+ * Multi-scale deformable attention (`MSDeformAttn`, spec §5.1) with the state-dict Linear layers
+ * `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`. Per level, the head-split
+ * values [B·M, Dh, h, w] are sampled with one GridSample (bilinear, zeros, align_corners=0; heads as
+ * batch) at grid = 2·ref − 1 + Δ·(2/w, 2/h), multiplied by the softmaxed attention weights and
+ * accumulated level by level (no Concat of the levels), then summed over points and projected.
+ * Returns [B, Lq, C].
+ */
+export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
+  const { heads, points, levels } = shape;
+  const valueW = requireParam(stateDict, `${prefix}.value_proj.weight`);
+  const channels = valueW.dims[0]!;
+  if (!Number.isInteger(heads) || heads <= 0 || channels % heads !== 0) {
+    throw invalidArgument('range', 'msDeformAttn', 'shape.heads', `a positive divisor of ${channels}`, String(heads));
+  }
+  const nLevels = levels.length;
+  const headDim = channels / heads;
+  const tokens = levels.reduce((s, l) => s + l.h * l.w, 0);
+  requireParam(stateDict, `${prefix}.sampling_offsets.weight`, [heads * nLevels * points * 2, channels]);
+  requireParam(stateDict, `${prefix}.attention_weights.weight`, [heads * nLevels * points, channels]);
+
+  // Values: [B, S, C] -> [B, C, S] -> [B·M, Dh, S] (channel c = m·Dh + d).
+  const value = linear(g, stateDict, `${prefix}.value_proj`, inputs.input);
+  const valueHeads = g.reshape(g.transpose(value, [0, 2, 1]), [-1, headDim, tokens]);
+
+  // Sampling grids: [B, Lq, M·L·P·2] -> [B, M, L, Lq, P, 2], scaled to grid units and offset by 2·ref − 1.
+  const offsets = g.transpose(g.reshape(linear(g, stateDict, `${prefix}.sampling_offsets`, inputs.query), [0, 0, heads, nLevels, points, 2]), [0, 2, 3, 1, 4, 5]);
+  const scale = new Float32Array(nLevels * 2);
+  levels.forEach((l, i) => {
+    scale[2 * i] = 2 / l.w;
+    scale[2 * i + 1] = 2 / l.h;
+  });
+  const refGrid = g.sub(g.mul(inputs.reference, g.constFloat(2)), g.constFloat(1));
+  // [Lq, 2] -> [Lq, 1, 2]; [B, Lq, 2] -> [B, 1, 1, Lq, 1, 2]
+  const refB = inputs.referenceBatched ? g.unsqueeze(refGrid, [1, 2, 4]) : g.unsqueeze(refGrid, [1]);
+  const grids = g.add(g.mul(offsets, g.initializer(tensor('float32', [nLevels, 1, 1, 2], scale), `${prefix}.grid_scale`)), refB);
+
+  // Attention weights: softmax over L·P per head -> [B, M, L, Lq, P].
+  const logits = g.reshape(linear(g, stateDict, `${prefix}.attention_weights`, inputs.query), [0, 0, heads, nLevels * points]);
+  const weights = g.transpose(g.reshape(g.softmax(logits, -1), [0, 0, heads, nLevels, points]), [0, 2, 3, 1, 4]);
+
+  // Merge the first two axes (B, M) whatever is symbolic: shape [-1, ...shape[2:]].
+  const mergeBatchHeads = (x: OnnxValue) => g.reshape(x, g.concat([g.constInt64([-1]), g.shape(x, 2)], 0));
+
+  let acc: OnnxValue | undefined;
+  let start = 0;
+  levels.forEach((level, l) => {
+    const valueL = g.reshape(g.slice(valueHeads, [start], [start + level.h * level.w], [2]), [-1, headDim, level.h, level.w]);
+    start += level.h * level.w;
+    const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, Lq, P, 2]
+    const sampled = g.gridSample(valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, Lq, P]
+    const weightL = mergeBatchHeads(g.slice(weights, [l], [l + 1], [2])); // [B·M, 1, Lq, P]
+    const term = g.mul(sampled, weightL);
+    acc = acc === undefined ? term : g.add(acc, term);
+  });
+  const summed = g.reduceSum(acc!, [3], false); // [B·M, Dh, Lq]
+  const merged = g.transpose(g.reshape(summed, [-1, channels, 0]), [0, 2, 1]); // [B, Lq, C]
+  return linear(g, stateDict, `${prefix}.output_proj`, merged);
+}

@@ -16,3 +16,5 @@ export {
   transposeMatrix,
 } from './graphs/blocks/index.js';
 export type { AttentionInputs, LevelShape, MsdaInputs, MsdaShape, StateDict } from './graphs/blocks/index.js';
+export { backboneChannels, featureLevelShapes, levelStartIndex, memoryTokens, parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson } from './config/index.js';
+export type { TaptrConfig } from './config/index.js';

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// Mirrors PyTorch's 2-D grid sampler (aten/src/ATen/native/cpu/GridSamplerKernel.cpp and
+// GridSampler.h: grid_sampler_compute_source_index, clip_coordinates, reflect_coordinates). Source
+// coordinates are computed with float32 rounding at every step, as PyTorch does for float tensors, so
+// that nearest-neighbour choices and half-pixel ties agree bit for bit.
+import type { NdArray } from 'ndarray';
+import type { GridSampleAttrs } from '../attrs.js';
+
+const f = Math.fround;
+
+/**
+ * Source pixel coordinate of normalized grid value `g` along an axis of `size` pixels, after padding
+ * (border: clipped; reflection: reflected then clipped; zeros: unchanged). @internal
+ */
+export function sourceCoordinate(g: number, size: number, paddingMode: GridSampleAttrs['paddingMode'], alignCorners: boolean): number {
+  let x = alignCorners ? f(f(g + 1) * f((size - 1) / 2)) : f(f(f(g + 1) * f(size / 2)) - 0.5);
+  if (paddingMode === 'border') {
+    x = clip(x, size);
+  } else if (paddingMode === 'reflection') {
+    x = alignCorners ? reflect(x, 0, size - 1) : reflect(x, -0.5, size);
+    x = clip(x, size);
+  }
+  return x;
+}
+
+function clip(x: number, size: number): number {
+  return Math.min(size - 1, Math.max(x, 0));
+}
+
+/** Reflects x into [min, min + span] (PyTorch reflect_coordinates with twice_low = 2 min). */
+function reflect(x: number, min: number, span: number): number {
+  if (span <= 0) return 0;
+  const d = Math.abs(f(x - min));
+  const extra = f(d % span);
+  const flips = Math.floor(d / span);
+  return flips % 2 === 0 ? f(extra + min) : f(f(span - extra) + min);
+}
+
+/** Round half to even, like C `nearbyint` in the default rounding mode. @internal */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * CPU kernel of `gridSample` (reference: `torch.nn.functional.grid_sample`, 2-D).
+ * @param input - `[N, C, H, W]` view.
+ * @param grid - `[N, Ho, Wo, 2]` view.
+ * @param attrs - resolved attributes.
+ * @param out - `[N, C, Ho, Wo]` view, fully overwritten.
+ * @internal
+ */
+export function gridSampleCpu(
+  input: NdArray<Float32Array>,
+  grid: NdArray<Float32Array>,
+  attrs: Readonly<Required<GridSampleAttrs>>,
+  out: NdArray<Float32Array>,
+): void {
+  const [n, c, h, w] = input.shape as [number, number, number, number];
+  const [, ho, wo] = grid.shape as [number, number, number, number];
+  const [sn, sc, sh, sw] = input.stride as [number, number, number, number];
+  const [gn, gh, gw, g2] = grid.stride as [number, number, number, number];
+  const [on, oc, oh, ow] = out.stride as [number, number, number, number];
+  const src = input.data;
+  const gd = grid.data;
+  const dst = out.data;
+  const { mode, paddingMode, alignCorners } = attrs;
+  const offsets = [0, 0, 0, 0];
+  const weights = [0, 0, 0, 0];
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < ho; i++) {
+      for (let j = 0; j < wo; j++) {
+        const gi = grid.offset + b * gn + i * gh + j * gw;
+        const x = sourceCoordinate(gd[gi]!, w, paddingMode, alignCorners);
+        const y = sourceCoordinate(gd[gi + g2]!, h, paddingMode, alignCorners);
+        const base = input.offset + b * sn;
+        let o = out.offset + b * on + i * oh + j * ow;
+        if (mode === 'nearest') {
+          const xi = roundHalfEven(x);
+          const yi = roundHalfEven(y);
+          const inside = xi >= 0 && xi < w && yi >= 0 && yi < h;
+          const s = base + yi * sh + xi * sw;
+          for (let ch = 0; ch < c; ch++, o += oc) dst[o] = inside ? src[s + ch * sc]! : 0;
+          continue;
+        }
+        const x0 = Math.floor(x);
+        const y0 = Math.floor(y);
+        const tx = x - x0;
+        const ty = y - y0;
+        let count = 0;
+        for (let k = 0; k < 4; k++) {
+          const xk = x0 + (k & 1);
+          const yk = y0 + (k >> 1);
+          if (xk < 0 || xk >= w || yk < 0 || yk >= h) continue;
+          offsets[count] = base + yk * sh + xk * sw;
+          weights[count] = (k & 1 ? tx : 1 - tx) * (k >> 1 ? ty : 1 - ty);
+          count++;
+        }
+        for (let ch = 0; ch < c; ch++, o += oc) {
+          const co = ch * sc;
+          let acc = 0;
+          for (let k = 0; k < count; k++) acc += weights[k]! * src[offsets[k]! + co]!;
+          dst[o] = acc;
+        }
+      }
+    }
+  }
+}

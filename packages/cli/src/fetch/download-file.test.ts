@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isTaptrError } from '@taptr/tensor';
+import { fixtureDir } from '@taptr/tensor/testing';
+import { runCli } from '../test-io.js';
+import { downloadFile } from './download-file.js';
+
+const referenceDir = fixtureDir('TAPTR_REFERENCE_FIXTURES', fileURLToPath(new URL('../../../model/fixtures/taptr-reference', import.meta.url)));
+const body = readFileSync(join(referenceDir, 'checkpoint.pth'));
+const sha256 = createHash('sha256').update(body).digest('hex');
+
+/** Server behaviour for the next requests. */
+const behaviour = { cutFirstAfter: 0, cutsLeft: 0, announce: '', ignoreRange: false };
+const requests: { url: string; range: string | undefined }[] = [];
+let server: Server;
+let base: string;
+let dir: string;
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  requests.push({ url: req.url ?? '', range: req.headers.range });
+  if (req.url === '/redirect/taptrv1.pth') {
+    res.writeHead(302, { location: '/files/taptrv1.pth', ...(behaviour.announce ? { 'x-linked-etag': `"${behaviour.announce}"` } : {}) });
+    res.end();
+    return;
+  }
+  if (req.url !== '/files/taptrv1.pth') {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const start = range !== null && !behaviour.ignoreRange ? Number(range[1]) : 0;
+  if (start >= body.length) {
+    res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+    return;
+  }
+  const headers: Record<string, string | number> = { 'content-length': body.length - start, 'accept-ranges': 'bytes' };
+  if (start > 0) headers['content-range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
+  res.writeHead(start > 0 ? 206 : 200, headers);
+  if (behaviour.cutsLeft > 0) {
+    behaviour.cutsLeft--;
+    // Send part of the body, then cut the connection.
+    res.write(body.subarray(start, start + behaviour.cutFirstAfter), () => setTimeout(() => res.socket?.destroy(), 20));
+    return;
+  }
+  res.end(body.subarray(start));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'taptr-fetch-'));
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  Object.assign(behaviour, { cutFirstAfter: 0, cutsLeft: 0, announce: '', ignoreRange: false });
+  requests.length = 0;
+});
+
+describe('downloadFile', () => {
+  it('downloads and verifies the checkpoint', async () => {
+    const dest = join(dir, 'ok', 'taptrv1.pth');
+    const seen: number[] = [];
+    const result = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest, sha256, onProgress: (r) => seen.push(r) });
+    expect(result).toMatchObject({ path: dest, bytes: body.length, sha256, verified: true, cached: false, resumed: 0 });
+    expect(readFileSync(dest).equals(body)).toBe(true);
+    expect(existsSync(`${dest}.part`)).toBe(false);
+    expect(seen[seen.length - 1]).toBe(body.length);
+    // Second call: served from the cache without any request.
+    const again = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest, sha256 });
+    expect(again.cached).toBe(true);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('resumes with an HTTP Range request after a cut connection', async () => {
+    behaviour.cutsLeft = 2;
+    behaviour.cutFirstAfter = 1_000_000;
+    const dest = join(dir, 'cut', 'taptrv1.pth');
+    const result = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest, sha256 });
+    expect(result.resumed).toBe(2);
+    expect(readFileSync(dest).equals(body)).toBe(true);
+    expect(requests.map((r) => r.range)).toEqual([undefined, 'bytes=1000000-', 'bytes=2000000-']);
+  });
+
+  it('resumes an existing .part file left by an interrupted run, and restarts when the server ignores Range', async () => {
+    const dest = join(dir, 'part', 'taptrv1.pth');
+    await downloadFile({ url: `${base}/files/none`, dest }).catch(() => undefined); // creates the folder
+    writeFileSync(`${dest}.part`, body.subarray(0, 12345));
+    await downloadFile({ url: `${base}/files/taptrv1.pth`, dest, sha256 });
+    expect(requests[requests.length - 1]!.range).toBe('bytes=12345-');
+    expect(readFileSync(dest).equals(body)).toBe(true);
+
+    const dest2 = join(dir, 'part2', 'taptrv1.pth');
+    await downloadFile({ url: `${base}/files/none`, dest: dest2 }).catch(() => undefined);
+    writeFileSync(`${dest2}.part`, Buffer.from('garbage that the server will overwrite'));
+    behaviour.ignoreRange = true;
+    await downloadFile({ url: `${base}/files/taptrv1.pth`, dest: dest2, sha256 });
+    expect(readFileSync(dest2).equals(body)).toBe(true);
+  });
+
+  it('rejects a bad checksum, deletes the partial file and keeps nothing', async () => {
+    const dest = join(dir, 'bad', 'taptrv1.pth');
+    const error = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest, sha256: '0'.repeat(64) }).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_CHECKSUM_MISMATCH')).toBe(true);
+    expect((error as Error).message).toContain(`got ${sha256}`);
+    expect(existsSync(dest)).toBe(false);
+    expect(existsSync(`${dest}.part`)).toBe(false);
+  });
+
+  it('uses the sha256 announced on a Hugging Face style redirect', async () => {
+    behaviour.announce = 'f'.repeat(64);
+    const error = await downloadFile({ url: `${base}/redirect/taptrv1.pth`, dest: join(dir, 'announced', 'x.pth') }).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_CHECKSUM_MISMATCH')).toBe(true);
+    behaviour.announce = sha256;
+    const result = await downloadFile({ url: `${base}/redirect/taptrv1.pth`, dest: join(dir, 'announced', 'y.pth') });
+    expect(result.verified).toBe(true);
+  });
+
+  it('gives up after the allowed number of cuts, and reports HTTP errors', async () => {
+    behaviour.cutsLeft = 10;
+    behaviour.cutFirstAfter = 1000;
+    const error = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest: join(dir, 'flaky', 'x.pth'), retries: 2 }).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_NETWORK')).toBe(true);
+    expect((error as Error).message).toMatch(/cut 3 times.*resume from 3000 bytes/);
+    expect(requests).toHaveLength(3);
+    const notFound = await downloadFile({ url: `${base}/files/missing.pth`, dest: join(dir, 'nf', 'x.pth') }).catch((e: unknown) => e);
+    expect((notFound as Error).message).toMatch(/HTTP 404/);
+  });
+});
+
+describe('taptr fetch', () => {
+  it('downloads into --cache and prints JSON', async () => {
+    const cache = join(dir, 'cli-cache');
+    const run = await runCli(['fetch', '--url', `${base}/files/taptrv1.pth`, '--sha256', sha256, '--cache', cache, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ path: join(cache, 'taptrv1.pth'), bytes: body.length, sha256, verified: true });
+    const human = await runCli(['fetch', '--url', `${base}/files/taptrv1.pth`, '--cache', cache]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('already in the cache');
+    expect(human.stdout).toContain(`taptr convert ${join(cache, 'taptrv1.pth')}`);
+  });
+
+  it('exits 1 with a one-line error on a bad checksum, 2 on a malformed --sha256', async () => {
+    const bad = await runCli(['fetch', '--url', `${base}/files/taptrv1.pth`, '--sha256', 'a'.repeat(64), '--cache', join(dir, 'cli-bad')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^taptr fetch: .*sha256 mismatch: expected a{64}, got [0-9a-f]{64}.*\n$/);
+    const usage = await runCli(['fetch', '--sha256', 'xyz', '--cache', join(dir, 'cli-bad')]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe('taptr fetch: --sha256 must be 64 hexadecimal digits, got "xyz"\n');
+    const url = await runCli(['fetch', '--url', 'ftp://x/y', '--cache', join(dir, 'cli-bad')]);
+    expect(url.code).toBe(2);
+  });
+
+  it('reports an unreachable server as a network error', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const run = await runCli(['fetch', '--url', `http://127.0.0.1:${port}/x.pth`, '--cache', join(dir, 'cli-unreachable')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`taptr fetch: cannot reach http://127.0.0.1:${port}/x.pth: ECONNREFUSED\n`);
+  });
+});

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+import { isGlobalRef, isTuple, unpickle, type GlobalsMap } from '@taptr/pickle';
+import { allocate, bytesPerElement, describeValue, isTaptrError, shapeSize, TaptrError, viewOf, type DType, type TensorView } from '@taptr/tensor';
+import { unzipSync } from 'fflate';
+
+/** torch storage class name -> element type. */
+const STORAGE_TYPES: Readonly<Record<string, DType>> = {
+  FloatStorage: 'float32',
+  DoubleStorage: 'float64',
+  LongStorage: 'int64',
+  IntStorage: 'int32',
+  ShortStorage: 'int16',
+  CharStorage: 'int8',
+  ByteStorage: 'uint8',
+  BoolStorage: 'bool',
+};
+
+/** A storage referenced by a persistent id: `('storage', torch.<T>Storage, key, location, numel)`. */
+interface StorageRef {
+  readonly kind: 'storage';
+  readonly key: string;
+  readonly type: DType;
+  readonly numel: number;
+}
+
+/** A tensor not yet materialized: a strided view of a storage. */
+export interface LazyTensor {
+  readonly kind: 'lazy-tensor';
+  readonly storage: StorageRef;
+  readonly offset: number;
+  readonly size: readonly number[];
+  readonly stride: readonly number[];
+}
+
+/** Returns true when `value` is a {@link LazyTensor} produced by {@link readTorchZip}. */
+export function isLazyTensor(value: unknown): value is LazyTensor {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'lazy-tensor';
+}
+
+/** An opaque Python object (e.g. `argparse.Namespace` in training checkpoints): its state only. */
+export interface OpaqueObject {
+  readonly kind: 'opaque';
+  readonly type: string;
+  state: unknown;
+}
+
+/** The decoded object tree of a torch checkpoint and a way to materialize its tensors. */
+export interface TorchZip {
+  /** The unpickled `data.pkl` (dict -> Map, tensors -> {@link LazyTensor}). */
+  readonly root: unknown;
+  /** Copies a lazy tensor's elements out of its storage (row-major, contiguous). */
+  materialize(tensor: LazyTensor): TensorView;
+  /** Extracts the storages of `tensors` in one pass over the zip (optional; speeds up many materialize calls). */
+  prefetch(tensors: readonly LazyTensor[]): void;
+}
+
+function formatError(message: string, cause?: unknown): TaptrError {
+  return new TaptrError('TAPTR_CHECKPOINT_FORMAT', `checkpoint: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+const intList = (value: unknown, what: string): number[] => {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
+    throw formatError(`${what} must be a tuple of non-negative integers, got ${describeValue(value)}`);
+  }
+  return value as number[];
+};
+
+function rebuildTensor(args: readonly unknown[]): LazyTensor {
+  const [storage, offset, size, stride] = args;
+  if (typeof storage !== 'object' || storage === null || (storage as { kind?: unknown }).kind !== 'storage') {
+    throw formatError(`_rebuild_tensor_v2 expects a storage, got ${describeValue(storage)}`);
+  }
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw formatError(`bad storage offset ${describeValue(offset)}`);
+  return { kind: 'lazy-tensor', storage: storage as StorageRef, offset, size: intList(size, 'tensor size'), stride: intList(stride, 'tensor stride') };
+}
+
+const opaque = (type: string) => ({
+  call: (): OpaqueObject => ({ kind: 'opaque', type, state: null }),
+  newObject: (): OpaqueObject => ({ kind: 'opaque', type, state: null }),
+  build: (target: unknown, state: unknown) => {
+    (target as OpaqueObject).state = state;
+    return undefined;
+  },
+});
+
+/**
+ * The whitelist: tensor/parameter rebuilders, torch storage classes (as values only), OrderedDict
+ * (its `_metadata` attribute state is dropped) and `argparse.Namespace` as an inert record.
+ * Nothing else can be referenced, and nothing executes code.
+ */
+const TORCH_GLOBALS: GlobalsMap = {
+  'torch._utils _rebuild_tensor_v2': rebuildTensor,
+  'torch._utils _rebuild_parameter': (args) => {
+    if (!isLazyTensor(args[0])) throw formatError(`_rebuild_parameter expects a tensor, got ${describeValue(args[0])}`);
+    return args[0];
+  },
+  'collections OrderedDict': {
+    call: () => new Map(),
+    build: () => undefined,
+  },
+  'argparse Namespace': opaque('argparse.Namespace'),
+  ...Object.fromEntries(Object.keys(STORAGE_TYPES).map((name) => [`torch ${name}`, {}])),
+};
+
+/**
+ * Reads a torch checkpoint in the zip format of `torch.save` (PyTorch >= 1.6): `<archive>/data.pkl`
+ * plus one `<archive>/data/<key>` entry per storage. Only whitelisted globals are accepted; storages
+ * are extracted lazily (only those of the tensors you {@link TorchZip.materialize}).
+ * @throws TaptrError `TAPTR_CHECKPOINT_FORMAT` for anything that is not a complete torch zip
+ *   checkpoint (legacy non-zip format, truncated or corrupt zip, missing data.pkl), and the
+ *   `TAPTR_PICKLE_*` errors of the unpickler for a forbidden or malformed pickle.
+ */
+export function readTorchZip(bytes: Uint8Array): TorchZip {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`readTorchZip: bytes must be a Uint8Array, got ${describeValue(bytes)}`);
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    const legacy = bytes[0] === 0x80 ? ' (this looks like the legacy non-zip torch.save format; re-save it with PyTorch >= 1.6)' : '';
+    throw formatError(`not a zip file${legacy}: first bytes ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+  }
+  const unzip = (filter: (name: string) => boolean): Record<string, Uint8Array> => {
+    try {
+      return unzipSync(bytes, { filter: (file) => filter(file.name) });
+    } catch (error) {
+      throw formatError(`truncated or corrupt zip (${(error as Error).message})`, error);
+    }
+  };
+  const pkl = Object.entries(unzip((name) => /^[^/]+\/data\.pkl$/.test(name)));
+  if (pkl.length !== 1) throw formatError(`expected exactly one <archive>/data.pkl entry, found ${pkl.length}`);
+  const [pklName, pklBytes] = pkl[0]!;
+  const archive = pklName.slice(0, -'/data.pkl'.length);
+  let root: unknown;
+  try {
+    root = unpickle(pklBytes, {
+      globals: TORCH_GLOBALS,
+      lazyThreshold: Infinity,
+      persistentLoad: (pid) => {
+        if (!isTuple(pid) || pid[0] !== 'storage' || pid.length < 5) throw formatError(`unexpected persistent id ${describeValue(pid)}`);
+        const [, cls, key, , numel] = pid;
+        const name = isGlobalRef(cls, 'torch') ? cls.name : '';
+        const type = STORAGE_TYPES[name];
+        if (type === undefined) throw formatError(`unsupported storage type ${describeValue(cls)}`);
+        if (typeof key !== 'string' || typeof numel !== 'number') throw formatError(`bad storage reference ${describeValue(pid)}`);
+        return { kind: 'storage', key, type, numel } satisfies StorageRef;
+      },
+    });
+  } catch (error) {
+    if (isTaptrError(error)) throw error;
+    throw formatError(`cannot decode data.pkl (${(error as Error).message})`, error);
+  }
+
+  const storages = new Map<string, Uint8Array>();
+  const storageBytes = (ref: StorageRef): Uint8Array => {
+    let data = storages.get(ref.key);
+    if (data === undefined) {
+      const entryName = `${archive}/data/${ref.key}`;
+      data = unzip((name) => name === entryName)[entryName];
+      if (data === undefined) throw formatError(`missing storage entry ${entryName}`);
+      if (data.length < ref.numel * bytesPerElement(ref.type)) throw formatError(`storage ${entryName} has ${data.length} bytes, expected ${ref.numel * bytesPerElement(ref.type)}`);
+      storages.set(ref.key, data);
+    }
+    return data;
+  };
+
+  return {
+    root,
+    prefetch(tensors: readonly LazyTensor[]): void {
+      const wanted = new Map<string, StorageRef>();
+      for (const t of tensors) if (!storages.has(t.storage.key)) wanted.set(`${archive}/data/${t.storage.key}`, t.storage);
+      if (wanted.size === 0) return;
+      const found = unzip((name) => wanted.has(name));
+      for (const [name, ref] of wanted) {
+        const data = found[name];
+        if (data !== undefined) storages.set(ref.key, data);
+      }
+    },
+    materialize(t: LazyTensor): TensorView {
+      const { storage, offset, size, stride } = t;
+      const n = shapeSize(size);
+      const bpe = bytesPerElement(storage.type);
+      let last = offset;
+      for (let i = 0; i < size.length; i++) if (size[i]! > 0) last += (size[i]! - 1) * stride[i]!;
+      if (n > 0 && last >= storage.numel) throw formatError(`tensor view [${size.join(', ')}] at offset ${offset} exceeds its storage of ${storage.numel} elements`);
+      const raw = storageBytes(storage);
+      // Copy into an aligned buffer (zip entries are not aligned for the element size).
+      const out = allocate(storage.type, n);
+      const contiguous = size.every((_, i) => stride[i] === size.slice(i + 1).reduce((a, b) => a * b, 1) || size[i] === 1);
+      if (contiguous || n === 0) {
+        new Uint8Array(out.buffer).set(raw.subarray(offset * bpe, (offset + n) * bpe));
+      } else {
+        const all = allocate(storage.type, storage.numel);
+        new Uint8Array(all.buffer).set(raw.subarray(0, storage.numel * bpe));
+        const src = viewOf(storage.type, all.buffer, 0, storage.numel) as unknown as { [i: number]: number | bigint };
+        const dst = out as unknown as { [i: number]: number | bigint };
+        const index = new Array<number>(size.length).fill(0);
+        for (let k = 0; k < n; k++) {
+          let s = offset;
+          for (let d = 0; d < size.length; d++) s += index[d]! * stride[d]!;
+          dst[k] = src[s]!;
+          for (let d = size.length - 1; d >= 0; d--) {
+            if (++index[d]! < size[d]!) break;
+            index[d] = 0;
+          }
+        }
+      }
+      return { type: storage.type, dims: Object.freeze([...size]), data: out };
+    },
+  };
+}

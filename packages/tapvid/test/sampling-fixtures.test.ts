@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+// tapnet's query samplers on the fixture sampling cases (exact).
+import { join } from 'node:path';
+import type { TensorView } from '@taptr/tensor';
+import { loadJson, loadNpy } from '@taptr/tensor/testing';
+import { describe, expect, it } from 'vitest';
+import { sampleQueriesFirst, sampleQueriesStrided, scalePoints } from '../src/index.js';
+import { expectQuerySet } from './expect-query-set.js';
+import { FIXTURES, type Manifest } from './fixture-dir.js';
+
+const manifest = loadJson<Manifest>(FIXTURES, 'manifest.json');
+
+describe('query samplers on the fixture sampling cases', () => {
+  for (const video of manifest.sampling) {
+    const dir = join(FIXTURES, 'sampling', video);
+    const meta = loadJson<{ width: number; height: number }>(dir, 'expected.json');
+    const points = (): TensorView => scalePoints(loadNpy(dir, 'raw_points.npy'), meta.width, meta.height, 'tapnet');
+    it(`${video}: sampleQueriesFirst`, () => {
+      expectQuerySet(sampleQueriesFirst(loadNpy(dir, 'raw_occluded.npy'), points()), dir, 'first');
+    });
+    it(`${video}: sampleQueriesStrided (stride 5)`, () => {
+      expectQuerySet(sampleQueriesStrided(loadNpy(dir, 'raw_occluded.npy'), points()), dir, 'strided');
+    });
+  }
+});

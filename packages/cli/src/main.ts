@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { fetchCommand } from './commands/fetch.js';
+import { trackCommand } from './commands/track.js';
 import { classifyError, EXIT } from './usage-error.js';
 
 const EXAMPLES = [
@@ -21,6 +22,7 @@ function buildProgram(io: CliIo): Command {
       outputError: (s, write) => write(`taptr: ${s.trim().replace(/^error: /, '')} (see taptr --help)\n`),
     })
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n\nRun taptr <command> --help for each command's options.\n`);
+  program.addCommand(trackCommand(io));
   program.addCommand(fetchCommand(io));
   return program;
 }

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+import { basename, dirname, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import type { CliIo } from '../cli-io.js';
+import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
+import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
+import { writeTracks } from '../output/write-tracks.js';
+import { VIDEO_EXTENSIONS } from '../overlay/frame-sink.js';
+import { writeOverlay } from '../overlay/write-overlay.js';
+import { startProgress } from '../progress.js';
+import { gridQueries } from '../queries/grid-queries.js';
+import type { QueryPoint } from '../queries/query-set.js';
+import { readMask } from '../queries/read-mask.js';
+import { readQueries } from '../queries/read-queries.js';
+import { UsageError } from '../usage-error.js';
+import { openVideo } from '../video/open-video.js';
+
+interface TrackOptions {
+  model?: string;
+  config?: string;
+  queries?: string;
+  grid?: number;
+  gridFrame?: number;
+  mask?: string;
+  bidirectional?: boolean;
+  padQueries?: number;
+  backend: Backend;
+  threads?: number;
+  out?: string;
+  overlay?: string;
+  summary?: string;
+  baseline?: 'stationary';
+  json?: boolean;
+}
+
+/** Where the summary PNG goes by default: `<overlay stem>.summary.png` beside a video, `summary.png` inside a frame folder. */
+export function defaultSummaryPath(overlay: string): string {
+  const ext = extname(overlay);
+  return VIDEO_EXTENSIONS.includes(ext.toLowerCase()) ? join(dirname(overlay), `${basename(overlay, ext)}.summary.png`) : join(overlay, 'summary.png');
+}
+
+/** `taptr track`: track query points through a video. */
+export function trackCommand(io: CliIo): Command {
+  return newCommand('track', io, [
+    'taptr track clip.mp4 --model models/taptr-v1 --queries points.json --out tracks.json --overlay overlay.mp4',
+    'taptr track frames/ --model models/taptr-v1 --grid 10 --out tracks.csv',
+    'taptr track clip.mp4 --model models/taptr-v1 --grid 20 --grid-frame 30 --mask car.png --bidirectional --out car.json --overlay car-frames/',
+    'taptr track video.npy --model ~/.cache/taptr/taptrv1.pth --config config.json --queries q.npy --out tracks.json',
+  ])
+    .description(
+      'Track points through a video. VIDEO: a video file (mp4, webm, mov, mkv; ffmpeg), a folder of PNG frames, or a .npy uint8 [T,H,W,3]. ' +
+        'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md).',
+    )
+    .argument('<video>', 'video file, folder of PNG frames, or .npy [T,H,W,3] uint8')
+    .option('--model <dir|checkpoint>', 'converted model folder (taptr convert) or official .pth checkpoint')
+    .option('--config <config.json>', 'model configuration (keys of the reference config.json; sets the input resolution, default 512)')
+    .option('--queries <file>', 'query points: .json [{"t","x","y"}], .csv with header t,x,y, or .npy float [N,3] in TAP-Vid order (t, y, x)')
+    .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
+    .option('--grid-frame <t>', 'frame of the grid points (default 0)', nonNegativeInt)
+    .option('--mask <mask.png>', 'keep only the grid points on non-zero pixels of this PNG (same size as the video)')
+    .option('--bidirectional', 'also track backward from each query frame (the official strided protocol)')
+    .option('--pad-queries <n>', 'pad to n points with random points, as the official evaluation does (0 = no padding)', nonNegativeInt)
+    .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
+    .option('--threads <n>', 'CPU threads', positiveInt)
+    .option('--out <tracks.json|tracks.csv>', 'where to write the tracks (JSON or CSV)')
+    .option('--overlay <out.mp4|dir>', 'also render an overlay video (.mp4/.mov/.mkv/.webm) or a folder of PNG frames')
+    .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay)')
+    .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
+    .option('--json', 'print a JSON report on stdout')
+    .action(async (videoPath: string, options: TrackOptions) => {
+      if (options.out === undefined) throw new UsageError('--out is required (a .json or .csv file)');
+      if (!/\.(json|csv)$/i.test(options.out)) throw new UsageError(`--out must end in .json or .csv, got ${options.out}`);
+      if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
+      if ((options.queries === undefined) === (options.grid === undefined)) throw new UsageError('give exactly one of --queries FILE or --grid N');
+      if (options.grid === undefined && (options.gridFrame !== undefined || options.mask !== undefined)) {
+        throw new UsageError(`${options.gridFrame !== undefined ? '--grid-frame' : '--mask'} needs --grid N`);
+      }
+      if (options.summary !== undefined && options.overlay === undefined) throw new UsageError('--summary needs --overlay');
+      const started = performance.now();
+      const video = await openVideo(videoPath, io.env);
+      const extent = { frames: video.frameCount, width: video.width, height: video.height };
+      let queries: QueryPoint[];
+      if (options.queries !== undefined) {
+        queries = await readQueries(options.queries, extent);
+      } else {
+        const t = options.gridFrame ?? 0;
+        if (t >= video.frameCount) throw new UsageError(`--grid-frame must be a frame index in [0, ${video.frameCount - 1}], got ${t}`);
+        const mask = options.mask !== undefined ? await readMask(options.mask) : undefined;
+        if (mask !== undefined && (mask.width !== video.width || mask.height !== video.height)) {
+          throw new UsageError(`--mask must be ${video.width}x${video.height} (the video's size), got ${mask.width}x${mask.height} (${options.mask})`);
+        }
+        queries = gridQueries(options.grid!, t, video.width, video.height, mask);
+        if (queries.length === 0) throw new UsageError(`--mask ${options.mask}: no grid point falls inside the mask; use a larger --grid`);
+      }
+
+      const engine = await openEngine({
+        backend: options.backend,
+        ...(options.model !== undefined ? { model: options.model } : {}),
+        ...(options.config !== undefined ? { config: options.config } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+      });
+      const loaded = performance.now();
+      const bar = startProgress(io.stderr, 'track  ', video.frameCount, 'frames', !options.json);
+      let result;
+      try {
+        result = await engine.track(video, queries, {
+          bidirectional: options.bidirectional === true,
+          padQueries: options.padQueries ?? 0,
+          onProgress: (p) => bar.update(p.done, p.total),
+        });
+      } finally {
+        bar.stop();
+        await engine.dispose();
+      }
+      const tracked = performance.now();
+      await writeTracks(options.out, {
+        video: { width: video.width, height: video.height, frames: result.frames },
+        queries,
+        tracks: result.tracks,
+        visible: result.visible,
+        backend: engine.backend,
+        model: engine.model,
+        timings: { loadMs: Math.round(loaded - started), trackMs: Math.round(tracked - loaded) },
+      });
+      let summary: string | undefined;
+      if (options.overlay !== undefined) {
+        summary = options.summary ?? defaultSummaryPath(options.overlay);
+        const overlayBar = startProgress(io.stderr, 'overlay', result.frames, 'frames', !options.json);
+        try {
+          await writeOverlay(
+            video,
+            {
+              points: queries.length,
+              frames: result.frames,
+              tracks: result.tracks,
+              visible: result.visible,
+              startFrame: queries.map((q) => (options.bidirectional ? 0 : q.t)),
+            },
+            options.overlay,
+            { summary, onFrame: (n) => overlayBar.update(n), env: io.env },
+          );
+        } finally {
+          overlayBar.stop();
+        }
+      }
+      const report = {
+        video: videoPath,
+        frames: result.frames,
+        points: queries.length,
+        out: options.out,
+        overlay: options.overlay ?? null,
+        summary: summary ?? null,
+        backend: engine.backend,
+        timings: { loadMs: Math.round(loaded - started), trackMs: Math.round(tracked - loaded), totalMs: Math.round(performance.now() - started) },
+      };
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(report)}\n`);
+      } else {
+        io.stdout.write(`tracked ${queries.length} points over ${result.frames} frames (${engine.backend}, ${(report.timings.trackMs / 1000).toFixed(1)} s): ${options.out}\n`);
+        if (options.overlay !== undefined) io.stdout.write(`overlay: ${options.overlay}\nsummary: ${summary}\n`);
+      }
+    });
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+import { TaptrError } from '@taptr/tensor';
+import { createStationaryEngine } from './stationary-engine.js';
+import type { TrackingEngine } from './tracking-engine.js';
+
+/** Backends `--backend` accepts. */
+export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/** One of {@link BACKENDS}. */
+export type Backend = (typeof BACKENDS)[number];
+
+/** How to build the engine a command tracks with. */
+export interface EngineOptions {
+  /** A converted model folder (`model.json`) or an official `.pth` checkpoint. */
+  readonly model?: string;
+  /** A JSON configuration with the keys of the reference `config.json` (for a `.pth`). */
+  readonly config?: string;
+  readonly backend: Backend;
+  readonly threads?: number;
+  /** `'stationary'`: the zero-motion baseline instead of a model. */
+  readonly baseline?: 'stationary';
+}
+
+/**
+ * Builds the tracking engine for a command.
+ * @throws TaptrError `TAPTR_NO_RUNTIME` when the TAPTR tracker cannot be created.
+ */
+export async function openEngine(options: EngineOptions): Promise<TrackingEngine> {
+  if (options.baseline === 'stationary') return createStationaryEngine();
+  throw new TaptrError('TAPTR_NO_RUNTIME', `cannot load ${options.model ?? 'the model'}: the TAPTR tracker is not part of this build yet (use --baseline stationary)`);
+}

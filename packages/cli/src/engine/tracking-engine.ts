@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { QueryPoint } from '../queries/query-set.js';
+import type { VideoSource } from '../video/video-source.js';
+
+/** Progress of a tracking run. */
+export interface TrackProgress {
+  /** What is running, e.g. `encode` or `decode`. */
+  readonly stage: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Options of {@link TrackingEngine.track}. */
+export interface TrackRequestOptions {
+  /** Track backward from each query frame too, fused as in the official strided protocol. */
+  readonly bidirectional?: boolean;
+  /** Pad the queries to this many points with random points (the evaluation protocol; 0 = none). */
+  readonly padQueries?: number;
+  readonly onProgress?: (progress: TrackProgress) => void;
+}
+
+/** Result of {@link TrackingEngine.track}: only the caller's queries, never padding points. */
+export interface TrackResult {
+  /** Frames T. */
+  readonly frames: number;
+  /** `[N, T, 2]` (x, y) in video pixels. */
+  readonly tracks: Float32Array;
+  /** `[N, T]` 1 = visible. */
+  readonly visible: Uint8Array;
+}
+
+/** What the CLI commands track with: the TAPTR tracker, or a baseline. */
+export interface TrackingEngine {
+  /** Backend name for reports (`cpu`, `wasm`, `webgpu`, `baseline`). */
+  readonly backend: string;
+  /** Model description written into outputs. */
+  readonly model: Readonly<Record<string, unknown>>;
+  track(video: VideoSource, queries: readonly QueryPoint[], options?: TrackRequestOptions): Promise<TrackResult>;
+  dispose(): Promise<void>;
+}

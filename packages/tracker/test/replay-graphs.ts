@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// A fake TaptrGraphs that replays the official per-window outputs of the 'first' fixture run, so the
+// TypeScript state machine (windows, skips, overwrite, forward copy, content padding) can be checked
+// against the official state after every window without any ONNX graph.
+import type { TensorView } from '@taptr/tensor';
+import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from '../src/taptr-graphs.js';
+import { numbers, ref } from './reference.js';
+
+export interface ReplayFixture {
+  readonly T: number;
+  readonly N: number;
+  readonly C: number;
+  readonly queryFrames: number[];
+  readonly xyNorm: Float32Array;
+  readonly queryFeat: Float32Array;
+  readonly windows: number[][];
+  readonly stateLoc: TensorView;
+  readonly stateVis: TensorView;
+  readonly stateFeat: TensorView;
+}
+
+export function loadReplayFixture(): ReplayFixture {
+  const stateLoc = ref('first.state_embeds_last');
+  const [, T, N] = stateLoc.dims as [number, number, number, number];
+  const queryFeat = ref('first.query_feat');
+  const w = numbers(ref('first.windows'));
+  const windows: number[][] = [];
+  for (let i = 0; i < w.length; i += 2) windows.push([w[i]!, w[i + 1]!]);
+  return {
+    T,
+    N,
+    C: queryFeat.dims[1]!,
+    queryFrames: numbers(ref('first.query_frames')),
+    xyNorm: ref('first.query_xy_norm').data as Float32Array,
+    queryFeat: queryFeat.data as Float32Array,
+    windows,
+    stateLoc,
+    stateVis: ref('first.state_visib_last'),
+    stateFeat: ref('first.state_feats_w012'),
+  };
+}
+
+/** Rows [start, start + K) of frame-major state `[T, N, d]` after decoded window `w`, as `[K, N, d]`. */
+export function stateRows(state: TensorView, w: number, start: number, K: number): Float32Array {
+  const [, T, N, d] = state.dims as [number, number, number, number];
+  const base = (w * T + start) * N * d;
+  return (state.data as Float32Array).slice(base, base + K * N * d);
+}
+
+export interface ReplayGraphs extends TaptrGraphs {
+  readonly inputs: { window: number; input: DecoderWindowInput }[];
+}
+
+/** Memory of fake frame t: `[S = 1, C]` holding t in its first element. */
+export function createReplayGraphs(fx: ReplayFixture): ReplayGraphs {
+  const inputs: { window: number; input: DecoderWindowInput }[] = [];
+  let encoded = 0;
+  return {
+    resolution: 8,
+    inputs,
+    async encodeFrames(_images, count): Promise<EncodedFrames> {
+      const memories: Float32Array[] = [];
+      for (let i = 0; i < count; i++) {
+        const m = new Float32Array(fx.C);
+        m[0] = encoded++;
+        memories.push(m);
+      }
+      return { memories, tokens: 1, channels: fx.C };
+    },
+    async initQueries(memory, xyNorm, count) {
+      const t = memory[0]!;
+      const out = new Float32Array(count * fx.C);
+      for (let k = 0; k < count; k++) {
+        const n = fx.queryFrames.findIndex((q, i) => q === t && fx.xyNorm[2 * i] === xyNorm[2 * k] && fx.xyNorm[2 * i + 1] === xyNorm[2 * k + 1]);
+        if (n < 0) throw new Error(`replay: no fixture point at frame ${t}`);
+        out.set(fx.queryFeat.subarray(n * fx.C, (n + 1) * fx.C), k * fx.C);
+      }
+      return out;
+    },
+    async decodeWindow(input): Promise<DecoderWindowOutput> {
+      const start = input.memory[0]![0]!;
+      const w = fx.windows.findIndex(([s]) => s === start);
+      if (w < 0) throw new Error(`replay: window starting at ${start} was not decoded by the official run`);
+      inputs.push({ window: w, input });
+      const K = input.memory.length;
+      return {
+        refUnsigOut: stateRows(fx.stateLoc, w, start, K),
+        visLogits: stateRows(fx.stateVis, w, start, K),
+        contentOut: w < fx.stateFeat.dims[0]! ? stateRows(fx.stateFeat, w, start, K) : input.content.slice(),
+      };
+    },
+    async release() {},
+  };
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { TensorView } from '@taptr/tensor';
+import { memoryTokens, type TaptrConfig } from '../config/index.js';
+import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
+import { mlp2 } from './blocks/mlp.js';
+import type { StateDict } from './blocks/state-dict.js';
+import { CORR_TAPS, correlationKeys } from './corr-sampling.js';
+import { decoderLayer, type DecoderLayerResult, type DecoderWindowContext } from './decoder-layer.js';
+import { memoryLevelMaps } from './decoder-memory-maps.js';
+
+/** Graph name of G3 (spec §13). */
+export const DECODER_WINDOW_GRAPH_NAME = 'decoder_window';
+
+/** Options of {@link buildDecoderWindowGraph}. */
+export interface DecoderWindowGraphOptions {
+  /**
+   * Also output every layer's intermediates (named after the reference fixtures `first.w0.*`):
+   * `corr_query` `[K, N, C]`; per layer, stacked on a leading axis of size D (decoder layers):
+   * `layer_in`, `query_pos`, `hs` `[D, K, N, C]`, `corr_feats` `[D, K, N, L·49]`,
+   * `outputs_coord_unsig` `[D, K, N, 4]`, `outputs_class` `[D, K, N, 3]`; and `references`
+   * `[D+1, K, N, 4]` (sigmoid space, [0] = input). Defaults to false.
+   */
+  readonly debugOutputs?: boolean;
+}
+
+/** Shared modules: their parameters are stored once although every layer uses them. */
+const SHARED_PREFIXES = ['transformer.decoder.ref_point_head.', 'transformer.decoder.query_updater.'];
+
+function withSharedInitializers(g: GraphBuilder): GraphBuilder {
+  const cache = new Map<string, OnnxValue>();
+  return {
+    ...g,
+    initializer(view: TensorView, hint?: string): OnnxValue {
+      if (hint === undefined || !SHARED_PREFIXES.some((p) => hint.startsWith(p))) return g.initializer(view, hint);
+      let value = cache.get(hint);
+      if (value === undefined) {
+        value = g.initializer(view, hint);
+        cache.set(hint, value);
+      }
+      return value;
+    },
+  };
+}
+
+/**
+ * Builds G3 `decoder_window` (spec §7-§9, §13): one sliding window of K frames through the
+ * correlation block, the D decoder layers, the heads and the between-window content update, with the
+ * point count N dynamic.
+ *
+ * Inputs: `memory` float32 `[K, S, C]` (the window's encoder outputs), `content` float32 `[K, N, C]`
+ * (FEAT of the window), `ref_unsig` float32 `[K, N, 4]` (LOC, logit space), `track_mask` bool `[N, K]`,
+ * `update_mask` bool `[N, K]`, `init_content` float32 `[K, N, C]` (INIT).
+ * Outputs: `ref_unsig_out` float32 `[K, N, 4]` (last layer's ℓ), `vis_logits` float32 `[K, N, 3]` (last
+ * layer's v; index 1 = visible), `content_out` float32 `[K, N, C]` = content + update_mask ·
+ * `query_between_window_updater`(INIT, FEAT, hs_last) (§9 step 3); plus the debug outputs of
+ * {@link DecoderWindowGraphOptions.debugOutputs}. The window schedule, skips, merges and forward
+ * copies (§9 steps 1, 2, 4) are left to the caller.
+ *
+ * Exact re-arrangements (spec §13 "optional exact optimisations"), so that the cost grows with N and
+ * not with the map size: the correlation is computed only at the taps, from the raw memory and the
+ * correlation query folded through the fmap 1x1 convs; the cross-attention samples the raw memory
+ * first and applies `value_proj` per head afterwards. The memory is transposed once per window.
+ * @param stateDict - the TAPTR state dict (`transformer.decoder.*`, `query_between_window_updater.*`).
+ * @returns the ONNX model bytes.
+ * @throws TaptrError `TAPTR_CHECKPOINT_MISMATCH` for a missing or mis-shaped parameter.
+ */
+export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfig, options: DecoderWindowGraphOptions = {}): Uint8Array {
+  const K = config.slidingWindowSize;
+  const C = config.hiddenDim;
+  const D = config.decLayers;
+  const base = createGraphBuilder({ name: DECODER_WINDOW_GRAPH_NAME });
+  const g = withSharedInitializers(base);
+
+  const memory = g.input('memory', 'float32', [K, memoryTokens(config), C]);
+  const content = g.input('content', 'float32', [K, 'N', C]);
+  const refUnsig = g.input('ref_unsig', 'float32', [K, 'N', 4]);
+  const trackMask = g.input('track_mask', 'bool', ['N', K]);
+  const updateMask = g.input('update_mask', 'bool', ['N', K]);
+  const initContent = g.input('init_content', 'float32', [K, 'N', C]);
+
+  const trackT = g.transpose(trackMask, [1, 0]); // [K, N]
+  const update = g.unsqueeze(g.transpose(g.cast(updateMask, 'float32'), [1, 0]), [2]); // [K, N, 1]
+  const corr = g.scope('corr_keys', () => correlationKeys(g, stateDict, content, config));
+  const ctx: DecoderWindowContext = {
+    initial: content,
+    maps: g.scope('memory_maps', () => memoryLevelMaps(g, memory, config)),
+    corrKeys: corr.keys,
+    temporalMask: g.xor(g.unsqueeze(trackMask, [2]), g.unsqueeze(trackMask, [1])), // [N, K, K]
+    pointMask: g.xor(g.unsqueeze(trackT, [2]), g.unsqueeze(trackT, [1])), // [K, N, N]
+    update,
+  };
+
+  const layers: DecoderLayerResult[] = [];
+  let state = { content, reference: g.sigmoid(refUnsig) };
+  const inputReference = state.reference;
+  for (let k = 0; k < D; k++) {
+    const result = decoderLayer(g, stateDict, k, state, ctx, config);
+    layers.push(result);
+    state = { content: result.content, reference: result.reference };
+  }
+  const last = layers.at(-1)!;
+  g.output(last.locationLogits, 'ref_unsig_out', 'float32', [K, 'N', 4]);
+  g.output(last.visibilityLogits, 'vis_logits', 'float32', [K, 'N', 3]);
+  const delta = g.scope('between_window', () => mlp2(g, stateDict, 'query_between_window_updater', g.concat([initContent, content, last.content], 2)));
+  g.output(g.add(content, g.mul(delta, update)), 'content_out', 'float32', [K, 'N', C]);
+
+  if (options.debugOutputs === true) {
+    const stack = (values: readonly OnnxValue[]) => g.concat(values.map((v) => g.unsqueeze(v, [0])), 0);
+    g.output(corr.query, 'corr_query', 'float32', [K, 'N', C]);
+    g.output(stack(layers.map((l) => l.layerIn)), 'layer_in', 'float32', [D, K, 'N', C]);
+    g.output(stack(layers.map((l) => l.queryPos)), 'query_pos', 'float32', [D, K, 'N', C]);
+    g.output(stack(layers.map((l) => l.content)), 'hs', 'float32', [D, K, 'N', C]);
+    g.output(stack(layers.map((l) => l.corr)), 'corr_feats', 'float32', [D, K, 'N', config.numFeatureLevels * CORR_TAPS]);
+    g.output(stack(layers.map((l) => l.locationLogits)), 'outputs_coord_unsig', 'float32', [D, K, 'N', 4]);
+    g.output(stack(layers.map((l) => l.visibilityLogits)), 'outputs_class', 'float32', [D, K, 'N', config.numClasses + 1]);
+    g.output(stack([inputReference, ...layers.map((l) => l.reference)]), 'references', 'float32', [D + 1, K, 'N', 4]);
+  }
+  return base.toModelBytes();
+}

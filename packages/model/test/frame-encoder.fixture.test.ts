@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// G1 `frame_encoder` parity against the official model's intermediates (fixture README tolerances:
+// backbone/encoder outputs 1e-3 absolute).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tensor, type TensorView } from '@taptr/tensor';
+import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readTaptrCheckpoint } from '../src/checkpoint/taptr-checkpoint.js';
+import { featureLevelShapes, parseTaptrConfig } from '../src/config/taptr-config.js';
+import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
+import { levelPositionEmbedding, sinePositionEmbedding } from '../src/graphs/position-embedding.js';
+import { TAPTR_FIXTURES } from './fixture-dir.js';
+import { runOnnx } from './run-onnx.js';
+
+const ENCODER_ATOL = 1e-3;
+const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
+const stateDict = readTaptrCheckpoint(new Uint8Array(readFileSync(join(TAPTR_FIXTURES, 'checkpoint.pth'))), { config });
+const levels = featureLevelShapes(config);
+
+function expectClose(actual: TensorView | undefined, expected: TensorView, atol: number, what: string): void {
+  expect(actual, what).toBeDefined();
+  expect(actual!.dims, what).toEqual(expected.dims);
+  const report = compareClose(actual!.data as Float32Array, expected.data as Float32Array, { atol });
+  expect(report.ok, `${what}: ${report.message}`).toBe(true);
+}
+
+/** Frame `index` of a [B, ...] float32 tensor. */
+function frame(view: TensorView, index: number): TensorView {
+  const per = view.data.length / view.dims[0]!;
+  return tensor('float32', [1, ...view.dims.slice(1)], (view.data as Float32Array).slice(index * per, (index + 1) * per));
+}
+
+describe('positional and level embeddings (spec §4)', () => {
+  it('sinePositionEmbedding matches first.pos_l*', () => {
+    levels.forEach((level, l) => {
+      const expected = loadNpy(TAPTR_FIXTURES, `first.pos_l${l}.npy`);
+      expectClose(sinePositionEmbedding(level.h, level.w, config.hiddenDim / 2, config.peTemperatureH, config.peTemperatureW), expected, 1e-5, `pos_l${l}`);
+    });
+  });
+
+  it('levelPositionEmbedding matches first.lvl_pos_embed', () => {
+    const actual = levelPositionEmbedding(levels, stateDict.get('transformer.level_embed') as TensorView<'float32'>, config.peTemperatureH, config.peTemperatureW);
+    expectClose(actual, loadNpy(TAPTR_FIXTURES, 'first.lvl_pos_embed.npy'), 1e-5, 'lvl_pos_embed');
+  });
+});
+
+describe('G1 frame_encoder (onnxruntime-node)', () => {
+  const input = loadNpy(TAPTR_FIXTURES, 'first.model_input_kept.npy');
+  let out: Record<string, TensorView>;
+  beforeAll(async () => {
+    out = await runOnnx(buildFrameEncoder(stateDict, config, { debugOutputs: true }), { image: input }, { threads: 2 });
+  });
+
+  it('backbone stage outputs match first.backbone_l*', () => {
+    for (let l = 0; l < 4; l++) expectClose(out[`backbone_l${l}`], loadNpy(TAPTR_FIXTURES, `first.backbone_l${l}.npy`), ENCODER_ATOL, `backbone_l${l}`);
+  });
+
+  it('input projections match first.src_l*', () => {
+    for (let l = 0; l < 4; l++) expectClose(out[`src_l${l}`], loadNpy(TAPTR_FIXTURES, `first.src_l${l}.npy`), ENCODER_ATOL, `src_l${l}`);
+  });
+
+  it('memory matches first.memory_qframes and frame 0 of first.memory_w0', () => {
+    expectClose(out.memory, loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), ENCODER_ATOL, 'memory_qframes');
+    const frames = Array.from(loadNpy(TAPTR_FIXTURES, 'first.frames_kept.npy').data as BigInt64Array, Number);
+    const k = frames.indexOf(0);
+    expect(k).toBeGreaterThanOrEqual(0);
+    expectClose(frame(out.memory!, k), frame(loadNpy(TAPTR_FIXTURES, 'first.memory_w0.npy'), 0), ENCODER_ATOL, 'memory_w0[0]');
+  });
+
+  it('the graph without debug outputs has a fixed-batch variant that gives the same memory', async () => {
+    const single = await runOnnx(buildFrameEncoder(stateDict, config, { batch: 1 }), { image: frame(input, 1) }, { threads: 2 });
+    expect(Object.keys(single)).toEqual(['memory']);
+    expectClose(single.memory, frame(loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), 1), ENCODER_ATOL, 'memory (B = 1)');
+  });
+});

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
+import { demoCommand } from './commands/demo.js';
 import { fetchCommand } from './commands/fetch.js';
 import { trackCommand } from './commands/track.js';
 import { classifyError, EXIT } from './usage-error.js';
@@ -22,6 +23,7 @@ function buildProgram(io: CliIo): Command {
       outputError: (s, write) => write(`taptr: ${s.trim().replace(/^error: /, '')} (see taptr --help)\n`),
     })
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n\nRun taptr <command> --help for each command's options.\n`);
+  program.addCommand(demoCommand(io));
   program.addCommand(trackCommand(io));
   program.addCommand(fetchCommand(io));
   return program;

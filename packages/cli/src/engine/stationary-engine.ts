@@ -10,7 +10,7 @@ import type { TrackingEngine, TrackResult } from './tracking-engine.js';
  * @returns tracks `[N, T, 2]`, visible `[N, T]` (all 1).
  */
 export function stationaryTracks(queries: readonly QueryPoint[], frames: number): TrackResult {
-  const tracks = new Float32Array(queries.length * frames * 2);
+  const tracks = new Float64Array(queries.length * frames * 2);
   queries.forEach((q, i) => {
     for (let t = 0; t < frames; t++) {
       tracks[(i * frames + t) * 2] = q.x;

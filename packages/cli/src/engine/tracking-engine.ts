@@ -23,8 +23,8 @@ export interface TrackRequestOptions {
 export interface TrackResult {
   /** Frames T. */
   readonly frames: number;
-  /** `[N, T, 2]` (x, y) in video pixels. */
-  readonly tracks: Float32Array;
+  /** `[N, T, 2]` (x, y) in video pixels (float32 from the model; float64 from baselines). */
+  readonly tracks: Float32Array | Float64Array;
   /** `[N, T]` 1 = visible. */
   readonly visible: Uint8Array;
 }

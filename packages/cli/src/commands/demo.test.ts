@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'taptr-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('taptr demo', () => {
+  it('writes overlay.mp4, summary.png and tracks.json and says the model has random weights', async () => {
+    const out = join(dir, 'demo');
+    const run = await runCli(['demo', '--out', out]);
+    expect(run.code).toBe(0);
+    for (const name of ['overlay.mp4', 'summary.png', 'tracks.json']) {
+      expect(existsSync(join(out, name))).toBe(true);
+      expect(run.stdout).toContain(join(out, name));
+    }
+    expect(run.stdout).toMatch(/random weights.*taptr fetch.*taptr convert/);
+    const doc = JSON.parse(readFileSync(join(out, 'tracks.json'), 'utf8')) as { video: { width: number; height: number; frames: number }; tracks: unknown[] };
+    expect(doc.tracks).toHaveLength(16);
+    const summary = PNG.sync.read(readFileSync(join(out, 'summary.png')));
+    expect(summary.width % doc.video.width).toBe(0);
+  });
+
+  it('prints a JSON report with --json', async () => {
+    const out = join(dir, 'demo-json');
+    const run = await runCli(['demo', '--out', out, '--grid', '2', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { files: Record<string, string>; points: number; note: string };
+    expect(report.points).toBe(4);
+    expect(report.files['summary']).toBe(join(out, 'summary.png'));
+    expect(report.note).toMatch(/random weights/);
+  });
+});

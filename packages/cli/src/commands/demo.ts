@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { referenceModelDir } from '../assets.js';
+import type { CliIo } from '../cli-io.js';
+import { newCommand, positiveInt } from '../command-kit.js';
+import { createStationaryEngine } from '../engine/stationary-engine.js';
+import type { TrackingEngine } from '../engine/tracking-engine.js';
+import { writeTracks } from '../output/write-tracks.js';
+import { writeOverlay } from '../overlay/write-overlay.js';
+import { startProgress } from '../progress.js';
+import { gridQueries } from '../queries/grid-queries.js';
+import { readNpyVideo } from '../video/read-npy-video.js';
+
+interface DemoOptions {
+  out: string;
+  grid: number;
+  json?: boolean;
+}
+
+/** The sentence every demo run ends with. */
+export const REFERENCE_MODEL_NOTE =
+  'Note: the bundled model is the small reference model with random weights: it proves the pipeline runs, not tracking quality; ' +
+  'for real tracks run `taptr fetch` then `taptr convert ~/.cache/taptr/taptrv1.pth --out models/taptr-v1`.';
+
+/** The engine the demo tracks with. */
+async function demoEngine(): Promise<TrackingEngine> {
+  return createStationaryEngine();
+}
+
+/** `taptr demo`: the first command a newcomer runs; bundled data only, no network. */
+export function demoCommand(io: CliIo): Command {
+  return newCommand('demo', io, ['taptr demo', 'taptr demo --out /tmp/taptr-demo --grid 6', 'taptr demo --json']).description(
+    'Run the whole pipeline on bundled data (no network): track a grid of points on the bundled reference video with the bundled reference model and write overlay.mp4, summary.png and tracks.json.',
+  )
+    .option('--out <dir>', 'output folder', 'taptr-demo')
+    .option('--grid <n>', 'track an n x n grid of points', positiveInt, 4)
+    .option('--json', 'print a JSON report on stdout')
+    .action(async (options: DemoOptions) => {
+      const started = performance.now();
+      const outDir = resolve(options.out);
+      await mkdir(outDir, { recursive: true });
+      const refDir = referenceModelDir();
+      const video = await readNpyVideo(join(refDir, 'video.npy'));
+      const queries = gridQueries(options.grid, 0, video.width, video.height);
+      const engine = await demoEngine();
+      const bar = startProgress(io.stderr, 'track  ', video.frameCount, 'frames', !options.json);
+      const trackStart = performance.now();
+      let result;
+      try {
+        result = await engine.track(video, queries, { onProgress: (p) => bar.update(p.done, p.total) });
+      } finally {
+        bar.stop();
+        await engine.dispose();
+      }
+      const trackMs = Math.round(performance.now() - trackStart);
+      const files = { tracks: join(outDir, 'tracks.json'), overlay: join(outDir, 'overlay.mp4'), summary: join(outDir, 'summary.png') };
+      await writeTracks(files.tracks, {
+        video: { width: video.width, height: video.height, frames: result.frames },
+        queries,
+        tracks: result.tracks,
+        visible: result.visible,
+        backend: engine.backend,
+        model: engine.model,
+        timings: { trackMs },
+      });
+      const overlayBar = startProgress(io.stderr, 'overlay', result.frames, 'frames', !options.json);
+      try {
+        await writeOverlay(
+          video,
+          { points: queries.length, frames: result.frames, tracks: result.tracks, visible: result.visible, startFrame: queries.map((q) => q.t) },
+          files.overlay,
+          { summary: files.summary, onFrame: (n) => overlayBar.update(n), env: io.env },
+        );
+      } finally {
+        overlayBar.stop();
+      }
+      const totalMs = Math.round(performance.now() - started);
+      if (options.json) {
+        io.stdout.write(
+          `${JSON.stringify({ files, video: { path: video.path, width: video.width, height: video.height, frames: result.frames }, points: queries.length, backend: engine.backend, model: engine.model, timings: { trackMs, totalMs }, note: REFERENCE_MODEL_NOTE })}\n`,
+        );
+        return;
+      }
+      io.stdout.write(
+        [
+          `Tracked ${queries.length} points over ${result.frames} frames of the bundled ${video.width}x${video.height} reference video (${engine.backend}, ${(trackMs / 1000).toFixed(1)} s).`,
+          `  summary.png  ${files.summary}   <- open this first`,
+          `  overlay.mp4  ${files.overlay}`,
+          `  tracks.json  ${files.tracks}`,
+          REFERENCE_MODEL_NOTE,
+          '',
+        ].join('\n'),
+      );
+    });
+}

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// DEV ONLY (replaced by the checkpoint reader before commit).
+// Test helper: the reference fixture's state dict (checkpoint.pth) and configuration (config.json).
 import { readFileSync } from 'node:fs';
-import { readNpy, type TensorView } from '@taptr/tensor';
+import { join } from 'node:path';
+import { loadJson } from '@taptr/tensor/testing';
+import { readTaptrCheckpoint } from '../src/checkpoint/taptr-checkpoint.js';
+import { parseTaptrConfig, type TaptrConfig } from '../src/config/index.js';
 import type { StateDict } from '../src/graphs/blocks/state-dict.js';
+import { TAPTR_FIXTURES } from './fixture-dir.js';
 
+/** The fixture model's configuration. */
+export function loadReferenceConfig(): TaptrConfig {
+  return parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
+}
+
+/** The fixture model's state dict, read with the checkpoint reader (`ema_model`, checked against the config). */
 export function loadReferenceStateDict(): StateDict {
-  const dir = '/tmp/rtB/sd';
-  const keys = JSON.parse(readFileSync(`${dir}/keys.json`, 'utf8')) as string[];
-  const sd = new Map<string, TensorView>();
-  for (const k of keys) sd.set(k, readNpy(new Uint8Array(readFileSync(`${dir}/${k}.npy`))));
-  return sd;
+  return readTaptrCheckpoint(new Uint8Array(readFileSync(join(TAPTR_FIXTURES, 'checkpoint.pth'))), { config: loadReferenceConfig() });
 }

@@ -2,6 +2,7 @@
 export { CORR_FEATURES, countParameters, expectedStateDictShapes, QUERY_SINE_WIDTH, RESNET50_BLOCKS } from './state-dict-layout.js';
 export type { ParameterCount, StateDictEntry, StateDictEntryKind } from './state-dict-layout.js';
 export { checkStateDict, readTaptrCheckpoint } from './taptr-checkpoint.js';
+export { syntheticStateDict } from './synthetic-state-dict.js';
 export type { ReadCheckpointOptions } from './taptr-checkpoint.js';
 export { isLazyTensor, readTorchZip } from './torch-zip.js';
 export type { LazyTensor, OpaqueObject, TorchZip } from './torch-zip.js';

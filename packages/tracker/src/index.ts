@@ -1,4 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
+export { createTracker } from './tracker.js';
+export type { CreateTrackerOptions, Tracker } from './tracker.js';
+export { DEFAULT_TRACK_OPTIONS } from './track-options.js';
+export type { QueryPadding, TrackOptions, TrackProgress } from './track-options.js';
+export type { TrackResult } from './track-result.js';
+export type { OnlineFrameResult, OnlineOptions, OnlineSession } from './online-session.js';
+export type { VideoFrame, VideoInput } from './video-input.js';
+export { createRuntimeGraphs } from './runtime-graphs.js';
+export type { TaptrModel } from './runtime-graphs.js';
+export type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from './taptr-graphs.js';
+export type { FrameOutput, PassProgress, WindowReport } from './forward-pass.js';
 export { createFramePreprocessor, IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 export type { FramePreprocessor } from './preprocess.js';
 export { checkQueriesInVideo, normalizeQueryPositions, prepareQueries } from './queries.js';
@@ -12,5 +23,3 @@ export { padsContentAfter, WINDOW_SIZE, WINDOW_STRIDE, windowSchedule } from './
 export type { FrameWindow } from './window-schedule.js';
 export { windowMasks } from './window-masks.js';
 export type { WindowMasks } from './window-masks.js';
-export type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from './taptr-graphs.js';
-export type { FrameOutput, PassProgress, WindowReport } from './forward-pass.js';

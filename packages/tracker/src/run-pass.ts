@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+import { invalidArgument } from '@taptr/tensor';
+import { createForwardPass, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
+import { createFramePreprocessor, type FramePreprocessor } from './preprocess.js';
+import type { TaptrGraphs } from './taptr-graphs.js';
+import type { RawFrame } from './video-input.js';
+
+/** States of the first `count` points over a whole video, point-major. @internal */
+export interface PassStates {
+  readonly frameCount: number;
+  readonly width: number;
+  readonly height: number;
+  /** `[count, T, 4]` LOC (logit space). */
+  readonly loc: Float32Array;
+  /** `[count, T, 3]` VIS logits. */
+  readonly vis: Float32Array;
+}
+
+/** @internal */
+export interface RunPassOptions {
+  readonly fn: string;
+  readonly graphs: TaptrGraphs;
+  readonly frames: AsyncIterable<RawFrame>;
+  readonly frameCount: number | undefined;
+  /** Builds the points once the frame size is known (ids 0..count-1 are the reported ones). */
+  readonly points: (width: number, height: number) => PassPoint[];
+  /** Number of reported points (ids 0..count-1). */
+  readonly count: number;
+  readonly onWindow?: ((report: WindowReport) => void) | undefined;
+  readonly onProgress?: ((progress: PassProgress) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Frame-size check shared by offline and online tracking. @internal */
+export function checkFrameSize(fn: string, t: number, frame: RawFrame, width: number, height: number): void {
+  if (frame.width !== width || frame.height !== height) {
+    throw invalidArgument('range', fn, `video frame ${t}`, `${width}x${height} like frame 0`, `${frame.width}x${frame.height}`);
+  }
+}
+
+/** Runs one forward pass (spec §9) over `frames`, streaming. @internal */
+export async function runPass(options: RunPassOptions): Promise<PassStates> {
+  const { fn, graphs, count, signal } = options;
+  const locRows: Float32Array[] = [];
+  const visRows: Float32Array[] = [];
+  const pass = createForwardPass({
+    graphs,
+    frameCount: options.frameCount,
+    onWindow: options.onWindow,
+    onProgress: options.onProgress,
+    signal,
+    onFrame: (out) => {
+      locRows[out.frame] = out.loc.slice(0, count * 4);
+      visRows[out.frame] = out.vis.slice(0, count * 3);
+    },
+  });
+  const R = graphs.resolution;
+  const image = new Float32Array(3 * R * R);
+  let pre: FramePreprocessor | undefined;
+  let t = 0;
+  for await (const frame of options.frames) {
+    signal?.throwIfAborted();
+    if (pre === undefined) {
+      pre = createFramePreprocessor(frame.height, frame.width, R);
+      await pass.addPoints(options.points(frame.width, frame.height));
+    }
+    checkFrameSize(fn, t, frame, pre.width, pre.height);
+    pre.run(frame.pixels, frame.channels, image);
+    await pass.pushFrame(image);
+    t++;
+  }
+  if (pre === undefined) throw invalidArgument('range', fn, 'video', 'at least one frame', '0 frames');
+  await pass.finish();
+  const T = t;
+  const loc = new Float32Array(count * T * 4);
+  const vis = new Float32Array(count * T * 3);
+  for (let f = 0; f < T; f++) {
+    for (let n = 0; n < count; n++) {
+      loc.set(locRows[f]!.subarray(n * 4, n * 4 + 4), (n * T + f) * 4);
+      vis.set(visRows[f]!.subarray(n * 3, n * 3 + 3), (n * T + f) * 3);
+    }
+  }
+  return { frameCount: T, width: pre.width, height: pre.height, loc, vis };
+}

@@ -117,6 +117,29 @@ describe('fixture pickles decode to the NumPy arrays', () => {
   }
 });
 
+describe('corrupted fixture pickles', () => {
+  it('fail only with typed errors (random byte corruption of every variant)', () => {
+    let seed = 4242;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    for (const file of Object.keys(variants)) {
+      const original = new Uint8Array(readFileSync(join(DATASETS, file)));
+      for (let trial = 0; trial < 150; trial++) {
+        const data = original.slice();
+        for (let k = 0; k < 1 + Math.floor(random() * 4); k++) data[Math.floor(random() * data.length)] = Math.floor(random() * 256);
+        try {
+          const root = unpickle(data, { globals: numpyGlobals({ lazy: true }), lazyThreshold: 64 });
+          for (const entry of listVideoEntries(root, file)) for (const value of entry.record.values()) materializeArray(value);
+        } catch (error) {
+          if (!(error instanceof TaptrError)) throw new Error(`${file} trial ${trial}: ${String(error)}`, { cause: error });
+        }
+      }
+    }
+  });
+});
+
 describe('fixture coverage', () => {
   it('tests every .pkl file of the fixture folder', () => {
     const onDisk = readdirSync(DATASETS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pkl')).map((f) => f.split(sep).join('/'));

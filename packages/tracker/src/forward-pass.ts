@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { inverseSigmoid } from './sigmoid.js';
-import type { DecoderWindowInput, TaptrGraphs } from './taptr-graphs.js';
+import type { DecoderWindowInput, TaptrGraphRunner } from './graph-runner.js';
 import { windowMasks } from './window-masks.js';
 import { padsContentAfter, WINDOW_SIZE, WINDOW_STRIDE, type FrameWindow } from './window-schedule.js';
 
@@ -59,7 +59,7 @@ export interface PassProgress {
 
 /** Options of {@link createForwardPass}. */
 export interface ForwardPassOptions {
-  readonly graphs: TaptrGraphs;
+  readonly graphs: TaptrGraphRunner;
   /** T when known in advance (selects the official long-video content rule); else content is copied after every window. */
   readonly frameCount?: number | undefined;
   readonly onFrame: (output: FrameOutput) => void;

@@ -40,10 +40,10 @@ export interface EncodedFrames {
 
 /**
  * The three TAPTR graphs as the pipeline calls them (spec §13: G1 frame_encoder, G2 query_init,
- * G3 decoder_window). {@link createRuntimeGraphs} implements it over a runtime adapter; tests may
+ * G3 decoder_window). {@link createGraphRunner} implements it over a runtime adapter; tests may
  * implement it directly.
  */
-export interface TaptrGraphs {
+export interface TaptrGraphRunner {
   /** Model input resolution R (frames are resized to R x R). */
   readonly resolution: number;
   /** G1: `images` `[B, 3, R, R]` normalized -> one memory `[S, C]` per frame. */

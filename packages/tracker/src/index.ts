@@ -6,9 +6,9 @@ export type { QueryPadding, TrackOptions, TrackProgress } from './track-options.
 export type { TrackResult } from './track-result.js';
 export type { OnlineFrameResult, OnlineOptions, OnlineSession } from './online-session.js';
 export type { VideoFrame, VideoInput } from './video-input.js';
-export { createRuntimeGraphs } from './runtime-graphs.js';
-export type { TaptrModel } from './runtime-graphs.js';
-export type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from './taptr-graphs.js';
+export { createGraphRunner } from './runtime-graph-runner.js';
+export type { TaptrModel } from './runtime-graph-runner.js';
+export type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphRunner } from './graph-runner.js';
 export type { FrameOutput, PassProgress, WindowReport } from './forward-pass.js';
 export { createFramePreprocessor, IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 export type { FramePreprocessor } from './preprocess.js';

@@ -5,7 +5,7 @@ import { createFramePreprocessor, type FramePreprocessor } from './preprocess.js
 import { checkQueriesInVideo, normalizeQueryPositions, prepareQueries, type PreparedQueries, type QueryInput } from './queries.js';
 import { checkFrameSize } from './run-pass.js';
 import { sigmoid } from './sigmoid.js';
-import type { TaptrGraphs } from './taptr-graphs.js';
+import type { TaptrGraphRunner } from './graph-runner.js';
 import { rawFrame, type VideoFrame } from './video-input.js';
 
 /** Options of {@link Tracker.online}. */
@@ -63,7 +63,7 @@ export interface OnlineSession extends AsyncIterable<OnlineFrameResult> {
 }
 
 /** @internal */
-export function createOnlineSession(graphs: TaptrGraphs, options: OnlineOptions): OnlineSession {
+export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOptions): OnlineSession {
   const fn = 'OnlineSession';
   const threshold = options.threshold ?? 0.5;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) throw invalidArgument('range', 'tracker.online', 'options.threshold', 'a number in (0, 1)', describeValue(threshold));

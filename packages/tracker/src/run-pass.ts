@@ -2,7 +2,7 @@
 import { invalidArgument } from '@taptr/tensor';
 import { createForwardPass, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
 import { createFramePreprocessor, type FramePreprocessor } from './preprocess.js';
-import type { TaptrGraphs } from './taptr-graphs.js';
+import type { TaptrGraphRunner } from './graph-runner.js';
 import type { RawFrame } from './video-input.js';
 
 /** States of the first `count` points over a whole video, point-major. @internal */
@@ -19,7 +19,7 @@ export interface PassStates {
 /** @internal */
 export interface RunPassOptions {
   readonly fn: string;
-  readonly graphs: TaptrGraphs;
+  readonly graphs: TaptrGraphRunner;
   readonly frames: AsyncIterable<RawFrame>;
   readonly frameCount: number | undefined;
   /** Builds the points once the frame size is known (ids 0..count-1 are the reported ones). */

@@ -2,7 +2,7 @@
 import type { TaptrConfig } from '@taptr/model';
 import type { ModelSession, ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
-import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from './taptr-graphs.js';
+import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphRunner } from './graph-runner.js';
 import { WINDOW_SIZE, WINDOW_STRIDE } from './window-schedule.js';
 
 /**
@@ -29,10 +29,10 @@ function outputOf(graph: string, outputs: Record<string, { readonly data: unknow
 
 /**
  * Loads the three graphs of `model` into sessions of `runtime` and exposes them as
- * {@link TaptrGraphs}. Graph inputs and outputs are named as in spec §13.
+ * {@link TaptrGraphRunner}. Graph inputs and outputs are named as in spec §13.
  * @throws RangeError when the model's window configuration is not the official size 8 / stride 4.
  */
-export async function createRuntimeGraphs(runtime: RuntimeAdapter, model: TaptrModel, sessionOptions?: ModelSessionOptions): Promise<TaptrGraphs> {
+export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrModel, sessionOptions?: ModelSessionOptions): Promise<TaptrGraphRunner> {
   const { config } = model;
   if (config.slidingWindowSize !== WINDOW_SIZE || config.slidingWindowStride !== WINDOW_STRIDE) {
     throw invalidArgument('range', 'createTracker', 'model.config', `sliding windows of size ${WINDOW_SIZE} and stride ${WINDOW_STRIDE}`, `${config.slidingWindowSize} / ${config.slidingWindowStride}`);

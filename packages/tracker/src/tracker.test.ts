@@ -29,7 +29,7 @@ const QUERIES = [
 
 describe('tracker.track (toy graphs)', () => {
   it('returns tracks [N, T, 2], visible [N, T], logits [N, T, 3] and keeps query positions before the query frame', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const T = 30;
     const r = await tracker.track(videoTensor(T), QUERIES);
     expect(r.tracks.dims).toEqual([5, T, 2]);
@@ -48,7 +48,7 @@ describe('tracker.track (toy graphs)', () => {
   });
 
   it('gives identical results for a tensor, an array of frames, a sync and an async iterable', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const video = videoTensor(26);
     const a = await tracker.track(video, QUERIES);
     const list = frames(video);
@@ -72,7 +72,7 @@ describe('tracker.track (toy graphs)', () => {
   });
 
   it('streams long videos with the official long-video content rule when frameCount is given', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const video = videoTensor(53);
     const list = frames(video);
     const offline = await tracker.track(video, QUERIES);
@@ -89,7 +89,7 @@ describe('tracker.track (toy graphs)', () => {
 
   it('reports progress and decodes each window once, with memory of its own 8 frames', async () => {
     const graphs = createToyGraphs();
-    const tracker = await createTracker({ graphs });
+    const tracker = await createTracker({ runner: graphs });
     const progress: TrackProgress[] = [];
     await tracker.track(videoTensor(30), QUERIES, { onProgress: (p) => progress.push(p) });
     const last = progress.at(-1)!;
@@ -101,7 +101,7 @@ describe('tracker.track (toy graphs)', () => {
 
   it('tracks videos shorter than 8 frames by repeating the last frame (no negative frame index)', async () => {
     const graphs = createToyGraphs();
-    const tracker = await createTracker({ graphs });
+    const tracker = await createTracker({ runner: graphs });
     const r = await tracker.track(videoTensor(5), [{ t: 0, x: 3, y: 4 }, { t: 4, x: 1, y: 1 }]);
     expect(r.tracks.dims).toEqual([2, 5, 2]);
     expect(graphs.windows).toEqual([[0, 1, 2, 3, 4, 4, 4, 4]]);
@@ -111,7 +111,7 @@ describe('tracker.track (toy graphs)', () => {
   });
 
   it('bidirectional: frames before the query come from the pass on the time-reversed video', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const T = 22;
     const video = videoTensor(T);
     const list = frames(video);
@@ -132,7 +132,7 @@ describe('tracker.track (toy graphs)', () => {
   });
 
   it('padQueries adds interacting padding points but reports only the real ones', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const video = videoTensor(20);
     const plain = await tracker.track(video, QUERIES.slice(0, 3));
     const padded = await tracker.track(video, QUERIES.slice(0, 3), { padQueries: 12 });
@@ -143,7 +143,7 @@ describe('tracker.track (toy graphs)', () => {
   });
 
   it('rejects bad input with errors naming the argument', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const video = videoTensor(10);
     await expect(tracker.track(video, [[0, 1]] as never)).rejects.toThrow(/queries\[0\] must be a \[t, x, y\] triple/);
     await expect(tracker.track(video, [{ t: 10, x: 1, y: 1 }])).rejects.toThrow(/queries\[0\]\.t must be a frame index < 10/);
@@ -160,7 +160,7 @@ describe('tracker.track (toy graphs)', () => {
   });
 
   it('stops when the signal aborts', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const controller = new AbortController();
     const run = tracker.track(videoTensor(30), QUERIES, {
       signal: controller.signal,
@@ -180,7 +180,7 @@ describe('tracker.online (toy graphs)', () => {
   }
 
   it('equals the offline run, emitting each frame at most 10 frames after it arrives', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     for (const T of [8, 13, 30, 31, 50]) {
       const video = videoTensor(T);
       const queries = QUERIES.filter((q) => q.t < T);
@@ -223,7 +223,7 @@ describe('tracker.online (toy graphs)', () => {
   });
 
   it('adds points while streaming (query frame not decoded yet) exactly as if present from the start', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const T = 34;
     const video = videoTensor(T);
     const offline = await tracker.track(video, QUERIES);
@@ -253,7 +253,7 @@ describe('tracker.online (toy graphs)', () => {
   });
 
   it('removes points from later frames', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const session = tracker.online();
     const results = collect(session);
     const ids = await session.addPoints(QUERIES.slice(0, 2));
@@ -270,7 +270,7 @@ describe('tracker.online (toy graphs)', () => {
   });
 
   it('rejects pushes after end and frames of another size', async () => {
-    const tracker = await createTracker({ graphs: createToyGraphs() });
+    const tracker = await createTracker({ runner: createToyGraphs() });
     const session = tracker.online();
     await session.push(tensor('uint8', [H, W, 3]));
     await expect(session.push(tensor('uint8', [H, W + 1, 3]))).rejects.toThrow(/must be 16x12/);

@@ -6,13 +6,13 @@ import { createOnlineSession, type OnlineOptions, type OnlineSession } from './o
 import { checkQueriesInVideo, normalizeQueryPositions, prepareQueries, type PreparedQueries, type QueryInput } from './queries.js';
 import { generatePaddingPoints } from './query-padding.js';
 import { runPass, type PassStates } from './run-pass.js';
-import { createRuntimeGraphs, type TaptrModel } from './runtime-graphs.js';
-import type { TaptrGraphs } from './taptr-graphs.js';
+import { createGraphRunner, type TaptrModel } from './runtime-graph-runner.js';
+import type { TaptrGraphRunner } from './graph-runner.js';
 import { fuseBidirectional, toTrackResult, type TrackResult } from './track-result.js';
 import { resolveTrackOptions, type QueryPadding, type TrackOptions } from './track-options.js';
 import { openVideo, type RawFrame, type VideoInput, type VideoReader } from './video-input.js';
 
-/** Options of {@link createTracker}: a runtime and a model, or ready {@link TaptrGraphs}; plus default {@link TrackOptions}. */
+/** Options of {@link createTracker}: a runtime and a model, or ready {@link TaptrGraphRunner}; plus default {@link TrackOptions}. */
 export type CreateTrackerOptions = (
   | {
       /** The runtime adapter that runs the graphs (e.g. `createNodeRuntime()`). */
@@ -23,8 +23,8 @@ export type CreateTrackerOptions = (
       readonly sessionOptions?: ModelSessionOptions;
     }
   | {
-      /** Custom graph implementations (advanced: another runtime, instrumentation, tests). */
-      readonly graphs: TaptrGraphs;
+      /** A custom way to run the three graphs (advanced: instrumentation, other runtimes, tests). */
+      readonly runner: TaptrGraphRunner;
     }
 ) &
   Pick<TrackOptions, 'bidirectional' | 'padQueries' | 'threshold'>;
@@ -105,9 +105,9 @@ function passPoints(set: PointSet, width: number, height: number, frameOf: (q: n
 export async function createTracker(options: CreateTrackerOptions): Promise<Tracker> {
   if (options === null || typeof options !== 'object') throw invalidArgument('type', 'createTracker', 'options', 'an object', describeValue(options));
   const defaults = resolveTrackOptions('createTracker', options);
-  let graphs: TaptrGraphs;
-  if ('graphs' in options && options.graphs !== undefined) {
-    graphs = options.graphs;
+  let graphs: TaptrGraphRunner;
+  if ('runner' in options && options.runner !== undefined) {
+    graphs = options.runner;
   } else if ('runtime' in options && 'model' in options) {
     if (options.runtime === null || typeof options.runtime !== 'object' || typeof options.runtime.createSession !== 'function') {
       throw invalidArgument('type', 'createTracker', 'options.runtime', 'a RuntimeAdapter (e.g. createNodeRuntime())', describeValue(options.runtime));
@@ -115,9 +115,9 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
     if (options.model === null || typeof options.model !== 'object' || options.model.config === undefined) {
       throw invalidArgument('type', 'createTracker', 'options.model', 'a TAPTR model {config, frameEncoder, queryInit, decoderWindow}', describeValue(options.model));
     }
-    graphs = await createRuntimeGraphs(options.runtime, options.model, options.sessionOptions);
+    graphs = await createGraphRunner(options.runtime, options.model, options.sessionOptions);
   } else {
-    throw invalidArgument('type', 'createTracker', 'options', '{runtime, model} or {graphs}', describeValue(options));
+    throw invalidArgument('type', 'createTracker', 'options', '{runtime, model} or {runner}', describeValue(options));
   }
   let released = false;
   const alive = (fn: string): void => {

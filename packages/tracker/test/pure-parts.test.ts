@@ -6,6 +6,7 @@ import { createFramePreprocessor } from '../src/preprocess.js';
 import { generatePaddingPoints } from '../src/query-padding.js';
 import { normalizeQueryPositions } from '../src/queries.js';
 import { inverseSigmoid } from '../src/sigmoid.js';
+import { fuseBidirectional } from '../src/track-result.js';
 import { padsContentAfter, windowSchedule } from '../src/window-schedule.js';
 import { windowMasks } from '../src/window-masks.js';
 import { meta, numbers, ref } from './reference.js';
@@ -147,5 +148,44 @@ describe('evaluation query padding (spec §12.3, TapVidDataset.padding_points)',
   it('adds nothing when there are already enough points', () => {
     expect(generatePaddingPoints({ total: 2, realPositions: [1, 1, 2, 2], width: 256 }).count).toBe(0);
     expect(generatePaddingPoints({ total: -1, realPositions: [1, 1], width: 256 }).count).toBe(0);
+  });
+});
+
+describe('bidirectional fusion (spec §12.2, evaluate.py fuse_bidir_outputs)', () => {
+  it('fuses every strided group like strided.pred_boxes / strided.pred_logits', () => {
+    const fusedBoxes = ref('strided.pred_boxes');
+    const fusedLogits = ref('strided.pred_logits');
+    const [Ts, Ns] = fusedBoxes.dims as [number, number, number];
+    expect(Ts).toBe(meta.T_strided);
+    let offset = 0;
+    for (const [g, group] of meta.strided_groups.entries()) {
+      const toPointMajor = (view: ReturnType<typeof ref>, d: number): Float32Array => {
+        const [t, n] = view.dims as [number, number, number];
+        const out = new Float32Array(n * t * d);
+        const src = view.data as Float32Array;
+        for (let f = 0; f < t; f++) for (let p = 0; p < n; p++) out.set(src.subarray((f * n + p) * d, (f * n + p + 1) * d), (p * t + f) * d);
+        return out;
+      };
+      const states = (dir: string) => ({
+        frameCount: Ts,
+        width: meta.W,
+        height: meta.H,
+        loc: toPointMajor(ref(`strided.g${g}.${dir}_pred_boxes`), 4),
+        vis: toPointMajor(ref(`strided.g${g}.${dir}_pred_logits`), 3),
+      });
+      const n = group.n;
+      const fused = fuseBidirectional(states('fwd'), states('bwd'), new Array<number>(n).fill(group.query_frame));
+      const b = fusedBoxes.data as Float32Array;
+      const l = fusedLogits.data as Float32Array;
+      for (let p = 0; p < n; p++) {
+        for (let t = 0; t < Ts; t++) {
+          expect(Array.from(fused.loc.subarray((p * Ts + t) * 4, (p * Ts + t + 1) * 4))).toEqual(Array.from(b.subarray((t * Ns + offset + p) * 4, (t * Ns + offset + p + 1) * 4)));
+          expect(Array.from(fused.vis.subarray((p * Ts + t) * 3, (p * Ts + t + 1) * 3))).toEqual(Array.from(l.subarray((t * Ns + offset + p) * 3, (t * Ns + offset + p + 1) * 3)));
+        }
+      }
+      offset += n;
+    }
+    expect(offset).toBe(Ns);
+    expect(numbers(ref('strided.query_frames'))).toEqual(meta.strided_groups.flatMap((g) => new Array<number>(g.n).fill(g.query_frame)));
   });
 });

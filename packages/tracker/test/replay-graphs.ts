@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// A fake TaptrGraphs that replays the official per-window outputs of the 'first' fixture run, so the
+// A fake TaptrGraphRunner that replays the official per-window outputs of the 'first' fixture run, so the
 // TypeScript state machine (windows, skips, overwrite, forward copy, content padding) can be checked
 // against the official state after every window without any ONNX graph.
 import type { TensorView } from '@taptr/tensor';
-import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from '../src/taptr-graphs.js';
+import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphRunner } from '../src/graph-runner.js';
 import { numbers, ref } from './reference.js';
 
 export interface ReplayFixture {
@@ -47,7 +47,7 @@ export function stateRows(state: TensorView, w: number, start: number, K: number
   return (state.data as Float32Array).slice(base, base + K * N * d);
 }
 
-export interface ReplayGraphs extends TaptrGraphs {
+export interface ReplayGraphs extends TaptrGraphRunner {
   readonly inputs: { window: number; input: DecoderWindowInput }[];
 }
 

@@ -2,12 +2,12 @@
 // A small deterministic stand-in for the three TAPTR graphs. Like the real decoder it mixes
 // information across points (per frame) and across frames (per point) only between tracked
 // entries (spec §8.1), so online and offline runs must agree exactly.
-import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphs } from '../src/taptr-graphs.js';
+import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphRunner } from '../src/graph-runner.js';
 
 export const TOY_CHANNELS = 4;
 const S = 2;
 
-export interface ToyGraphs extends TaptrGraphs {
+export interface ToyGraphs extends TaptrGraphRunner {
   /** Start frames (first memory element) of every decoded window, and each window's memory tags. */
   readonly windows: number[][];
   encoded: number;

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { fetchCommand } from './commands/fetch.js';
 import { trackCommand } from './commands/track.js';
 import { classifyError, EXIT } from './usage-error.js';
@@ -26,6 +27,7 @@ function buildProgram(io: CliIo): Command {
   program.addCommand(demoCommand(io));
   program.addCommand(trackCommand(io));
   program.addCommand(fetchCommand(io));
+  program.addCommand(evalCommand(io));
   return program;
 }
 

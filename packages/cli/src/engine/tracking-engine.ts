@@ -14,9 +14,23 @@ export interface TrackProgress {
 export interface TrackRequestOptions {
   /** Track backward from each query frame too, fused as in the official strided protocol. */
   readonly bidirectional?: boolean;
-  /** Pad the queries to this many points with random points (the evaluation protocol; 0 = none). */
-  readonly padQueries?: number;
+  /**
+   * Pad the queries with random static points as the official evaluation does (0 = none): a point
+   * count, or the count with the frame-0 positions of the real tracks and the padding points'
+   * query frame (see `@taptr/tracker`'s `QueryPadding`).
+   */
+  readonly padQueries?: number | QueryPaddingSpec;
   readonly onProgress?: (progress: TrackProgress) => void;
+}
+
+/** Evaluation-time query padding (spec §12.3). */
+export interface QueryPaddingSpec {
+  /** Point count after padding (800 in the released evaluation). */
+  readonly total: number;
+  /** `[N, 2]` (x, y) of the real tracks at frame 0 (default: the query positions). */
+  readonly framePositions?: ArrayLike<number>;
+  /** Query frame of every padding point (strided groups); default: each point's random restart frame. */
+  readonly queryFrame?: number;
 }
 
 /** Result of {@link TrackingEngine.track}: only the caller's queries, never padding points. */

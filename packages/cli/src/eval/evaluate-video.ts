@@ -1,29 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-import { computeTapvidMetrics, type PointScale, type QueryMode, sampleQueriesFirst, sampleQueriesStrided, scalePoints, type TapvidMetrics } from '@taptr/tapvid';
-import { tensor, type TensorView } from '@taptr/tensor';
-import type { TrackingEngine } from '../engine/tracking-engine.js';
+import { computeTapvidMetrics, type QueryMode, type TapvidMetrics, type TapvidVideo } from '@taptr/tapvid';
+import { tensor } from '@taptr/tensor';
+import type { TrackingEngine, TrackProgress } from '../engine/tracking-engine.js';
 import type { QueryPoint } from '../queries/query-set.js';
 import { videoFromTensor } from '../video/video-source.js';
 
-/** One TAP-Vid video, as the dataset readers give it. */
-export interface EvalVideo {
-  readonly name: string;
-  /** `[T, H, W, 3]` uint8 (already at the evaluation size). */
-  readonly video: TensorView<'uint8'>;
-  /** `[N, T, 2]` normalized (x, y) as stored in the dataset. */
-  readonly points: TensorView;
-  /** `[N, T]` bool, true = occluded. */
-  readonly occluded: TensorView;
-}
-
 /** Options of {@link evaluateVideo}. */
 export interface EvaluateVideoOptions {
+  /** Must match the mode the video's queries were sampled with. */
   readonly mode: QueryMode;
-  /** Normalized -> pixel scale (docs/coordinates.md). */
-  readonly scale: PointScale;
   /** Pad the queries to this many points (official TAPTR protocol: 800; 0 = none). */
   readonly padQueries: number;
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: (progress: TrackProgress) => void;
 }
 
 /** Result for one video. */
@@ -36,34 +24,52 @@ export interface VideoEvaluation {
 }
 
 /**
- * Evaluates one video the TAP-Vid way: points scaled to the video's pixels with `scale`, queries
- * sampled with tapnet's 'first' or 'strided' sampler, tracked by `engine` (bidirectionally in
- * strided mode, as the official TAPTR protocol), then scored with `computeTapvidMetrics` in the
- * same mode. The metric thresholds are in pixels of the video as given (256x256 after the
- * standard resize).
+ * Evaluates one TAP-Vid video (queries already sampled, points already in pixels of the evaluated
+ * size) with the official TAPTR protocol (taptr-spec §12):
+ * - 'first': one tracking call for all queries, padded to `padQueries` points;
+ * - 'strided': queries grouped by query frame, each group padded separately (padding points
+ *   queried at the group's frame) and tracked bidirectionally, groups concatenated back in order.
+ * The padding candidates start from each real track's ground-truth position at frame 0. Then
+ * `computeTapvidMetrics` scores the predictions in the same mode.
  */
-export async function evaluateVideo(engine: TrackingEngine, sample: EvalVideo, options: EvaluateVideoOptions): Promise<VideoEvaluation> {
-  const [T, H, W] = sample.video.dims as [number, number, number, number];
-  const pixels = scalePoints(sample.points, W, H, options.scale);
-  const set = options.mode === 'first' ? sampleQueriesFirst(sample.occluded, pixels) : sampleQueriesStrided(sample.occluded, pixels);
-  const Q = set.queryPoints.dims[1]!;
-  const qp = set.queryPoints.data;
+export async function evaluateVideo(engine: TrackingEngine, sample: TapvidVideo, options: EvaluateVideoOptions): Promise<VideoEvaluation> {
+  const [T] = sample.video.dims as [number, number, number, number];
+  const Q = sample.queryPoints.dims[1]!;
+  const qp = sample.queryPoints.data;
+  const gt = sample.targetPoints.data;
   const queries: QueryPoint[] = [];
   for (let q = 0; q < Q; q++) queries.push({ t: qp[q * 3]!, y: qp[q * 3 + 1]!, x: qp[q * 3 + 2]! });
-  const result =
-    Q === 0
-      ? { frames: T, tracks: new Float32Array(0), visible: new Uint8Array(0) }
-      : await engine.track(videoFromTensor(sample.video, sample.name), queries, {
-          bidirectional: options.mode === 'strided',
-          padQueries: options.padQueries,
-          onProgress: (p) => options.onProgress?.(p.done, p.total),
-        });
-  const predTracks = tensor('float64', [1, Q, T, 2], Float64Array.from(result.tracks));
-  const predOccluded = tensor('bool', [1, Q, T], result.visible.map((v) => (v ? 0 : 1)));
+  const groups = new Map<number, number[]>();
+  if (options.mode === 'strided') {
+    queries.forEach((p, i) => groups.set(p.t, [...(groups.get(p.t) ?? []), i]));
+  } else if (Q > 0) {
+    groups.set(-1, queries.map((_, i) => i));
+  }
+  const video = videoFromTensor(sample.video, sample.name);
+  const predTracks = tensor('float64', [1, Q, T, 2]);
+  const predOccluded = tensor('bool', [1, Q, T]);
+  for (const [frame, members] of groups) {
+    const framePositions = new Float64Array(members.length * 2);
+    members.forEach((q, i) => {
+      framePositions[i * 2] = gt[q * T * 2]!;
+      framePositions[i * 2 + 1] = gt[q * T * 2 + 1]!;
+    });
+    const padQueries =
+      options.padQueries > members.length ? { total: options.padQueries, framePositions, ...(frame >= 0 ? { queryFrame: frame } : {}) } : 0;
+    const result = await engine.track(
+      video,
+      members.map((q) => queries[q]!),
+      { bidirectional: options.mode === 'strided', padQueries, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    );
+    members.forEach((q, i) => {
+      predTracks.data.set(result.tracks.subarray(i * T * 2, (i + 1) * T * 2), q * T * 2);
+      for (let t = 0; t < T; t++) predOccluded.data[q * T + t] = result.visible[i * T + t] ? 0 : 1;
+    });
+  }
   const metrics = computeTapvidMetrics({
-    queryPoints: set.queryPoints,
-    gtOccluded: set.occluded,
-    gtTracks: set.targetPoints,
+    queryPoints: sample.queryPoints,
+    gtOccluded: sample.targetOccluded,
+    gtTracks: sample.targetPoints,
     predOccluded,
     predTracks,
     queryMode: options.mode,

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+// Node-only: model folders on disk (graphs + model.json manifest) and checkpoint conversion.
+export {
+  convertTaptrCheckpoint,
+  loadTaptrModel,
+  saveTaptrModel,
+  sha256Hex,
+  TAPTR_MODEL_FORMAT,
+  TAPTR_MODEL_FORMAT_VERSION,
+  TAPTR_MODEL_MANIFEST,
+} from './taptr-model-files.js';
+export type { ConvertCheckpointOptions, LoadedTaptrModel, TaptrManifestGraph, TaptrModelManifest } from './taptr-model-files.js';

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isTaptrError, tensor, type TensorView } from '@taptr/tensor';
+import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
+import { runOnnx } from '../../test/run-onnx.js';
+import { parseTaptrConfig } from '../config/taptr-config.js';
+import { TAPTR_GRAPH_FILES } from '../graphs/taptr-graphs.js';
+import { convertTaptrCheckpoint, loadTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST } from './taptr-model-files.js';
+
+const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
+const checkpointPath = join(TAPTR_FIXTURES, 'checkpoint.pth');
+const dir = mkdtempSync(join(tmpdir(), 'taptr-model-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function expectCode(promise: Promise<unknown>, code: string, fragment: string): Promise<void> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(isTaptrError(error), String(error)).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  expect((error as Error).message).toContain(fragment);
+}
+
+describe('saveTaptrModel / loadTaptrModel', () => {
+  it('converts the fixture checkpoint, writes the graphs + model.json with spec §13 I/O names, and loads them back', async () => {
+    const manifest = await convertTaptrCheckpoint(checkpointPath, dir, { config });
+    expect(manifest.source.sha256).toBe(sha256Hex(new Uint8Array(readFileSync(checkpointPath))));
+    const names = (role: keyof typeof manifest.graphs) => ({
+      inputs: manifest.graphs[role].inputs.map((v) => v.name),
+      outputs: manifest.graphs[role].outputs.map((v) => v.name),
+    });
+    expect(names('frameEncoder')).toEqual({ inputs: ['image'], outputs: ['memory'] });
+    expect(manifest.graphs.frameEncoder.inputs[0]).toEqual({ name: 'image', type: 'float32', dims: ['B', 3, config.resolution, config.resolution] });
+    expect(names('queryInit')).toEqual({ inputs: ['memory', 'xy_norm'], outputs: ['content', 'ref_unsig'] });
+    expect(names('decoderWindow')).toEqual({
+      inputs: ['memory', 'content', 'ref_unsig', 'track_mask', 'update_mask', 'init_content'],
+      outputs: ['ref_unsig_out', 'vis_logits', 'content_out'],
+    });
+
+    const loaded = await loadTaptrModel(dir);
+    expect(loaded.graphs.config).toEqual(config);
+    expect(loaded.manifest).toEqual(manifest);
+    for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) {
+      expect(sha256Hex(loaded.graphs[role])).toBe(manifest.graphs[role].sha256);
+    }
+    // The loaded encoder computes the official memory.
+    const input = loadNpy(TAPTR_FIXTURES, 'first.model_input_kept.npy');
+    const per = input.data.length / input.dims[0]!;
+    const out = await runOnnx(loaded.graphs.frameEncoder, { image: tensor('float32', [1, ...input.dims.slice(1)], (input.data as Float32Array).slice(0, per)) });
+    const expected = loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy');
+    const perMemory = expected.data.length / expected.dims[0]!;
+    const report = compareClose((out.memory as TensorView).data as Float32Array, (expected.data as Float32Array).subarray(0, perMemory), { atol: 1e-3 });
+    expect(report.ok, report.message).toBe(true);
+  });
+
+  it('rejects a corrupted graph file (TAPTR_CHECKSUM_MISMATCH), a missing one (TAPTR_IO) and a foreign manifest (TAPTR_CONFIG_INVALID)', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'taptr-model-bad-'));
+    try {
+      const manifest = readFileSync(join(dir, TAPTR_MODEL_MANIFEST));
+      writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), manifest);
+      await expectCode(loadTaptrModel(bad), 'TAPTR_IO', TAPTR_GRAPH_FILES.frameEncoder);
+      for (const file of Object.values(TAPTR_GRAPH_FILES)) writeFileSync(join(bad, file), readFileSync(join(dir, file)));
+      const query = readFileSync(join(dir, TAPTR_GRAPH_FILES.queryInit));
+      query[query.length - 1]! ^= 1;
+      writeFileSync(join(bad, TAPTR_GRAPH_FILES.queryInit), query);
+      await expectCode(loadTaptrModel(bad), 'TAPTR_CHECKSUM_MISMATCH', TAPTR_GRAPH_FILES.queryInit);
+      expect((await loadTaptrModel(bad, { verify: false })).graphs.queryInit.length).toBe(query.length);
+      writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), JSON.stringify({ format: 'other' }));
+      await expectCode(loadTaptrModel(bad), 'TAPTR_CONFIG_INVALID', 'not a taptr-js-model manifest');
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+});

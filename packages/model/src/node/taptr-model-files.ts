@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
+import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
+import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
+import { OPSET_VERSION } from '../onnx/graph-builder.js';
+import { buildTaptrGraphs, graphSignature, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, type BuildTaptrGraphsOptions, type GraphSignature, type TaptrGraphRole, type TaptrGraphs } from '../graphs/taptr-graphs.js';
+
+/** Name of the manifest of a saved model folder. */
+export const TAPTR_MODEL_MANIFEST = 'model.json';
+/** `format` field of the manifest. */
+export const TAPTR_MODEL_FORMAT = 'taptr-js-model';
+/** Manifest version written by this package. */
+export const TAPTR_MODEL_FORMAT_VERSION = 1;
+
+/** One graph entry of the manifest. */
+export interface TaptrManifestGraph extends GraphSignature {
+  /** File name, relative to the model folder. */
+  readonly file: string;
+  readonly bytes: number;
+  /** Lower-case hex sha256 of the file. */
+  readonly sha256: string;
+}
+
+/** The `model.json` manifest of a saved model folder. */
+export interface TaptrModelManifest {
+  readonly format: typeof TAPTR_MODEL_FORMAT;
+  readonly version: number;
+  readonly opset: number;
+  /** The configuration in the official key form (see `parseTaptrConfig`). */
+  readonly config: Record<string, unknown>;
+  /** The checkpoint the graphs were built from (sha256 of the `.pth` file, when known). */
+  readonly source: { readonly sha256: string | null };
+  readonly graphs: Readonly<Record<TaptrGraphRole, TaptrManifestGraph>>;
+}
+
+/** A model folder loaded by {@link loadTaptrModel}. */
+export interface LoadedTaptrModel {
+  readonly graphs: TaptrGraphs;
+  readonly manifest: TaptrModelManifest;
+}
+
+/** Lower-case hex sha256 of `bytes`. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Writes the three graphs as `frame_encoder.onnx`, `query_init.onnx`, `decoder_window.onnx` plus a
+ * `model.json` manifest (configuration, files with size and sha256, each graph's inputs/outputs, the
+ * source checkpoint's sha256) into `dir` (created if needed).
+ * @returns the manifest written.
+ * @throws TaptrError `TAPTR_IO` when a file cannot be written.
+ */
+export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: { sourceSha256?: string } = {}): Promise<TaptrModelManifest> {
+  if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'saveTaptrModel', 'dir', 'a folder path', describeValue(dir));
+  if (options.sourceSha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sourceSha256)) {
+    throw invalidArgument('range', 'saveTaptrModel', 'options.sourceSha256', '64 lower-case hex digits', describeValue(options.sourceSha256));
+  }
+  const entries = {} as Record<TaptrGraphRole, TaptrManifestGraph>;
+  for (const role of TAPTR_GRAPH_ROLES) {
+    const bytes = graphs[role];
+    if (!(bytes instanceof Uint8Array)) throw invalidArgument('type', 'saveTaptrModel', `graphs.${role}`, 'ONNX model bytes (Uint8Array)', describeValue(bytes));
+    entries[role] = { file: TAPTR_GRAPH_FILES[role], bytes: bytes.length, sha256: sha256Hex(bytes), ...graphSignature(bytes) };
+  }
+  const manifest: TaptrModelManifest = {
+    format: TAPTR_MODEL_FORMAT,
+    version: TAPTR_MODEL_FORMAT_VERSION,
+    opset: OPSET_VERSION,
+    config: taptrConfigToJson(graphs.config),
+    source: { sha256: options.sourceSha256 ?? null },
+    graphs: entries,
+  };
+  try {
+    await mkdir(dir, { recursive: true });
+    for (const role of TAPTR_GRAPH_ROLES) await writeFile(join(dir, TAPTR_GRAPH_FILES[role]), graphs[role]);
+    await writeFile(join(dir, TAPTR_MODEL_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `saveTaptrModel: cannot write to ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  return manifest;
+}
+
+async function readOrFail(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `loadTaptrModel: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Loads a folder written by {@link saveTaptrModel}: parses and validates `model.json`, reads the three
+ * graphs and (unless `verify` is false) checks their sizes and sha256.
+ * @throws TaptrError `TAPTR_IO` for a missing file, `TAPTR_CONFIG_INVALID` for a malformed manifest or
+ *   configuration, `TAPTR_CHECKSUM_MISMATCH` for a graph file that does not match its manifest entry.
+ */
+export async function loadTaptrModel(dir: string, options: { verify?: boolean } = {}): Promise<LoadedTaptrModel> {
+  if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'loadTaptrModel', 'dir', 'a folder path', describeValue(dir));
+  const manifestPath = join(dir, TAPTR_MODEL_MANIFEST);
+  let manifest: TaptrModelManifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(await readOrFail(manifestPath))) as TaptrModelManifest;
+  } catch (error) {
+    if (isTaptrError(error)) throw error;
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${manifestPath} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (manifest?.format !== TAPTR_MODEL_FORMAT || typeof manifest.graphs !== 'object' || manifest.graphs === null) {
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${manifestPath} is not a ${TAPTR_MODEL_FORMAT} manifest (format ${describeValue(manifest?.format)})`);
+  }
+  if (manifest.version !== TAPTR_MODEL_FORMAT_VERSION) {
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: unsupported manifest version ${describeValue(manifest.version)} (expected ${TAPTR_MODEL_FORMAT_VERSION})`);
+  }
+  const config = parseTaptrConfig(manifest.config);
+  const loaded = {} as Record<TaptrGraphRole, Uint8Array>;
+  for (const role of TAPTR_GRAPH_ROLES) {
+    const entry = manifest.graphs[role];
+    if (entry === undefined || typeof entry.file !== 'string' || entry.file.includes('/') || entry.file.includes('\\')) {
+      throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: manifest entry graphs.${role} must name a file in the model folder, got ${describeValue(entry?.file)}`);
+    }
+    const bytes = await readOrFail(join(dir, entry.file));
+    if (options.verify !== false) {
+      const actual = sha256Hex(bytes);
+      if (bytes.length !== entry.bytes || actual !== entry.sha256) {
+        throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadTaptrModel: ${entry.file} has ${bytes.length} bytes / sha256 ${actual}, manifest says ${entry.bytes} bytes / ${entry.sha256}`);
+      }
+    }
+    loaded[role] = bytes;
+  }
+  return { graphs: { ...loaded, config }, manifest };
+}
+
+/** Options of {@link convertTaptrCheckpoint}. */
+export interface ConvertCheckpointOptions extends BuildTaptrGraphsOptions {
+  /** The model configuration. Defaults to {@link RELEASED_CONFIG}. */
+  readonly config?: TaptrConfig;
+}
+
+/**
+ * Converts an official checkpoint file (`.pth`) into a model folder: reads the state dict
+ * (`ema_model`, else `model`), checks it against the configuration, builds the graphs and saves them
+ * with the checkpoint's sha256 in the manifest.
+ * @throws TaptrError `TAPTR_IO`, `TAPTR_CHECKPOINT_FORMAT`, `TAPTR_CHECKPOINT_MISMATCH`.
+ */
+export async function convertTaptrCheckpoint(checkpointPath: string, outDir: string, options: ConvertCheckpointOptions = {}): Promise<TaptrModelManifest> {
+  const config = options.config ?? RELEASED_CONFIG;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(checkpointPath));
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `convertTaptrCheckpoint: cannot read ${checkpointPath}: ${(error as Error).message}`, { cause: error });
+  }
+  const stateDict = readTaptrCheckpoint(bytes, { config });
+  const graphs = buildTaptrGraphs(stateDict, config, options);
+  return saveTaptrModel(outDir, graphs, { sourceSha256: sha256Hex(bytes) });
+}

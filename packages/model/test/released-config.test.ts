@@ -7,7 +7,9 @@ import { countParameters, expectedStateDictShapes } from '../src/checkpoint/stat
 import { syntheticStateDict } from '../src/checkpoint/synthetic-state-dict.js';
 import { checkStateDict } from '../src/checkpoint/taptr-checkpoint.js';
 import { memoryTokens, RELEASED_CONFIG } from '../src/config/taptr-config.js';
+import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
+import { buildQueryInitGraph } from '../src/graphs/query-init.js';
 import { runOnnx } from './run-onnx.js';
 
 describe('released configuration', () => {
@@ -41,5 +43,41 @@ describe('released configuration', () => {
     const out = await runOnnx(model, { image: tensor('float32', [1, 3, R, R], image) }, { threads: 2 });
     expect(out.memory!.dims).toEqual([1, memoryTokens(RELEASED_CONFIG), RELEASED_CONFIG.hiddenDim]);
     expect((out.memory!.data as Float32Array).every(Number.isFinite)).toBe(true);
+  });
+
+  it('its G2 query_init and G3 decoder_window load and run at 512x512 with N = 16', async () => {
+    const C = RELEASED_CONFIG.hiddenDim;
+    const S = memoryTokens(RELEASED_CONFIG);
+    const K = RELEASED_CONFIG.slidingWindowSize;
+    const N = 16;
+    const memory = new Float32Array(K * S * C);
+    for (let i = 0; i < memory.length; i += 7) memory[i] = Math.sin(i);
+    const xy = Float32Array.from({ length: 2 * N }, (_, i) => (i * 0.37) % 1);
+    const init = await runOnnx(buildQueryInitGraph(stateDict, RELEASED_CONFIG), { memory: tensor('float32', [1, S, C], memory.subarray(0, S * C)), xy_norm: tensor('float32', [N, 2], xy) });
+    expect(init.content!.dims).toEqual([N, C]);
+    const content = new Float32Array(K * N * C);
+    const ref = new Float32Array(K * N * 4);
+    for (let t = 0; t < K; t++) {
+      content.set(init.content!.data as Float32Array, t * N * C);
+      ref.set(init.ref_unsig!.data as Float32Array, t * N * 4);
+    }
+    const track = new Uint8Array(N * K).fill(1);
+    const update = Uint8Array.from({ length: N * K }, (_, i) => (i % K === 0 ? 0 : 1));
+    const out = await runOnnx(
+      buildDecoderWindowGraph(stateDict, RELEASED_CONFIG),
+      {
+        memory: tensor('float32', [K, S, C], memory),
+        content: tensor('float32', [K, N, C], content),
+        ref_unsig: tensor('float32', [K, N, 4], ref),
+        track_mask: tensor('bool', [N, K], track),
+        update_mask: tensor('bool', [N, K], update),
+        init_content: tensor('float32', [K, N, C], content),
+      },
+      { threads: 2 },
+    );
+    expect(out.ref_unsig_out!.dims).toEqual([K, N, 4]);
+    expect(out.vis_logits!.dims).toEqual([K, N, 3]);
+    expect(out.content_out!.dims).toEqual([K, N, C]);
+    for (const v of Object.values(out)) expect((v.data as Float32Array).every(Number.isFinite)).toBe(true);
   });
 });

@@ -5,12 +5,13 @@ import { TaptrError } from '@taptr/tensor';
 import { afterAll, it } from 'vitest';
 import { createWebGpuOps } from '../src/webgpu/index.js';
 import { acquireNodeGpuDevice, runOpsConformance } from '../src/testing/index.js';
+import { conformanceReporter } from './conformance-report.js';
 
 const gpu = await acquireNodeGpuDevice();
 
 if (gpu.device !== undefined) {
   const device = gpu.device;
-  runOpsConformance(`webgpu (${gpu.adapter})`, () => createWebGpuOps({ device }));
+  runOpsConformance(`webgpu (${gpu.adapter})`, () => createWebGpuOps({ device }), { onReport: conformanceReporter() });
   afterAll(() => device.destroy());
 } else if (process.env.CI === 'true') {
   it('webgpu: an adapter is required when CI=true', () => {

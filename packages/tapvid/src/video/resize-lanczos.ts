@@ -65,8 +65,8 @@ function clip8(value: number): number {
  * Resizes one interleaved uint8 image `[H, W, C]` with a separable Lanczos-3 filter (support
  * scaled by the downscale factor), horizontal pass then vertical, rounding to uint8 after each
  * pass, following Pillow's `ImagingResample` (what mediapy's `resize_video` uses, and so tapnet's
- * readers). Close to Pillow but not guaranteed bit-exact (floating-point `sin` may differ in the
- * last bit and move a fixed-point weight by one).
+ * readers). Bit-exact with Pillow 9.4.0 on the reference fixtures, but not guaranteed bit-exact in
+ * general (a floating-point `sin` differing in the last bit can move a fixed-point weight by one).
  */
 function resizeImage(src: Uint8Array, srcOffset: number, H: number, W: number, C: number, outH: number, outW: number, dst: Uint8Array, dstOffset: number): void {
   const horizontal = axisCoefficients(W, outW);
@@ -116,8 +116,9 @@ function resizeImage(src: Uint8Array, srcOffset: number, H: number, W: number, C
 
 /**
  * Resizes every frame of a uint8 video with Lanczos-3 like Pillow's `Image.resize(..., LANCZOS)`
- * (tapnet/mediapy's 256x256 evaluation resize). No aspect-ratio preservation. Documented as close
- * to, not bit-exact with, Pillow. Returns the input itself when the size already matches.
+ * (tapnet/mediapy's 256x256 evaluation resize). No aspect-ratio preservation. Close to Pillow
+ * (bit-exact on the reference fixtures; not guaranteed in general). Returns the input itself when
+ * the size already matches.
  * @param video - `[T, H, W, C]` uint8.
  * @returns `[T, height, width, C]` uint8.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { invalidArgument, tensor } from '@taptr/tensor';
 import type { GraphBuilder, OnnxValue } from '../../onnx/graph-builder.js';
-import { linear } from './linear.js';
+import { linear, linearWith } from './linear.js';
 import { requireParam, type StateDict } from './state-dict.js';
 
 /** Spatial size of one feature level. */
@@ -38,8 +38,9 @@ export interface MsdaInputs {
  * Multi-scale deformable attention (`MSDeformAttn`, spec §5.1) with the state-dict Linear layers
  * `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`. Per level, the head-split
  * values [B·M, Dh, h, w] are sampled with one GridSample (bilinear, zeros, align_corners=0; heads as
- * batch) at grid = 2·ref − 1 + Δ·(2/w, 2/h), multiplied by the softmaxed attention weights and
- * accumulated level by level (no Concat of the levels), then summed over points and projected.
+ * batch) at grid = 2·ref − 1 + Δ·(2/w, 2/h) (the scale folded into the offset weights; grid laid out as
+ * [B·M, P, Lq, 2] so the output is [B·M, Dh, P, Lq]), multiplied by the softmaxed attention weights
+ * and accumulated level by level (no Concat of the levels), then summed over points and projected.
  * Returns [B, Lq, C].
  */
 export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
@@ -59,21 +60,28 @@ export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: stri
   const value = linear(g, stateDict, `${prefix}.value_proj`, inputs.input);
   const valueHeads = g.reshape(g.transpose(value, [0, 2, 1]), [-1, headDim, tokens]);
 
-  // Sampling grids: [B, Lq, M·L·P·2] -> [B, M, L, Lq, P, 2], scaled to grid units and offset by 2·ref − 1.
-  const offsets = g.transpose(g.reshape(linear(g, stateDict, `${prefix}.sampling_offsets`, inputs.query), [0, 0, heads, nLevels, points, 2]), [0, 2, 3, 1, 4, 5]);
-  const scale = new Float32Array(nLevels * 2);
-  levels.forEach((l, i) => {
-    scale[2 * i] = 2 / l.w;
-    scale[2 * i + 1] = 2 / l.h;
-  });
+  // Sampling grids in grid units: the per-level scale (2/w_l, 2/h_l) is folded into the
+  // sampling_offsets rows (exact for power-of-two level sizes), then 2·ref − 1 is added.
+  // Layout [B, M, L, P, Lq, 2] so that the reference broadcast and later ops run on contiguous Lq spans.
+  const offW = requireParam(stateDict, `${prefix}.sampling_offsets.weight`);
+  const offB = requireParam(stateDict, `${prefix}.sampling_offsets.bias`, [offW.dims[0]!]);
+  const scaledW = new Float32Array(offW.data.length);
+  const scaledB = new Float32Array(offB.data.length);
+  for (let r = 0; r < offB.data.length; r++) {
+    const level = levels[Math.floor(r / (points * 2)) % nLevels]!;
+    const scale = r % 2 === 0 ? 2 / level.w : 2 / level.h;
+    scaledB[r] = offB.data[r]! * scale;
+    for (let c = 0; c < channels; c++) scaledW[r * channels + c] = offW.data[r * channels + c]! * scale;
+  }
+  const offsets = linearWith(g, inputs.query, tensor('float32', offW.dims, scaledW), tensor('float32', [scaledB.length], scaledB), `${prefix}.sampling_offsets_scaled`);
+  const offsetsT = g.transpose(g.reshape(offsets, [0, 0, heads, nLevels, points, 2]), [0, 2, 3, 4, 1, 5]); // [B, M, L, P, Lq, 2]
   const refGrid = g.sub(g.mul(inputs.reference, g.constFloat(2)), g.constFloat(1));
-  // [Lq, 2] -> [Lq, 1, 2]; [B, Lq, 2] -> [B, 1, 1, Lq, 1, 2]
-  const refB = inputs.referenceBatched ? g.unsqueeze(refGrid, [1, 2, 4]) : g.unsqueeze(refGrid, [1]);
-  const grids = g.add(g.mul(offsets, g.initializer(tensor('float32', [nLevels, 1, 1, 2], scale), `${prefix}.grid_scale`)), refB);
+  // [Lq, 2] broadcasts as is; [B, Lq, 2] -> [B, 1, 1, 1, Lq, 2]
+  const grids = g.add(offsetsT, inputs.referenceBatched ? g.unsqueeze(refGrid, [1, 2, 3]) : refGrid);
 
-  // Attention weights: softmax over L·P per head -> [B, M, L, Lq, P].
+  // Attention weights: softmax over L·P per head -> [B, M, L, P, Lq].
   const logits = g.reshape(linear(g, stateDict, `${prefix}.attention_weights`, inputs.query), [0, 0, heads, nLevels * points]);
-  const weights = g.transpose(g.reshape(g.softmax(logits, -1), [0, 0, heads, nLevels, points]), [0, 2, 3, 1, 4]);
+  const weights = g.transpose(g.reshape(g.softmax(logits, -1), [0, 0, heads, nLevels, points]), [0, 2, 3, 4, 1]);
 
   // Merge the first two axes (B, M) whatever is symbolic: shape [-1, ...shape[2:]].
   const mergeBatchHeads = (x: OnnxValue) => g.reshape(x, g.concat([g.constInt64([-1]), g.shape(x, 2)], 0));
@@ -83,13 +91,13 @@ export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: stri
   levels.forEach((level, l) => {
     const valueL = g.reshape(g.slice(valueHeads, [start], [start + level.h * level.w], [2]), [-1, headDim, level.h, level.w]);
     start += level.h * level.w;
-    const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, Lq, P, 2]
-    const sampled = g.gridSample(valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, Lq, P]
-    const weightL = mergeBatchHeads(g.slice(weights, [l], [l + 1], [2])); // [B·M, 1, Lq, P]
+    const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, P, Lq, 2]
+    const sampled = g.gridSample(valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, P, Lq]
+    const weightL = mergeBatchHeads(g.slice(weights, [l], [l + 1], [2])); // [B·M, 1, P, Lq]
     const term = g.mul(sampled, weightL);
     acc = acc === undefined ? term : g.add(acc, term);
   });
-  const summed = g.reduceSum(acc!, [3], false); // [B·M, Dh, Lq]
+  const summed = g.reduceSum(acc!, [2], false); // [B·M, Dh, Lq]
   const merged = g.transpose(g.reshape(summed, [-1, channels, 0]), [0, 2, 1]); // [B, Lq, C]
   return linear(g, stateDict, `${prefix}.output_proj`, merged);
 }

@@ -14,6 +14,11 @@ export interface ByteSource {
    * the sources of this package return views of immutable input (memory) or fresh buffers (files).
    */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * True when every `read` returns a new buffer the caller may keep and modify (e.g. a file
+   * source). Lets lazy payloads be handed over without another copy. Defaults to false.
+   */
+  readonly fresh?: boolean;
 }
 
 /** Wraps an in-memory buffer as a {@link ByteSource}. Reads are zero-copy views of `bytes`. */

@@ -17,7 +17,7 @@ export interface PickleBytesRange {
   readonly source: ByteSource;
   /** True for a Python `bytearray` (protocol 5 NumPy payloads), false for `bytes`. */
   readonly mutable: boolean;
-  /** Reads the payload into a fresh `Uint8Array` (a copy the caller owns). */
+  /** Reads the payload into a new `Uint8Array` that the caller owns. */
   read(): Uint8Array;
 }
 
@@ -30,7 +30,8 @@ export function bytesRange(source: ByteSource, offset: number, length: number, m
     source,
     mutable,
     read(): Uint8Array {
-      return source.read(offset, length).slice();
+      const bytes = source.read(offset, length);
+      return source.fresh === true ? bytes : bytes.slice();
     },
   });
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { allocate, bytesPerElement, shapeSize, type DType, type TensorView } from '@taptr/tensor';
+import { allocate, bytesPerElement, shapeSize, viewOf, type DType, type TensorView } from '@taptr/tensor';
 import { isBytesRange, type PickleBytesRange } from './bytes-range.js';
 import { isGlobalRef, type GlobalSpec } from './globals.js';
 
@@ -167,12 +167,12 @@ function makeArray(dims: number[], dtype: NumpyDType, fortran: boolean, raw: unk
     const payload = raw;
     checkPayloadSize(dims, dtype, payload.length);
     if (lazy) {
-      return Object.freeze({ kind: 'numpy-array-ref' as const, dtype, dims: Object.freeze(dims), fortran, payload, load: () => decodeArray(dims, dtype, fortran, payload.read()) });
+      return Object.freeze({ kind: 'numpy-array-ref' as const, dtype, dims: Object.freeze(dims), fortran, payload, load: () => decodeArray(dims, dtype, fortran, payload.read(), true) });
     }
-    return decodeArray(dims, dtype, fortran, payload.read());
+    return decodeArray(dims, dtype, fortran, payload.read(), true);
   }
   if (!(raw instanceof Uint8Array)) throw new TypeError(`array payload must be bytes, got ${typeof raw}`);
-  return decodeArray(dims, dtype, fortran, raw);
+  return decodeArray(dims, dtype, fortran, raw, false);
 }
 
 function checkPayloadSize(dims: readonly number[], dtype: NumpyDType, length: number): void {
@@ -189,8 +189,11 @@ function itemSizeOf(dtype: NumpyDType): number {
   throw new TypeError(`unsupported NumPy dtype '${dtype.byteorder}${dtype.typestr}'`);
 }
 
-/** Decodes raw array bytes (C or Fortran order, any byte order) into a C-order array. */
-function decodeArray(dims: readonly number[], dtype: NumpyDType, fortran: boolean, raw: Uint8Array): NumpyArray {
+/**
+ * Decodes raw array bytes (C or Fortran order, any byte order) into a C-order array. With `owned`
+ * (a buffer nobody else holds), little-endian C-order payloads are used in place without a copy.
+ */
+function decodeArray(dims: readonly number[], dtype: NumpyDType, fortran: boolean, raw: Uint8Array, owned: boolean): NumpyArray {
   checkPayloadSize(dims, dtype, raw.length);
   const itemsize = itemSizeOf(dtype);
   const bytes = fortran && dims.length > 1 ? fortranToC(raw, dims, itemsize) : raw;
@@ -205,9 +208,15 @@ function decodeArray(dims: readonly number[], dtype: NumpyDType, fortran: boolea
     return items;
   }
   const type = NUMERIC[dtype.typestr]!;
+  const swap = dtype.byteorder === '>' && itemsize > 1;
+  if (owned && bytes === raw && !swap && raw.byteOffset % itemsize === 0) {
+    const data = viewOf(type, raw.buffer, raw.byteOffset, shapeSize(dims));
+    if (type === 'bool') for (let i = 0; i < raw.length; i++) raw[i] = raw[i] === 0 ? 0 : 1;
+    return { type, dims: Object.freeze([...dims]), data } as TensorView;
+  }
   const data = allocate(type, shapeSize(dims));
   const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (dtype.byteorder === '>' && itemsize > 1) {
+  if (swap) {
     for (let i = 0; i < out.length; i += itemsize) {
       for (let k = 0; k < itemsize; k++) out[i + k] = bytes[i + itemsize - 1 - k]!;
     }

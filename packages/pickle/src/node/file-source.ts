@@ -15,6 +15,7 @@ export function fileSource(fd: number, size?: number): ByteSource {
   const total = size ?? fstatSync(fd).size;
   return {
     size: total,
+    fresh: true,
     read(offset: number, length: number): Uint8Array {
       checkRange('fileSource.read', offset, length, total);
       const out = new Uint8Array(length);

@@ -41,6 +41,20 @@ describe('computeTapvidMetrics', () => {
     expect(m.ptsWithin2[0]).toBe(2 / 3);
   });
 
+  it('computes distances in float32 only when both track tensors are float32 (NumPy promotion)', () => {
+    // dx^2 + dy^2 = 255.99999887 in float64 (within 16 px) but rounds to 256 in float32 (not within).
+    const pred = Float32Array.from([0, 0, 4.958199501037598, 15.212371826171875]);
+    const base = {
+      queryPoints: tensor('float64', [1, 1, 3], Float64Array.from([0, 0, 0])),
+      gtOccluded: tensor('bool', [1, 1, 2]),
+      predOccluded: tensor('bool', [1, 1, 2]),
+      predTracks: tensor('float32', [1, 1, 2, 2], pred),
+      queryMode: 'first' as const,
+    };
+    expect(computeTapvidMetrics({ ...base, gtTracks: tensor('float64', [1, 1, 2, 2]) }).ptsWithin16[0]).toBe(1);
+    expect(computeTapvidMetrics({ ...base, gtTracks: tensor('float32', [1, 1, 2, 2]) }).ptsWithin16[0]).toBe(0);
+  });
+
   it('gives per-track metrics with trackwise', () => {
     const m = computeTapvidMetrics(tiny({ trackwise: true }));
     expect(m.dims).toEqual([1, 1]);

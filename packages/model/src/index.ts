@@ -23,7 +23,7 @@ export type { LazyTensor, OpaqueObject, ParameterCount, ReadCheckpointOptions, S
 export { foldFrozenBatchNorm, resnet50Backbone } from './graphs/backbone.js';
 export { buildFrameEncoder, FRAME_ENCODER_GRAPH, FRAME_ENCODER_INPUT, FRAME_ENCODER_OUTPUT, frameEncoderBody } from './graphs/frame-encoder.js';
 export type { FrameEncoderOptions } from './graphs/frame-encoder.js';
-export { encoderReferencePoints, levelPositionEmbedding, sinePositionEmbedding } from './graphs/position-embedding.js';
+export { encoderReferencePoints, levelPositionEmbedding, levelPositionEmbeddingNode, sinePositionEmbedding } from './graphs/position-embedding.js';
 export { buildQueryInitGraph, INVERSE_SIGMOID_EPS, inverseSigmoid, QUERY_INIT_GRAPH_NAME, sampleQueryFeatures } from './graphs/query-init.js';
 export type { QueryInitGraphOptions } from './graphs/query-init.js';
 export { buildDecoderWindowGraph, DECODER_WINDOW_GRAPH_NAME } from './graphs/decoder-window.js';

@@ -4,12 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor, type TensorView } from '@taptr/tensor';
-import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { compareClose, compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTaptrCheckpoint } from '../src/checkpoint/taptr-checkpoint.js';
 import { featureLevelShapes, parseTaptrConfig } from '../src/config/taptr-config.js';
 import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
-import { levelPositionEmbedding, sinePositionEmbedding } from '../src/graphs/position-embedding.js';
+import { levelPositionEmbedding, levelPositionEmbeddingNode, sinePositionEmbedding } from '../src/graphs/position-embedding.js';
+import { createGraphBuilder } from '../src/onnx/graph-builder.js';
 import { TAPTR_FIXTURES } from './fixture-dir.js';
 import { runOnnx } from './run-onnx.js';
 
@@ -42,6 +43,17 @@ describe('positional and level embeddings (spec §4)', () => {
   it('levelPositionEmbedding matches first.lvl_pos_embed', () => {
     const actual = levelPositionEmbedding(levels, stateDict.get('transformer.level_embed') as TensorView<'float32'>, config.peTemperatureH, config.peTemperatureW);
     expectClose(actual, loadNpy(TAPTR_FIXTURES, 'first.lvl_pos_embed.npy'), 1e-5, 'lvl_pos_embed');
+  });
+
+  it('the factored in-graph lvl_pos_embed equals levelPositionEmbedding bit for bit', async () => {
+    const levelEmbed = stateDict.get('transformer.level_embed') as TensorView<'float32'>;
+    const g = createGraphBuilder();
+    const dummy = g.input('dummy', 'float32', [1]);
+    g.output(g.add(levelPositionEmbeddingNode(g, levels, levelEmbed, config.peTemperatureH, config.peTemperatureW), g.mul(dummy, g.constFloat(0))), 'pos', 'float32');
+    const out = await runOnnx(g.toModelBytes(), { dummy: tensor('float32', [1], Float32Array.of(0)) });
+    const expected = levelPositionEmbedding(levels, levelEmbed, config.peTemperatureH, config.peTemperatureW);
+    const report = compareExact(out.pos!.data as Float32Array, expected.data);
+    expect(report.ok, report.message).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@ import { layerNorm } from './blocks/layer-norm.js';
 import { linear } from './blocks/linear.js';
 import { msDeformAttn } from './blocks/ms-deform-attn.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
-import { encoderReferencePoints, levelPositionEmbedding } from './position-embedding.js';
+import { encoderReferencePoints, levelPositionEmbeddingNode } from './position-embedding.js';
 
 /** Graph name of G1. */
 export const FRAME_ENCODER_GRAPH = 'frame_encoder';
@@ -49,7 +49,7 @@ export function frameEncoderBody(g: GraphBuilder, stateDict: StateDict, config: 
   );
   // [B, C, h, w] -> [B, C, hw] per level, concatenated -> [B, C, S] -> [B, S, C].
   let x = g.transpose(g.concat(src.map((s) => g.reshape(s, [0, C, -1])), 2), [0, 2, 1]);
-  const pos = g.initializer(levelPositionEmbedding(levels, requireParam(stateDict, 'transformer.level_embed', [levels.length, C]), config.peTemperatureH, config.peTemperatureW), 'lvl_pos_embed');
+  const pos = g.scope('lvl_pos_embed', () => levelPositionEmbeddingNode(g, levels, requireParam(stateDict, 'transformer.level_embed', [levels.length, C]), config.peTemperatureH, config.peTemperatureW));
   const reference = g.initializer(encoderReferencePoints(levels), 'encoder_reference_points');
   for (let i = 0; i < config.encLayers; i++) {
     const p = `transformer.encoder.layers.${i}`;

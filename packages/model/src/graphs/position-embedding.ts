@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { invalidArgument, tensor, type TensorView } from '@taptr/tensor';
+import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 
 const f = Math.fround;
 
@@ -73,4 +74,33 @@ export function encoderReferencePoints(levels: readonly { h: number; w: number }
       }
   }
   return tensor('float32', [S, 2], out);
+}
+
+/**
+ * Adds `lvl_pos_embed` [S, C] to a graph in factored form (per level: a [h, 1, C/2] row table and a
+ * [1, w, C/2] column table, expanded, concatenated and offset by `level_embed[l]`): the same float32
+ * values as {@link levelPositionEmbedding}, but the model file stores O(Σ(h + w)·C) numbers instead of
+ * S·C (onnxruntime folds the constant subgraph once at session creation).
+ */
+export function levelPositionEmbeddingNode(g: GraphBuilder, levels: readonly { h: number; w: number }[], levelEmbed: TensorView<'float32'>, temperatureH = 10, temperatureW = 10): OnnxValue {
+  const C = levelEmbed.dims[1]!;
+  if (levelEmbed.dims.length !== 2 || levelEmbed.dims[0] !== levels.length || C % 2 !== 0) {
+    throw invalidArgument('range', 'levelPositionEmbeddingNode', 'levelEmbed', `of shape [${levels.length}, C] with even C`, `[${levelEmbed.dims.join(', ')}]`);
+  }
+  const half = C / 2;
+  const perLevel = levels.map(({ h, w }, l) => {
+    // Rows of the y half do not depend on x and vice versa: take column 0 / row 0 of the full table.
+    const full = sinePositionEmbedding(h, w, half, temperatureH, temperatureW).data;
+    const rows = new Float32Array(h * half);
+    const cols = new Float32Array(w * half);
+    for (let k = 0; k < half; k++) {
+      for (let i = 0; i < h; i++) rows[i * half + k] = full[k * h * w + i * w]!;
+      for (let j = 0; j < w; j++) cols[j * half + k] = full[(half + k) * h * w + j]!;
+    }
+    const y = g.expand(g.initializer(tensor('float32', [h, 1, half], rows), `pos_l${l}.y`), [h, w, half]);
+    const x = g.expand(g.initializer(tensor('float32', [1, w, half], cols), `pos_l${l}.x`), [h, w, half]);
+    const pos = g.reshape(g.concat([y, x], 2), [h * w, C]);
+    return g.add(pos, g.initializer(tensor('float32', [C], levelEmbed.data.slice(l * C, (l + 1) * C)), `level_embed.${l}`));
+  });
+  return g.concat(perLevel, 0);
 }

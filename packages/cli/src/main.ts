@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
+import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { fetchCommand } from './commands/fetch.js';
@@ -26,6 +27,7 @@ function buildProgram(io: CliIo): Command {
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n\nRun taptr <command> --help for each command's options.\n`);
   program.addCommand(demoCommand(io));
   program.addCommand(trackCommand(io));
+  program.addCommand(convertCommand(io));
   program.addCommand(fetchCommand(io));
   program.addCommand(evalCommand(io));
   return program;

@@ -46,7 +46,9 @@ describe('bin/taptr.js (built)', () => {
   it('runs the demo end to end', () => {
     const r = taptr('demo', '--out', 'demo', '--json');
     expect(r.status).toBe(0);
-    const report = JSON.parse(r.stdout) as { files: Record<string, string> };
+    const report = JSON.parse(r.stdout) as { files: Record<string, string>; note: string; metrics: { mean: Record<string, number | null> } };
     for (const file of Object.values(report.files)) expect(existsSync(file)).toBe(true);
+    expect(report.note).toMatch(/random weights/);
+    expect(Object.keys(report.metrics.mean)).toContain('average_jaccard');
   });
 });

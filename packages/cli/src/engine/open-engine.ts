@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
+import { loadModel } from './load-model.js';
 import { createStationaryEngine } from './stationary-engine.js';
+import { createTaptrEngine } from './taptr-engine.js';
 import type { TrackingEngine } from './tracking-engine.js';
 
 /** Backends `--backend` accepts. */
@@ -22,9 +24,11 @@ export interface EngineOptions {
 
 /**
  * Builds the tracking engine for a command.
- * @throws TaptrError `TAPTR_NO_RUNTIME` when the TAPTR tracker cannot be created.
+ * @throws TaptrError `TAPTR_NO_RUNTIME` when the backend cannot run; model loading errors (see `loadModel`).
  */
 export async function openEngine(options: EngineOptions): Promise<TrackingEngine> {
   if (options.baseline === 'stationary') return createStationaryEngine();
-  throw new TaptrError('TAPTR_NO_RUNTIME', `cannot load ${options.model ?? 'the model'}: the TAPTR tracker is not part of this build yet (use --baseline stationary)`);
+  if (options.model === undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', '--model is required');
+  const model = await loadModel(options.model, options.config);
+  return createTaptrEngine(model, { backend: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
 }

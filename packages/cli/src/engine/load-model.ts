@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
+import { loadTaptrModel, sha256Hex } from '@taptr/model/node';
+import { TaptrError } from '@taptr/tensor';
+
+/** A model ready for the tracker, with a description for reports. */
+export interface LoadedModel {
+  readonly graphs: TaptrGraphs;
+  /** `{ name, path, format, resolution, hiddenDim, sourceSha256 }` for output files. */
+  readonly info: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Reads a configuration JSON (keys of the reference `config.json`).
+ * @throws TaptrError `TAPTR_IO` when unreadable, `TAPTR_CONFIG_INVALID` when not valid JSON or not a TAPTR configuration.
+ */
+export async function readConfigFile(path: string): Promise<TaptrConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `--config ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `--config ${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  try {
+    return parseTaptrConfig(json);
+  } catch (error) {
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `--config ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Loads `--model`: a folder written by `taptr convert` (`model.json` + graphs, checksums verified),
+ * or an official `.pth` checkpoint converted in memory with `--config` (default: the released
+ * configuration).
+ * @throws TaptrError `TAPTR_IO`, `TAPTR_CHECKPOINT_FORMAT`, `TAPTR_CHECKPOINT_MISMATCH`, `TAPTR_CONFIG_INVALID`.
+ */
+export async function loadModel(path: string, configPath?: string): Promise<LoadedModel> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `--model ${path}: no such file or folder`, { cause: error });
+  }
+  if (isDir) {
+    if (configPath !== undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--config applies to a .pth checkpoint; ${path} is a converted model folder that holds its own configuration`);
+    const { graphs, manifest } = await loadTaptrModel(path);
+    return {
+      graphs,
+      info: { name: basename(path), path, format: 'taptr-js-model', resolution: graphs.config.resolution, hiddenDim: graphs.config.hiddenDim, sourceSha256: manifest.source.sha256 },
+    };
+  }
+  const config = configPath !== undefined ? await readConfigFile(configPath) : RELEASED_CONFIG;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `--model ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  const graphs = buildTaptrGraphs(readTaptrCheckpoint(bytes, { config }), config);
+  return {
+    graphs,
+    info: { name: basename(path), path, format: 'checkpoint', resolution: config.resolution, hiddenDim: config.hiddenDim, sourceSha256: sha256Hex(bytes) },
+  };
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// The whole CLI path against the official PyTorch outputs: `taptr convert` the reference
+// checkpoint, then `taptr track` the reference video (.npy) with the reference queries (.npy in
+// TAP-Vid order), and compare the written JSON with first.tracks_xy / first.occluded
+// (tolerances of the fixture README: tracks 1e-2 px, occlusion decisions identical).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareClose, fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { referenceModelDir } from '../src/assets.js';
+import { runCli } from '../src/test-io.js';
+
+const ref = fixtureDir('TAPTR_REFERENCE_FIXTURES', referenceModelDir());
+const meta = loadJson<{ T: number; H: number; W: number; n_queries: number; model_hw: number }>(ref, 'meta.json');
+const dir = mkdtempSync(join(tmpdir(), 'taptr-parity-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('taptr convert + taptr track on the reference fixtures', () => {
+  const model = join(dir, 'model');
+
+  it('converts the reference checkpoint into graphs + model.json', async () => {
+    const run = await runCli(['convert', join(ref, 'checkpoint.pth'), '--config', join(ref, 'config.json'), '--out', model, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { manifest: { source: { sha256: string }; graphs: Record<string, { file: string }> } };
+    expect(report.manifest.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const g of Object.values(report.manifest.graphs)) expect(existsSync(join(model, g.file))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { config: { data_aug_scales: number[] } };
+    expect(manifest.config.data_aug_scales).toEqual([meta.model_hw]);
+  });
+
+  it('tracks the reference queries to the official tracks (1e-2 px) and occlusion (exact)', async () => {
+    const out = join(dir, 'tracks.json');
+    const run = await runCli(['track', join(ref, 'video.npy'), '--model', model, '--queries', join(ref, 'queries_tyx.npy'), '--out', out, '--threads', '2']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { video: { frames: number }; tracks: number[][][]; visible: boolean[][]; backend: string };
+    expect(doc.video.frames).toBe(meta.T);
+    expect(doc.tracks).toHaveLength(meta.n_queries);
+    const expectedTracks = loadNpy(ref, 'first.tracks_xy.npy');
+    const report = compareClose(Float32Array.from(doc.tracks.flat(2)), expectedTracks.data as Float32Array, { atol: 1e-2, rtol: 0 });
+    expect(report.ok, report.message).toBe(true);
+    const occluded = loadNpy(ref, 'first.occluded.npy').data as Uint8Array;
+    expect(doc.visible.flat().map((v) => (v ? 0 : 1))).toEqual(Array.from(occluded));
+  });
+
+  it('reports bad convert arguments with one line', async () => {
+    const noOut = await runCli(['convert', join(ref, 'checkpoint.pth')]);
+    expect(noOut).toMatchObject({ code: 2, stderr: 'taptr convert: --out is required (the model folder to write)\n' });
+    const missing = await runCli(['convert', join(dir, 'none.pth'), '--out', join(dir, 'x')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.split('\n')).toHaveLength(2);
+    const notCheckpoint = await runCli(['convert', join(ref, 'config.json'), '--config', join(ref, 'config.json'), '--out', join(dir, 'y')]);
+    expect(notCheckpoint.code).toBe(1);
+    expect(notCheckpoint.stderr).toMatch(/^taptr convert: .*\n$/);
+    const badModel = await runCli(['track', join(ref, 'video.npy'), '--model', join(dir, 'nope'), '--grid', '2', '--out', join(dir, 'z.json')]);
+    expect(badModel).toMatchObject({ code: 1, stderr: `taptr track: --model ${join(dir, 'nope')}: no such file or folder\n` });
+  });
+});

@@ -162,11 +162,11 @@ export function runOpsConformance<T extends OpsTensor>(
         }
         report(`first.query_sampled (${qcases.length} frame-levels): max |err| ${worst.toExponential(2)}`);
       });
-      let corr: CorrFeatsCase | undefined;
+      let corr: Promise<CorrFeatsCase> | undefined;
       const layers = () => (corr ??= corrFeatsCase(fixtures));
       for (const method of ['taps', 'full'] as const) {
         it(`first.w0.corr_feats for every layer [${method}] (atol ${corrFeatsAtol})`, async () => {
-          const c = layers();
+          const c = await layers();
           const features = c.features.map(up);
           const queries = up(c.queries);
           for (let layer = 0; layer < c.expected.length; layer++) {

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fixture-derived cases from the TAPTR reference fixtures (official PyTorch model outputs).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, type TensorView } from '@taptr/tensor';
-import { fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { fixtureDir, loadNpy } from '@taptr/tensor/testing';
 import { costVolumeCenters, querySampleGrid } from '../taptr-coordinates.js';
 
 /** Environment variable naming an alternative TAPTR reference fixture folder. */
@@ -100,38 +99,23 @@ export interface CorrFeatsCase {
   readonly weightsSource: string;
 }
 
-const FMAP_DIR = fileURLToPath(new URL('../../fixtures/fmap-mappers/', import.meta.url));
-
-interface FmapManifest {
-  readonly checkpoint_sha256: string;
-  readonly tensors: Record<string, { readonly file: string; readonly shape: number[] }>;
-}
-
 /**
- * Loads `transformer.decoder.corr_block.fmap_mappers.{l}.{weight,bias}`. Until the @taptr/model
- * checkpoint reader exists, they come from `packages/ops/fixtures/fmap-mappers/` (extracted by
- * `tools/ops-cases/extract_fmap_mappers.py`), used only when the fixture's checkpoint.pth has the
- * SHA-256 recorded there.
+ * Reads `transformer.decoder.corr_block.fmap_mappers.{l}.{weight,bias}` from the fixture's
+ * `checkpoint.pth` with @taptr/model's checkpoint reader (no Python). @taptr/model is imported
+ * lazily, only by the fixture-derived cases (it loads onnx-proto; see this package's vitest config).
  */
-export function loadFmapMappers(dir: string, levels: number): { weights: { w: TensorView; b: TensorView }[]; source: string } {
-  const manifest = loadJson<FmapManifest>(FMAP_DIR, 'manifest.json');
-  const ckpt = join(dir, 'checkpoint.pth');
-  if (!existsSync(ckpt)) throw new Error(`fixture folder ${dir} has no checkpoint.pth`);
-  const sha = createHash('sha256').update(readFileSync(ckpt)).digest('hex');
-  if (sha !== manifest.checkpoint_sha256) {
-    throw new Error(
-      `fmap_mappers weights in ${FMAP_DIR} were extracted from checkpoint sha256 ${manifest.checkpoint_sha256}, but ${ckpt} has ${sha}; ` +
-        `re-run /usr/bin/python3 tools/ops-cases/extract_fmap_mappers.py ${dir}`,
-    );
-  }
+export async function loadFmapMappers(dir: string, levels: number): Promise<{ weights: { w: TensorView; b: TensorView }[]; source: string }> {
+  const path = join(dir, 'checkpoint.pth');
+  const { readTaptrCheckpoint } = await import('@taptr/model');
+  const stateDict = readTaptrCheckpoint(new Uint8Array(readFileSync(path)));
   const weights = Array.from({ length: levels }, (_, l) => {
     const key = `transformer.decoder.corr_block.fmap_mappers.${l}`;
-    const wf = manifest.tensors[`${key}.weight`];
-    const bf = manifest.tensors[`${key}.bias`];
-    if (!wf || !bf) throw new Error(`${FMAP_DIR}manifest.json lacks ${key}`);
-    return { w: loadNpy(FMAP_DIR, wf.file), b: loadNpy(FMAP_DIR, bf.file) };
+    const w = stateDict.get(`${key}.weight`);
+    const b = stateDict.get(`${key}.bias`);
+    if (!w || !b) throw new Error(`${path} has no ${key}.weight / .bias`);
+    return { w, b };
   });
-  return { weights, source: `${FMAP_DIR} (checkpoint sha256 ${sha.slice(0, 12)})` };
+  return { weights, source: path };
 }
 
 /** Test-side 1x1 convolution: G[t, o, p] = b[o] + sum_c W[o, c] M[t, start + p, c] (float64 sums). */
@@ -161,10 +145,10 @@ function conv1x1(memory: TensorView, start: number, h: number, w: number, weight
  * `first.w0.corr_feats` for every decoder layer from `first.memory_w0`, `first.w0.corr_query`, the
  * fmap_mappers weights and that layer's input references `first.w0.references[layer]` (spec section 7).
  */
-export function corrFeatsCase(dir: string = taptrFixtureDir()): CorrFeatsCase {
+export async function corrFeatsCase(dir: string = taptrFixtureDir()): Promise<CorrFeatsCase> {
   const memory = loadNpy(dir, 'first.memory_w0.npy');
   const { shapes, starts } = levelLayout(dir);
-  const { weights, source } = loadFmapMappers(dir, shapes.length);
+  const { weights, source } = await loadFmapMappers(dir, shapes.length);
   const features = shapes.map(([h, w], l) => conv1x1(memory, starts[l]!, h, w, weights[l]!.w, weights[l]!.b));
   const queries = loadNpy(dir, 'first.w0.corr_query.npy') as TensorView<'float32'>;
   const refs = loadNpy(dir, 'first.w0.references.npy') as TensorView<'float32'>;

@@ -142,6 +142,13 @@ describe('tracker.track (toy graphs)', () => {
     expect(explicit.tracks.dims).toEqual([3, 20, 2]);
   });
 
+  it('accepts an empty query set', async () => {
+    const tracker = await createTracker({ runner: createToyGraphs() });
+    const r = await tracker.track(videoTensor(9), []);
+    expect(r.tracks.dims).toEqual([0, 9, 2]);
+    expect(r.visible.dims).toEqual([0, 9]);
+  });
+
   it('rejects bad input with errors naming the argument', async () => {
     const tracker = await createTracker({ runner: createToyGraphs() });
     const video = videoTensor(10);
@@ -181,7 +188,7 @@ describe('tracker.online (toy graphs)', () => {
 
   it('equals the offline run, emitting each frame at most 10 frames after it arrives', async () => {
     const tracker = await createTracker({ runner: createToyGraphs() });
-    for (const T of [8, 13, 30, 31, 50]) {
+    for (const T of [1, 5, 8, 13, 30, 31, 50]) {
       const video = videoTensor(T);
       const queries = QUERIES.filter((q) => q.t < T);
       const offline = await tracker.track(video, queries, { frameCount: T });

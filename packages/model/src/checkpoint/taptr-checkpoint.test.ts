@@ -31,11 +31,11 @@ const str = (s: string) => [0x58, ...u32(enc.encode(s).length), ...enc.encode(s)
 const glob = (m: string, n: string) => [0x63, ...enc.encode(`${m}\n${n}\n`)];
 const int1 = (n: number) => [0x4b, n];
 const orderedDict = [...glob('collections', 'OrderedDict'), 0x29, 0x52];
-function tensorOps(key: string, numel: number, size: [number, number], stride: [number, number]): number[] {
+function tensorOps(key: string, numel: number, size: [number, number], stride: [number, number], storage = 'FloatStorage'): number[] {
   return [
     ...glob('torch._utils', '_rebuild_tensor_v2'),
     0x28,
-    ...[0x28, ...str('storage'), ...glob('torch', 'FloatStorage'), ...str(key), ...str('cpu'), ...int1(numel), 0x74, 0x51],
+    ...[0x28, ...str('storage'), ...glob('torch', storage), ...str(key), ...str('cpu'), ...int1(numel), 0x74, 0x51],
     ...int1(0),
     ...int1(size[0]), ...int1(size[1]), 0x86,
     ...int1(stride[0]), ...int1(stride[1]), 0x86,
@@ -45,7 +45,7 @@ function tensorOps(key: string, numel: number, size: [number, number], stride: [
     0x52,
   ];
 }
-function torchZip(pickle: number[], storages: Record<string, Float32Array>): Uint8Array {
+function torchZip(pickle: number[], storages: Record<string, Float32Array | Uint16Array>): Uint8Array {
   const files: Record<string, Uint8Array> = { 'archive/data.pkl': Uint8Array.from(pickle), 'archive/version': enc.encode('3\n') };
   for (const [k, v] of Object.entries(storages)) files[`archive/data/${k}`] = new Uint8Array(v.buffer);
   return zipSync(files, { level: 0 });
@@ -86,6 +86,31 @@ describe('readTaptrCheckpoint', () => {
     expect([...out.keys()]).toEqual(['a']);
     expect(out.get('a')!.dims).toEqual([2, 3]);
     expect(Array.from(out.get('a')!.data as Float32Array)).toEqual([0, 2, 4, 1, 3, 5]);
+  });
+
+  it('prefers ema_model, unwraps _rebuild_parameter and widens float16/bfloat16 storages to float32', () => {
+    const param = (inner: number[]) => [...glob('torch._utils', '_rebuild_parameter'), 0x28, ...inner, 0x88, ...orderedDict, 0x74, 0x52];
+    const pickle = [
+      0x80, 0x02, 0x7d,
+      ...str('model'), ...orderedDict, ...str('w'), ...tensorOps('0', 6, [2, 3], [3, 1]), 0x73, 0x73,
+      ...str('ema_model'), ...orderedDict,
+      ...str('module.h'), ...param(tensorOps('1', 6, [2, 3], [3, 1], 'HalfStorage')), 0x73,
+      ...str('module.b'), ...tensorOps('2', 2, [1, 2], [2, 1], 'BFloat16Storage'), 0x73,
+      0x73,
+      ...str('epoch'), ...int1(3), 0x73,
+      0x2e,
+    ];
+    const zip = torchZip(pickle, {
+      '0': Float32Array.of(9, 9, 9, 9, 9, 9),
+      '1': Uint16Array.of(0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x7c00),
+      '2': Uint16Array.of(0x3f80, 0xc040),
+    });
+    const out = readTaptrCheckpoint(zip);
+    expect([...out.keys()]).toEqual(['h', 'b']);
+    expect(out.get('h')!.type).toBe('float32');
+    expect(Array.from(out.get('h')!.data as Float32Array)).toEqual([1, -2, 0.5, 65504, Math.fround(2 ** -24), Infinity]);
+    expect(Array.from(out.get('b')!.data as Float32Array)).toEqual([1, -3]);
+    expect([...readTaptrCheckpoint(zip, { stateDict: 'model' }).keys()]).toEqual(['w']);
   });
 
   it('rejects a non-zip, a truncated zip and a missing storage with TAPTR_CHECKPOINT_FORMAT', () => {

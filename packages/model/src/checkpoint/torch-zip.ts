@@ -13,15 +13,36 @@ const STORAGE_TYPES: Readonly<Record<string, DType>> = {
   CharStorage: 'int8',
   ByteStorage: 'uint8',
   BoolStorage: 'bool',
+  // 16-bit floats are widened to float32 when materialized.
+  HalfStorage: 'float32',
+  BFloat16Storage: 'float32',
 };
+
+/** Storage element encodings that differ from the element type of the materialized tensor. */
+const STORAGE_ENCODINGS: Readonly<Record<string, 'float16' | 'bfloat16'>> = { HalfStorage: 'float16', BFloat16Storage: 'bfloat16' };
+
+/** Decodes an IEEE half-precision number. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
 
 /** A storage referenced by a persistent id: `('storage', torch.<T>Storage, key, location, numel)`. */
 interface StorageRef {
   readonly kind: 'storage';
   readonly key: string;
+  /** Element type of tensors built on this storage. */
   readonly type: DType;
+  /** Stored encoding when it differs from `type` (16-bit floats). */
+  readonly encoding?: 'float16' | 'bfloat16';
   readonly numel: number;
 }
+
+const storageElementBytes = (ref: StorageRef): number => (ref.encoding === undefined ? bytesPerElement(ref.type) : 2);
 
 /** A tensor not yet materialized: a strided view of a storage. */
 export interface LazyTensor {
@@ -139,7 +160,8 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
         const type = STORAGE_TYPES[name];
         if (type === undefined) throw formatError(`unsupported storage type ${describeValue(cls)}`);
         if (typeof key !== 'string' || typeof numel !== 'number') throw formatError(`bad storage reference ${describeValue(pid)}`);
-        return { kind: 'storage', key, type, numel } satisfies StorageRef;
+        const encoding = STORAGE_ENCODINGS[name];
+        return (encoding === undefined ? { kind: 'storage', key, type, numel } : { kind: 'storage', key, type, encoding, numel }) satisfies StorageRef;
       },
     });
   } catch (error) {
@@ -154,7 +176,7 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
       const entryName = `${archive}/data/${ref.key}`;
       data = unzip((name) => name === entryName)[entryName];
       if (data === undefined) throw formatError(`missing storage entry ${entryName}`);
-      if (data.length < ref.numel * bytesPerElement(ref.type)) throw formatError(`storage ${entryName} has ${data.length} bytes, expected ${ref.numel * bytesPerElement(ref.type)}`);
+      if (data.length < ref.numel * storageElementBytes(ref)) throw formatError(`storage ${entryName} has ${data.length} bytes, expected ${ref.numel * storageElementBytes(ref)}`);
       storages.set(ref.key, data);
     }
     return data;
@@ -175,7 +197,7 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
     materialize(t: LazyTensor): TensorView {
       const { storage, offset, size, stride } = t;
       const n = shapeSize(size);
-      const bpe = bytesPerElement(storage.type);
+      const bpe = storageElementBytes(storage);
       let last = offset;
       for (let i = 0; i < size.length; i++) if (size[i]! > 0) last += (size[i]! - 1) * stride[i]!;
       if (n > 0 && last >= storage.numel) throw formatError(`tensor view [${size.join(', ')}] at offset ${offset} exceeds its storage of ${storage.numel} elements`);
@@ -183,18 +205,25 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
       // Copy into an aligned buffer (zip entries are not aligned for the element size).
       const out = allocate(storage.type, n);
       const contiguous = size.every((_, i) => stride[i] === size.slice(i + 1).reduce((a, b) => a * b, 1) || size[i] === 1);
-      if (contiguous || n === 0) {
+      if (storage.encoding === undefined && (contiguous || n === 0)) {
         new Uint8Array(out.buffer).set(raw.subarray(offset * bpe, (offset + n) * bpe));
       } else {
-        const all = allocate(storage.type, storage.numel);
-        new Uint8Array(all.buffer).set(raw.subarray(0, storage.numel * bpe));
-        const src = viewOf(storage.type, all.buffer, 0, storage.numel) as unknown as { [i: number]: number | bigint };
+        const bytes = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+        let read: (i: number) => number | bigint;
+        if (storage.encoding === 'float16') read = (i) => halfToFloat(bytes.getUint16(i * 2, true));
+        else if (storage.encoding === 'bfloat16') read = (i) => new Float32Array(Uint32Array.of(bytes.getUint16(i * 2, true) << 16).buffer)[0]!;
+        else {
+          const all = allocate(storage.type, storage.numel);
+          new Uint8Array(all.buffer).set(raw.subarray(0, storage.numel * bpe));
+          const src = viewOf(storage.type, all.buffer, 0, storage.numel) as unknown as { [i: number]: number | bigint };
+          read = (i) => src[i]!;
+        }
         const dst = out as unknown as { [i: number]: number | bigint };
         const index = new Array<number>(size.length).fill(0);
         for (let k = 0; k < n; k++) {
           let s = offset;
           for (let d = 0; d < size.length; d++) s += index[d]! * stride[d]!;
-          dst[k] = src[s]!;
+          dst[k] = read(s);
           for (let d = size.length - 1; d >= 0; d--) {
             if (++index[d]! < size[d]!) break;
             index[d] = 0;

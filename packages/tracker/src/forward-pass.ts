@@ -66,6 +66,13 @@ export interface ForwardPassOptions {
   readonly onWindow?: ((report: WindowReport) => void) | undefined;
   readonly onProgress?: ((progress: PassProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Emit frames 4w..4w+3 right after window w (7 frames of latency) instead of waiting until the
+   * next window is known not to be the video's last window [T-8, T-1], which may revisit frames
+   * 4w+1..4w+3 when the stream ends at T = 4w+9..4w+11: those frames then keep the values already
+   * emitted (every later frame and every window's computation stay exact).
+   */
+  readonly eager?: boolean | undefined;
 }
 
 /**
@@ -122,6 +129,10 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   let nextRegular = 0;
   let lastDecidedEnd = -1;
   let emitted = 0;
+  // Frames < retained have no state any more (final and emitted); eager mode emits some frames early.
+  let retained = 0;
+  // Last real frame once finish() pads a short video (padding frames are never emitted).
+  let lastReal = Number.POSITIVE_INFINITY;
   let finished = false;
   let lastMemory: Float32Array | undefined;
   let framesEncoded = 0;
@@ -193,11 +204,15 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   };
 
   const emitThrough = (last: number): void => {
-    for (; emitted <= last; emitted++) {
+    for (; emitted <= Math.min(last, lastReal); emitted++) {
       const st = materialise(emitted);
-      onFrame({ frame: emitted, ids: slots.map((s) => s.id), loc: st.loc, vis: st.vis });
-      states.delete(emitted);
+      onFrame({ frame: emitted, ids: slots.map((s) => s.id), loc: st.loc.slice(), vis: st.vis.slice() });
     }
+  };
+
+  /** Drops the state of frames <= last (they are final and emitted). */
+  const retainFrom = (first: number): void => {
+    for (; retained < first; retained++) states.delete(retained);
   };
 
   const decide = async (window: FrameWindow): Promise<void> => {
@@ -212,7 +227,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       progress();
       return;
     }
-    for (let t = emitted; t <= end; t++) materialise(t);
+    for (let t = retained; t <= end; t++) materialise(t);
     const n = slots.length;
     const C = channels;
     const content = new Float32Array(K * n * C);
@@ -274,7 +289,8 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       await decide({ index: w, start: WINDOW_STRIDE * w, end: WINDOW_STRIDE * w + K - 1 });
       // Any later window starts at or after 4w + 1: older memories are no longer needed and frames <= 4w are final.
       for (const key of cache.keys()) if (key < WINDOW_STRIDE * w + 1) cache.delete(key);
-      emitThrough(WINDOW_STRIDE * w);
+      emitThrough(WINDOW_STRIDE * w + (options.eager ? WINDOW_STRIDE - 1 : 0));
+      retainFrom(WINDOW_STRIDE * w + 1);
     }
   };
 
@@ -331,6 +347,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       finished = true;
       const realCount = pushed;
       if (realCount === 0) return;
+      lastReal = realCount - 1;
       // Videos shorter than one window: repeat the last frame (its memory) up to K frames.
       while (pushed < K) await acceptMemory(lastMemory!);
       const total = pushed;

@@ -21,6 +21,15 @@ export interface OnlineOptions {
   readonly onProgress?: (progress: PassProgress) => void;
   /** Cancels the session: pending and later calls reject with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * `'exact'`: a frame is yielded once no later window can change it (frame 4w after frame 4w + 7
+   * arrives, frames 4w + 1..4w + 3 up to 10 frames later): identical to {@link Tracker.track}.
+   * `'low'`: frames 4w..4w + 3 are yielded right after frame 4w + 7 arrives (at most 7 frames of
+   * latency); if the stream then ends at T = 4w + 9..4w + 11, the official last window [T - 8, T - 1]
+   * would still revise up to 3 of them: they keep the values already yielded (all other frames are
+   * identical to the offline run). Defaults to `'exact'`.
+   */
+  readonly latency?: 'exact' | 'low';
 }
 
 /** The final result of one frame of an online session. */
@@ -40,7 +49,8 @@ export interface OnlineFrameResult {
  * Online tracking (a webcam, a live stream): frames are pushed one at a time and each frame's
  * final result is yielded (by async iteration) as soon as no later window can change it — after
  * frame 4w + 7 arrives for frames up to 4w, i.e. 7 to 10 frames later, and at {@link OnlineSession.end}
- * for the last ones. Results equal {@link Tracker.track} on the same frames and points.
+ * for the last ones (see {@link OnlineOptions.latency} for at most 7). Results equal
+ * {@link Tracker.track} on the same frames and points.
  * Encoder memory is held for at most 12 frames; un-read results queue up.
  */
 export interface OnlineSession extends AsyncIterable<OnlineFrameResult> {
@@ -95,7 +105,9 @@ export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOpt
     queue.push({ frame: out.frame, ids: out.ids, tracks, visible, logits: out.vis.slice() });
     wake();
   };
-  const pass = createForwardPass({ graphs, frameCount, onFrame, onProgress: options.onProgress, signal });
+  const latency = options.latency ?? 'exact';
+  if (latency !== 'exact' && latency !== 'low') throw invalidArgument('range', 'tracker.online', 'options.latency', "'exact' or 'low'", describeValue(latency));
+  const pass = createForwardPass({ graphs, frameCount, onFrame, onProgress: options.onProgress, signal, eager: latency === 'low' });
 
   const toPassPoints = (ids: number[], q: PreparedQueries): PassPoint[] => {
     checkQueriesInVideo(`${fn}.addPoints`, q, frameCount ?? Number.MAX_SAFE_INTEGER, size!.width, size!.height);

@@ -229,6 +229,40 @@ describe('tracker.online (toy graphs)', () => {
     }
   });
 
+  it("latency 'low' yields every frame at most 7 frames after it arrives, equal to offline except <= 3 frames revised by the last window", async () => {
+    const tracker = await createTracker({ runner: createToyGraphs() });
+    let revised = 0;
+    for (const T of [5, 12, 29, 30, 31, 32]) {
+      const video = videoTensor(T);
+      const queries = QUERIES.filter((q) => q.t < T);
+      const offline = await tracker.track(video, queries);
+      const session = tracker.online({ latency: 'low' });
+      const arrival: number[] = [];
+      const results = (async () => {
+        const out: OnlineFrameResult[] = [];
+        for await (const r of session) {
+          out.push(r);
+          arrival.push(session.framesPushed);
+        }
+        return out;
+      })();
+      await session.addPoints(queries);
+      for (const f of frames(video)) await session.push(f);
+      await session.end();
+      const got = await results;
+      expect(got.map((r) => r.frame)).toEqual(Array.from({ length: T }, (_, t) => t));
+      arrival.forEach((pushed, t) => {
+        if (pushed < T) expect(pushed - 1 - t).toBeLessThanOrEqual(7);
+      });
+      const regular = Math.floor((T - 8) / 4) * 4 + 7;
+      const differing = got.filter((r) => r.tracks.some((v, i) => v !== offline.tracks.data[(Math.floor(i / 2) * T + r.frame) * 2 + (i % 2)]));
+      for (const r of differing) expect(r.frame).toBeGreaterThanOrEqual(T - 8);
+      expect(differing.length).toBeLessThanOrEqual(T >= 8 && regular < T - 1 ? 3 : 0);
+      revised += differing.length;
+    }
+    expect(revised).toBeGreaterThan(0);
+  });
+
   it('adds points while streaming (query frame not decoded yet) exactly as if present from the start', async () => {
     const tracker = await createTracker({ runner: createToyGraphs() });
     const T = 34;

@@ -37,16 +37,18 @@ export const DEFAULT_GRID_SAMPLE_ATTRS: Readonly<Required<GridSampleAttrs>> = Ob
 });
 
 /**
- * How `costVolume` is computed; both give the same values up to float rounding.
+ * How `costVolume` is computed; all give the same values up to float rounding.
  * - `'taps'`: bilinearly sample the feature maps at the (2r+1)^2 taps, then dot with the query
- *   (cheap: work proportional to the number of taps).
+ *   (work proportional to the number of taps).
  * - `'full'`: the literal TAPTR definition, the full correlation map <query, F_l[:, i, j]> for every
  *   pixel, then bilinear sampling of that map (work proportional to the map size; a reference).
+ * - `'window'`: the correlation map only at the (2r+2)^2 pixels the taps read, then bilinear
+ *   sampling (taptr-spec section 13, "correlation only at the taps actually sampled"; the fastest).
  */
-export type CostVolumeMethod = 'taps' | 'full';
+export type CostVolumeMethod = 'taps' | 'full' | 'window';
 
 /** The allowed values of {@link CostVolumeAttrs.method}. */
-export const COST_VOLUME_METHODS: readonly CostVolumeMethod[] = Object.freeze(['taps', 'full']);
+export const COST_VOLUME_METHODS: readonly CostVolumeMethod[] = Object.freeze(['taps', 'full', 'window']);
 
 /** Attributes of `costVolume` (TAPTR `CorrBlock`, taptr-spec section 7). */
 export interface CostVolumeAttrs {

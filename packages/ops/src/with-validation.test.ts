@@ -33,7 +33,7 @@ describe('withValidation (CPU façade)', () => {
     await expect(ops.costVolume([], q, c)).rejects.toThrow(TypeError);
     await expect(ops.costVolume([f0], q, tensor('float32', [2, 4, 2]))).rejects.toThrow('costVolume: centers must be of shape [B=2, N=3, 2], got [2, 4, 2]');
     await expect(ops.costVolume([f0], q, c, { radius: 1.5 })).rejects.toThrow('costVolume: attrs.radius must be an integer in [0, 64], got 1.5');
-    await expect(ops.costVolume([f0], q, c, { method: 'fast' as never })).rejects.toThrow("attrs.method must be one of 'taps' | 'full'");
+    await expect(ops.costVolume([f0], q, c, { method: 'fast' as never })).rejects.toThrow("attrs.method must be one of 'taps' | 'full' | 'window'");
   });
   it('uses 1/sqrt(C) as the default scale', async () => {
     const f = tensor('float32', [1, 4, 1, 1], Float32Array.from([1, 1, 1, 1]));

@@ -33,7 +33,7 @@ function fillAxis(taps: AxisTaps, at: number, c: number, radius: number, size: n
 }
 
 /**
- * CPU kernel of `costVolume`. Both methods loop channel-outer over all points of a frame, so that
+ * CPU kernel of `costVolume`. Every method loops channel-outer over all points of a frame, so that
  * each channel plane of a level is read once per frame (NCHW planes are far apart in memory).
  * @param features - per level `[B, C, H_l, W_l]` views.
  * @param queries - `[B, N, C]` view.
@@ -63,7 +63,9 @@ export function costVolumeCpu(
   // 'full': correlation maps of a chunk of points (bounded scratch).
   const maxPixels = features.reduce((m, f) => Math.max(m, f.shape[2]! * f.shape[3]!), 0);
   const chunk = Math.max(1, Math.min(nCount, Math.floor((1 << 21) / Math.max(maxPixels, 1))));
-  const corr = method === 'full' ? new Float64Array(chunk * maxPixels) : new Float64Array(0);
+  const win = k + 1;
+  const win2 = win * win;
+  const corr = new Float64Array(method === 'full' ? chunk * maxPixels : method === 'window' ? nCount * win2 : 0);
   for (let b = 0; b < bCount; b++) {
     for (let l = 0; l < features.length; l++) {
       const fmap = features[l]!;
@@ -78,6 +80,7 @@ export function costVolumeCpu(
         fillAxis(ys, n * k, centers.data[co + c2]! / div, radius, h);
       }
       acc.fill(0);
+      if (method === 'window') corr.fill(0);
       if (method === 'taps') {
         // Sample the features at the taps, then dot with the query (summed channel by channel).
         for (let c = 0; c < cCount; c++) {
@@ -102,6 +105,45 @@ export function costVolumeCpu(
           }
         }
         for (let t = 0; t < acc.length; t++) acc[t] = acc[t]! * scale;
+      } else if (method === 'window') {
+        // Correlation only at the pixels the taps read (a (2r+2)^2 window per point), then sampling.
+        for (let c = 0; c < cCount; c++) {
+          const plane = base + c * fc;
+          for (let n = 0; n < nCount; n++) {
+            const qv = qd[queries.offset + b * qb + n * qn + c * qc]!;
+            const an = n * k;
+            const x0 = xs.i0[an]!;
+            const ww = xs.i1[an + k - 1]! - x0 + 1;
+            const y0 = ys.i0[an]!;
+            const wh = ys.i1[an + k - 1]! - y0 + 1;
+            const m = n * win2;
+            for (let yy = 0; yy < wh; yy++) {
+              const row = plane + (y0 + yy) * fh + x0 * fw;
+              const o = m + yy * win;
+              for (let xx = 0; xx < ww; xx++) corr[o + xx]! += qv * fd[row + xx * fw]!;
+            }
+          }
+        }
+        for (let n = 0; n < nCount; n++) {
+          const an = n * k;
+          const m = n * win2;
+          const x0w = xs.i0[an]!;
+          const y0w = ys.i0[an]!;
+          for (let j = 0; j < win2; j++) corr[m + j] = Math.fround(corr[m + j]! * scale);
+          for (let a = 0; a < k; a++) {
+            const x0 = xs.i0[an + a]! - x0w;
+            const x1 = xs.i1[an + a]! - x0w;
+            const tx = xs.t[an + a]!;
+            for (let bb = 0; bb < k; bb++) {
+              const r0 = m + (ys.i0[an + bb]! - y0w) * win;
+              const r1 = m + (ys.i1[an + bb]! - y0w) * win;
+              const ty = ys.t[an + bb]!;
+              const top = corr[r0 + x0]! + tx * (corr[r0 + x1]! - corr[r0 + x0]!);
+              const bottom = corr[r1 + x0]! + tx * (corr[r1 + x1]! - corr[r1 + x0]!);
+              acc[(an + a) * k + bb] = top + ty * (bottom - top);
+            }
+          }
+        }
       } else {
         // The full correlation map of each point, then bilinear sampling of the map.
         const hw = h * w;

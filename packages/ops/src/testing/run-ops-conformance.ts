@@ -2,6 +2,7 @@
 import { compareClose, type CloseReport } from '@taptr/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorView } from '@taptr/tensor';
+import { COST_VOLUME_METHODS, type CostVolumeMethod } from '../attrs.js';
 import type { OpsBackend, OpsTensor } from '../ops-backend.js';
 import { caseTensor, loadOpsCases, type CostVolumeCase, type GridSampleCase } from './conformance-cases.js';
 import { corrFeatsCase, querySampleCases, taptrFixtureDir, type CorrFeatsCase } from './taptr-fixture-cases.js';
@@ -25,7 +26,7 @@ function expectClose(report: CloseReport, what: string): void {
 /**
  * Registers the ops conformance suite (vitest `describe`/`it`) for one backend: every committed
  * PyTorch-generated case (gridSample: every mode x padding x alignCorners, points outside the map,
- * non-square maps, half-pixel ties; costVolume: both methods), `out` reuse, argument validation, and
+ * non-square maps, half-pixel ties; costVolume: every method), `out` reuse, argument validation, and
  * the fixture-derived TAPTR cases (`first.query_sampled`, `first.w0.corr_feats` for every layer).
  * @param name - backend label used in the test names.
  * @param factory - creates the backend (called once, in `beforeAll`); it is disposed in `afterAll`.
@@ -66,7 +67,7 @@ export function runOpsConformance<T extends OpsTensor>(
       if (out === undefined) ops.release(result);
       return view;
     };
-    const runCostVolume = async (c: CostVolumeCase, method: 'taps' | 'full') => {
+    const runCostVolume = async (c: CostVolumeCase, method: CostVolumeMethod) => {
       const result = await ops.costVolume(
         c.inputs.features.map((f) => up(caseTensor(f))),
         up(caseTensor(c.inputs.queries)),
@@ -102,7 +103,7 @@ export function runOpsConformance<T extends OpsTensor>(
 
     describe('costVolume (taptr-spec section 7, PyTorch full-correlation reference)', () => {
       for (const c of cases.filter((x): x is CostVolumeCase => x.op === 'costVolume')) {
-        for (const method of ['taps', 'full'] as const) {
+        for (const method of COST_VOLUME_METHODS) {
           it(`${c.name} [${method}]`, async () => {
             const actual = await runCostVolume(c, method);
             releaseAll();
@@ -111,11 +112,12 @@ export function runOpsConformance<T extends OpsTensor>(
             expectClose(r, `${c.name} [${method}]`);
           });
         }
-        it(`${c.name}: 'taps' and 'full' agree`, async () => {
-          const taps = await runCostVolume(c, 'taps');
+        it(`${c.name}: every method agrees with 'full'`, async () => {
           const full = await runCostVolume(c, 'full');
+          for (const method of COST_VOLUME_METHODS.filter((m) => m !== 'full')) {
+            expectClose(compareClose(await runCostVolume(c, method), full, { atol: 1e-5, rtol: 1e-5 }), `${method} vs full`);
+          }
           releaseAll();
-          expectClose(compareClose(taps, full, { atol: 1e-5, rtol: 1e-5 }), 'taps vs full');
         });
       }
     });
@@ -164,7 +166,7 @@ export function runOpsConformance<T extends OpsTensor>(
       });
       let corr: Promise<CorrFeatsCase> | undefined;
       const layers = () => (corr ??= corrFeatsCase(fixtures));
-      for (const method of ['taps', 'full'] as const) {
+      for (const method of COST_VOLUME_METHODS) {
         it(`first.w0.corr_feats for every layer [${method}] (atol ${corrFeatsAtol})`, async () => {
           const c = await layers();
           const features = c.features.map(up);

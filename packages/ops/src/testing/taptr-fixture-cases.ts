@@ -99,14 +99,23 @@ export interface CorrFeatsCase {
   readonly weightsSource: string;
 }
 
+/** The part of @taptr/model used here. */
+interface CheckpointReader {
+  readTaptrCheckpoint(bytes: Uint8Array): ReadonlyMap<string, TensorView>;
+}
+
+// A variable specifier keeps @taptr/model out of this package's type program and build graph: it is
+// a test-time dependency of the fixture-derived cases only (it loads onnx-proto; see vitest.config.ts).
+const MODEL_PACKAGE: string = '@taptr/model';
+
 /**
  * Reads `transformer.decoder.corr_block.fmap_mappers.{l}.{weight,bias}` from the fixture's
- * `checkpoint.pth` with @taptr/model's checkpoint reader (no Python). @taptr/model is imported
- * lazily, only by the fixture-derived cases (it loads onnx-proto; see this package's vitest config).
+ * `checkpoint.pth` with @taptr/model's checkpoint reader `readTaptrCheckpoint` (no Python), imported
+ * lazily.
  */
 export async function loadFmapMappers(dir: string, levels: number): Promise<{ weights: { w: TensorView; b: TensorView }[]; source: string }> {
   const path = join(dir, 'checkpoint.pth');
-  const { readTaptrCheckpoint } = await import('@taptr/model');
+  const { readTaptrCheckpoint } = (await import(MODEL_PACKAGE)) as CheckpointReader;
   const stateDict = readTaptrCheckpoint(new Uint8Array(readFileSync(path)));
   const weights = Array.from({ length: levels }, (_, l) => {
     const key = `transformer.decoder.corr_block.fmap_mappers.${l}`;

@@ -3,7 +3,14 @@
 import { describeValue, formatShape, invalidArgument, shapeSize, TaptrError, tensor } from '@taptr/tensor';
 import type { OpsBackend, OpsKernels, OpsTensor } from '../ops-backend.js';
 import { withValidation } from '../with-validation.js';
-import { COST_VOLUME_CORR_WGSL, COST_VOLUME_PARAMS_BYTES, COST_VOLUME_SAMPLE_WGSL, COST_VOLUME_TAPS_WGSL } from './cost-volume.wgsl.js';
+import {
+  COST_VOLUME_CORR_WGSL,
+  COST_VOLUME_PARAMS_BYTES,
+  COST_VOLUME_SAMPLE_WGSL,
+  COST_VOLUME_TAPS_WGSL,
+  COST_VOLUME_WINDOW_CORR_WGSL,
+  COST_VOLUME_WINDOW_SAMPLE_WGSL,
+} from './cost-volume.wgsl.js';
 import { GRID_SAMPLE_PARAMS_BYTES, GRID_SAMPLE_WGSL } from './grid-sample.wgsl.js';
 import { BufferUsage, MAP_READ_MODE, TENSOR_USAGE, tensorByteSize, type GpuTensor } from './gpu-tensor.js';
 
@@ -39,6 +46,8 @@ export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTe
     taps: pipeline(COST_VOLUME_TAPS_WGSL, 'taptr costVolume taps'),
     corr: pipeline(COST_VOLUME_CORR_WGSL, 'taptr costVolume full: correlation'),
     sample: pipeline(COST_VOLUME_SAMPLE_WGSL, 'taptr costVolume full: sample'),
+    windowCorr: pipeline(COST_VOLUME_WINDOW_CORR_WGSL, 'taptr costVolume window: correlation'),
+    windowSample: pipeline(COST_VOLUME_WINDOW_SAMPLE_WGSL, 'taptr costVolume window: sample'),
   };
 
   /** Runs `encode` with fresh temporaries, submits, and surfaces GPU validation / OOM errors. */
@@ -135,7 +144,9 @@ export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTe
       const k = 2 * attrs.radius + 1;
       const kk = k * k;
       const outStride = features.length * kk;
+      const win2 = (k + 1) * (k + 1);
       await run(`costVolume (${attrs.method})`, (encoder, temp) => {
+        const windowCorr = attrs.method === 'window' ? temp(tensorByteSize(b * n * win2), BufferUsage.STORAGE) : undefined;
         features.forEach((f, l) => {
           const [, , h, w] = f.dims as [number, number, number, number];
           const params = (bIndex: number, nStart: number, total: number) =>
@@ -147,6 +158,12 @@ export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTe
           if (attrs.method === 'taps') {
             const total = b * n * kk;
             dispatch(encoder, pipelines.taps, [f.buffer, queries.buffer, centers.buffer, out.buffer, params(0, 0, total)], total);
+            return;
+          }
+          if (windowCorr !== undefined) {
+            const pixels = b * n * win2;
+            dispatch(encoder, pipelines.windowCorr, [f.buffer, queries.buffer, centers.buffer, windowCorr, params(0, 0, pixels)], pixels);
+            dispatch(encoder, pipelines.windowSample, [windowCorr, centers.buffer, out.buffer, params(0, 0, b * n * kk)], b * n * kk);
             return;
           }
           const chunk = Math.max(1, Math.min(n, Math.floor(maxScratch / (h * w * 4))));

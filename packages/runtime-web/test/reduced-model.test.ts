@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// The reduced reference model (packages/model/fixtures/taptr-reference) on the onnxruntime-web wasm
+// adapter in Node.js, against onnxruntime-node CPU on the same graphs: encoder memory <= 1e-3,
+// tracks <= 1e-2 px, identical visibility decisions.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint } from '@taptr/model';
+import type { RuntimeAdapter } from '@taptr/runtime';
+import { createNodeRuntime } from '@taptr/runtime-node';
+import { readNpy, type TensorView } from '@taptr/tensor';
+import { createTracker, createFramePreprocessor, type TrackResult } from '@taptr/tracker';
+import { describe, expect, it } from 'vitest';
+import { createWebRuntime } from '../src/wasm.js';
+
+const DIR = process.env['TAPTR_REFERENCE_FIXTURES'] ?? fileURLToPath(new URL('../../model/fixtures/taptr-reference', import.meta.url));
+const require = createRequire(import.meta.url);
+const wasmBinary = readFileSync(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+
+const config = parseTaptrConfig(JSON.parse(readFileSync(join(DIR, 'config.json'), 'utf8')) as Record<string, unknown>);
+const model = buildTaptrGraphs(readTaptrCheckpoint(new Uint8Array(readFileSync(join(DIR, 'checkpoint.pth'))), { config }), config, { encoderBatch: 1 });
+const video = readNpy(new Uint8Array(readFileSync(join(DIR, 'video.npy')))) as TensorView<'uint8'>;
+const queries = readNpy(new Uint8Array(readFileSync(join(DIR, 'queries_tyx.npy')))).data as Float32Array;
+const QUERIES = Array.from({ length: queries.length / 3 }, (_, i) => ({ t: queries[3 * i]!, x: queries[3 * i + 2]!, y: queries[3 * i + 1]! }));
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+async function encode(runtime: RuntimeAdapter, image: Float32Array): Promise<Float32Array> {
+  const session = await runtime.createSession(model.frameEncoder);
+  try {
+    const R = config.resolution;
+    const out = await session.run({ image: runtime.tensors.tensor('float32', image, [1, 3, R, R]) });
+    return out['memory']!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+async function track(runtime: RuntimeAdapter): Promise<TrackResult> {
+  const tracker = await createTracker({ runtime, model });
+  try {
+    return await tracker.track(video, QUERIES);
+  } finally {
+    await tracker.release();
+  }
+}
+
+describe('reduced reference model: ort-web wasm (node) vs ort-node cpu', () => {
+  const cpu = createNodeRuntime({ threads: 1 });
+  const wasm = createWebRuntime({ threads: 1, wasmBinary });
+
+  it('encoder memory agrees within 1e-3', async () => {
+    const [, H, W] = video.dims as [number, number, number, number];
+    const R = config.resolution;
+    const image = new Float32Array(3 * R * R);
+    createFramePreprocessor(H, W, R).run(video.data.subarray(17 * H * W * 3, 18 * H * W * 3), 3, image);
+    const [a, b] = [await encode(cpu, image), await encode(wasm, image)];
+    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('tracks agree within 1e-2 px with identical visibility', async () => {
+    const [a, b] = [await track(cpu), await track(wasm)];
+    expect(maxAbsDiff(a.tracks.data, b.tracks.data)).toBeLessThanOrEqual(1e-2);
+    expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
+  }, 300_000);
+});

@@ -3,6 +3,7 @@
 export {
   convertTaptrCheckpoint,
   loadTaptrModel,
+  readTaptrConfigFile,
   saveTaptrModel,
   sha256Hex,
   TAPTR_MODEL_FORMAT,

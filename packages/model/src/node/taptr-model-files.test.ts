@@ -9,7 +9,7 @@ import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { runOnnx } from '../../test/run-onnx.js';
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_FILES } from '../graphs/taptr-graphs.js';
-import { convertTaptrCheckpoint, loadTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST } from './taptr-model-files.js';
+import { convertTaptrCheckpoint, loadTaptrModel, readTaptrConfigFile, sha256Hex, TAPTR_MODEL_MANIFEST } from './taptr-model-files.js';
 
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 const checkpointPath = join(TAPTR_FIXTURES, 'checkpoint.pth');
@@ -72,5 +72,13 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }
+  });
+
+  it('readTaptrConfigFile reads the fixture config.json and reports unreadable or invalid files', async () => {
+    expect(await readTaptrConfigFile(join(TAPTR_FIXTURES, 'config.json'))).toEqual(config);
+    await expectCode(readTaptrConfigFile(join(dir, 'nope.json')), 'TAPTR_IO', 'nope.json');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "backbone": ');
+    await expectCode(readTaptrConfigFile(bad), 'TAPTR_CONFIG_INVALID', 'not valid JSON');
   });
 });

@@ -156,3 +156,25 @@ export async function convertTaptrCheckpoint(checkpointPath: string, outDir: str
   const graphs = buildTaptrGraphs(stateDict, config, options);
   return saveTaptrModel(outDir, graphs, { sourceSha256: sha256Hex(bytes) });
 }
+
+/**
+ * Reads a model configuration JSON file with the official keys (like the reference fixtures'
+ * `config.json`) and parses it with `parseTaptrConfig`.
+ * @throws TaptrError `TAPTR_IO` when the file cannot be read, `TAPTR_CONFIG_INVALID` for invalid JSON
+ *   or an invalid configuration (naming the key).
+ */
+export async function readTaptrConfigFile(path: string): Promise<TaptrConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `readTaptrConfigFile: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `readTaptrConfigFile: ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return parseTaptrConfig(json);
+}

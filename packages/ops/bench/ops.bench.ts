@@ -72,7 +72,7 @@ async function benchBackend<T extends OpsTensor>(ops: OpsBackend<T>, threads: nu
     const queries = ops.upload(random([FRAMES, n, C]));
     const centers = ops.upload(random([FRAMES, n, 2], -4, 131));
     const cv = ops.allocate([FRAMES, n, LEVELS.length * 49]);
-    for (const method of ['taps', 'full'] as const) {
+    for (const method of ['taps', 'window', 'full'] as const) {
       // The literal full correlation is O(N * sum(h_l w_l) * C) per frame: keep it to small N.
       if (method === 'full' && (!full || n > 16)) continue;
       const ms = await median(async () => {

@@ -56,7 +56,7 @@ export interface CostVolumeAttrs {
   readonly radius?: number;
   /** Factor applied to every dot product. Defaults to 1/sqrt(C) (TAPTR). */
   readonly scale?: number;
-  /** Algorithm. Defaults to `'taps'`. */
+  /** Algorithm. Defaults to `'window'` (the fastest; it also sums in the official order: dot, then interpolate). */
   readonly method?: CostVolumeMethod;
 }
 

@@ -47,7 +47,7 @@ export interface OpsBackend<T extends OpsTensor = OpsTensor> {
    * @param features - per level `[B, C, H_l, W_l]` (level l is addressed by dividing level-0 pixels by 2^l).
    * @param queries - `[B, N, C]` query vectors.
    * @param centers - `[B, N, 2]` (x, y) in level-0 pixels (integers are pixel centres).
-   * @param attrs - radius (3), scale (1/sqrt(C)), method (`'taps'`).
+   * @param attrs - radius (3), scale (1/sqrt(C)), method (`'window'`).
    * @param out - optional `[B, N, L * (2r+1)^2]` output.
    * @returns `[B, N, L * (2r+1)^2]`.
    */

@@ -90,7 +90,7 @@ export function resolveGridSampleAttrs(fn: string, attrs: GridSampleAttrs): Read
 /** Resolves and checks {@link CostVolumeAttrs} for `channels` feature channels. @internal */
 export function resolveCostVolumeAttrs(fn: string, attrs: CostVolumeAttrs, channels: number): ResolvedCostVolumeAttrs {
   if (attrs === null || typeof attrs !== 'object') throw invalidArgument('type', fn, 'attrs', 'an object', describeValue(attrs));
-  const { radius = DEFAULT_COST_VOLUME_RADIUS, scale = 1 / Math.sqrt(Math.max(channels, 1)), method = 'taps' } = attrs;
+  const { radius = DEFAULT_COST_VOLUME_RADIUS, scale = 1 / Math.sqrt(Math.max(channels, 1)), method = 'window' } = attrs;
   if (typeof radius !== 'number' || !Number.isInteger(radius) || radius < 0 || radius > 64) {
     throw invalidArgument('range', fn, 'attrs.radius', 'an integer in [0, 64]', describeValue(radius));
   }

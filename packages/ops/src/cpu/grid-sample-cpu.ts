@@ -43,7 +43,9 @@ export function roundHalfEven(x: number): number {
 }
 
 /**
- * CPU kernel of `gridSample` (reference: `torch.nn.functional.grid_sample`, 2-D).
+ * CPU kernel of `gridSample` (reference: `torch.nn.functional.grid_sample`, 2-D). Per batch item, the
+ * corner offsets and weights of every output location are computed once, then channels are processed
+ * one plane at a time (NCHW planes are far apart in memory).
  * @param input - `[N, C, H, W]` view.
  * @param grid - `[N, Ho, Wo, 2]` view.
  * @param attrs - resolved attributes.
@@ -65,41 +67,55 @@ export function gridSampleCpu(
   const gd = grid.data;
   const dst = out.data;
   const { mode, paddingMode, alignCorners } = attrs;
-  const offsets = [0, 0, 0, 0];
-  const weights = [0, 0, 0, 0];
+  const locations = ho * wo;
+  // 4 corners per location (nearest: corner 0 only); out-of-map corners have offset -1 (contribute 0).
+  const offsets = new Int32Array(locations * 4);
+  const weights = new Float64Array(locations * 4);
+  const corners = mode === 'nearest' ? 1 : 4;
   for (let b = 0; b < n; b++) {
-    for (let i = 0; i < ho; i++) {
-      for (let j = 0; j < wo; j++) {
+    const base = input.offset + b * sn;
+    for (let i = 0, p = 0; i < ho; i++) {
+      for (let j = 0; j < wo; j++, p++) {
         const gi = grid.offset + b * gn + i * gh + j * gw;
         const x = sourceCoordinate(gd[gi]!, w, paddingMode, alignCorners);
         const y = sourceCoordinate(gd[gi + g2]!, h, paddingMode, alignCorners);
-        const base = input.offset + b * sn;
-        let o = out.offset + b * on + i * oh + j * ow;
         if (mode === 'nearest') {
           const xi = roundHalfEven(x);
           const yi = roundHalfEven(y);
           const inside = xi >= 0 && xi < w && yi >= 0 && yi < h;
-          const s = base + yi * sh + xi * sw;
-          for (let ch = 0; ch < c; ch++, o += oc) dst[o] = inside ? src[s + ch * sc]! : 0;
+          offsets[4 * p] = inside ? yi * sh + xi * sw : -1;
           continue;
         }
         const x0 = Math.floor(x);
         const y0 = Math.floor(y);
         const tx = x - x0;
         const ty = y - y0;
-        let count = 0;
         for (let k = 0; k < 4; k++) {
           const xk = x0 + (k & 1);
           const yk = y0 + (k >> 1);
-          if (xk < 0 || xk >= w || yk < 0 || yk >= h) continue;
-          offsets[count] = base + yk * sh + xk * sw;
-          weights[count] = (k & 1 ? tx : 1 - tx) * (k >> 1 ? ty : 1 - ty);
-          count++;
+          const inside = xk >= 0 && xk < w && yk >= 0 && yk < h;
+          offsets[4 * p + k] = inside ? yk * sh + xk * sw : -1;
+          weights[4 * p + k] = (k & 1 ? tx : 1 - tx) * (k >> 1 ? ty : 1 - ty);
         }
-        for (let ch = 0; ch < c; ch++, o += oc) {
-          const co = ch * sc;
+      }
+    }
+    for (let ch = 0; ch < c; ch++) {
+      const plane = base + ch * sc;
+      const oPlane = out.offset + b * on + ch * oc;
+      for (let i = 0, p = 0; i < ho; i++) {
+        let o = oPlane + i * oh;
+        for (let j = 0; j < wo; j++, p++, o += ow) {
+          const q = 4 * p;
+          if (corners === 1) {
+            const off = offsets[q]!;
+            dst[o] = off < 0 ? 0 : src[plane + off]!;
+            continue;
+          }
           let acc = 0;
-          for (let k = 0; k < count; k++) acc += weights[k]! * src[offsets[k]! + co]!;
+          for (let k = 0; k < 4; k++) {
+            const off = offsets[q + k]!;
+            if (off >= 0) acc += weights[q + k]! * src[plane + off]!;
+          }
           dst[o] = acc;
         }
       }

@@ -88,14 +88,21 @@ export interface ForwardPass {
   removePoints(ids: readonly number[]): void;
   /** Encodes and processes the next frame (`[3, R, R]` normalized). */
   pushFrame(image: Float32Array): Promise<void>;
-  /** Ends the stream: pads a video shorter than 8 frames, decodes the last window, emits every frame. */
-  finish(): Promise<void>;
+  /** Processes the next frame from its already computed encoder memory `[S, C]`. */
+  pushMemory(memory: Float32Array, channels: number): Promise<void>;
+  /**
+   * Ends the stream: pads a video shorter than 8 frames, decodes the last window, emits every frame.
+   * @returns the encoder memories still held (frame -> `[S, C]`), for reuse by a reversed pass.
+   */
+  finish(): Promise<Map<number, Float32Array>>;
   /** Frames pushed so far. */
   readonly framesPushed: number;
   /** Smallest query frame a new point may have (frames of windows already decided are excluded). */
   readonly earliestQueryFrame: number;
   /** Number of encoder memories currently held. */
   readonly cachedFrames: number;
+  /** Channels C of the encoder memory (0 before the first frame). */
+  readonly channels: number;
 }
 
 interface Slot {
@@ -334,19 +341,27 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
         throw invalidArgument('range', 'pushFrame', 'frame', `at most frameCount = ${frameCount} frames`, `frame ${pushed}`);
       }
       const encoded = await graphs.encodeFrames(image, 1);
-      if (channels === 0) {
-        channels = encoded.channels;
-        pendFeat = new Float32Array(slots.length * channels);
-      }
       framesEncoded++;
       progress();
-      await acceptMemory(encoded.memories[0]!);
+      await pass.pushMemory(encoded.memories[0]!, encoded.channels);
+    },
+    async pushMemory(memory, memoryChannels) {
+      signal?.throwIfAborted();
+      if (finished) throw invalidArgument('range', 'pushMemory', 'state', 'a pass that is not finished', 'finished');
+      if (frameCount !== undefined && pushed >= frameCount) {
+        throw invalidArgument('range', 'pushMemory', 'frame', `at most frameCount = ${frameCount} frames`, `frame ${pushed}`);
+      }
+      if (channels === 0) {
+        channels = memoryChannels;
+        pendFeat = new Float32Array(slots.length * channels);
+      }
+      await acceptMemory(memory);
     },
     async finish() {
-      if (finished) return;
+      if (finished) return new Map();
       finished = true;
       const realCount = pushed;
-      if (realCount === 0) return;
+      if (realCount === 0) return new Map();
       lastReal = realCount - 1;
       // Videos shorter than one window: repeat the last frame (its memory) up to K frames.
       while (pushed < K) await acceptMemory(lastMemory!);
@@ -354,8 +369,10 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       const lastRegularEnd = WINDOW_STRIDE * (nextRegular - 1) + K - 1;
       if (lastRegularEnd < total - 1) await decide({ index: nextRegular, start: total - K, end: total - 1 });
       emitThrough(realCount - 1);
+      const left = new Map([...cache].filter(([t]) => t < realCount));
       cache.clear();
       states.clear();
+      return left;
     },
     get framesPushed() {
       return pushed;
@@ -365,6 +382,9 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     },
     get cachedFrames() {
       return cache.size;
+    },
+    get channels() {
+      return channels;
     },
   };
   return pass;

@@ -16,6 +16,12 @@ export interface PassStates {
   readonly vis: Float32Array;
 }
 
+/** {@link PassStates} plus what a following reversed pass can reuse. @internal */
+export interface PassRun extends PassStates {
+  /** Encoder memories left in the pass's cache at the end (frame -> `[S, C]`) and their channels. */
+  readonly leftover: { readonly memories: Map<number, Float32Array>; readonly channels: number };
+}
+
 /** @internal */
 export interface RunPassOptions {
   readonly fn: string;
@@ -29,6 +35,8 @@ export interface RunPassOptions {
   readonly onWindow?: ((report: WindowReport) => void) | undefined;
   readonly onProgress?: ((progress: PassProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Encoder memories already computed for some frames of this pass (frame -> `[S, C]`), used instead of encoding (and removed from the map once used). */
+  readonly reuse?: { readonly memories: Map<number, Float32Array>; readonly channels: number } | undefined;
 }
 
 /** Frame-size check shared by offline and online tracking. @internal */
@@ -39,7 +47,7 @@ export function checkFrameSize(fn: string, t: number, frame: RawFrame, width: nu
 }
 
 /** Runs one forward pass (spec §9) over `frames`, streaming. @internal */
-export async function runPass(options: RunPassOptions): Promise<PassStates> {
+export async function runPass(options: RunPassOptions): Promise<PassRun> {
   const { fn, graphs, count, signal } = options;
   const locRows: Float32Array[] = [];
   const visRows: Float32Array[] = [];
@@ -65,12 +73,18 @@ export async function runPass(options: RunPassOptions): Promise<PassStates> {
       await pass.addPoints(options.points(frame.width, frame.height));
     }
     checkFrameSize(fn, t, frame, pre.width, pre.height);
-    pre.run(frame.pixels, frame.channels, image);
-    await pass.pushFrame(image);
+    const memory = options.reuse?.memories.get(t);
+    if (memory !== undefined) {
+      options.reuse!.memories.delete(t);
+      await pass.pushMemory(memory, options.reuse!.channels);
+    } else {
+      pre.run(frame.pixels, frame.channels, image);
+      await pass.pushFrame(image);
+    }
     t++;
   }
   if (pre === undefined) throw invalidArgument('range', fn, 'video', 'at least one frame', '0 frames');
-  await pass.finish();
+  const memories = await pass.finish();
   const T = t;
   const loc = new Float32Array(count * T * 4);
   const vis = new Float32Array(count * T * 3);
@@ -80,5 +94,5 @@ export async function runPass(options: RunPassOptions): Promise<PassStates> {
       vis.set(visRows[f]!.subarray(n * 3, n * 3 + 3), (n * T + f) * 3);
     }
   }
-  return { frameCount: T, width: pre.width, height: pre.height, loc, vis };
+  return { frameCount: T, width: pre.width, height: pre.height, loc, vis, leftover: { memories, channels: pass.channels } };
 }

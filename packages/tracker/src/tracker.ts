@@ -159,6 +159,8 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
     if (knownT === undefined) checkQueriesInVideo(fn, q, T, forward.width, forward.height);
     let states: PassStates = forward;
     if (o.bidirectional) {
+      const reuse = new Map([...forward.leftover.memories].map(([t, m]) => [T - 1 - t, m]));
+      forward.leftover.memories.clear();
       const backward = await runPass({
         fn,
         graphs,
@@ -169,6 +171,8 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
         onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'backward')),
         onProgress: progress('backward'),
         signal: trackOptions.signal,
+        // The forward pass ends holding the memories of the last frames: the backward pass starts with them.
+        reuse: { memories: reuse, channels: forward.leftover.channels },
       });
       states = fuseBidirectional(forward, backward, q.frames);
     }

@@ -1,60 +1,91 @@
 // SPDX-License-Identifier: Apache-2.0
+import { type BenchReport, issue9Targets } from './bench-report.js';
+import { fixed, markdownTable, ms, percent } from './markdown-table.js';
+import type { SpeedCaseResult } from './speed-case.js';
 
-interface BenchResult {
-  date: string;
-  machine: { cpu: string; cores: number; memoryGB: number; platform: string };
-  versions: Record<string, string>;
-  threads: number;
-  dataset: string;
-  accuracy: { method: string; mode: string; padQueries: number; mean: Record<string, number | null>; videos: number; ms: number }[];
-  speed: Record<string, string | number>[];
-  skipped: { backend: string; reason: string }[];
-  totalMs: number;
+const caseName = (s: SpeedCaseResult): string => `${s.config} ${s.resolution}²`;
+const range = (st: { median: number; min: number; max: number; n: number }): string => (st.n > 1 ? `${ms(st.min)}–${ms(st.max)}` : '-');
+
+function accuracySection(r: BenchReport): string {
+  const acc = r.accuracy;
+  if (acc === null) return '';
+  const head = `## Accuracy (\`taptr eval\`, official TAPTR protocol: 256x256, x (W-1) scale, strided = bidirectional)\n\nDataset: \`${acc.dataset}\`\n\n`;
+  if (acc.error !== undefined) return `${head}Failed: ${acc.error}\n`;
+  const rows = acc.runs.flatMap((run) => [
+    ...run.videos.map((v) => [run.method, run.mode, run.padQueries, v.name, v.frames, v.queries, percent(v.metrics['average_jaccard']), percent(v.metrics['average_pts_within_thresh']), percent(v.metrics['occlusion_accuracy'])]),
+    [run.method, run.mode, run.padQueries, `**mean (${run.videos.length})**`, '', run.videos.reduce((s, v) => s + v.queries, 0), `**${percent(run.mean['average_jaccard'])}**`, `**${percent(run.mean['average_pts_within_thresh'])}**`, `**${percent(run.mean['occlusion_accuracy'])}**`],
+  ]);
+  const table = markdownTable(['method', 'mode', 'pad', 'video', 'frames', 'queries', 'AJ', '<δ^x_avg', 'OA'], rows, ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r']);
+  const times = acc.runs.map((run) => `${run.method} ${run.mode} ${fixed(run.ms / 1000)} s`).join(', ');
+  return `${head}${table}\n\nMetrics in %. Evaluation time: ${times}. The reference model has random weights: its numbers prove the pipeline, not tracking quality.\n`;
 }
 
-const pct = (v: number | null | undefined): string => (typeof v === 'number' ? (v * 100).toFixed(1) : '-');
+function speedSection(r: BenchReport): string {
+  if (r.speed.length === 0) return r.skipped.length > 0 ? `## Speed\n\n${skippedList(r)}\n` : '';
+  const encoder = markdownTable(
+    ['backend', 'threads', 'configuration', 'encoder ms/frame', 'min–max', 'GFLOP/frame', 'MatMul GFLOP/s', 'floor ms/frame', 'encoder ÷ floor', 'graphs + sessions s'],
+    r.speed.map((s) => [s.backend, s.threads, caseName(s), ms(s.encoder.msPerFrame.median), range(s.encoder.msPerFrame), fixed(s.encoder.flops / 1e9, 2), fixed(s.floor.gflops, 1), ms(s.encoder.floorMs), fixed(s.encoder.floorMultiple, 2), `${fixed(s.buildMs / 1000)} + ${fixed(s.sessionMs / 1000)}`]),
+  );
+  const decoder = markdownTable(
+    ['backend', 'configuration', 'N', 'ms/window', 'min–max', 'decoder ms/frame', '% of encoder'],
+    r.speed.flatMap((s) => s.decoder.map((d) => [s.backend, caseName(s), d.points, ms(d.msPerWindow.median), range(d.msPerWindow), ms(d.msPerFrame), fixed((100 * d.msPerFrame) / s.encoder.msPerFrame.median, 1)])),
+  );
+  const e2e = markdownTable(
+    ['backend', 'configuration', 'N', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'query init ms', 'other', 'peak RSS MB'],
+    r.speed.flatMap((s) => s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB])),
+  );
+  const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
+  const targets = markdownTable(
+    ['issue-9 target (released, cpu, fp32)', 'measured', 'status'],
+    issue9Targets(r.speed).map((t) => [t.target, t.measured, t.status]),
+    ['l', 'l', 'l'],
+  );
+  return `## Speed
 
-function table(header: string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+Medians of ${r.repetitions} runs after one warm-up; wall clock. Each backend x configuration runs in its own process (its own peak RSS).
+
+### Encoder (G1: backbone + input projections + encoder, one frame) and the MatMul floor
+
+${encoder}
+
+FLOPs are analytic (spec §14.2; 2 x multiply-adds). The floor is a [21760,256]x[256,2048] MatMul session on the same backend and threads, in the same process; "encoder ÷ floor" = encoder time / (FLOPs / that rate).
+
+### Decoder (G3: one window of 8 frames, every point tracked and updated)
+
+${decoder}
+
+Per frame = per window / 4: windows have stride 4, so every frame is in two windows.
+
+### End to end (\`tracker.track\`, synthetic video at the model resolution, queries on frame 0, forward)
+
+${e2e}
+
+Per-frame columns are ms per frame: encoder / decoder = time inside G1 / G3 during the run, other = preprocessing and bookkeeping. Peak RSS sampled during the run (MB = 10^6 bytes). Short videos have fewer windows per frame than the steady state (T/4).
+
+### Issue 9 targets
+
+${targets}
+${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}${r.skipped.length > 0 ? `\n${skippedList(r)}\n` : ''}`;
 }
 
-/** The benchmark report as markdown: machine, versions, accuracy table, speed table. */
-export function renderMarkdown(r: BenchResult): string {
-  const accuracy = table(
-    ['method', 'mode', 'pad', 'videos', 'AJ', '<δ^x_avg', 'OA', '<δ^1', '<δ^2', '<δ^4', '<δ^8', '<δ^16', 'time (s)'],
-    r.accuracy.map((a) => [
-      a.method,
-      a.mode,
-      a.padQueries,
-      a.videos,
-      pct(a.mean['average_jaccard']),
-      pct(a.mean['average_pts_within_thresh']),
-      pct(a.mean['occlusion_accuracy']),
-      ...[1, 2, 4, 8, 16].map((d) => pct(a.mean[`pts_within_${d}`])),
-      (a.ms / 1000).toFixed(1),
-    ]),
-  );
-  const speed = table(
-    ['configuration', 'backend', 'threads', 'model input', 'video', 'frames', 'N', 'encoder ms/frame', 'decoder ms/frame', 'decoder ms/window', 'fps', 'peak RSS (MB)'],
-    r.speed.map((s) => [s['config']!, s['backend']!, s['threads']!, `${s['resolution']}²`, s['videoSize']!, s['frames']!, s['points']!, s['encoderMsPerFrame']!, s['decoderMsPerFrame']!, s['decoderMsPerWindow']!, s['fps']!, s['peakRssMB']!]),
-  );
-  const skipped = r.skipped.map((s) => `- ${s.backend}: skipped (${s.reason})`).join('\n');
-  return `# taptr-js benchmark (${r.date})
+function skippedList(r: BenchReport): string {
+  return r.skipped.map((s) => `- not measured: ${s.backend}${s.config !== undefined ? ` / ${s.config}` : ''}: ${s.reason}`).join('\n');
+}
 
-Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGB} GB, ${r.machine.platform}; ${Object.entries(r.versions)
+/** The bench report as markdown: machine and load, accuracy table, speed tables, issue-9 targets. */
+export function renderMarkdown(r: BenchReport): string {
+  const m = r.machine;
+  const load = r.load.map((l) => l.loadAverage.join(' / ')).join(' → ');
+  const versions = Object.entries(r.versions)
     .map(([k, v]) => `${k} ${v}`)
-    .join(', ')}; ${r.threads} threads. Times are wall clock on a possibly shared machine: compare rows of one run, not runs.
+    .join(', ');
+  return `# taptr-js bench, ${r.date}
 
-## Accuracy (taptr eval, ${r.dataset})
+- Machine: ${m.cpu}, ${m.cores} logical cores (${m.cpuFlags.join(', ') || 'flags unknown'}), ${m.memoryGB} GB, ${m.platform}
+- Load average (1 / 5 / 15 min) at start → … → end: ${load}. The machine is shared: with a load above its ${m.cores} cores, times are inflated; compare rows of one run, not runs.
+- Versions: ${versions}; commit ${r.commit}
+- Threads per session: ${r.threads}; command: \`bench ${r.argv.join(' ')}\`; total ${fixed(r.durationMs / 1000, 0)} s
 
-${accuracy}
-
-## Speed
-
-${speed}
-
-${skipped}
-
-Total ${(r.totalMs / 1000).toFixed(0)} s.
-`;
+${accuracySection(r)}
+${speedSection(r)}`;
 }

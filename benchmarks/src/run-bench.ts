@@ -1,209 +1,145 @@
 // SPDX-License-Identifier: Apache-2.0
-// `nx bench` / `nx run @taptr/benchmarks:bench`: accuracy (taptr eval on the bundled TAP-Vid-format sample
-// or TAPTR_BENCH_DATASET) and speed (encoder / decoder ms per frame, fps, peak memory) per backend and
-// configuration. Writes JSON + markdown under benchmarks/results/. Never asserts a time; no network.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// `npx nx bench @taptr/benchmarks` (or `npm run bench -w @taptr/benchmarks -- [options]`): accuracy
+// (`taptr eval` on the bundled TAP-Vid-format sample, TAPVID_DATASET or --dataset) and speed (encoder,
+// decoder and end-to-end ms per frame, peak RSS, the MatMul floor) per backend and configuration.
+// Writes JSON + markdown under benchmarks/results/ and prints the markdown. Measures; never asserts a
+// time; no network. See README.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { cpus, platform, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '@taptr/cli';
-import { buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, syntheticStateDict, type TaptrGraphs } from '@taptr/model';
-import { createNodeRuntime } from '@taptr/runtime-node';
-import { readNpy, type TensorView } from '@taptr/tensor';
-import { createGraphRunner, createTracker } from '@taptr/tracker';
-import { withPeakRss } from './memory-sampler.js';
+import { runAccuracy } from './accuracy.js';
+import { BENCH_USAGE, BenchUsageError, type BenchOptions, parseBenchArgs } from './bench-options.js';
+import type { BenchReport, SkippedCase } from './bench-report.js';
+import { openBackend } from './bench-runtimes.js';
+import { loadSample, machineInfo, softwareVersions } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
-import { syntheticQueries, syntheticVideo } from './synthetic-video.js';
-import { timedRunner } from './timed-runner.js';
+import { runSpeedCaseProcess } from './run-speed-case-process.js';
+import type { SpeedCaseResult, SpeedCaseSpec } from './speed-case.js';
 
-const env = process.env;
-const require = createRequire(import.meta.url);
-const modelPkgDir = join(require.resolve('@taptr/model/package.json'), '..');
-const cliPkgDir = join(require.resolve('@taptr/cli/package.json'), '..');
-const refDir = join(modelPkgDir, 'fixtures', 'taptr-reference');
-const resultsDir = fileURLToPath(new URL('../results', import.meta.url));
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-const threads = Number(env['TAPTR_BENCH_THREADS'] ?? cpus().length);
-const backends = (env['TAPTR_BENCH_BACKENDS'] ?? 'cpu').split(',').map((b) => b.trim());
-const syntheticFrames = Number(env['TAPTR_BENCH_FRAMES'] ?? 16);
-const configs = (env['TAPTR_BENCH_CONFIGS'] ?? 'reference,released-16,released-800').split(',').map((c) => c.trim());
-const dataset = env['TAPTR_BENCH_DATASET'] ?? join(cliPkgDir, 'assets', 'sample', 'tapvid_davis.pkl');
-const evalModel = env['TAPTR_BENCH_MODEL'];
-const padQueries = env['TAPTR_BENCH_PAD'] ?? '800';
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
+/** The bundled TAP-Vid-format sample of @taptr/cli (2 synthetic DAVIS-format videos). */
+function bundledDataset(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@taptr/cli/package.json')), 'assets', 'sample', 'tapvid_davis.pkl');
 }
 
-/** Runs `taptr eval ... --json` in-process and returns its JSON document. */
-async function runEval(args: string[]): Promise<Record<string, unknown>> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['eval', ...args, '--json'], {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env,
-  });
-  if (code !== 0) throw new Error(`taptr eval ${args.join(' ')} failed (${code}): ${stderr.trim()}`);
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
-
-interface AccuracyRow {
-  method: string;
-  mode: string;
-  padQueries: number;
-  mean: Record<string, number | null>;
-  videos: number;
-  ms: number;
-}
-
-async function accuracy(): Promise<AccuracyRow[]> {
-  const rows: AccuracyRow[] = [];
-  const model = evalModel !== undefined ? ['--model', evalModel, ...(env['TAPTR_BENCH_CONFIG'] ? ['--config', env['TAPTR_BENCH_CONFIG']] : [])] : ['--model', join(refDir, 'checkpoint.pth'), '--config', join(refDir, 'config.json')];
-  const methods: [string, string[]][] = [
-    ['stationary baseline', ['--baseline', 'stationary']],
-    [evalModel !== undefined ? `model ${evalModel}` : 'reference model (random weights)', [...model, '--threads', String(threads), '--pad-queries', padQueries]],
-  ];
-  for (const [method, args] of methods) {
-    for (const mode of ['first', 'strided']) {
-      log(`accuracy: ${method}, ${mode}`);
-      const start = performance.now();
-      const doc = (await runEval([dataset, '--mode', mode, ...args])) as { mean: Record<string, number | null>; videos: unknown[]; protocol: { padQueries: number } };
-      rows.push({ method, mode, padQueries: args.includes('--baseline') ? 0 : doc.protocol.padQueries, mean: doc.mean, videos: doc.videos.length, ms: Math.round(performance.now() - start) });
-    }
-  }
-  return rows;
-}
-
-type SpeedRow = {
-  config: string;
-  backend: string;
-  threads: number;
-  resolution: number;
-  frames: number;
-  videoSize: string;
-  points: number;
-  encoderMsPerFrame: number;
-  decoderMsPerFrame: number;
-  decoderMsPerWindow: number;
-  queryInitMs: number;
-  trackMs: number;
-  fps: number;
-  peakRssMB: number;
-  sessionLoadMs: number;
-};
-
-async function speedRuns(name: string, graphs: TaptrGraphs, backend: string, cases: { label: string; video: TensorView<'uint8'>; queries: { t: number; x: number; y: number }[] }[]): Promise<SpeedRow[]> {
-  const runtime = createNodeRuntime({ executionProvider: backend as 'cpu' | 'webgpu', threads });
-  const loadStart = performance.now();
-  const timed = timedRunner(await createGraphRunner(runtime, graphs));
-  const tracker = await createTracker({ runner: timed.runner });
-  const sessionLoadMs = Math.round(performance.now() - loadStart);
-  const rows: SpeedRow[] = [];
+function gitCommit(): string {
   try {
-    for (const c of cases) {
-      const [T, H, W] = c.video.dims as [number, number, number];
-      // Warm-up on the first 8 frames (first-run allocations, kernel selection), not measured.
-      const warm = { type: 'uint8' as const, dims: [Math.min(8, T), H, W, 3], data: c.video.data.subarray(0, Math.min(8, T) * H * W * 3) };
-      await tracker.track(warm, c.queries.slice(0, 4));
-      timed.reset();
-      log(`speed: ${name} ${c.label} on ${backend} (${T} frames ${W}x${H}, N = ${c.queries.length})`);
+    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: packageDir, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: packageDir, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The environment of the speed processes: WebGPU without a GPU needs a software Vulkan ICD
+ * (SwiftShader from Debian's chromium, as .ci/run sets it); filled in only when unset and present.
+ */
+function speedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (env['VK_ICD_FILENAMES'] === undefined && existsSync(swiftshader)) env['VK_ICD_FILENAMES'] = swiftshader;
+  return env;
+}
+
+async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnType<typeof loadSample>[]): Promise<SpeedCaseResult[]> {
+  const env = speedEnv();
+  Object.assign(process.env, { VK_ICD_FILENAMES: env['VK_ICD_FILENAMES'] });
+  const results: SpeedCaseResult[] = [];
+  for (const backend of o.backends) {
+    const opened = await openBackend(backend, o.threads, env);
+    if ('unavailable' in opened) {
+      log(`${backend}: not available (${opened.unavailable})`);
+      skipped.push({ backend, reason: opened.unavailable });
+      continue;
+    }
+    // Non-CPU backends (wasm, a software WebGPU adapter) are many times slower: the released
+    // configuration runs there only when asked for with --configs.
+    const configs = backend === 'cpu' || o.configsExplicit ? o.configs : o.configs.filter((c) => c === 'reference');
+    for (const c of o.configs.filter((x) => !configs.includes(x))) skipped.push({ backend, config: c, reason: 'not in the default run on this backend (add --configs released)' });
+    for (const config of configs) {
+      const spec: SpeedCaseSpec = { backend, config, threads: o.threads, points: o.points, endToEndPoints: o.endToEndPoints, frames: o.frames, repetitions: o.repetitions };
+      log(`speed: ${config} on ${backend} (${o.threads} threads) ...`);
       const start = performance.now();
-      const { peakRssMB } = await withPeakRss(() => tracker.track(c.video, c.queries));
-      const trackMs = performance.now() - start;
-      const t = timed.times;
-      rows.push({
-        config: `${name} ${c.label}`,
-        backend,
-        threads,
-        resolution: graphs.config.resolution,
-        frames: T,
-        videoSize: `${W}x${H}`,
-        points: c.queries.length,
-        encoderMsPerFrame: round(t.encodeMs / Math.max(1, t.framesEncoded)),
-        decoderMsPerFrame: round(t.decodeMs / T),
-        decoderMsPerWindow: round(t.decodeMs / Math.max(1, t.windowsDecoded)),
-        queryInitMs: round(t.initMs),
-        trackMs: Math.round(trackMs),
-        fps: round(T / (trackMs / 1000)),
-        peakRssMB,
-        sessionLoadMs,
-      });
-    }
-  } finally {
-    await tracker.release();
-  }
-  return rows;
-}
-
-function round(v: number): number {
-  return Math.round(v * 10) / 10;
-}
-
-async function speed(): Promise<{ rows: SpeedRow[]; skipped: { backend: string; reason: string }[] }> {
-  const rows: SpeedRow[] = [];
-  const skipped: { backend: string; reason: string }[] = [{ backend: 'wasm', reason: 'no onnxruntime-web adapter package for Node in this repository yet' }];
-  for (const backend of backends) {
-    if (backend !== 'cpu' && backend !== 'webgpu') {
-      skipped.push({ backend, reason: 'unknown backend' });
-      continue;
-    }
-    const probe = createNodeRuntime({ executionProvider: backend });
-    if (!(await probe.isSupported())) {
-      skipped.push({ backend, reason: (await probe.unsupportedReason?.()) ?? 'not supported' });
-      continue;
-    }
-    if (configs.includes('reference')) {
-      const config = parseTaptrConfig(JSON.parse(await readFile(join(refDir, 'config.json'), 'utf8')));
-      const graphs = buildTaptrGraphs(readTaptrCheckpoint(new Uint8Array(await readFile(join(refDir, 'checkpoint.pth'))), { config }), config);
-      const video = readNpy(new Uint8Array(await readFile(join(refDir, 'video.npy')))) as TensorView<'uint8'>;
-      const q = readNpy(new Uint8Array(await readFile(join(refDir, 'queries_tyx.npy'))));
-      const qd = q.data as Float32Array;
-      const queries = Array.from({ length: q.dims[0]! }, (_, i) => ({ t: qd[i * 3]!, y: qd[i * 3 + 1]!, x: qd[i * 3 + 2]! }));
-      rows.push(...(await speedRuns('reference', graphs, backend, [{ label: 'N=16', video, queries }])));
-    }
-    const released = configs.filter((c) => c.startsWith('released-'));
-    if (released.length > 0) {
-      log('building the released configuration with synthetic weights (41M parameters)');
-      const graphs = buildTaptrGraphs(syntheticStateDict(RELEASED_CONFIG), RELEASED_CONFIG);
-      const size = RELEASED_CONFIG.resolution;
-      const video = syntheticVideo(syntheticFrames, size);
-      const cases = released.map((c) => {
-        const n = Number(c.slice('released-'.length));
-        return { label: `N=${n}`, video, queries: syntheticQueries(n, size) };
-      });
-      rows.push(...(await speedRuns('released (synthetic weights)', graphs, backend, cases)));
+      const outcome = await runSpeedCaseProcess(spec, env);
+      load.push(loadSample());
+      if ('error' in outcome) {
+        log(`speed: ${config} on ${backend} failed: ${outcome.error.split('\n')[0]}`);
+        skipped.push({ backend, config, reason: `failed: ${outcome.error.split('\n')[0]}` });
+        continue;
+      }
+      log(`speed: ${config} on ${backend} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+      results.push(outcome.result);
     }
   }
-  return { rows, skipped };
+  return results;
 }
 
-function versions(): Record<string, string> {
-  const v = (pkg: string): string => (require(`${pkg}/package.json`) as { version: string }).version;
-  return { node: process.version, 'onnxruntime-node': v('onnxruntime-node'), '@taptr/cli': v('@taptr/cli'), '@taptr/tracker': v('@taptr/tracker'), '@taptr/model': v('@taptr/model') };
+async function bench(argv: readonly string[]): Promise<void> {
+  const o = parseBenchArgs(argv, process.env);
+  if (o.help) {
+    process.stdout.write(BENCH_USAGE);
+    return;
+  }
+  const started = new Date();
+  const load = [loadSample()];
+  log(`load average ${load[0]!.loadAverage.join(' ')} on ${machineInfo().cores} cores`);
+  const skipped: SkippedCase[] = [];
+  let accuracy: BenchReport['accuracy'] = null;
+  if (o.accuracy) {
+    const dataset = o.dataset !== undefined ? resolve(o.dataset) : bundledDataset();
+    try {
+      accuracy = { dataset, runs: await runAccuracy(dataset, o, log) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`accuracy failed: ${message}`);
+      accuracy = { dataset, runs: [], error: message };
+    }
+    load.push(loadSample());
+  }
+  const speed = o.speed ? await runSpeed(o, skipped, load) : [];
+  load.push(loadSample());
+  const report: BenchReport = {
+    date: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    argv,
+    commit: gitCommit(),
+    machine: machineInfo(),
+    load,
+    versions: softwareVersions(),
+    threads: o.threads,
+    repetitions: o.repetitions,
+    accuracy,
+    speed,
+    skipped,
+  };
+  const markdown = renderMarkdown(report);
+  const outDir = o.outDir !== undefined ? resolve(o.outDir) : join(packageDir, 'results');
+  await mkdir(outDir, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  for (const name of [stamp, 'latest']) {
+    await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 1)}\n`);
+    await writeFile(join(outDir, `${name}.md`), markdown);
+  }
+  process.stdout.write(markdown);
+  log(`results: ${join(outDir, `${stamp}.json`)} (+ .md, latest.json, latest.md)`);
 }
 
-const started = new Date();
-const acc = await accuracy();
-const spd = await speed();
-const result = {
-  date: started.toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}` },
-  versions: versions(),
-  threads,
-  dataset,
-  accuracy: acc,
-  speed: spd.rows,
-  skipped: spd.skipped,
-  totalMs: Math.round(Date.now() - started.getTime()),
-};
-await mkdir(resultsDir, { recursive: true });
-const stamp = started.toISOString().replace(/[:.]/g, '-');
-const markdown = renderMarkdown(result);
-for (const name of [stamp, 'latest']) {
-  await writeFile(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 1)}\n`);
-  await writeFile(join(resultsDir, `${name}.md`), markdown);
+try {
+  await bench(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof BenchUsageError) {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }
-process.stdout.write(markdown);
-log(`results: ${join(resultsDir, 'latest.json')} and latest.md`);

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/** Backends the bench knows: onnxruntime-node CPU, onnxruntime-web wasm, WebGPU (onnxruntime-node's Dawn). */
+export const BENCH_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/** A bench backend name. */
+export type BenchBackend = (typeof BENCH_BACKENDS)[number];
+
+/** Model configurations the speed part knows: the reduced reference model, the released one with synthetic weights. */
+export const BENCH_CONFIGS = ['reference', 'released'] as const;
+/** A bench configuration name. */
+export type BenchConfig = (typeof BENCH_CONFIGS)[number];
+
+/** Accuracy query modes (TAP-Vid). */
+export const BENCH_MODES = ['first', 'strided'] as const;
+/** An accuracy query mode. */
+export type BenchMode = (typeof BENCH_MODES)[number];
+
+/** Everything a bench run does, resolved from the command line and the environment. */
+export interface BenchOptions {
+  /** Run the accuracy part (taptr eval). */
+  readonly accuracy: boolean;
+  /** Run the speed part. */
+  readonly speed: boolean;
+  /** TAP-Vid dataset for the accuracy part; `undefined` = the bundled sample. */
+  readonly dataset: string | undefined;
+  /** Accuracy query modes. */
+  readonly modes: readonly BenchMode[];
+  /** Evaluation query padding (the official protocol pads to 800). */
+  readonly padQueries: number;
+  /** Evaluate only the first n videos of the dataset. */
+  readonly maxVideos: number | undefined;
+  /** Model for the accuracy part (`taptr eval --model`); `undefined` = the bundled reference model. */
+  readonly model: string | undefined;
+  /** `--config` for a `.pth` given as `model`. */
+  readonly modelConfig: string | undefined;
+  /** Speed backends. */
+  readonly backends: readonly BenchBackend[];
+  /** Speed configurations. */
+  readonly configs: readonly BenchConfig[];
+  /** True when `configs` was given explicitly (otherwise non-CPU backends run the reference model only). */
+  readonly configsExplicit: boolean;
+  /** Decoder point counts N (one window, medians). */
+  readonly points: readonly number[];
+  /** Point counts of the end-to-end runs. */
+  readonly endToEndPoints: readonly number[];
+  /** Frames of the end-to-end synthetic video (at least 8). */
+  readonly frames: number;
+  /** Timed repetitions after one warm-up call (medians over these). */
+  readonly repetitions: number;
+  /** CPU threads (intra-op) of every session, including the MatMul floor. */
+  readonly threads: number;
+  /** Output folder of the JSON and markdown results. */
+  readonly outDir: string | undefined;
+  /** Print the usage and exit. */
+  readonly help: boolean;
+}
+
+/** The defaults of a full run (`nx bench`). */
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
+  accuracy: true,
+  speed: true,
+  dataset: undefined,
+  modes: ['first', 'strided'],
+  padQueries: 800,
+  maxVideos: undefined,
+  model: undefined,
+  modelConfig: undefined,
+  backends: ['cpu', 'wasm', 'webgpu'],
+  configs: ['reference', 'released'],
+  configsExplicit: false,
+  points: [16, 256, 800],
+  endToEndPoints: [16, 800],
+  frames: 16,
+  repetitions: 3,
+  threads: 2,
+  outDir: undefined,
+  help: false,
+});
+
+/** What `--quick` changes: one repetition, N = 16 only, 8 frames, mode first, no padding beyond the protocol's. */
+const QUICK: Partial<BenchOptions> = { points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'] };
+
+/** The usage text (`--help`). */
+export const BENCH_USAGE = `Usage: npx nx bench @taptr/benchmarks [-- options]
+       (or: cd benchmarks && npx tsx --conditions @taptr/source src/run-bench.ts [options])
+
+Accuracy (taptr eval on a TAP-Vid dataset) and speed (encoder / decoder / end-to-end ms per frame,
+peak RSS, MatMul floor) per backend and configuration. Writes JSON + markdown to benchmarks/results/.
+
+Options:
+  --quick                 one repetition, N = 16 only, 8 frames, mode first (a smoke run)
+  --dataset FILE          TAP-Vid pickle or folder (env TAPVID_DATASET; default: the bundled sample)
+  --modes first,strided   accuracy query modes
+  --pad-queries N         evaluation padding (default 800, the official protocol)
+  --max-videos N          evaluate only the first N videos
+  --model DIR|PTH         model for the accuracy part (default: the bundled reference model)
+  --config JSON           configuration of a .pth given as --model
+  --backends LIST         cpu,wasm,webgpu (default all; unavailable ones are reported, not run)
+  --configs LIST          reference,released (default both; non-cpu backends: reference unless given)
+  --points LIST           decoder point counts (default 16,256,800)
+  --e2e-points LIST       end-to-end point counts (default 16,800)
+  --frames N              frames of the end-to-end synthetic video (default 16, at least 8)
+  --repetitions N         timed repetitions after one warm-up (default 3)
+  --threads N             CPU threads per session (env TAPTR_BENCH_THREADS; default 2)
+  --out DIR               results folder (default benchmarks/results)
+  --no-accuracy, --no-speed  skip a part
+  -h, --help              this text
+`;
+
+/** A bad command-line argument: the message names it. */
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+function positiveInt(flag: string, value: string, min = 1): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new BenchUsageError(`${flag} must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+function intList(flag: string, value: string): number[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new BenchUsageError(`${flag} must be a comma-separated list of integers, got '${value}'`);
+  return [...new Set(items.map((s) => positiveInt(flag, s)))];
+}
+
+function nameList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = value.split(',').map((s) => s.trim());
+  for (const s of items) {
+    if (!(allowed as readonly string[]).includes(s)) throw new BenchUsageError(`${flag}: '${s}' is not one of ${allowed.join(', ')}`);
+  }
+  return [...new Set(items as T[])];
+}
+
+/**
+ * Parses the bench's command line (the arguments after the script) and environment.
+ * Environment: `TAPVID_DATASET` (dataset), `TAPTR_BENCH_THREADS` (threads); flags win.
+ * @throws BenchUsageError naming the bad argument.
+ * @example parseBenchArgs(['--quick', '--backends', 'cpu'], process.env)
+ */
+export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchOptions {
+  const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_BENCH_OPTIONS };
+  const given = new Set<string>();
+  const envDataset = env['TAPVID_DATASET'];
+  if (envDataset !== undefined && envDataset !== '') o.dataset = envDataset;
+  const envThreads = env['TAPTR_BENCH_THREADS'];
+  if (envThreads !== undefined && envThreads !== '') o.threads = positiveInt('TAPTR_BENCH_THREADS', envThreads);
+
+  const args = [...argv];
+  // `npm run bench -- --x` / nx may pass a lone `--` through.
+  while (args.length > 0) {
+    const raw = args.shift()!;
+    if (raw === '--') continue;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? args.shift();
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new BenchUsageError(`${flag} needs a value`);
+      return v;
+    };
+    given.add(flag);
+    switch (flag) {
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      case '--quick':
+        break;
+      case '--dataset':
+        o.dataset = value();
+        break;
+      case '--modes':
+        o.modes = nameList(flag, value(), BENCH_MODES);
+        break;
+      case '--pad-queries':
+        o.padQueries = positiveInt(flag, value(), 0);
+        break;
+      case '--max-videos':
+        o.maxVideos = positiveInt(flag, value());
+        break;
+      case '--model':
+        o.model = value();
+        break;
+      case '--config':
+        o.modelConfig = value();
+        break;
+      case '--backends':
+        o.backends = nameList(flag, value(), BENCH_BACKENDS);
+        break;
+      case '--configs':
+        o.configs = nameList(flag, value(), BENCH_CONFIGS);
+        o.configsExplicit = true;
+        break;
+      case '--points':
+        o.points = intList(flag, value());
+        break;
+      case '--e2e-points':
+        o.endToEndPoints = intList(flag, value());
+        break;
+      case '--frames':
+        o.frames = positiveInt(flag, value(), 8);
+        break;
+      case '--repetitions':
+        o.repetitions = positiveInt(flag, value());
+        break;
+      case '--threads':
+        o.threads = positiveInt(flag, value());
+        break;
+      case '--out':
+        o.outDir = value();
+        break;
+      case '--no-accuracy':
+        o.accuracy = false;
+        break;
+      case '--no-speed':
+        o.speed = false;
+        break;
+      default:
+        throw new BenchUsageError(`unknown option '${raw}' (see --help)`);
+    }
+  }
+  if (given.has('--quick')) {
+    for (const [key, v] of Object.entries(QUICK) as [keyof BenchOptions, never][]) {
+      const flag = { points: '--points', endToEndPoints: '--e2e-points', frames: '--frames', repetitions: '--repetitions', modes: '--modes' }[key as string];
+      if (flag === undefined || !given.has(flag)) o[key] = v;
+    }
+  }
+  if (o.modelConfig !== undefined && o.model === undefined) throw new BenchUsageError('--config needs --model');
+  return o;
+}

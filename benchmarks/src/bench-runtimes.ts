@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { RuntimeAdapter } from '@taptr/runtime';
+import { createNodeRuntime } from '@taptr/runtime-node';
+import type { BenchBackend } from './bench-options.js';
+
+/** A backend that can run here, or why it cannot. */
+export type OpenedBackend = { readonly runtime: RuntimeAdapter; readonly note?: string } | { readonly unavailable: string };
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+/**
+ * The wasm adapter of `@taptr/runtime-web/wasm` (onnxruntime-web), loaded lazily: any exported
+ * `create…Runtime` factory taking `{ threads }`. The package is written in parallel with this bench;
+ * until it exports a factory that works in Node, wasm is reported unavailable with the reason.
+ */
+async function openWasm(threads: number): Promise<OpenedBackend> {
+  let mod: Record<string, unknown>;
+  try {
+    // A computed specifier: the package's sources (browser types) stay out of this typecheck.
+    const specifier: string = '@taptr/runtime-web/wasm';
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    return { unavailable: `@taptr/runtime-web/wasm cannot be loaded in Node (${firstLine(error)})` };
+  }
+  const factory = Object.entries(mod).find(([name, v]) => /^create\w*Runtime$/.test(name) && typeof v === 'function');
+  if (factory === undefined) return { unavailable: '@taptr/runtime-web/wasm exports no runtime factory yet (the package is a skeleton)' };
+  try {
+    const runtime = (factory[1] as (o: { threads: number }) => RuntimeAdapter)({ threads });
+    if (!(await runtime.isSupported())) return { unavailable: (await runtime.unsupportedReason?.()) ?? `${runtime.name} reports itself unsupported in Node` };
+    return { runtime, note: `${factory[0]} from @taptr/runtime-web/wasm` };
+  } catch (error) {
+    return { unavailable: `${factory[0]}() failed in Node (${firstLine(error)})` };
+  }
+}
+
+/**
+ * Opens a bench backend with `threads` intra-op threads: `cpu` = onnxruntime-node CPU, `webgpu` =
+ * onnxruntime-node's WebGPU EP (a software adapter such as SwiftShader when there is no GPU: noted),
+ * `wasm` = `@taptr/runtime-web/wasm`. Never throws: an unusable backend comes back with its reason.
+ */
+export async function openBackend(backend: BenchBackend, threads: number, env: Readonly<Record<string, string | undefined>> = process.env): Promise<OpenedBackend> {
+  if (backend === 'wasm') return openWasm(threads);
+  try {
+    const runtime = createNodeRuntime({ threads, executionProvider: backend });
+    const reason = await runtime.unsupportedReason?.();
+    if (reason !== undefined) return { unavailable: reason };
+    if (backend === 'webgpu') {
+      const icd = env['VK_ICD_FILENAMES'] ?? '';
+      return { runtime, note: /swiftshader/i.test(icd) ? `software Vulkan adapter (SwiftShader: ${icd}), not a GPU` : `Vulkan ICD ${icd === '' ? '(system default)' : icd}` };
+    }
+    return { runtime };
+  } catch (error) {
+    return { unavailable: firstLine(error) };
+  }
+}

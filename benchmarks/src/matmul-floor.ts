@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+import { createGraphBuilder } from '@taptr/model';
+import type { RuntimeAdapter } from '@taptr/runtime';
+import { tensor } from '@taptr/tensor';
+import { type SampleStats, timeRepeated } from './sample-stats.js';
+
+/** Shape of the floor MatMul: the encoder FFN's first Linear at 512 x 512 ([S, C] x [C, F]). */
+export const MATMUL_FLOOR_SHAPE = Object.freeze({ m: 21760, k: 256, n: 2048 });
+
+/** Result of {@link measureMatMulFloor}. */
+export interface MatMulFloor {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** 2·m·k·n. */
+  readonly flops: number;
+  /** Wall time of one session run (after one warm-up). */
+  readonly ms: SampleStats;
+  /** flops / median time, in GFLOP/s. */
+  readonly gflops: number;
+}
+
+/** One ONNX MatMul `a [m, k]` (graph input) x `b [k, n]` (initializer), built with the @taptr/model graph builder. */
+export function buildMatMulModel(m: number, k: number, n: number): Uint8Array {
+  const g = createGraphBuilder({ name: 'matmul_floor' });
+  const a = g.input('a', 'float32', [m, k]);
+  const b = g.initializer(tensor('float32', [k, n], Float32Array.from({ length: k * n }, (_, i) => Math.sin(i * 0.37) * 0.05)), 'b');
+  g.output(g.matMul(a, b), 'y', 'float32', [m, n]);
+  return g.toModelBytes();
+}
+
+/**
+ * The machine's dense-compute rate on `runtime` (same backend and threads as the model sessions):
+ * the median time of a `[m, k] x [k, n]` MatMul session run, as GFLOP/s. This is the "floor" the
+ * encoder's time is compared with (issue 9). Includes the session's own per-run overhead (feeds,
+ * output allocation), as the model's runs do.
+ */
+export async function measureMatMulFloor(runtime: RuntimeAdapter, repetitions: number, shape = MATMUL_FLOOR_SHAPE): Promise<MatMulFloor> {
+  const { m, k, n } = shape;
+  const session = await runtime.createSession(buildMatMulModel(m, k, n));
+  try {
+    const a = runtime.tensors.tensor('float32', Float32Array.from({ length: m * k }, (_, i) => Math.cos(i * 0.013)), [m, k]);
+    const ms = await timeRepeated(() => session.run({ a }), repetitions);
+    const flops = 2 * m * k * n;
+    return { m, k, n, flops, ms, gflops: flops / (ms.median / 1000) / 1e9 };
+  } finally {
+    await session.release();
+  }
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/** Summary of repeated timings (ms). */
+export interface SampleStats {
+  /** Median (mean of the two middle values for an even count). */
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** Number of samples. */
+  readonly n: number;
+}
+
+/**
+ * Median, min and max of `samples`.
+ * @throws RangeError for an empty list.
+ */
+export function sampleStats(samples: readonly number[]): SampleStats {
+  if (samples.length === 0) throw new RangeError('sampleStats: no samples');
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, min: s[0]!, max: s[s.length - 1]!, n: s.length };
+}
+
+/**
+ * Runs `task` once to warm up (not measured), then `repetitions` times, and returns the wall-clock
+ * statistics of the measured runs (ms).
+ */
+export async function timeRepeated(task: () => Promise<unknown>, repetitions: number): Promise<SampleStats> {
+  await task();
+  const times: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    const start = performance.now();
+    await task();
+    times.push(performance.now() - start);
+  }
+  return sampleStats(times);
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { buildTaptrGraphs, memoryTokens, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, syntheticStateDict, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
+import { createGraphRunner, createTracker, inverseSigmoid, WINDOW_STRIDE, type DecoderWindowInput, type TaptrGraphRunner } from '@taptr/tracker';
+import type { BenchBackend, BenchConfig } from './bench-options.js';
+import { openBackend } from './bench-runtimes.js';
+import { frameEncoderMacs } from './encoder-flops.js';
+import { type MatMulFloor, measureMatMulFloor } from './matmul-floor.js';
+import { withPeakRss } from './memory-sampler.js';
+import { type SampleStats, timeRepeated } from './sample-stats.js';
+import { syntheticQueries, syntheticVideo } from './synthetic-video.js';
+import { timeMethods } from './timed-runner.js';
+
+/** What one speed case measures: one backend, one configuration, in one process. */
+export interface SpeedCaseSpec {
+  readonly backend: BenchBackend;
+  readonly config: BenchConfig;
+  readonly threads: number;
+  /** Decoder point counts (one window each, medians). */
+  readonly points: readonly number[];
+  /** End-to-end point counts. */
+  readonly endToEndPoints: readonly number[];
+  /** Frames of the end-to-end synthetic video. */
+  readonly frames: number;
+  readonly repetitions: number;
+}
+
+/** One end-to-end `tracker.track` of a synthetic video. */
+export interface EndToEndResult {
+  readonly points: number;
+  readonly frames: number;
+  /** Decoder windows run. */
+  readonly windows: number;
+  readonly totalMs: number;
+  readonly msPerFrame: number;
+  readonly fps: number;
+  /** Time inside G1 per frame during this run. */
+  readonly encoderMsPerFrame: number;
+  /** Time inside G3 per frame during this run (windows run / frames). */
+  readonly decoderMsPerFrame: number;
+  /** Time inside G2 (query initialisation) in the whole run. */
+  readonly queryInitMs: number;
+  /** Everything else per frame: preprocessing, state bookkeeping, copies. */
+  readonly otherMsPerFrame: number;
+  /** Peak resident set size sampled during the run (MB = 1e6 bytes). */
+  readonly peakRssMB: number;
+}
+
+/** One decoder window at N points. */
+export interface DecoderResult {
+  readonly points: number;
+  readonly msPerWindow: SampleStats;
+  /** Median ms per window / stride 4: every frame is in two windows of 8 frames. */
+  readonly msPerFrame: number;
+}
+
+/** Everything one speed case measured. */
+export interface SpeedCaseResult {
+  readonly backend: BenchBackend;
+  /** Runtime adapter name, e.g. `ort-node-cpu`. */
+  readonly adapter: string;
+  readonly note?: string;
+  readonly config: BenchConfig;
+  readonly configLabel: string;
+  readonly resolution: number;
+  readonly threads: number;
+  /** Memory tokens S per frame. */
+  readonly tokens: number;
+  /** Graph build (or checkpoint read + build) time. */
+  readonly buildMs: number;
+  /** Session creation of the three graphs. */
+  readonly sessionMs: number;
+  readonly encoder: {
+    readonly msPerFrame: SampleStats;
+    /** Analytic FLOPs of G1 per frame (2 x multiply-adds). */
+    readonly flops: number;
+    /** flops / the MatMul floor rate, ms. */
+    readonly floorMs: number;
+    /** Median encoder time / floorMs. */
+    readonly floorMultiple: number;
+  };
+  readonly decoder: readonly DecoderResult[];
+  readonly endToEnd: readonly EndToEndResult[];
+  readonly floor: MatMulFloor;
+  /** Process peak RSS (maxRSS) after the model runs, before the floor MatMul (MB). */
+  readonly maxRssMB: number;
+}
+
+const require = createRequire(import.meta.url);
+/** The reference fixtures of @taptr/model (reduced random-weight model). */
+export const REFERENCE_DIR = join(dirname(require.resolve('@taptr/model/package.json')), 'fixtures', 'taptr-reference');
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+const maxRssMB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
+
+async function loadGraphs(config: BenchConfig): Promise<{ graphs: TaptrGraphs; label: string }> {
+  if (config === 'reference') {
+    const cfg: TaptrConfig = parseTaptrConfig(JSON.parse(await readFile(join(REFERENCE_DIR, 'config.json'), 'utf8')));
+    const state = readTaptrCheckpoint(new Uint8Array(await readFile(join(REFERENCE_DIR, 'checkpoint.pth'))), { config: cfg });
+    return { graphs: buildTaptrGraphs(state, cfg), label: `reference (${cfg.backbone}, C ${cfg.hiddenDim}, ${cfg.decLayers} dec layers, random weights)` };
+  }
+  return { graphs: buildTaptrGraphs(syntheticStateDict(RELEASED_CONFIG), RELEASED_CONFIG), label: 'released (ResNet-50, C 256, 6 dec layers, synthetic weights)' };
+}
+
+/** A normalized image batch `[1, 3, R, R]` with smooth content (values have no meaning). */
+function syntheticImage(R: number): Float32Array {
+  const img = new Float32Array(3 * R * R);
+  for (let c = 0; c < 3; c++) for (let i = 0; i < R * R; i++) img[c * R * R + i] = Math.sin((i % R) * 0.05 + c) + Math.cos(Math.floor(i / R) * 0.07);
+  return img;
+}
+
+/** The first window of a video whose N points are all queried on frame 0 (every point tracked and updated). */
+async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: number, R: number, C: number): Promise<DecoderWindowInput> {
+  const K = 8;
+  const queries = syntheticQueries(n, R);
+  const xyNorm = new Float32Array(n * 2);
+  queries.forEach((q, i) => {
+    xyNorm[i * 2] = (q.x + 0.5) / R;
+    xyNorm[i * 2 + 1] = (q.y + 0.5) / R;
+  });
+  const init = await runner.initQueries(memory, xyNorm, n);
+  const content = new Float32Array(K * n * C);
+  const refUnsig = new Float32Array(K * n * 4);
+  for (let k = 0; k < K; k++) {
+    content.set(init, k * n * C);
+    for (let i = 0; i < n; i++) {
+      refUnsig[(k * n + i) * 4] = inverseSigmoid(xyNorm[i * 2]!);
+      refUnsig[(k * n + i) * 4 + 1] = inverseSigmoid(xyNorm[i * 2 + 1]!);
+    }
+  }
+  const ones = new Uint8Array(n * K).fill(1);
+  return { points: n, memory: Array.from({ length: K }, () => memory), content, refUnsig, trackMask: ones, updateMask: ones, initContent: content.slice() };
+}
+
+/**
+ * Runs one speed case in this process: builds the graphs and sessions, warms them up, tracks a
+ * synthetic video end to end at each N (peak RSS sampled during each run, smallest N first), then
+ * medians of G1 on one frame and of G3 on one window at each N, then the MatMul floor on the same
+ * runtime and threads. Measures only; never asserts a time.
+ * @throws Error when the backend is unavailable (the caller checks first).
+ */
+export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<SpeedCaseResult> {
+  const opened = await openBackend(spec.backend, spec.threads);
+  if ('unavailable' in opened) throw new Error(`${spec.backend}: ${opened.unavailable}`);
+  const { runtime } = opened;
+  let t = performance.now();
+  const { graphs, label } = await loadGraphs(spec.config);
+  const buildMs = performance.now() - t;
+  const config = graphs.config;
+  const R = config.resolution;
+  const C = config.hiddenDim;
+  t = performance.now();
+  const timed = timeMethods(await createGraphRunner(runtime, graphs));
+  const sessionMs = performance.now() - t;
+  const runner = timed.proxy;
+  log(`${spec.config} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, sessions ${Math.round(sessionMs)} ms`);
+
+  const image = syntheticImage(R);
+  // Warm-up (first runs allocate and pick kernels): one frame, one window at the smallest N.
+  const memory = (await runner.encodeFrames(image, 1)).memories[0]!.slice();
+  const warmN = Math.min(...spec.points, ...spec.endToEndPoints);
+  await runner.decodeWindow(await decoderInput(runner, memory, warmN, R, C));
+
+  const endToEnd: EndToEndResult[] = [];
+  const decoder: DecoderResult[] = [];
+  let encoderStats: SampleStats;
+  // The tracker owns the runner: releasing it releases the sessions, so it lives to the end.
+  const tracker = await createTracker({ runner });
+  try {
+    const video = syntheticVideo(spec.frames, R);
+    for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {
+      log(`${spec.config} on ${runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
+      timed.reset();
+      const start = performance.now();
+      const { peakRssMB } = await withPeakRss(() => tracker.track(video, syntheticQueries(n, R)));
+      const totalMs = performance.now() - start;
+      const F = spec.frames;
+      const enc = timed.ms('encodeFrames');
+      const dec = timed.ms('decodeWindow');
+      const init = timed.ms('initQueries');
+      endToEnd.push({
+        points: n,
+        frames: F,
+        windows: timed.calls('decodeWindow'),
+        totalMs: Math.round(totalMs),
+        msPerFrame: round1(totalMs / F),
+        fps: Math.round((F / (totalMs / 1000)) * 1000) / 1000,
+        encoderMsPerFrame: round1(enc / F),
+        decoderMsPerFrame: round1(dec / F),
+        queryInitMs: round1(init),
+        otherMsPerFrame: round1((totalMs - enc - dec - init) / F),
+        peakRssMB,
+      });
+    }
+
+    log(`${spec.config} on ${runtime.name}: encoder, ${spec.repetitions} runs after a warm-up`);
+    encoderStats = await timeRepeated(() => runner.encodeFrames(image, 1), spec.repetitions);
+    for (const n of spec.points) {
+      log(`${spec.config} on ${runtime.name}: decoder window, N = ${n}`);
+      const input = await decoderInput(runner, memory, n, R, C);
+      const msPerWindow = await timeRepeated(() => runner.decodeWindow(input), spec.repetitions);
+      decoder.push({ points: n, msPerWindow, msPerFrame: round1(msPerWindow.median / WINDOW_STRIDE) });
+    }
+  } finally {
+    await tracker.release();
+  }
+  const rss = maxRssMB();
+
+  log(`${spec.config} on ${runtime.name}: MatMul floor`);
+  const floor = await measureMatMulFloor(runtime, Math.max(spec.repetitions, 5));
+  const flops = 2 * frameEncoderMacs(config).total;
+  const floorMs = flops / (floor.gflops * 1e9) * 1000;
+  return {
+    backend: spec.backend,
+    adapter: runtime.name,
+    ...(opened.note !== undefined ? { note: opened.note } : {}),
+    config: spec.config,
+    configLabel: label,
+    resolution: R,
+    threads: spec.threads,
+    tokens: memoryTokens(config),
+    buildMs: Math.round(buildMs),
+    sessionMs: Math.round(sessionMs),
+    encoder: { msPerFrame: encoderStats, flops, floorMs, floorMultiple: encoderStats.median / floorMs },
+    decoder,
+    endToEnd,
+    floor,
+    maxRssMB: rss,
+  };
+}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Benchmark (not a test): size and onnxruntime-node latency of G2 query_init and G3 decoder_window for
 // the released configuration with a synthetic state dict, per point count N. Usage:
-//   npx tsx bench/decoder-window.bench.ts [--runs 3] [--threads 2] [--points 16,256,800]
+//   npx tsx bench/decoder-window.bench.ts [--runs 3] [--threads 2] [--points 16,256,800] [--modes sample-first,project-first]
 import * as ort from 'onnxruntime-node';
 import { syntheticStateDict } from '../src/checkpoint/synthetic-state-dict.js';
 import { memoryTokens, RELEASED_CONFIG } from '../src/config/taptr-config.js';
+import type { CrossAttentionMode } from '../src/graphs/decoder-cross-attention.js';
 import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { buildQueryInitGraph } from '../src/graphs/query-init.js';
 import { onnx } from '../src/onnx/onnx-proto.js';
@@ -17,6 +18,7 @@ function arg(name: string, fallback: string): string {
 const runs = Number(arg('runs', '3'));
 const threads = Number(arg('threads', '2'));
 const pointCounts = arg('points', '16,256,800').split(',').map(Number);
+const modes = arg('modes', 'sample-first,project-first').split(',') as CrossAttentionMode[];
 const config = RELEASED_CONFIG;
 const K = config.slidingWindowSize;
 const C = config.hiddenDim;
@@ -53,23 +55,26 @@ for (const N of pointCounts) {
 }
 await qSession.release();
 
-const decoder = buildDecoderWindowGraph(stateDict, config);
-let t = performance.now();
-const dSession = await ort.InferenceSession.create(decoder, options);
-const sessionMs = Math.round(performance.now() - t);
 const memory = new ort.Tensor('float32', fill(K * S * C, (i) => Math.sin(i * 0.37)), [K, S, C]);
-for (const N of pointCounts) {
-  const content = new ort.Tensor('float32', fill(K * N * C, (i) => Math.cos(i * 0.11)), [K, N, C]);
-  const feeds = {
-    memory,
-    content,
-    init_content: content,
-    ref_unsig: new ort.Tensor('float32', fill(K * N * 4, (i) => (i % 4 < 2 ? Math.sin(i) * 2 : 0)), [K, N, 4]),
-    track_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, (_, i) => (i % K >= (Math.floor(i / K) % 3) ? 1 : 0)), [N, K]),
-    update_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, (_, i) => (i % K > (Math.floor(i / K) % 3) ? 1 : 0)), [N, K]),
-  };
-  const timing = await time(dSession, feeds);
-  results.push({ graph: 'decoder_window', N, threads, modelBytes: decoder.length, parameters: parameters(decoder), sessionCreateMs: sessionMs, ...timing, msPerFrame: Math.round(timing.medianMs / config.slidingWindowStride) });
+for (const mode of modes) {
+  const decoder = buildDecoderWindowGraph(stateDict, config, { crossAttention: mode });
+  const t = performance.now();
+  const dSession = await ort.InferenceSession.create(decoder, options);
+  const sessionMs = Math.round(performance.now() - t);
+  for (const N of pointCounts) {
+    const content = new ort.Tensor('float32', fill(K * N * C, (i) => Math.cos(i * 0.11)), [K, N, C]);
+    const feeds = {
+      memory,
+      content,
+      init_content: content,
+      ref_unsig: new ort.Tensor('float32', fill(K * N * 4, (i) => (i % 4 < 2 ? Math.sin(i) * 2 : 0)), [K, N, 4]),
+      track_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, (_, i) => (i % K >= Math.floor(i / K) % 3 ? 1 : 0)), [N, K]),
+      update_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, (_, i) => (i % K > Math.floor(i / K) % 3 ? 1 : 0)), [N, K]),
+    };
+    const timing = await time(dSession, feeds);
+    // Every frame is decoded in K / stride windows: per-frame cost = window cost / stride.
+    results.push({ graph: 'decoder_window', mode, N, threads, modelBytes: decoder.length, parameters: parameters(decoder), sessionCreateMs: sessionMs, ...timing, msPerFrame: Math.round(timing.medianMs / config.slidingWindowStride) });
+  }
+  await dSession.release();
 }
-await dSession.release();
 process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);

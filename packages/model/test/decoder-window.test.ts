@@ -80,6 +80,7 @@ describe('decoder_window graph (G3) vs the official window-0 fixtures', () => {
   for (const [output, fixture] of cases) {
     it(`debug output ${output} matches ${fixture}`, () => {
       const report = compareClose(full[output]!, npy(fixture), { atol: WINDOW_TOLERANCE });
+      if (process.env['TAPTR_REPORT_ERRORS']) process.stderr.write(`decoder_window ${output}: max |err| ${report.maxAbsError.toExponential(2)}\n`);
       expect(report.ok, `${output}: ${report.message}`).toBe(true);
     });
   }
@@ -155,6 +156,15 @@ describe('decoder_window graph (G3) vs the official window-0 fixtures', () => {
       const report = compareClose(alone[output]!, selectPoints(mixed[output]!, 1, positions), { atol: 1e-5 });
       expect(report.ok, `${output}: ${report.message}`).toBe(true);
     }
+  });
+
+  it("crossAttention 'project-first' (the official order) reproduces the fixtures too", async () => {
+    const out = await runOnnx(buildDecoderWindowGraph(stateDict, config, { debugOutputs: true, crossAttention: 'project-first' }), feeds, { threads: 2 });
+    for (const [output, fixture] of [['hs', 'first.w0.hs.npy'], ['outputs_coord_unsig', 'first.w0.outputs_coord_unsig.npy'], ['outputs_class', 'first.w0.outputs_class.npy']] as const) {
+      const report = compareClose(out[output]!, npy(fixture), { atol: WINDOW_TOLERANCE });
+      expect(report.ok, `${output}: ${report.message}`).toBe(true);
+    }
+    expect(compareClose(out['content_out']!, full['content_out']!, { atol: WINDOW_TOLERANCE }).ok).toBe(true);
   });
 
   it('has exactly the spec §13 inputs and outputs without debug outputs', async () => {

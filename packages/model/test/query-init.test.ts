@@ -56,6 +56,7 @@ describe('query_init graph (G2) vs the official fixtures', () => {
       const ref = compareClose(out['ref_unsig']!, sub(expectedRef, 4), { atol: 1e-5 });
       expect(ref.ok, `init_ref_unsig (frame ${frame}): ${ref.message}`).toBe(true);
       checked += points.length;
+      if (process.env['TAPTR_REPORT_ERRORS']) process.stderr.write(`query_init frame ${frame}: query_sampled ${sampled.maxAbsError.toExponential(2)}, query_feat ${feat.maxAbsError.toExponential(2)}\n`);
     }
     expect(checked).toBeGreaterThan(0);
   });

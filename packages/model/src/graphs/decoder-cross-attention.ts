@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 import { tensor } from '@taptr/tensor';
-import { featureLevelShapes, type TaptrConfig } from '../config/index.js';
+import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
 import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 import { linear } from './blocks/linear.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
+import { bilinearCorners } from './decoder-bilinear-gather.js';
+
+/**
+ * How the decoder's deformable cross-attention reaches the memory:
+ * - `'sample-first'`: gather the raw memory rows (C channels) at every head's bilinear corners,
+ *   weight and sum them, then apply that head's rows of `value_proj` (its bias scaled by the summed
+ *   weights). Cost and transient memory ∝ K·N·M·L·P·4·C: best for few points (N ≲ 64).
+ * - `'project-first'`: `value_proj` of the whole window memory (as the official code; ∝ K·S·C² per
+ *   layer), then gather each head's Dh channels at its corners. Best for many points.
+ * Both are exact up to float rounding.
+ */
+export type CrossAttentionMode = 'sample-first' | 'project-first';
 
 /** Inputs of {@link decoderCrossAttention}. */
 export interface DecoderCrossAttentionInputs {
@@ -11,25 +23,33 @@ export interface DecoderCrossAttentionInputs {
   readonly query: OnnxValue;
   /** Sigmoid-space reference (x, y) `[K, N, 2]`, the same for every level. */
   readonly referenceXY: OnnxValue;
-  /** The window memory as per-level `[K, C+1, h_l, w_l]` maps with a ones channel (`memoryLevelMaps`). */
-  readonly maps: readonly OnnxValue[];
+  /** The window memory `[K, S, C]`. */
+  readonly memory: OnnxValue;
 }
 
 /**
- * The decoder's deformable cross-attention (`MSDeformAttn`, spec §5.1 with `ignore_wh_inca`), frame t
- * attending to its own memory, computed **sample first, then project**: the raw memory is sampled
- * (GridSample bilinear, zeros, align_corners=0) at every head's locations
- * `loc = r + Δ/(w_l, h_l)`, weighted by the softmaxed attention weights and summed over levels and
- * points, and only then multiplied by each head's rows of `value_proj` (its bias scaled by the sampled
- * ones channel = the in-bounds bilinear weight). Exact up to float rounding; the cost grows with N,
- * not with the map size. Parameters: `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`.
+ * The decoder's deformable cross-attention (`MSDeformAttn`, spec §5.1 with `ignore_wh_inca`): frame t
+ * attends to its own memory at `loc = r + Δ/(w_l, h_l)` with bilinear sampling (zeros padding,
+ * align_corners=0), softmaxed attention weights over L·P per head, heads concatenated, `output_proj`.
+ * The bilinear corners are gathered from the token-major memory (see {@link CrossAttentionMode}).
+ * Parameters: `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`.
  * @returns `[K, N, C]`.
  */
-export function decoderCrossAttention(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: DecoderCrossAttentionInputs, config: TaptrConfig): OnnxValue {
+export function decoderCrossAttention(
+  g: GraphBuilder,
+  stateDict: StateDict,
+  prefix: string,
+  inputs: DecoderCrossAttentionInputs,
+  config: TaptrConfig,
+  mode: CrossAttentionMode,
+): OnnxValue {
+  const K = config.slidingWindowSize;
   const C = config.hiddenDim;
   const M = config.nheads;
   const P = config.decNPoints;
+  const S = memoryTokens(config);
   const levels = featureLevelShapes(config);
+  const starts = levelStartIndex(config);
   const L = levels.length;
   const Dh = C / M;
   requireParam(stateDict, `${prefix}.sampling_offsets.weight`, [M * L * P * 2, C]);
@@ -37,33 +57,41 @@ export function decoderCrossAttention(g: GraphBuilder, stateDict: StateDict, pre
 
   const offsets = g.reshape(linear(g, stateDict, `${prefix}.sampling_offsets`, inputs.query), [0, 0, M, L, P, 2]); // [K, N, M, L, P, 2]
   const logits = g.reshape(linear(g, stateDict, `${prefix}.attention_weights`, inputs.query), [0, 0, M, L * P]);
-  const weights = g.reshape(g.softmax(logits, -1), [0, 0, M, L, P]); // [K, N, M, L, P]
-  const ref = g.unsqueeze(inputs.referenceXY, [2, 3]); // [K, N, 1, 1, 2]
+  const attention = g.reshape(g.softmax(logits, -1), [0, 0, M, L, P]); // [K, N, M, L, P]
+  const ref = g.unsqueeze(inputs.referenceXY, [2, 3, 4]); // [K, N, 1, 1, 1, 2]
 
-  let acc: OnnxValue | undefined;
-  levels.forEach((level, l) => {
-    const offsetL = g.squeeze(g.slice(offsets, [l], [l + 1], [3]), [3]); // [K, N, M, P, 2]
-    const loc = g.add(ref, g.div(offsetL, g.constFloat(Float32Array.of(level.w, level.h), [2])));
-    const grid = g.reshape(g.sub(g.mul(loc, g.constFloat(2)), g.constFloat(1)), [0, -1, P, 2]); // [K, N·M, P, 2]
-    const sampled = g.gridSample(inputs.maps[l]!, grid, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [K, C+1, N·M, P]
-    const weightL = g.unsqueeze(g.reshape(g.slice(weights, [l], [l + 1], [3]), [0, -1, P]), [1]); // [K, 1, N·M, P]
-    const term = g.mul(sampled, weightL);
-    acc = acc === undefined ? term : g.add(acc, term);
-  });
-  const pooled = g.reduceSum(acc!, [3], false); // [K, C+1, N·M]
-  const perHead = g.unsqueeze(g.reshape(g.transpose(pooled, [0, 2, 1]), [0, -1, M, C + 1]), [3]); // [K, N, M, 1, C+1]
+  // All levels at once: per-level sizes broadcast along the L axis of [K, N, M, L, P, (2)].
+  const size = g.constFloat(Float32Array.from(levels.flatMap((l) => [l.w, l.h])), [L, 1, 2]);
+  const loc = g.add(ref, g.div(offsets, size));
+  // grid_sample(align_corners=0) on grid 2·loc − 1: pixel = ((grid + 1)·size − 1) / 2.
+  const grid = g.sub(g.mul(loc, g.constFloat(2)), g.constFloat(1));
+  const pixel = g.div(g.sub(g.mul(g.add(grid, g.constFloat(1)), size), g.constFloat(1)), g.constFloat(2));
+  const u = g.squeeze(g.slice(pixel, [0], [1], [5]), [5]);
+  const v = g.squeeze(g.slice(pixel, [1], [2], [5]), [5]);
+  const corners = bilinearCorners(g, u, v, levels, [L, 1], 'zeros'); // [K, N, M, L, P, 4]
+  const tokenOffset = g.constInt64(Array.from({ length: K * L }, (_, i) => Math.floor(i / L) * S + starts[i % L]!), [K, 1, 1, L, 1, 1]);
+  const tokens = g.reshape(g.add(corners.index, tokenOffset), [0, 0, M, L * P * 4]); // rows of [K·S, ·]
+  const weight = g.unsqueeze(g.reshape(g.mul(corners.weight, g.unsqueeze(attention, [5])), [0, 0, M, L * P * 4]), [3]); // [K, N, M, 1, L·P·4]
 
-  // value_proj per head with its bias as an extra input row: [M, C+1, Dh].
-  const w = requireParam(stateDict, `${prefix}.value_proj.weight`, [C, C]).data;
-  const b = requireParam(stateDict, `${prefix}.value_proj.bias`, [C]).data;
-  const headProj = new Float32Array(M * (C + 1) * Dh);
-  for (let m = 0; m < M; m++)
-    for (let d = 0; d < Dh; d++) {
-      const o = m * Dh + d;
-      for (let i = 0; i < C; i++) headProj[(m * (C + 1) + i) * Dh + d] = w[o * C + i]!;
-      headProj[(m * (C + 1) + C) * Dh + d] = b[o]!;
-    }
-  const projected = g.matMul(perHead, g.initializer(tensor('float32', [M, C + 1, Dh], headProj), `${prefix}.value_proj.per_head`)); // [K, N, M, 1, Dh]
-  const merged = g.reshape(projected, [0, 0, C]); // channel = m·Dh + d
-  return linear(g, stateDict, `${prefix}.output_proj`, merged);
+  let heads: OnnxValue; // [K, N, M, 1, Dh]
+  if (mode === 'sample-first') {
+    const rows = g.gather(g.reshape(inputs.memory, [-1, C]), tokens, 0); // [K, N, M, L·P·4, C]
+    const pooled = g.concat([g.matMul(weight, rows), g.reduceSum(weight, [4], true)], 4); // [K, N, M, 1, C+1]
+    const w = requireParam(stateDict, `${prefix}.value_proj.weight`, [C, C]).data;
+    const b = requireParam(stateDict, `${prefix}.value_proj.bias`, [C]).data;
+    const headProj = new Float32Array(M * (C + 1) * Dh);
+    for (let m = 0; m < M; m++)
+      for (let d = 0; d < Dh; d++) {
+        const o = m * Dh + d;
+        for (let i = 0; i < C; i++) headProj[(m * (C + 1) + i) * Dh + d] = w[o * C + i]!;
+        headProj[(m * (C + 1) + C) * Dh + d] = b[o]!;
+      }
+    heads = g.matMul(pooled, g.initializer(tensor('float32', [M, C + 1, Dh], headProj), `${prefix}.value_proj.per_head`));
+  } else {
+    const values = g.reshape(linear(g, stateDict, `${prefix}.value_proj`, inputs.memory), [-1, Dh]); // [K·S·M, Dh]
+    const headIndex = g.constInt64(Array.from({ length: M }, (_, m) => m), [1, 1, M, 1]);
+    const rows = g.gather(values, g.add(g.mul(tokens, g.constInt64(M)), headIndex), 0); // [K, N, M, L·P·4, Dh]
+    heads = g.matMul(weight, rows);
+  }
+  return linear(g, stateDict, `${prefix}.output_proj`, g.reshape(heads, [0, 0, C])); // channel = m·Dh + d
 }

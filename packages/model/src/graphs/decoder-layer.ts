@@ -6,8 +6,8 @@ import { linear } from './blocks/linear.js';
 import { detrMlp, mlp2, mlp3 } from './blocks/mlp.js';
 import { multiHeadAttention } from './blocks/multi-head-attention.js';
 import type { StateDict } from './blocks/state-dict.js';
-import { sampleCorrelation } from './corr-sampling.js';
-import { decoderCrossAttention } from './decoder-cross-attention.js';
+import { sampleCorrelation, type CorrelationSource } from './corr-sampling.js';
+import { decoderCrossAttention, type CrossAttentionMode } from './decoder-cross-attention.js';
 import { sineEmbedding4 } from './decoder-sine-embedding.js';
 import { inverseSigmoid } from './query-init.js';
 
@@ -15,10 +15,12 @@ import { inverseSigmoid } from './query-init.js';
 export interface DecoderWindowContext {
   /** Window input content X⁰ `[K, N, C]` (also X_init of the query updater). */
   readonly initial: OnnxValue;
-  /** Per-level memory maps `[K, C+1, h_l, w_l]` (with a ones channel). */
-  readonly maps: readonly OnnxValue[];
-  /** Per-level correlation keys `[K, N, 1, C+1]`. */
-  readonly corrKeys: readonly OnnxValue[];
+  /** The window memory `[K, S, C]`. */
+  readonly memory: OnnxValue;
+  /** Where the correlation taps are read (the memory with the keys, or the precomputed volume). */
+  readonly correlation: CorrelationSource;
+  /** How the cross-attention reaches the memory. */
+  readonly crossAttention: CrossAttentionMode;
   /** Temporal self-attention mask `[N, K, K]` bool (True = blocked). */
   readonly temporalMask: OnnxValue;
   /** Point self-attention mask `[K, N, N]` bool (True = blocked). */
@@ -66,7 +68,7 @@ export function decoderLayer(g: GraphBuilder, stateDict: StateDict, k: number, s
 
     const queryPos = detrMlp(g, stateDict, 'transformer.decoder.ref_point_head', sineEmbedding4(g, reference, config.peTemperature), 2);
     const layerIn = g.add(state.content, mlp2(g, stateDict, 'transformer.decoder.query_updater', g.concat([state.content, ctx.initial], 2)));
-    const corr = sampleCorrelation(g, ctx.maps, ctx.corrKeys, referenceXY, config);
+    const corr = sampleCorrelation(g, ctx.correlation, referenceXY, config);
     let y = mlp2(g, stateDict, `${p}.corr_fuser`, g.concat([layerIn, corr], 2));
 
     // Temporal self-attention: every point over its K frames.
@@ -80,7 +82,7 @@ export function decoderLayer(g: GraphBuilder, stateDict: StateDict, k: number, s
     const sa = multiHeadAttention(g, stateDict, `${p}.self_attn`, { query: qS, key: qS, value: y, mask: ctx.pointMask }, M);
     y = layerNorm(g, stateDict, `${p}.norm2`, g.add(y, sa));
 
-    const ca = decoderCrossAttention(g, stateDict, `${p}.cross_attn`, { query: g.add(y, queryPos), referenceXY, maps: ctx.maps }, config);
+    const ca = decoderCrossAttention(g, stateDict, `${p}.cross_attn`, { query: g.add(y, queryPos), referenceXY, memory: ctx.memory }, config, ctx.crossAttention);
     y = layerNorm(g, stateDict, `${p}.norm1`, g.add(y, ca));
 
     const ffn = linear(g, stateDict, `${p}.linear2`, g.relu(linear(g, stateDict, `${p}.linear1`, y)));

@@ -4,9 +4,9 @@ import { memoryTokens, type TaptrConfig } from '../config/index.js';
 import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { mlp2 } from './blocks/mlp.js';
 import type { StateDict } from './blocks/state-dict.js';
-import { CORR_TAPS, correlationKeys } from './corr-sampling.js';
+import { CORR_TAPS, correlationKeys, correlationVolume } from './corr-sampling.js';
+import type { CrossAttentionMode } from './decoder-cross-attention.js';
 import { decoderLayer, type DecoderLayerResult, type DecoderWindowContext } from './decoder-layer.js';
-import { memoryLevelMaps } from './decoder-memory-maps.js';
 
 /** Graph name of G3 (spec §13). */
 export const DECODER_WINDOW_GRAPH_NAME = 'decoder_window';
@@ -21,6 +21,14 @@ export interface DecoderWindowGraphOptions {
    * `[D+1, K, N, 4]` (sigmoid space, [0] = input). Defaults to false.
    */
   readonly debugOutputs?: boolean;
+  /**
+   * How the decoder reaches the memory: `'sample-first'` (gathered corners of the raw memory for both
+   * the correlation taps and the cross-attention, `value_proj` applied after sampling; cost ∝ N, best
+   * for few points, N ≲ 64) or `'project-first'` (the official order: correlation volume once per
+   * window and `value_proj` of the whole memory per layer; best for many points, e.g. evaluation's
+   * 800 padded queries). See {@link CrossAttentionMode}. Defaults to `'sample-first'`.
+   */
+  readonly crossAttention?: CrossAttentionMode;
 }
 
 /** Shared modules: their parameters are stored once although every layer uses them. */
@@ -56,10 +64,12 @@ function withSharedInitializers(g: GraphBuilder): GraphBuilder {
  * {@link DecoderWindowGraphOptions.debugOutputs}. The window schedule, skips, merges and forward
  * copies (§9 steps 1, 2, 4) are left to the caller.
  *
- * Exact re-arrangements (spec §13 "optional exact optimisations"), so that the cost grows with N and
- * not with the map size: the correlation is computed only at the taps, from the raw memory and the
- * correlation query folded through the fmap 1x1 convs; the cross-attention samples the raw memory
- * first and applies `value_proj` per head afterwards. The memory is transposed once per window.
+ * Exact re-arrangements (spec §13 "optional exact optimisations"): the fmap 1x1 convs are folded into
+ * the correlation query (one MatMul of the memory with N keys per level, never the C·C·S convs); all
+ * bilinear sampling (correlation taps, cross-attention) gathers the 4 corners from the token-major
+ * memory instead of GridSample (no transposition; cost ∝ sample points); with `'sample-first'` the
+ * cross-attention's `value_proj` is applied after the sampling, so the decoder's cost grows with N,
+ * not with the map size.
  * @param stateDict - the TAPTR state dict (`transformer.decoder.*`, `query_between_window_updater.*`).
  * @returns the ONNX model bytes.
  * @throws TaptrError `TAPTR_CHECKPOINT_MISMATCH` for a missing or mis-shaped parameter.
@@ -80,11 +90,13 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
 
   const trackT = g.transpose(trackMask, [1, 0]); // [K, N]
   const update = g.unsqueeze(g.transpose(g.cast(updateMask, 'float32'), [1, 0]), [2]); // [K, N, 1]
-  const corr = g.scope('corr_keys', () => correlationKeys(g, stateDict, content, config));
+  const mode = options.crossAttention ?? 'sample-first';
+  const corr = g.scope('correlation', () => correlationKeys(g, stateDict, content, config));
   const ctx: DecoderWindowContext = {
     initial: content,
-    maps: g.scope('memory_maps', () => memoryLevelMaps(g, memory, config)),
-    corrKeys: corr.keys,
+    memory,
+    correlation: mode === 'sample-first' ? { kind: 'memory', memory, keys: corr.keys } : g.scope('correlation', () => correlationVolume(g, memory, corr.keys, config)),
+    crossAttention: mode,
     temporalMask: g.xor(g.unsqueeze(trackMask, [2]), g.unsqueeze(trackMask, [1])), // [N, K, K]
     pointMask: g.xor(g.unsqueeze(trackT, [2]), g.unsqueeze(trackT, [1])), // [K, N, N]
     update,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { tensor } from '@taptr/tensor';
 import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
 import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { linear } from './blocks/linear.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
+import { bilinearCorners } from './decoder-bilinear-gather.js';
 
 /** Graph name of G2 (spec §13). */
 export const QUERY_INIT_GRAPH_NAME = 'query_init';
@@ -26,6 +26,7 @@ export function inverseSigmoid(g: GraphBuilder, x: OnnxValue): OnnxValue {
  * Samples the memory of one frame at normalized points, level by level (spec §6): level l viewed as a
  * `[C, h_l, w_l]` map is sampled bilinearly at pixel `(x·(h_l−1), y·(w_l−1))` with align_corners=1
  * and border padding (the official code scales x by h−1 and y by w−1; identical for square maps).
+ * The 4 corners are gathered from the token-major memory rows (no transposition of the memory).
  * @param memory - `[1, S, C]` (levels concatenated, each row-major).
  * @param xy - `[N, 2]` normalized (x, y).
  * @returns `[N, L·C]`, levels 0..L−1 concatenated (`first.query_sampled`).
@@ -33,15 +34,16 @@ export function inverseSigmoid(g: GraphBuilder, x: OnnxValue): OnnxValue {
 export function sampleQueryFeatures(g: GraphBuilder, memory: OnnxValue, xy: OnnxValue, config: TaptrConfig): OnnxValue {
   const levels = featureLevelShapes(config);
   const starts = levelStartIndex(config);
-  const channels = config.hiddenDim;
+  const C = config.hiddenDim;
+  const rows = g.reshape(memory, [-1, C]); // [S, C]
+  const x = g.squeeze(g.slice(xy, [0], [1], [1]), [1]);
+  const y = g.squeeze(g.slice(xy, [1], [2], [1]), [1]);
   const perLevel = levels.map((level, l) => {
-    const start = starts[l]!;
-    const map = g.reshape(g.transpose(g.slice(memory, [start], [start + level.h * level.w], [1]), [0, 2, 1]), [1, channels, level.h, level.w]);
-    // Pixel u = x·(h−1) normalized for align_corners=1 by (w−1): grid = x·2(h−1)/(w−1) − 1 (= 2x − 1 when square).
-    const scale = tensor('float32', [2], Float32Array.of((2 * (level.h - 1)) / Math.max(level.w - 1, 1), (2 * (level.w - 1)) / Math.max(level.h - 1, 1)));
-    const grid = g.unsqueeze(g.sub(g.mul(xy, g.constFloat(scale.data, [2])), g.constFloat(1)), [0, 1]); // [1, 1, N, 2]
-    const sampled = g.gridSample(map, grid, { mode: 'bilinear', paddingMode: 'border', alignCorners: true }); // [1, C, 1, N]
-    return g.transpose(g.reshape(sampled, [channels, -1]), [1, 0]); // [N, C]
+    const u = g.mul(x, g.constFloat(level.h - 1));
+    const v = g.mul(y, g.constFloat(level.w - 1));
+    const corners = bilinearCorners(g, u, v, [level], [1], 'border'); // [N, 4]
+    const gathered = g.gather(rows, g.add(corners.index, g.constInt64(starts[l]!)), 0); // [N, 4, C]
+    return g.reshape(g.matMul(g.unsqueeze(corners.weight, [1]), gathered), [-1, C]); // [N, C]
   });
   return g.concat(perLevel, 1);
 }
@@ -59,7 +61,7 @@ export interface QueryInitGraphOptions {
  * Inputs: `memory` float32 `[1, S, C]` (the query frame's encoder output), `xy_norm` float32 `[N, 2]`
  * (normalized (x, y), x = x_px/(W−1); N dynamic).
  * Outputs: `content` float32 `[N, C]` = `transformer.query_feature_initializer`(4 levels of border /
- * align_corners=1 bilinear samples, concatenated); `ref_unsig` float32 `[N, 4]` =
+ * align_corners=1 bilinear samples, concatenated; gathered corners, cost O(N)); `ref_unsig` float32 `[N, 4]` =
  * (inverse_sigmoid(x), inverse_sigmoid(y), 0, 0) with ε = 1e-3; with `debugOutputs`,
  * `query_sampled` float32 `[N, L·C]`.
  * @param stateDict - the TAPTR state dict (`transformer.query_feature_initializer.{weight,bias}`).

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
+
+/** The 4 bilinear corners of sample points (corner order: (x0,y0), (x1,y0), (x0,y1), (x1,y1)). */
+export interface BilinearCorners {
+  /** Row-major token offsets `y·w + x` within each point's map, int64 `[..., 4]` (always in range). */
+  readonly index: OnnxValue;
+  /** Bilinear weights float32 `[..., 4]` (0 for corners outside the map with zero padding). */
+  readonly weight: OnnxValue;
+}
+
+/**
+ * Bilinear corners of pixel positions `(u, v)` (pixel centres at integers) with grid_sample's padding
+ * semantics: `'border'` clamps the position to `[0, w−1] x [0, h−1]` first; `'zeros'` gives corners
+ * outside the map weight 0. Indices are clamped into the map so that a Gather is always valid.
+ *
+ * Used instead of GridSample for the decoder's few sample points: gathering rows of a token-major
+ * table costs O(points), while onnxruntime's GridSample is slow per output element and needs
+ * channel-first maps. Several maps of different sizes (the feature levels) are handled at once:
+ * `sizes[i]` is the map of level i, laid out as a constant of shape `levelShape` that broadcasts
+ * against `u` and `v`.
+ * @param u - x pixel coordinate `[...]` (align_corners=1: x·(w−1); align_corners=0: x·w − 0.5).
+ * @param v - y pixel coordinate, same shape.
+ * @param sizes - map size per level (`levelShape` has `sizes.length` elements).
+ * @param levelShape - shape of the per-level constants, e.g. `[L, 1]` for u of shape `[..., L, P]`.
+ */
+export function bilinearCorners(
+  g: GraphBuilder,
+  u: OnnxValue,
+  v: OnnxValue,
+  sizes: readonly { h: number; w: number }[],
+  levelShape: readonly number[],
+  padding: 'zeros' | 'border',
+): BilinearCorners {
+  const perLevel = (f: (s: { h: number; w: number }) => number) => g.constFloat(Float32Array.from(sizes, f), levelShape);
+  const zero = g.constFloat(0);
+  const one = g.constFloat(1);
+  const xMax = perLevel((s) => s.w - 1);
+  const yMax = perLevel((s) => s.h - 1);
+  const clampX = (x: OnnxValue) => g.min(g.max(x, zero), xMax);
+  const clampY = (y: OnnxValue) => g.min(g.max(y, zero), yMax);
+  const x = padding === 'border' ? clampX(u) : u;
+  const y = padding === 'border' ? clampY(v) : v;
+  const x0 = g.op('Floor', [x]);
+  const y0 = g.op('Floor', [y]);
+  const fx = g.sub(x, x0);
+  const fy = g.sub(y, y0);
+  const x1 = g.add(x0, one);
+  const y1 = g.add(y0, one);
+  let wx0 = g.sub(one, fx);
+  let wx1 = fx;
+  let wy0 = g.sub(one, fy);
+  let wy1 = fy;
+  if (padding === 'zeros') {
+    const inside = (c: OnnxValue, max: OnnxValue) => g.cast(g.and(g.op('GreaterOrEqual', [c, zero]), g.op('LessOrEqual', [c, max])), 'float32');
+    wx0 = g.mul(wx0, inside(x0, xMax));
+    wx1 = g.mul(wx1, inside(x1, xMax));
+    wy0 = g.mul(wy0, inside(y0, yMax));
+    wy1 = g.mul(wy1, inside(y1, yMax));
+  }
+  const width = perLevel((s) => s.w);
+  const cx0 = clampX(x0);
+  const cx1 = clampX(x1);
+  const rowY0 = g.mul(clampY(y0), width);
+  const rowY1 = g.mul(clampY(y1), width);
+  const stack = (values: OnnxValue[]) => g.concat(values.map((t) => g.unsqueeze(t, [-1])), -1);
+  const index = g.cast(stack([g.add(rowY0, cx0), g.add(rowY0, cx1), g.add(rowY1, cx0), g.add(rowY1, cx1)]), 'int64');
+  const weight = stack([g.mul(wx0, wy0), g.mul(wx1, wy0), g.mul(wx0, wy1), g.mul(wx1, wy1)]);
+  return { index, weight };
+}

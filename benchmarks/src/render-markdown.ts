@@ -25,14 +25,17 @@ function speedSection(r: BenchReport): string {
   const encoder = markdownTable(
     ['backend', 'threads', 'configuration', 'encoder ms/frame', 'min–max', 'GFLOP/frame', 'MatMul GFLOP/s', 'floor ms/frame', 'encoder ÷ floor', 'graphs + sessions s'],
     r.speed.map((s) => [s.backend, s.threads, caseName(s), ms(s.encoder.msPerFrame.median), range(s.encoder.msPerFrame), fixed(s.encoder.flops / 1e9, 2), fixed(s.floor.gflops, 1), ms(s.encoder.floorMs), fixed(s.encoder.floorMultiple, 2), `${fixed(s.buildMs / 1000)} + ${fixed(s.sessionMs / 1000)}`]),
+    ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   const decoder = markdownTable(
     ['backend', 'configuration', 'N', 'ms/window', 'min–max', 'decoder ms/frame', '% of encoder'],
     r.speed.flatMap((s) => s.decoder.map((d) => [s.backend, caseName(s), d.points, ms(d.msPerWindow.median), range(d.msPerWindow), ms(d.msPerFrame), fixed((100 * d.msPerFrame) / s.encoder.msPerFrame.median, 1)])),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
   const e2e = markdownTable(
     ['backend', 'configuration', 'N', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'query init ms', 'other', 'peak RSS MB'],
     r.speed.flatMap((s) => s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB])),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
   const targets = markdownTable(

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, DEFAULT_BENCH_OPTIONS, parseBenchArgs } from '../src/bench-options.js';
+
+describe('parseBenchArgs', () => {
+  it('defaults to the full run: both parts, all backends, both configurations, N = 16/256/800, 2 threads', () => {
+    const o = parseBenchArgs([]);
+    expect(o).toEqual(DEFAULT_BENCH_OPTIONS);
+    expect(o).toMatchObject({ backends: ['cpu', 'wasm', 'webgpu'], configs: ['reference', 'released'], points: [16, 256, 800], endToEndPoints: [16, 800], threads: 2, accuracy: true, speed: true });
+  });
+
+  it('reads lists, numbers and both --flag value and --flag=value forms; skips a lone --', () => {
+    const o = parseBenchArgs(['--', '--backends', 'cpu', '--configs=released', '--points', '16,800,16', '--frames=12', '--threads', '1', '--repetitions', '5', '--no-accuracy']);
+    expect(o).toMatchObject({ backends: ['cpu'], configs: ['released'], configsExplicit: true, points: [16, 800], frames: 12, threads: 1, repetitions: 5, accuracy: false, speed: true });
+  });
+
+  it('--quick shrinks the work unless a flag says otherwise', () => {
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'] });
+    expect(parseBenchArgs(['--points', '800', '--quick'])).toMatchObject({ points: [800], repetitions: 1 });
+  });
+
+  it('takes the dataset and threads from the environment, flags first', () => {
+    expect(parseBenchArgs([], { TAPVID_DATASET: '/data/tapvid_davis.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({ dataset: '/data/tapvid_davis.pkl', threads: 4 });
+    expect(parseBenchArgs(['--dataset', 'x.pkl', '--threads', '1'], { TAPVID_DATASET: 'y.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({ dataset: 'x.pkl', threads: 1 });
+    expect(parseBenchArgs([], { TAPVID_DATASET: '' }).dataset).toBeUndefined();
+  });
+
+  it.each([
+    [['--backends', 'cuda'], "--backends: 'cuda' is not one of cpu, wasm, webgpu"],
+    [['--points', '16,,800'], '--points must be a comma-separated list of integers'],
+    [['--points', '0'], '--points must be an integer >= 1'],
+    [['--frames', '4'], '--frames must be an integer >= 8'],
+    [['--threads', '1.5'], '--threads must be an integer >= 1'],
+    [['--threads'], '--threads needs a value'],
+    [['--threads', '--quick'], '--threads needs a value'],
+    [['--modes', 'last'], "--modes: 'last' is not one of first, strided"],
+    [['--config', 'c.json'], '--config needs --model'],
+    [['--fast'], "unknown option '--fast'"],
+  ])('rejects %j naming the argument', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+});

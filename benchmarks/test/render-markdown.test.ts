@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { issue9Targets } from '../src/bench-report.js';
+import { renderMarkdown } from '../src/render-markdown.js';
+import { releasedCase, sampleReport } from './sample-report.js';
+
+describe('renderMarkdown', () => {
+  const md = renderMarkdown(sampleReport);
+
+  it('states the machine, its load, the versions and the thread count', () => {
+    expect(md).toContain('Test CPU, 2 logical cores (avx2, avx512f), 8 GB');
+    expect(md).toContain('1.5 / 1 / 0.5 → 2.5 / 2 / 1');
+    expect(md).toContain('onnxruntime-node 1.30.0');
+    expect(md).toContain('Threads per session: 2');
+  });
+
+  it('lists every video and the mean of each accuracy run, in percent', () => {
+    expect(md).toMatch(/\| stationary baseline \| first \|\s+0 \| alpha-walk\s+\|\s+12 \|\s+5 \|\s+20\.0 \|\s+40\.0 \|\s+70\.0 \|/);
+    expect(md).toMatch(/\| bravo-car .*\|\s+30\.0 \|\s+60\.0 \|\s+- \|/);
+    expect(md).toMatch(/\*\*mean \(2\)\*\* .*\|\s+9 \|\s+\*\*25\.0\*\* \|\s+\*\*50\.0\*\* \|\s+\*\*75\.0\*\* \|/);
+  });
+
+  it('has the encoder/floor, decoder and end-to-end rows', () => {
+    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512² \|\s+1200 \| 1100–1300 \|\s+160\.00 \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
+    expect(md).toContain('- not measured: wasm: no factory yet');
+  });
+});
+
+describe('issue9Targets', () => {
+  it('compares the released cpu case with each target', () => {
+    const t = issue9Targets([releasedCase]);
+    expect(t.map((x) => x.status)).toEqual(['met', 'met', 'not met', 'not met', 'met', 'not measured']);
+    expect(t[0]!.measured).toBe('1200 ms = 1.20x the floor (1000 ms)');
+    expect(t[1]!.measured).toBe('100 ms = 8.3%');
+  });
+
+  it('says when the released configuration was not run on cpu', () => {
+    expect(issue9Targets([{ ...releasedCase, backend: 'wasm' }])).toEqual([expect.objectContaining({ status: 'not measured' })]);
+  });
+});

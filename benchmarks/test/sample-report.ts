@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { BenchReport } from '../src/bench-report.js';
+import type { SpeedCaseResult } from '../src/speed-case.js';
+
+const stats = (median: number, min = median, max = median, n = 3) => ({ median, min, max, n });
+
+/** A released-configuration cpu case with round numbers (not a measurement). */
+export const releasedCase: SpeedCaseResult = {
+  backend: 'cpu',
+  adapter: 'ort-node-cpu',
+  config: 'released',
+  configLabel: 'released (synthetic weights)',
+  resolution: 512,
+  threads: 2,
+  tokens: 21760,
+  buildMs: 6000,
+  sessionMs: 9000,
+  encoder: { msPerFrame: stats(1200, 1100, 1300), flops: 160e9, floorMs: 1000, floorMultiple: 1.2 },
+  decoder: [
+    { points: 16, msPerWindow: stats(400), msPerFrame: 100 },
+    { points: 800, msPerWindow: stats(6000), msPerFrame: 1500 },
+  ],
+  endToEnd: [
+    { points: 16, frames: 16, windows: 3, totalMs: 24000, msPerFrame: 1500, fps: 0.667, encoderMsPerFrame: 1250, decoderMsPerFrame: 75, queryInitMs: 12, otherMsPerFrame: 174, peakRssMB: 900 },
+    { points: 800, frames: 16, windows: 3, totalMs: 48000, msPerFrame: 3000, fps: 0.333, encoderMsPerFrame: 1250, decoderMsPerFrame: 1600, queryInitMs: 40, otherMsPerFrame: 147, peakRssMB: 1400 },
+  ],
+  floor: { m: 21760, k: 256, n: 2048, flops: 22817013760, ms: stats(142.6, 140, 150, 5), gflops: 160 },
+  maxRssMB: 1450,
+};
+
+/** A whole report around {@link releasedCase}. */
+export const sampleReport: BenchReport = {
+  date: '2026-11-25T05:00:00.000Z',
+  durationMs: 400_000,
+  argv: ['--backends', 'cpu'],
+  commit: 'abcdef012345',
+  machine: { cpu: 'Test CPU', cores: 2, cpuFlags: ['avx2', 'avx512f'], memoryGB: 8, platform: 'linux 6 x64' },
+  load: [
+    { at: '2026-11-25T05:00:00.000Z', loadAverage: [1.5, 1, 0.5] },
+    { at: '2026-11-25T05:06:40.000Z', loadAverage: [2.5, 2, 1] },
+  ],
+  versions: { node: 'v20.20.2', 'onnxruntime-node': '1.30.0' },
+  threads: 2,
+  repetitions: 3,
+  accuracy: {
+    dataset: '/x/tapvid_davis.pkl',
+    runs: [
+      {
+        method: 'stationary baseline',
+        mode: 'first',
+        padQueries: 0,
+        mean: { average_jaccard: 0.25, average_pts_within_thresh: 0.5, occlusion_accuracy: 0.75 },
+        videos: [
+          { name: 'alpha-walk', frames: 12, queries: 5, metrics: { average_jaccard: 0.2, average_pts_within_thresh: 0.4, occlusion_accuracy: 0.7 } },
+          { name: 'bravo-car', frames: 12, queries: 4, metrics: { average_jaccard: 0.3, average_pts_within_thresh: 0.6, occlusion_accuracy: null } },
+        ],
+        ms: 1234,
+        command: 'taptr eval /x/tapvid_davis.pkl --mode first --baseline stationary',
+      },
+    ],
+  },
+  speed: [releasedCase],
+  skipped: [{ backend: 'wasm', reason: 'no factory yet' }],
+};

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { sampleStats, timeRepeated } from '../src/sample-stats.js';
+
+describe('sampleStats', () => {
+  it('medians odd and even counts', () => {
+    expect(sampleStats([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5, n: 3 });
+    expect(sampleStats([4, 1, 2, 3])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 });
+  });
+  it('rejects an empty list', () => expect(() => sampleStats([])).toThrow(RangeError));
+  it('runs one warm-up plus the repetitions', async () => {
+    let calls = 0;
+    const s = await timeRepeated(async () => calls++, 3);
+    expect(calls).toBe(4);
+    expect(s.n).toBe(3);
+  });
+});

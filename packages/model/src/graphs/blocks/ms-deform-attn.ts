@@ -39,8 +39,8 @@ export interface MsdaInputs {
  * `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`. Per level, the head-split
  * values [B·M, Dh, h, w] are sampled with one GridSample (bilinear, zeros, align_corners=0; heads as
  * batch) at grid = 2·ref − 1 + Δ·(2/w, 2/h) (the scale folded into the offset weights; grid laid out as
- * [B·M, P, Lq, 2] so the output is [B·M, Dh, P, Lq]), multiplied by the softmaxed attention weights
- * and accumulated level by level (no Concat of the levels), then summed over points and projected.
+ * [B·M, P, Lq, 2] so the output is [B·M, Dh, P, Lq]), multiplied by the softmaxed attention weights,
+ * summed over points and accumulated level by level (no Concat of the levels), then projected.
  * Returns [B, Lq, C].
  */
 export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
@@ -94,10 +94,10 @@ export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: stri
     const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, P, Lq, 2]
     const sampled = g.gridSample(valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, P, Lq]
     const weightL = mergeBatchHeads(g.slice(weights, [l], [l + 1], [2])); // [B·M, 1, P, Lq]
-    const term = g.mul(sampled, weightL);
+    const term = g.reduceSum(g.mul(sampled, weightL), [2], false); // [B·M, Dh, Lq]
     acc = acc === undefined ? term : g.add(acc, term);
   });
-  const summed = g.reduceSum(acc!, [2], false); // [B·M, Dh, Lq]
+  const summed = acc!; // [B·M, Dh, Lq]
   const merged = g.transpose(g.reshape(summed, [-1, channels, 0]), [0, 2, 1]); // [B, Lq, C]
   return linear(g, stateDict, `${prefix}.output_proj`, merged);
 }

@@ -11,6 +11,7 @@ import { bilinearCorners } from './decoder-bilinear-gather.js';
  * - `'sample-first'`: gather the raw memory rows (C channels) at every head's bilinear corners,
  *   weight and sum them, then apply that head's rows of `value_proj` (its bias scaled by the summed
  *   weights). Cost and transient memory ∝ K·N·M·L·P·4·C: best for few points (N ≲ 64).
+ *   (The correlation taps follow the same choice, see `CorrelationSource`.)
  * - `'project-first'`: `value_proj` of the whole window memory (as the official code; ∝ K·S·C² per
  *   layer), then gather each head's Dh channels at its corners. Best for many points.
  * Both are exact up to float rounding.

@@ -22,11 +22,15 @@ export interface DecoderWindowGraphOptions {
    */
   readonly debugOutputs?: boolean;
   /**
-   * How the decoder reaches the memory: `'sample-first'` (gathered corners of the raw memory for both
-   * the correlation taps and the cross-attention, `value_proj` applied after sampling; cost ∝ N, best
-   * for few points, N ≲ 64) or `'project-first'` (the official order: correlation volume once per
-   * window and `value_proj` of the whole memory per layer; best for many points, e.g. evaluation's
-   * 800 padded queries). See {@link CrossAttentionMode}. Defaults to `'sample-first'`.
+   * How the decoder reaches the memory (see {@link CrossAttentionMode}):
+   * - `'project-first'` (default; the official order): correlation volume once per window and
+   *   `value_proj` of the whole memory per layer; transient memory ∝ N, safe for any N (evaluation
+   *   pads to 800 points).
+   * - `'sample-first'`: gathered corners of the raw memory for the correlation taps and the
+   *   cross-attention, `value_proj` applied after sampling: cost ∝ N and independent of the map
+   *   size, much faster for few points, but its gathers hold K·N·(M·L·P + L·49)·4·C floats per layer
+   *   (≈ 0.7 GB at N = 64 with the released model): use it for N ≲ 64 (interactive tracking).
+   * Both reproduce the reference fixtures within 1e-4. Defaults to `'project-first'`.
    */
   readonly crossAttention?: CrossAttentionMode;
 }
@@ -68,8 +72,8 @@ function withSharedInitializers(g: GraphBuilder): GraphBuilder {
  * the correlation query (one MatMul of the memory with N keys per level, never the C·C·S convs); all
  * bilinear sampling (correlation taps, cross-attention) gathers the 4 corners from the token-major
  * memory instead of GridSample (no transposition; cost ∝ sample points); with `'sample-first'` the
- * cross-attention's `value_proj` is applied after the sampling, so the decoder's cost grows with N,
- * not with the map size.
+ * correlation is computed only at the taps and the cross-attention's `value_proj` is applied after
+ * the sampling, so the decoder's cost grows with N, not with the map size.
  * @param stateDict - the TAPTR state dict (`transformer.decoder.*`, `query_between_window_updater.*`).
  * @returns the ONNX model bytes.
  * @throws TaptrError `TAPTR_CHECKPOINT_MISMATCH` for a missing or mis-shaped parameter.
@@ -90,7 +94,7 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
 
   const trackT = g.transpose(trackMask, [1, 0]); // [K, N]
   const update = g.unsqueeze(g.transpose(g.cast(updateMask, 'float32'), [1, 0]), [2]); // [K, N, 1]
-  const mode = options.crossAttention ?? 'sample-first';
+  const mode = options.crossAttention ?? 'project-first';
   const corr = g.scope('correlation', () => correlationKeys(g, stateDict, content, config));
   const ctx: DecoderWindowContext = {
     initial: content,

@@ -49,7 +49,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const { code, message, expected } = classifyError(error);
     const command = program.commands.some((c) => c.name() === argv[0]) ? argv[0] : undefined;
-    io.stderr.write(`taptr${command !== undefined && expected ? ` ${command}` : ''}: ${expected ? message : `internal error: ${message}`}\n`);
+    const text = expected ? message.replace(/\s*\n\s*/g, ' ') : `internal error: ${message}`;
+    io.stderr.write(`taptr${command !== undefined && expected ? ` ${command}` : ''}: ${text}\n`);
     return code;
   }
 }

@@ -113,6 +113,24 @@ describe('readTaptrCheckpoint', () => {
     expect([...readTaptrCheckpoint(zip, { stateDict: 'model' }).keys()]).toEqual(['w']);
   });
 
+  it('skips the training extras of a full checkpoint (args Namespace, optimizer, MultiStepLR Counter, sets, bytes)', () => {
+    const namespace = [...glob('argparse', 'Namespace'), 0x29, 0x81, 0x7d, ...str('lr_drop_list'), 0x5d, ...int1(100), 0x61, 0x73, 0x62];
+    const counter = [...glob('collections', 'Counter'), 0x7d, ...int1(100), ...int1(1), 0x73, 0x85, 0x52];
+    const set = [...glob('__builtin__', 'set'), 0x5d, ...int1(1), 0x61, 0x85, 0x52];
+    const bytes = [...glob('_codecs', 'encode'), ...str('\u00ff'), ...str('latin1'), 0x86, 0x52];
+    const pickle = [
+      0x80, 0x02, 0x7d,
+      ...str('args'), ...namespace, 0x73,
+      ...str('lr_scheduler'), 0x7d, ...str('milestones'), ...counter, 0x73, ...str('seen'), ...set, 0x73, ...str('raw'), ...bytes, 0x73, 0x73,
+      ...str('optimizer'), 0x7d, ...str('state'), 0x7d, ...int1(0), 0x7d, ...str('exp_avg'), ...tensorOps('9', 6, [2, 3], [3, 1]), 0x73, 0x73, 0x73, 0x73,
+      ...str('ema_model'), ...orderedDict, ...str('module.a'), ...tensorOps('0', 6, [2, 3], [3, 1]), 0x73, 0x73,
+      0x2e,
+    ];
+    // The optimizer's storage '9' is absent from the archive: it must never be read.
+    const out = readTaptrCheckpoint(torchZip(pickle, { '0': Float32Array.of(0, 1, 2, 3, 4, 5) }));
+    expect(Array.from(out.get('a')!.data as Float32Array)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('rejects a non-zip, a truncated zip and a missing storage with TAPTR_CHECKPOINT_FORMAT', () => {
     expectError(() => readTaptrCheckpoint(Uint8Array.of(0x80, 0x02, 0x8a, 0x0a)), 'TAPTR_CHECKPOINT_FORMAT', 'not a zip', 'legacy');
     expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length >> 1)), 'TAPTR_CHECKPOINT_FORMAT', 'truncated or corrupt zip');

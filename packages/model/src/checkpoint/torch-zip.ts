@@ -106,8 +106,9 @@ const opaque = (type: string) => ({
 
 /**
  * The whitelist: tensor/parameter rebuilders, torch storage classes (as values only), OrderedDict
- * (its `_metadata` attribute state is dropped) and `argparse.Namespace` as an inert record.
- * Nothing else can be referenced, and nothing executes code.
+ * (its `_metadata` attribute state is dropped), and inert data types found in training checkpoints
+ * (`argparse.Namespace` as a record, `collections.Counter`, `set`/`frozenset`, `_codecs.encode` for
+ * protocol-2 bytes). Nothing else can be referenced, and nothing executes code.
  */
 const TORCH_GLOBALS: GlobalsMap = {
   'torch._utils _rebuild_tensor_v2': rebuildTensor,
@@ -119,7 +120,19 @@ const TORCH_GLOBALS: GlobalsMap = {
     call: () => new Map(),
     build: () => undefined,
   },
+  // Inert containers that training checkpoints carry next to the weights (args, lr_scheduler's
+  // milestones Counter, protocol-2 sets and bytes): decoded as data, never executed.
   'argparse Namespace': opaque('argparse.Namespace'),
+  'collections Counter': (args) => new Map(args[0] instanceof Map ? args[0] : []),
+  // Protocol 2 writes Python 2 module names (`__builtin__`) for builtins.
+  ...Object.fromEntries(
+    ['builtins', '__builtin__'].flatMap((m) => ['set', 'frozenset'].map((n) => [`${m} ${n}`, (args: readonly unknown[]) => new Set(Array.isArray(args[0]) ? args[0] : [])])),
+  ),
+  '_codecs encode': (args) => {
+    const [text, encoding] = args;
+    if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) throw formatError(`_codecs.encode expects (str, 'latin1'), got ${describeValue(args)}`);
+    return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+  },
   ...Object.fromEntries(Object.keys(STORAGE_TYPES).map((name) => [`torch ${name}`, {}])),
 };
 

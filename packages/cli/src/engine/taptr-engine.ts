@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { tensor, TaptrError } from '@taptr/tensor';
@@ -14,15 +16,31 @@ export interface TaptrEngineOptions {
   readonly threads?: number;
 }
 
+/** The part of `@taptr/runtime-web/wasm` the CLI uses. */
+interface WasmRuntimeModule {
+  createWebRuntime(options: { threads?: number; wasmBinary?: Uint8Array }): RuntimeAdapter;
+}
+
 /**
- * Creates the runtime adapter of a backend (onnxruntime-node CPU or its WebGPU execution provider).
- * @throws TaptrError `TAPTR_NO_RUNTIME` for a backend this build cannot run in Node.
+ * Creates the runtime adapter of a backend: onnxruntime-node's CPU or WebGPU execution provider,
+ * or onnxruntime-web's wasm build (loaded only when asked for; its `.wasm` binary is read from disk
+ * because the web bundle cannot fetch it from a file URL).
+ * @throws TaptrError `TAPTR_NO_RUNTIME` when the wasm adapter cannot be loaded.
  */
-export function createBackendRuntime(options: TaptrEngineOptions): RuntimeAdapter {
-  if (options.backend === 'wasm') {
-    throw new TaptrError('TAPTR_NO_RUNTIME', '--backend wasm: no onnxruntime-web adapter is available to the Node CLI in this build; use --backend cpu (or webgpu)');
+export async function createBackendRuntime(options: TaptrEngineOptions): Promise<RuntimeAdapter> {
+  if (options.backend !== 'wasm') {
+    return createNodeRuntime({ executionProvider: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
   }
-  return createNodeRuntime({ executionProvider: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+  // A variable specifier keeps @taptr/runtime-web (and onnxruntime-web) out of the CLI's start-up and build graph.
+  const specifier = '@taptr/runtime-web/wasm';
+  try {
+    const { createWebRuntime } = (await import(specifier)) as WasmRuntimeModule;
+    const require = createRequire(import.meta.url);
+    const wasmBinary = new Uint8Array(await readFile(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')));
+    return createWebRuntime({ threads: options.threads ?? 1, wasmBinary });
+  } catch (error) {
+    throw new TaptrError('TAPTR_NO_RUNTIME', `--backend wasm: cannot load ${specifier} / onnxruntime-web (${(error as Error).message.split('\n')[0]})`, { cause: error });
+  }
 }
 
 /** The frames of a {@link VideoSource} as `[H, W, 3]` uint8 tensors, streamed. */
@@ -32,8 +50,11 @@ async function* frameTensors(video: VideoSource): AsyncGenerator<ReturnType<type
 
 /** A {@link TrackingEngine} over `@taptr/tracker` with a loaded TAPTR model. */
 export async function createTaptrEngine(model: LoadedModel, options: TaptrEngineOptions): Promise<TrackingEngine> {
-  const runtime = createBackendRuntime(options);
-  if (!(await runtime.isSupported())) throw new TaptrError('TAPTR_NO_RUNTIME', `--backend ${options.backend}: not supported on this machine`);
+  const runtime = await createBackendRuntime(options);
+  if (!(await runtime.isSupported())) {
+    const reason = (await runtime.unsupportedReason?.()) ?? 'not supported on this machine';
+    throw new TaptrError(options.backend === 'webgpu' ? 'TAPTR_WEBGPU_UNAVAILABLE' : 'TAPTR_NO_RUNTIME', `--backend ${options.backend}: ${reason}`);
+  }
   const tracker = await createTracker({ runtime, model: model.graphs });
   return {
     backend: options.backend,

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+// Browser-side test harness (harness.html): drives @taptr/runtime-web adapters on behalf of tests
+// running in Node (the shared conformance suite through a proxy adapter, the reduced model's
+// encoder, the bench). Values cross the boundary as plain arrays / base64.
+import type { ModelSession, RuntimeAdapter, RuntimeDType } from '@taptr/runtime';
+import { createRuntime, type Backend } from '@taptr/runtime-web';
+
+/** A tensor as it crosses page.evaluate: element type, dims and base64 of the little-endian bytes. */
+export interface WireTensor {
+  readonly type: RuntimeDType;
+  readonly dims: readonly number[];
+  readonly base64: string;
+}
+
+/** A serialised error: message plus the TaptrError code / JS error name. */
+export interface WireError {
+  readonly error: { readonly name: string; readonly code?: string; readonly message: string };
+}
+
+const ARRAYS = { float32: Float32Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, int8: Int8Array, bool: Uint8Array, float16: Uint16Array } as const;
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(base64: string): Uint8Array {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const adapters = new Map<string, RuntimeAdapter>();
+const sessions = new Map<number, { adapter: RuntimeAdapter; session: ModelSession }>();
+let nextSession = 1;
+
+async function guard<T>(fn: () => Promise<T>): Promise<T | WireError> {
+  try {
+    return await fn();
+  } catch (error) {
+    const e = error as { name?: string; code?: unknown; message?: string };
+    return { error: { name: e?.name ?? 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}), message: e?.message ?? String(error) } };
+  }
+}
+
+function adapterOf(name: string): RuntimeAdapter {
+  const adapter = adapters.get(name);
+  if (adapter === undefined) throw new Error(`harness: no adapter "${name}" (call open first)`);
+  return adapter;
+}
+
+const harness = {
+  crossOriginIsolated: (): boolean => globalThis.crossOriginIsolated === true,
+  /** Creates (once) the adapter of `backend`; resolves its name, or the typed error why it is unavailable. */
+  open: (backend: Backend, threads = 0) =>
+    guard(async () => {
+      const key = `${backend}`;
+      if (!adapters.has(key)) adapters.set(key, await createRuntime(backend, { threads, wasmPaths: new URL('ort/', document.baseURI).href }));
+      return adapters.get(key)!.name;
+    }),
+  isSupported: (backend: string) => guard(() => adapterOf(backend).isSupported()),
+  createSession: (backend: string, model: string, options?: Record<string, unknown>) =>
+    guard(async () => {
+      const adapter = adapterOf(backend);
+      const source = model.startsWith('url:') ? new URL(model.slice(4), document.baseURI).href : fromBase64(model);
+      const session = await adapter.createSession(source, options);
+      const id = nextSession++;
+      sessions.set(id, { adapter, session });
+      return { id, inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
+    }),
+  run: (id: number, feeds: Record<string, WireTensor>) =>
+    guard(async () => {
+      const entry = sessions.get(id);
+      if (entry === undefined) throw new Error(`harness: no session ${id}`);
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([name, t]) => {
+          const bytes = fromBase64(t.base64);
+          const Ctor = ARRAYS[t.type];
+          const data = new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
+          return [name, entry.adapter.tensors.tensor(t.type, data as never, t.dims)];
+        }),
+      );
+      const started = performance.now();
+      const out = await entry.session.run(tensors);
+      const ms = performance.now() - started;
+      const outputs = Object.fromEntries(
+        Object.entries(out).map(([name, t]) => {
+          const data = t.data as ArrayBufferView;
+          return [name, { type: t.type as RuntimeDType, dims: [...t.dims], base64: toBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) }];
+        }),
+      );
+      return { outputs, ms };
+    }),
+  release: (id: number) =>
+    guard(async () => {
+      const entry = sessions.get(id);
+      if (entry === undefined) throw new Error(`harness: no session ${id}`);
+      await entry.session.release();
+      return true;
+    }),
+};
+
+export type TaptrHarness = typeof harness;
+(globalThis as unknown as { taptrHarness: TaptrHarness }).taptrHarness = harness;
+document.body.dataset['ready'] = 'true';

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The editable set of query points (pure state; the page draws it).
+
+/** A query point: query frame `t` and position `(x, y)` in video pixels (integer = pixel centre). */
+export interface QueryPoint {
+  /** Stable id (also picks the colour). */
+  readonly id: number;
+  readonly t: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Immutable list of query points with add / move / remove. */
+export interface QueryPoints {
+  readonly points: readonly QueryPoint[];
+  add(t: number, x: number, y: number): QueryPoints;
+  move(id: number, x: number, y: number): QueryPoints;
+  remove(id: number): QueryPoints;
+  /** The point of frame `t` nearest to `(x, y)` within `radius` pixels, if any. */
+  hit(t: number, x: number, y: number, radius: number): QueryPoint | undefined;
+}
+
+/** Creates a point list; `width`/`height` clamp positions into the frame ([0, W-1] x [0, H-1]). */
+export function createQueryPoints(width: number, height: number, points: readonly QueryPoint[] = [], nextId = 0): QueryPoints {
+  const clampX = (x: number): number => Math.min(width - 1, Math.max(0, x));
+  const clampY = (y: number): number => Math.min(height - 1, Math.max(0, y));
+  const next = Math.max(nextId, ...points.map((p) => p.id + 1));
+  const make = (list: readonly QueryPoint[]): QueryPoints => createQueryPoints(width, height, list, next);
+  return {
+    points,
+    add: (t, x, y) => createQueryPoints(width, height, [...points, { id: next, t, x: clampX(x), y: clampY(y) }], next + 1),
+    move: (id, x, y) => make(points.map((p) => (p.id === id ? { ...p, x: clampX(x), y: clampY(y) } : p))),
+    remove: (id) => make(points.filter((p) => p.id !== id)),
+    hit(t, x, y, radius) {
+      let best: QueryPoint | undefined;
+      let bestD = radius * radius;
+      for (const p of points) {
+        if (p.t !== t) continue;
+        const d = (p.x - x) ** 2 + (p.y - y) ** 2;
+        if (d <= bestD) {
+          best = p;
+          bestD = d;
+        }
+      }
+      return best;
+    },
+  };
+}
+
+/**
+ * Maps a position on a displayed frame to video pixels (pixel-centre convention): the canvas
+ * shows pixel i over [i, i+1) * scale, so its centre is at (i + 0.5) * scale.
+ * @param cssX - position within the element, CSS px; `cssWidth` the element's width.
+ */
+export function toVideoPixel(cssX: number, cssY: number, cssWidth: number, cssHeight: number, width: number, height: number): { x: number; y: number } {
+  return { x: (cssX / cssWidth) * width - 0.5, y: (cssY / cssHeight) * height - 0.5 };
+}
+
+/** Inverse of {@link toVideoPixel}: where video pixel `(x, y)` is drawn on a canvas of `canvasWidth` x `canvasHeight`. */
+export function toCanvas(x: number, y: number, canvasWidth: number, canvasHeight: number, width: number, height: number): { x: number; y: number } {
+  return { x: ((x + 0.5) / width) * canvasWidth, y: ((y + 0.5) / height) * canvasHeight };
+}
+
+const PALETTE = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990', '#dcbeff', '#9a6324', '#fffac8', '#800000', '#aaffc3'];
+
+/** Colour of point `id` (16 distinct colours, then repeating). */
+export function pointColor(id: number): string {
+  return PALETTE[((id % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
+}

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTaptrError, type TensorView } from '@taptr/tensor';
 import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
@@ -129,6 +130,21 @@ describe('readTaptrCheckpoint', () => {
     // The optimizer's storage '9' is absent from the archive: it must never be read.
     const out = readTaptrCheckpoint(torchZip(pickle, { '0': Float32Array.of(0, 1, 2, 3, 4, 5) }));
     expect(Array.from(out.get('a')!.data as Float32Array)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('reads a real training checkpoint written by torch.save (fp16 ema_model, optimizer, scheduler, args)', () => {
+    const dir = fileURLToPath(new URL('../../fixtures/full-checkpoint', import.meta.url));
+    const bytes = new Uint8Array(readFileSync(join(dir, 'full-checkpoint.pth')));
+    const expected = loadJson<Record<'model' | 'ema_model', Record<string, { dims: number[]; values: number[] }>>>(dir, 'expected.json');
+    for (const which of ['ema_model', 'model'] as const) {
+      const out = readTaptrCheckpoint(bytes, { stateDict: which });
+      expect([...out.keys()].sort()).toEqual(Object.keys(expected[which]).sort());
+      for (const [key, { dims, values }] of Object.entries(expected[which])) {
+        expect(out.get(key)!.dims, key).toEqual(dims);
+        expect(Array.from(out.get(key)!.data as Float32Array), key).toEqual(values.map(Math.fround));
+      }
+    }
+    expect([...readTaptrCheckpoint(bytes).keys()]).toEqual(Object.keys(expected.ema_model));
   });
 
   it('rejects a non-zip, a truncated zip and a missing storage with TAPTR_CHECKPOINT_FORMAT', () => {

@@ -13,7 +13,7 @@ export function newCommand(name: string, io: CliIo, examples: readonly string[])
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`taptr ${name}: ${s.trim().replace(/^error: /, '')} (see taptr ${name} --help)\n`),
+      outputError: (s, write) => write(`taptr ${name}: ${s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see taptr ${name} --help)\n`),
     })
     .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   return command;

@@ -15,6 +15,7 @@ import { writeTracks } from '../output/write-tracks.js';
 import { writeOverlay } from '../overlay/write-overlay.js';
 import { startProgress } from '../progress.js';
 import { gridQueries } from '../queries/grid-queries.js';
+import { hasFfmpeg } from '../video/ffmpeg-command.js';
 import { readNpyVideo } from '../video/read-npy-video.js';
 
 interface DemoOptions {
@@ -74,7 +75,9 @@ export function demoCommand(io: CliIo): Command {
         await engine.dispose();
       }
       const trackMs = Math.round(performance.now() - trackStart);
-      const files = { tracks: join(outDir, 'tracks.json'), overlay: join(outDir, 'overlay.mp4'), summary: join(outDir, 'summary.png') };
+      // Without ffmpeg the overlay is written as PNG frames instead of a video.
+      const ffmpeg = hasFfmpeg(io.env);
+      const files = { tracks: join(outDir, 'tracks.json'), overlay: join(outDir, ffmpeg ? 'overlay.mp4' : 'overlay'), summary: join(outDir, 'summary.png') };
       await writeTracks(files.tracks, {
         video: { width: video.width, height: video.height, frames: result.frames },
         queries,
@@ -106,7 +109,7 @@ export function demoCommand(io: CliIo): Command {
         [
           `Tracked ${queries.length} points over ${result.frames} frames of the bundled ${video.width}x${video.height} reference video (${engine.backend}, ${(trackMs / 1000).toFixed(1)} s).`,
           `  summary.png  ${files.summary}   <- open this first`,
-          `  overlay.mp4  ${files.overlay}`,
+          ffmpeg ? `  overlay.mp4  ${files.overlay}` : `  overlay/     ${files.overlay}   (PNG frames: ffmpeg was not found, so no overlay.mp4; install ffmpeg for the video)`,
           `  tracks.json  ${files.tracks}`,
           REFERENCE_MODEL_NOTE,
           '',

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { TaptrError } from '@taptr/tensor';
 
 /**
@@ -45,4 +45,10 @@ export function runToCompletion(command: string, args: readonly string[], what: 
 export function lastLine(text: string): string {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? '';
+}
+
+/** True when the ffmpeg executable (see {@link ffmpegCommand}) runs. */
+export function hasFfmpeg(env: NodeJS.ProcessEnv = process.env): boolean {
+  const result = spawnSync(ffmpegCommand('ffmpeg', env), ['-version'], { stdio: 'ignore', timeout: 10_000 });
+  return result.error === undefined && result.status === 0;
 }

@@ -26,13 +26,22 @@ export interface DecoderWindowGraphOptions {
    * - `'project-first'` (default; the official order): correlation volume once per window and
    *   `value_proj` of the whole memory per layer; transient memory ∝ N, safe for any N (evaluation
    *   pads to 800 points).
-   * - `'sample-first'`: gathered corners of the raw memory for the correlation taps and the
-   *   cross-attention, `value_proj` applied after sampling: cost ∝ N and independent of the map
-   *   size, much faster for few points, but its gathers hold K·N·(M·L·P + L·49)·4·C floats per layer
-   *   (≈ 0.7 GB at N = 64 with the released model): use it for N ≲ 64 (interactive tracking).
+   * - `'sample-first'`: the cross-attention gathers the corners of the raw memory and applies
+   *   `value_proj` after sampling: no per-layer work on the whole memory, much faster for few points,
+   *   but its gathers hold K·N·M·L·P·4·C floats per layer (≈ 270 MB at N = 64 with the released
+   *   model): use it for N ≲ 64 (interactive tracking).
    * Both reproduce the reference fixtures within 1e-4. Defaults to `'project-first'`.
    */
   readonly crossAttention?: CrossAttentionMode;
+  /**
+   * Where the correlation taps are read: `'volume'` (default: the volume of every token, one MatMul per
+   * level and window, ∝ N·S·C — 0.7 GMAC per window at N = 16 for the released model) or `'taps'`
+   * (only at the taps: the raw memory rows at the 4 corners of each of the L·49 taps are gathered and
+   * dotted with the keys in every layer, ∝ N only but K·N·L·196·C floats of gathers per layer). Both
+   * are exact; measured on the released model at N = 16 they cost the same and `'volume'` needs far
+   * less transient memory as N grows.
+   */
+  readonly correlation?: 'volume' | 'taps';
 }
 
 /** Shared modules: their parameters are stored once although every layer uses them. */
@@ -99,7 +108,7 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
   const ctx: DecoderWindowContext = {
     initial: content,
     memory,
-    correlation: mode === 'sample-first' ? { kind: 'memory', memory, keys: corr.keys } : g.scope('correlation', () => correlationVolume(g, memory, corr.keys, config)),
+    correlation: options.correlation === 'taps' ? { kind: 'memory', memory, keys: corr.keys } : g.scope('correlation', () => correlationVolume(g, memory, corr.keys, config)),
     crossAttention: mode,
     temporalMask: g.xor(g.unsqueeze(trackMask, [2]), g.unsqueeze(trackMask, [1])), // [N, K, K]
     pointMask: g.xor(g.unsqueeze(trackT, [2]), g.unsqueeze(trackT, [1])), // [K, N, N]

@@ -54,6 +54,9 @@ beforeAll(() => {
   execFileSync('ffmpeg', ['-v', 'error', '-framerate', '10', '-i', join(seqDir, '%03d.png'), '-c:v', 'ffv1', '-pix_fmt', 'bgr0', join(dir, 'lossless.mkv')]);
   // A lossy mp4 from lavfi's testsrc (size, count and rate are what ffmpeg was asked for).
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=12', '-frames:v', '9', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'testsrc.mp4')]);
+  // The same frames with 90-degree display rotation metadata: ffmpeg decodes them rotated (H x W).
+  execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'lossless.mkv'), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-qp', '0', join(dir, 'upright.mp4')]);
+  execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'upright.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(dir, 'rotated.mp4')]);
   writeFileSync(join(dir, 'broken.mp4'), 'this is not a video');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,6 +99,13 @@ describe('openVideo', () => {
       n++;
     }
     expect(n).toBe(9);
+  });
+
+  it('reports display-orientation size for a video with rotation metadata, and frames of that size', async () => {
+    const video = await openVideo(join(dir, 'rotated.mp4'));
+    expect([video.width, video.height, video.frameCount]).toEqual([H, W, T]);
+    const all = await readAllFrames(video);
+    expect(all.dims).toEqual([T, W, H, 3]);
   });
 
   it('stops ffmpeg when the consumer breaks early', async () => {

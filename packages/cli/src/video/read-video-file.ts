@@ -11,6 +11,15 @@ interface ProbeStream {
   avg_frame_rate?: string;
   nb_frames?: string;
   nb_read_packets?: string;
+  tags?: { rotate?: string };
+  side_data_list?: { rotation?: number }[];
+}
+
+/** Display rotation in degrees (ffmpeg applies it when decoding, so a 90/270 rotation swaps W and H). */
+function rotationOf(stream: ProbeStream): number {
+  const fromSideData = stream.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+  const degrees = fromSideData ?? Number(stream.tags?.rotate ?? 0);
+  return Number.isFinite(degrees) ? Math.round(degrees) : 0;
 }
 
 function parseRate(rate: string | undefined): number | undefined {
@@ -25,7 +34,7 @@ function parseRate(rate: string | undefined): number | undefined {
  * Opens a video file (mp4, webm, mov, mkv, anything ffmpeg decodes). ffprobe reads the size,
  * frame rate and frame count up front; `frames()` then streams rgb24 frames from an ffmpeg pipe
  * (`-f rawvideo -pix_fmt rgb24`), one `[H, W, 3]` buffer at a time, so memory does not grow with
- * the video's length.
+ * the video's length. Frames are in display orientation (rotation metadata applied, as ffmpeg does).
  * @throws TaptrError `TAPTR_VIDEO_FORMAT` when ffprobe/ffmpeg are missing or the file has no decodable video stream.
  */
 export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<VideoSource> {
@@ -33,7 +42,7 @@ export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = proce
   const ffmpeg = ffmpegCommand('ffmpeg', env);
   const json = await runToCompletion(
     ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,r_frame_rate,avg_frame_rate,nb_frames,nb_read_packets', '-of', 'json', path],
+    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,r_frame_rate,avg_frame_rate,nb_frames,nb_read_packets:stream_tags=rotate:stream_side_data=rotation', '-of', 'json', path],
     `cannot read video ${path}`,
   );
   let stream: ProbeStream | undefined;
@@ -42,10 +51,14 @@ export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = proce
   } catch {
     stream = undefined;
   }
-  const { width, height } = stream ?? {};
-  if (stream === undefined || width === undefined || height === undefined || width <= 0 || height <= 0) {
+  const { width: codedWidth, height: codedHeight } = stream ?? {};
+  if (stream === undefined || codedWidth === undefined || codedHeight === undefined || codedWidth <= 0 || codedHeight <= 0) {
     throw new TaptrError('TAPTR_VIDEO_FORMAT', `cannot read video ${path}: no video stream found`);
   }
+  // ffmpeg auto-rotates while decoding: frames come out in display orientation.
+  const swap = Math.abs(rotationOf(stream)) % 180 === 90;
+  const width = swap ? codedHeight : codedWidth;
+  const height = swap ? codedWidth : codedHeight;
   const fps = parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate) ?? 25;
   const frameCount = Number(stream.nb_read_packets ?? stream.nb_frames ?? 0) || 0;
   const frameBytes = width * height * 3;

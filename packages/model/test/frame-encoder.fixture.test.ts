@@ -85,4 +85,60 @@ describe('G1 frame_encoder (onnxruntime-node)', () => {
     expect(Object.keys(single)).toEqual(['memory']);
     expectClose(single.memory, frame(loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), 1), ENCODER_ATOL, 'memory (B = 1)');
   });
+
+  it('all frames of window 0 (batch of K = 8 from video.npy) match first.memory_w0', async () => {
+    const memoryW0 = loadNpy(TAPTR_FIXTURES, 'first.memory_w0.npy');
+    const K = memoryW0.dims[0]!;
+    const video = loadNpy(TAPTR_FIXTURES, 'video.npy');
+    const images = preprocessFrames(video, K, config.resolution);
+    // The test's own preprocessing reproduces the official network input of the kept frames.
+    const frames = Array.from(loadNpy(TAPTR_FIXTURES, 'first.frames_kept.npy').data as BigInt64Array, Number);
+    frames.forEach((t, k) => {
+      if (t >= K) return;
+      const report = compareClose(frame(images, t).data as Float32Array, frame(input, k).data as Float32Array, { atol: 1e-5 });
+      expect(report.ok, `preprocessing of frame ${t}: ${report.message}`).toBe(true);
+    });
+    const out8 = await runOnnx(buildFrameEncoder(stateDict, config), { image: images }, { threads: 2 });
+    expectClose(out8.memory, memoryW0, ENCODER_ATOL, 'memory_w0');
+  });
 });
+
+/**
+ * Spec §2 preprocessing of the first `count` frames of a [T, H, W, 3] uint8 video: /255, bilinear
+ * resize to R x R (align_corners=False, no antialias, float32 like torch's CPU kernel), ImageNet
+ * normalization. Returns [count, 3, R, R].
+ */
+function preprocessFrames(video: TensorView, count: number, R: number): TensorView {
+  const [, H, W] = video.dims as [number, number, number, number];
+  const f = Math.fround;
+  const mean = [0.485, 0.456, 0.406].map(f);
+  const std = [0.229, 0.224, 0.225].map(f);
+  const taps = (out: number, inp: number) => {
+    const scale = f(inp / out);
+    return Array.from({ length: out }, (_, i) => {
+      const src = Math.max(f(f(scale * f(i + 0.5)) - 0.5), 0);
+      const i0 = Math.floor(src);
+      const l1 = f(src - i0);
+      return { i0, i1: Math.min(i0 + 1, inp - 1), l0: f(1 - l1), l1 };
+    });
+  };
+  const ys = taps(R, H);
+  const xs = taps(R, W);
+  const data = video.data as Uint8Array;
+  const out = new Float32Array(count * 3 * R * R);
+  for (let t = 0; t < count; t++)
+    for (let c = 0; c < 3; c++) {
+      const px = (y: number, x: number) => f(data[((t * H + y) * W + x) * 3 + c]! / 255);
+      for (let i = 0; i < R; i++) {
+        const { i0: y0, i1: y1, l0: h0, l1: h1 } = ys[i]!;
+        for (let j = 0; j < R; j++) {
+          const { i0: x0, i1: x1, l0: w0, l1: w1 } = xs[j]!;
+          const top = f(f(w0 * px(y0, x0)) + f(w1 * px(y0, x1)));
+          const bottom = f(f(w0 * px(y1, x0)) + f(w1 * px(y1, x1)));
+          const v = f(f(h0 * top) + f(h1 * bottom));
+          out[((t * 3 + c) * R + i) * R + j] = f(f(v - mean[c]!) / std[c]!);
+        }
+      }
+    }
+  return tensor('float32', [count, 3, R, R], out);
+}

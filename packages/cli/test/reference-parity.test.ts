@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareClose, fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
-import { referenceModelDir } from '../src/assets.js';
+import { referenceModelDir, sampleDatasetPath } from '../src/assets.js';
 import { runCli } from '../src/test-io.js';
 
 const ref = fixtureDir('TAPTR_REFERENCE_FIXTURES', referenceModelDir());
@@ -43,6 +43,19 @@ describe('taptr convert + taptr track on the reference fixtures', () => {
     expect(report.ok, report.message).toBe(true);
     const occluded = loadNpy(ref, 'first.occluded.npy').data as Uint8Array;
     expect(doc.visible.flat().map((v) => (v ? 0 : 1))).toEqual(Array.from(occluded));
+  });
+
+  it('evaluates the converted model on the bundled TAP-Vid sample (taptr eval --model)', async () => {
+    const run = await runCli(['eval', sampleDatasetPath(), '--model', model, '--mode', 'first', '--pad-queries', '0', '--max-videos', '1', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { backend: string; model: { format: string }; videos: { metrics: Record<string, number | null> }[] };
+    expect(doc.backend).toBe('cpu');
+    expect(doc.model.format).toBe('taptr-js-model');
+    expect(doc.videos).toHaveLength(1);
+    const oa = doc.videos[0]!.metrics['occlusion_accuracy'];
+    expect(oa).toBeGreaterThanOrEqual(0);
+    expect(oa).toBeLessThanOrEqual(1);
   });
 
   it('reports bad convert arguments with one line', async () => {

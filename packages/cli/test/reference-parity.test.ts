@@ -3,7 +3,7 @@
 // checkpoint, then `taptr track` the reference video (.npy) with the reference queries (.npy in
 // TAP-Vid order), and compare the written JSON with first.tracks_xy / first.occluded
 // (tolerances of the fixture README: tracks 1e-2 px, occlusion decisions identical).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,10 @@ describe('taptr convert + taptr track on the reference fixtures', () => {
     const notCheckpoint = await runCli(['convert', join(ref, 'config.json'), '--config', join(ref, 'config.json'), '--out', join(dir, 'y')]);
     expect(notCheckpoint.code).toBe(1);
     expect(notCheckpoint.stderr).toMatch(/^taptr convert: .*\n$/);
+    writeFileSync(join(dir, 'bad-config.json'), '{"hidden_dim": 64}');
+    const badConfig = await runCli(['convert', join(ref, 'checkpoint.pth'), '--config', join(dir, 'bad-config.json'), '--out', join(dir, 'w')]);
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toMatch(/^taptr convert: --config .*bad-config\.json: .*\n$/);
     const badModel = await runCli(['track', join(ref, 'video.npy'), '--model', join(dir, 'nope'), '--grid', '2', '--out', join(dir, 'z.json')]);
     expect(badModel).toMatchObject({ code: 1, stderr: `taptr track: --model ${join(dir, 'nope')}: no such file or folder\n` });
   });

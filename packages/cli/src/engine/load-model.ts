@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
-import { loadTaptrModel, sha256Hex } from '@taptr/model/node';
-import { TaptrError } from '@taptr/tensor';
+import { buildTaptrGraphs, RELEASED_CONFIG, readTaptrCheckpoint, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
+import { loadTaptrModel, readTaptrConfigFile, sha256Hex } from '@taptr/model/node';
+import { isTaptrError, TaptrError } from '@taptr/tensor';
 
 /** A model ready for the tracker, with a description for reports. */
 export interface LoadedModel {
@@ -13,26 +13,17 @@ export interface LoadedModel {
 }
 
 /**
- * Reads a configuration JSON (keys of the reference `config.json`).
+ * Reads a `--config` JSON (keys of the reference `config.json`) with `@taptr/model`'s reader; errors
+ * are prefixed with the flag so the user knows which argument is wrong.
  * @throws TaptrError `TAPTR_IO` when unreadable, `TAPTR_CONFIG_INVALID` when not valid JSON or not a TAPTR configuration.
  */
 export async function readConfigFile(path: string): Promise<TaptrConfig> {
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return await readTaptrConfigFile(path);
   } catch (error) {
-    throw new TaptrError('TAPTR_IO', `--config ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `--config ${path}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  try {
-    return parseTaptrConfig(json);
-  } catch (error) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `--config ${path}: ${(error as Error).message}`, { cause: error });
+    if (!isTaptrError(error)) throw error;
+    const detail = error.message.replace(/^readTaptrConfigFile: /, '');
+    throw new TaptrError(error.code, detail.includes(path) ? `--config: ${detail}` : `--config ${path}: ${detail}`, { cause: error });
   }
 }
 

@@ -94,6 +94,7 @@ describe('taptr track', () => {
     [['--grid', '2', '--out', 'x.json', '--backend', 'cuda'], "option '--backend <name>' argument 'cuda' is invalid. must be one of cpu, wasm, webgpu."],
     [['--grid', '2', '--grid-frame', '9', '--out', 'x.json'], '--grid-frame must be a frame index in [0, 4], got 9'],
     [['--grid', '2', '--out', 'x.json', '--bogus'], "unknown option '--bogus'"],
+    [['--grid', '2', '--out', 'x.json', '--model', 'm'], 'give either --model or --baseline, not both'],
   ])('exits 2 with one line for usage error %#', async (args, message) => {
     const abs = args.map((a) => (a.endsWith('.json') && a !== 'x.json' ? join(dir, a) : a.endsWith('.png') ? join(dir, a) : a));
     const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', ...abs]);

@@ -71,6 +71,7 @@ export function trackCommand(io: CliIo): Command {
       if (options.out === undefined) throw new UsageError('--out is required (a .json or .csv file)');
       if (!/\.(json|csv)$/i.test(options.out)) throw new UsageError(`--out must end in .json or .csv, got ${options.out}`);
       if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
+      if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
       if ((options.queries === undefined) === (options.grid === undefined)) throw new UsageError('give exactly one of --queries FILE or --grid N');
       if (options.grid === undefined && (options.gridFrame !== undefined || options.mask !== undefined)) {
         throw new UsageError(`${options.gridFrame !== undefined ? '--grid-frame' : '--mask'} needs --grid N`);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { main } from '@taptr/cli';
-import type { BenchMode, BenchOptions } from './bench-options.js';
+import { BENCH_MODES, type BenchMode, type BenchOptions } from './bench-options.js';
 import { REFERENCE_DIR } from './speed-case.js';
 
 /** Metrics of one video or the mean, tapnet key names (`average_jaccard`, ...), `null` = undefined (NaN). */
@@ -50,13 +50,17 @@ async function taptrEval(args: readonly string[], env: NodeJS.ProcessEnv): Promi
 export async function runAccuracy(dataset: string, options: BenchOptions, log: (message: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<AccuracyRun[]> {
   const model = options.model !== undefined ? ['--model', options.model, ...(options.modelConfig !== undefined ? ['--config', options.modelConfig] : [])] : ['--model', join(REFERENCE_DIR, 'checkpoint.pth'), '--config', join(REFERENCE_DIR, 'config.json')];
   const common = options.maxVideos !== undefined ? ['--max-videos', String(options.maxVideos)] : [];
-  const methods: { name: string; args: string[] }[] = [
-    { name: 'stationary baseline', args: ['--baseline', 'stationary'] },
-    { name: options.model !== undefined ? `model ${options.model}` : 'reference model (random weights)', args: [...model, '--threads', String(options.threads), '--pad-queries', String(options.padQueries)] },
+  const methods: { name: string; args: string[]; modes: readonly BenchMode[] }[] = [
+    { name: 'stationary baseline', args: ['--baseline', 'stationary'], modes: options.modes },
+    {
+      name: options.model !== undefined ? `model ${options.model}` : 'reference model (random weights)',
+      args: [...model, '--threads', String(options.threads), '--pad-queries', String(options.padQueries)],
+      modes: options.modelModes,
+    },
   ];
   const runs: AccuracyRun[] = [];
-  for (const mode of options.modes) {
-    for (const method of methods) {
+  for (const mode of BENCH_MODES) {
+    for (const method of methods.filter((m) => m.modes.includes(mode))) {
       const args = [dataset, '--mode', mode, ...method.args, ...common];
       log(`accuracy: ${method.name}, ${mode}`);
       const start = performance.now();
@@ -68,7 +72,7 @@ export async function runAccuracy(dataset: string, options: BenchOptions, log: (
         mean: doc.mean,
         videos: doc.videos.map((v) => ({ name: v.name, frames: v.frames, queries: v.queries, metrics: v.metrics })),
         ms: Math.round(performance.now() - start),
-        command: `taptr eval ${args.join(' ')}`,
+        command: `taptr eval ${args.map((a) => (isAbsolute(a) ? relative(process.cwd(), a) || '.' : a)).join(' ')}`,
       });
     }
   }

@@ -23,8 +23,10 @@ export interface BenchOptions {
   readonly speed: boolean;
   /** TAP-Vid dataset for the accuracy part; `undefined` = the bundled sample. */
   readonly dataset: string | undefined;
-  /** Accuracy query modes. */
+  /** Accuracy query modes of the stationary baseline (cheap). */
   readonly modes: readonly BenchMode[];
+  /** Accuracy query modes of the model (strided pads every query group to 800 points: slow). */
+  readonly modelModes: readonly BenchMode[];
   /** Evaluation query padding (the official protocol pads to 800). */
   readonly padQueries: number;
   /** Evaluate only the first n videos of the dataset. */
@@ -37,8 +39,12 @@ export interface BenchOptions {
   readonly backends: readonly BenchBackend[];
   /** Speed configurations. */
   readonly configs: readonly BenchConfig[];
-  /** True when `configs` was given explicitly (otherwise non-CPU backends run the reference model only). */
-  readonly configsExplicit: boolean;
+  /**
+   * The speed flags given explicitly (`--configs`, `--points`, `--e2e-points`, `--frames`, `--quick`).
+   * Without them, non-CPU backends (wasm, a software WebGPU adapter: many times slower) run the
+   * reference model at N = 16 on 8 frames only.
+   */
+  readonly explicit: readonly string[];
   /** Decoder point counts N (one window, medians). */
   readonly points: readonly number[];
   /** Point counts of the end-to-end runs. */
@@ -61,13 +67,14 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
   speed: true,
   dataset: undefined,
   modes: ['first', 'strided'],
+  modelModes: ['first'],
   padQueries: 800,
   maxVideos: undefined,
   model: undefined,
   modelConfig: undefined,
   backends: ['cpu', 'wasm', 'webgpu'],
   configs: ['reference', 'released'],
-  configsExplicit: false,
+  explicit: [],
   points: [16, 256, 800],
   endToEndPoints: [16, 800],
   frames: 16,
@@ -78,7 +85,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
 });
 
 /** What `--quick` changes: one repetition, N = 16 only, 8 frames, mode first, no padding beyond the protocol's. */
-const QUICK: Partial<BenchOptions> = { points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'] };
+const QUICK: Partial<BenchOptions> = { points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'], modelModes: ['first'] };
 
 /** The usage text (`--help`). */
 export const BENCH_USAGE = `Usage: npx nx bench @taptr/benchmarks [-- options]
@@ -90,13 +97,15 @@ peak RSS, MatMul floor) per backend and configuration. Writes JSON + markdown to
 Options:
   --quick                 one repetition, N = 16 only, 8 frames, mode first (a smoke run)
   --dataset FILE          TAP-Vid pickle or folder (env TAPVID_DATASET; default: the bundled sample)
-  --modes first,strided   accuracy query modes
+  --modes first,strided   accuracy query modes (default: both for the baseline, first for the model)
   --pad-queries N         evaluation padding (default 800, the official protocol)
   --max-videos N          evaluate only the first N videos
   --model DIR|PTH         model for the accuracy part (default: the bundled reference model)
   --config JSON           configuration of a .pth given as --model
   --backends LIST         cpu,wasm,webgpu (default all; unavailable ones are reported, not run)
-  --configs LIST          reference,released (default both; non-cpu backends: reference unless given)
+  --configs LIST          reference,released (default both)
+                          (non-cpu backends run only the reference model at N = 16 on 8 frames
+                          unless --configs, --points, --e2e-points, --frames or --quick is given)
   --points LIST           decoder point counts (default 16,256,800)
   --e2e-points LIST       end-to-end point counts (default 16,800)
   --frames N              frames of the end-to-end synthetic video (default 16, at least 8)
@@ -134,17 +143,28 @@ function nameList<T extends string>(flag: string, value: string, allowed: readon
 
 /**
  * Parses the bench's command line (the arguments after the script) and environment.
- * Environment: `TAPVID_DATASET` (dataset), `TAPTR_BENCH_THREADS` (threads); flags win.
+ * Environment (flags win): `TAPVID_DATASET` or `TAPTR_BENCH_DATASET`, `TAPTR_BENCH_MODEL`,
+ * `TAPTR_BENCH_CONFIG`, `TAPTR_BENCH_MODES`, `TAPTR_BENCH_PAD`, `TAPTR_BENCH_BACKENDS`,
+ * `TAPTR_BENCH_THREADS`, `TAPTR_BENCH_FRAMES`.
  * @throws BenchUsageError naming the bad argument.
  * @example parseBenchArgs(['--quick', '--backends', 'cpu'], process.env)
  */
 export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchOptions {
   const o: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_BENCH_OPTIONS };
   const given = new Set<string>();
-  const envDataset = env['TAPVID_DATASET'];
-  if (envDataset !== undefined && envDataset !== '') o.dataset = envDataset;
-  const envThreads = env['TAPTR_BENCH_THREADS'];
-  if (envThreads !== undefined && envThreads !== '') o.threads = positiveInt('TAPTR_BENCH_THREADS', envThreads);
+  const fromEnv = (name: string, apply: (value: string) => void): void => {
+    const v = env[name];
+    if (v !== undefined && v !== '') apply(v);
+  };
+  fromEnv('TAPVID_DATASET', (v) => (o.dataset = v));
+  fromEnv('TAPTR_BENCH_DATASET', (v) => (o.dataset = v));
+  fromEnv('TAPTR_BENCH_MODEL', (v) => (o.model = v));
+  fromEnv('TAPTR_BENCH_CONFIG', (v) => (o.modelConfig = v));
+  fromEnv('TAPTR_BENCH_MODES', (v) => (o.modes = o.modelModes = nameList('TAPTR_BENCH_MODES', v, BENCH_MODES)));
+  fromEnv('TAPTR_BENCH_PAD', (v) => (o.padQueries = positiveInt('TAPTR_BENCH_PAD', v, 0)));
+  fromEnv('TAPTR_BENCH_BACKENDS', (v) => (o.backends = nameList('TAPTR_BENCH_BACKENDS', v, BENCH_BACKENDS)));
+  fromEnv('TAPTR_BENCH_THREADS', (v) => (o.threads = positiveInt('TAPTR_BENCH_THREADS', v)));
+  fromEnv('TAPTR_BENCH_FRAMES', (v) => (o.frames = positiveInt('TAPTR_BENCH_FRAMES', v, 8)));
 
   const args = [...argv];
   // `npm run bench -- --x` / nx may pass a lone `--` through.
@@ -172,6 +192,7 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
         break;
       case '--modes':
         o.modes = nameList(flag, value(), BENCH_MODES);
+        o.modelModes = o.modes;
         break;
       case '--pad-queries':
         o.padQueries = positiveInt(flag, value(), 0);
@@ -190,7 +211,6 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
         break;
       case '--configs':
         o.configs = nameList(flag, value(), BENCH_CONFIGS);
-        o.configsExplicit = true;
         break;
       case '--points':
         o.points = intList(flag, value());
@@ -222,10 +242,11 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
   }
   if (given.has('--quick')) {
     for (const [key, v] of Object.entries(QUICK) as [keyof BenchOptions, never][]) {
-      const flag = { points: '--points', endToEndPoints: '--e2e-points', frames: '--frames', repetitions: '--repetitions', modes: '--modes' }[key as string];
+      const flag = { points: '--points', endToEndPoints: '--e2e-points', frames: '--frames', repetitions: '--repetitions', modes: '--modes', modelModes: '--modes' }[key as string];
       if (flag === undefined || !given.has(flag)) o[key] = v;
     }
   }
   if (o.modelConfig !== undefined && o.model === undefined) throw new BenchUsageError('--config needs --model');
+  o.explicit = ['--configs', '--points', '--e2e-points', '--frames', '--quick'].filter((f) => given.has(f));
   return o;
 }

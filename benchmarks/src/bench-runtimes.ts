@@ -4,7 +4,14 @@ import { createNodeRuntime } from '@taptr/runtime-node';
 import type { BenchBackend } from './bench-options.js';
 
 /** A backend that can run here, or why it cannot. */
-export type OpenedBackend = { readonly runtime: RuntimeAdapter; readonly note?: string } | { readonly unavailable: string };
+export type OpenedBackend =
+  | {
+      readonly runtime: RuntimeAdapter;
+      /** Intra-op threads actually used (wasm in Node: 1, see {@link openBackend}). */
+      readonly threads: number;
+      readonly note?: string;
+    }
+  | { readonly unavailable: string };
 
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
@@ -24,10 +31,17 @@ async function openWasm(threads: number): Promise<OpenedBackend> {
   }
   const factory = Object.entries(mod).find(([name, v]) => /^create\w*Runtime$/.test(name) && typeof v === 'function');
   if (factory === undefined) return { unavailable: '@taptr/runtime-web/wasm exports no runtime factory yet (the package is a skeleton)' };
+  const create = factory[1] as (o: { threads: number }) => RuntimeAdapter;
   try {
-    const runtime = (factory[1] as (o: { threads: number }) => RuntimeAdapter)({ threads });
-    if (!(await runtime.isSupported())) return { unavailable: (await runtime.unsupportedReason?.()) ?? `${runtime.name} reports itself unsupported in Node` };
-    return { runtime, note: `${factory[0]} from @taptr/runtime-web/wasm` };
+    const runtime = create({ threads });
+    const reason = (await runtime.isSupported()) ? undefined : ((await runtime.unsupportedReason?.()) ?? `${runtime.name} reports itself unsupported in Node`);
+    if (reason === undefined) return { runtime, threads, note: `${factory[0]} from @taptr/runtime-web/wasm, ${threads} thread(s)` };
+    // Multi-threaded wasm needs cross-origin isolation, which Node does not have: measure 1 thread.
+    if (threads > 1) {
+      const single = create({ threads: 1 });
+      if (await single.isSupported()) return { runtime: single, threads: 1, note: `${factory[0]} from @taptr/runtime-web/wasm with 1 thread (${threads} refused: ${reason.split(';')[0]})` };
+    }
+    return { unavailable: reason };
   } catch (error) {
     return { unavailable: `${factory[0]}() failed in Node (${firstLine(error)})` };
   }
@@ -46,9 +60,9 @@ export async function openBackend(backend: BenchBackend, threads: number, env: R
     if (reason !== undefined) return { unavailable: reason };
     if (backend === 'webgpu') {
       const icd = env['VK_ICD_FILENAMES'] ?? '';
-      return { runtime, note: /swiftshader/i.test(icd) ? `software Vulkan adapter (SwiftShader: ${icd}), not a GPU` : `Vulkan ICD ${icd === '' ? '(system default)' : icd}` };
+      return { runtime, threads, note: /swiftshader/i.test(icd) ? `software Vulkan adapter (SwiftShader: ${icd}), not a GPU` : `Vulkan ICD ${icd === '' ? '(system default)' : icd}` };
     }
-    return { runtime };
+    return { runtime, threads };
   } catch (error) {
     return { unavailable: firstLine(error) };
   }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** The machine a bench ran on. */
 export interface MachineInfo {
@@ -54,6 +55,18 @@ export function softwareVersions(): Record<string, string> {
     try {
       return (require(`${pkg}/package.json`) as { version: string }).version;
     } catch {
+      // No "./package.json" export: walk up from the entry point.
+      try {
+        for (let dir = dirname(require.resolve(pkg)); dir !== dirname(dir); dir = dirname(dir)) {
+          const file = join(dir, 'package.json');
+          if (existsSync(file)) {
+            const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+            if (json.name === pkg) return json.version ?? '-';
+          }
+        }
+      } catch {
+        // not installed
+      }
       return '-';
     }
   };

@@ -5,7 +5,7 @@ import { tensor } from '@taptr/tensor';
 import { type SampleStats, timeRepeated } from './sample-stats.js';
 
 /** Shape of the floor MatMul: the encoder FFN's first Linear at 512 x 512 ([S, C] x [C, F]). */
-export const MATMUL_FLOOR_SHAPE = Object.freeze({ m: 21760, k: 256, n: 2048 });
+export const MATMUL_FLOOR_SHAPE: Readonly<{ m: number; k: number; n: number }> = Object.freeze({ m: 21760, k: 256, n: 2048 });
 
 /** Result of {@link measureMatMulFloor}. */
 export interface MatMulFloor {

@@ -23,11 +23,11 @@ export function sampleStats(samples: readonly number[]): SampleStats {
 }
 
 /**
- * Runs `task` once to warm up (not measured), then `repetitions` times, and returns the wall-clock
- * statistics of the measured runs (ms).
+ * Runs `task` once to warm up (not measured; skipped with `warmUp: false` when the same work just
+ * ran), then `repetitions` times, and returns the wall-clock statistics of the measured runs (ms).
  */
-export async function timeRepeated(task: () => Promise<unknown>, repetitions: number): Promise<SampleStats> {
-  await task();
+export async function timeRepeated(task: () => Promise<unknown>, repetitions: number, warmUp = true): Promise<SampleStats> {
+  if (warmUp) await task();
   const times: number[] = [];
   for (let i = 0; i < repetitions; i++) {
     const start = performance.now();

@@ -6,12 +6,12 @@ describe('parseBenchArgs', () => {
   it('defaults to the full run: both parts, all backends, both configurations, N = 16/256/800, 2 threads', () => {
     const o = parseBenchArgs([]);
     expect(o).toEqual(DEFAULT_BENCH_OPTIONS);
-    expect(o).toMatchObject({ backends: ['cpu', 'wasm', 'webgpu'], configs: ['reference', 'released'], points: [16, 256, 800], endToEndPoints: [16, 800], threads: 2, accuracy: true, speed: true });
+    expect(o).toMatchObject({ modes: ['first', 'strided'], modelModes: ['first'], backends: ['cpu', 'wasm', 'webgpu'], configs: ['reference', 'released'], points: [16, 256, 800], endToEndPoints: [16, 800], threads: 2, accuracy: true, speed: true });
   });
 
   it('reads lists, numbers and both --flag value and --flag=value forms; skips a lone --', () => {
     const o = parseBenchArgs(['--', '--backends', 'cpu', '--configs=released', '--points', '16,800,16', '--frames=12', '--threads', '1', '--repetitions', '5', '--no-accuracy']);
-    expect(o).toMatchObject({ backends: ['cpu'], configs: ['released'], configsExplicit: true, points: [16, 800], frames: 12, threads: 1, repetitions: 5, accuracy: false, speed: true });
+    expect(o).toMatchObject({ backends: ['cpu'], configs: ['released'], explicit: ['--configs', '--points', '--frames'], points: [16, 800], frames: 12, threads: 1, repetitions: 5, accuracy: false, speed: true });
   });
 
   it('--quick shrinks the work unless a flag says otherwise', () => {
@@ -23,6 +23,14 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs([], { TAPVID_DATASET: '/data/tapvid_davis.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({ dataset: '/data/tapvid_davis.pkl', threads: 4 });
     expect(parseBenchArgs(['--dataset', 'x.pkl', '--threads', '1'], { TAPVID_DATASET: 'y.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({ dataset: 'x.pkl', threads: 1 });
     expect(parseBenchArgs([], { TAPVID_DATASET: '' }).dataset).toBeUndefined();
+    expect(parseBenchArgs([], { TAPTR_BENCH_BACKENDS: 'cpu', TAPTR_BENCH_MODES: 'strided', TAPTR_BENCH_PAD: '0', TAPTR_BENCH_FRAMES: '24' })).toMatchObject({
+      backends: ['cpu'],
+      modes: ['strided'],
+      modelModes: ['strided'],
+      padQueries: 0,
+      frames: 24,
+    });
+    expect(() => parseBenchArgs([], { TAPTR_BENCH_BACKENDS: 'tpu' })).toThrow("TAPTR_BENCH_BACKENDS: 'tpu' is not one of cpu, wasm, webgpu");
   });
 
   it.each([

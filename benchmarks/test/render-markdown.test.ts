@@ -21,7 +21,7 @@ describe('renderMarkdown', () => {
   });
 
   it('has the encoder/floor, decoder and end-to-end rows', () => {
-    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512² \|\s+1200 \| 1100–1300 \|\s+160\.00 \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512² \|\s+1200 \| 1100–1300 \|\s+160\.00 \| \[21760,256\]x\[256,2048\] \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
     expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
     expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
     expect(md).toContain('- not measured: wasm: no factory yet');

@@ -13,5 +13,7 @@ describe('sampleStats', () => {
     const s = await timeRepeated(async () => calls++, 3);
     expect(calls).toBe(4);
     expect(s.n).toBe(3);
+    await timeRepeated(async () => calls++, 2, false);
+    expect(calls).toBe(6);
   });
 });

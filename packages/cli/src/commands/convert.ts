@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-import { RELEASED_CONFIG } from '@taptr/model';
-import { convertTaptrCheckpoint, TAPTR_MODEL_MANIFEST } from '@taptr/model/node';
-import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buildTaptrGraphs, RELEASED_CONFIG, readTaptrCheckpoint } from '@taptr/model';
+import { saveTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST } from '@taptr/model/node';
+import { TaptrError } from '@taptr/tensor';
+import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { newCommand } from '../command-kit.js';
 import { readConfigFile } from '../engine/load-model.js';
+import { startProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
 interface ConvertOptions {
@@ -32,8 +35,26 @@ export function convertCommand(io: CliIo): Command {
       if (options.out === undefined) throw new UsageError('--out is required (the model folder to write)');
       const config = options.config !== undefined ? await readConfigFile(options.config) : RELEASED_CONFIG;
       const started = performance.now();
-      if (!options.json && io.stderr.isTTY === true) io.stderr.write(`converting ${checkpoint} (${config.resolution}x${config.resolution}, hidden ${config.hiddenDim})...\n`);
-      const manifest = await convertTaptrCheckpoint(checkpoint, options.out, { config });
+      // The steps of @taptr/model/node's convertTaptrCheckpoint, one by one so the bar can follow them.
+      const bar = startProgress(io.stderr, 'convert', 4, 'steps', !options.json);
+      let manifest;
+      try {
+        let bytes: Uint8Array;
+        try {
+          bytes = new Uint8Array(await readFile(checkpoint));
+        } catch (error) {
+          throw new TaptrError('TAPTR_IO', `${checkpoint}: cannot read the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+        }
+        bar.update(1);
+        const stateDict = readTaptrCheckpoint(bytes, { config });
+        bar.update(2);
+        const graphs = buildTaptrGraphs(stateDict, config);
+        bar.update(3);
+        manifest = await saveTaptrModel(options.out, graphs, { sourceSha256: sha256Hex(bytes) });
+        bar.update(4);
+      } finally {
+        bar.stop();
+      }
       const ms = Math.round(performance.now() - started);
       if (options.json) {
         io.stdout.write(`${JSON.stringify({ out: options.out, ms, manifest })}\n`);

@@ -10,7 +10,8 @@ const ELEM = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 } as c
 export interface TinyValue {
   readonly name: string;
   readonly type: keyof typeof ELEM;
-  readonly shape: readonly (number | string)[];
+  /** Omitted = unknown shape (no shape in the value info). */
+  readonly shape?: readonly (number | string)[];
 }
 
 /** A node of a {@link TinyModelSpec}. Integer/float attributes only. */
@@ -34,7 +35,12 @@ export interface TinyModelSpec {
 function valueInfo(v: TinyValue): onnxProto.onnx.IValueInfoProto {
   return {
     name: v.name,
-    type: { tensorType: { elemType: ELEM[v.type], shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: {
+      tensorType:
+        v.shape === undefined
+          ? { elemType: ELEM[v.type] }
+          : { elemType: ELEM[v.type], shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } },
+    },
   };
 }
 

@@ -8,14 +8,18 @@ import type { ModelSession } from './runtime-adapter.js';
 export type InferenceSessionLike = Pick<InferenceSession, 'inputNames' | 'outputNames' | 'run' | 'release'> &
   Partial<Pick<InferenceSession, 'inputMetadata'>>;
 
-/** Reads input specs from an onnxruntime session (names always; type and shape when the runtime reports them). */
+/**
+ * Reads input specs from an onnxruntime session: names always; type and shape when the runtime reports
+ * them (an empty shape means unknown and is not checked).
+ */
 export function inputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
   const metadata = session.inputMetadata;
   return session.inputNames.map((name, i) => {
     const meta = metadata?.[i];
     if (meta === undefined || meta.name !== name || !meta.isTensor) return { name };
-    const shape = meta.shape.length > 0 || meta.type ? meta.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) : undefined;
-    return shape === undefined ? { name, type: meta.type } : { name, type: meta.type, shape };
+    // onnxruntime reports an unknown shape as [] (like a scalar): only non-empty shapes are checked.
+    if (meta.shape.length === 0) return { name, type: meta.type };
+    return { name, type: meta.type, shape: meta.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) };
   });
 }
 

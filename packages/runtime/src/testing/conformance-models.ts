@@ -60,3 +60,13 @@ export function buildMatMulModel(): Uint8Array {
     nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['out'] }],
   });
 }
+
+/** `y = Identity(x)` with `x`, `y` float32 of unknown shape (no shape in the value info). */
+export function buildUnknownShapeModel(): Uint8Array {
+  return buildTinyModel({
+    name: 'conformance_unknown_shape',
+    inputs: [{ name: 'x', type: 'float32' }],
+    outputs: [{ name: 'y', type: 'float32' }],
+    nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
+  });
+}

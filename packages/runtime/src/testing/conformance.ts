@@ -3,7 +3,7 @@ import { isTaptrError } from '@taptr/tensor';
 import type { Tensor } from 'onnxruntime-common';
 import { describe, expect, it } from 'vitest';
 import type { ModelSession, RuntimeAdapter } from '../runtime-adapter.js';
-import { buildAffineModel, buildMatMulModel, buildMixedTypesModel } from './conformance-models.js';
+import { buildAffineModel, buildMatMulModel, buildMixedTypesModel, buildUnknownShapeModel } from './conformance-models.js';
 
 /** Options of {@link runRuntimeConformance}. */
 export interface RuntimeConformanceOptions {
@@ -168,6 +168,19 @@ export function runRuntimeConformance(name: string, getAdapter: () => RuntimeAda
         await expectIoMismatch(s.run({ x: good, b: adapter.tensors.tensor('float32', new Float32Array(8), [2, 4]) }), '"b"', '[2, 4]');
         await expectIoMismatch(s.run({ x: good, b: adapter.tensors.tensor('float32', new Float32Array(6), [6]) }), '"b"', '[6]');
         await expectIoMismatch(s.run({ x: good, b: adapter.tensors.tensor('float32', new Float32Array(9), [3, 3]) }), '"b"', '[3, 3]');
+      });
+    });
+
+    test('accepts any rank for an input of unknown shape', async () => {
+      const adapter = getAdapter();
+      await withSession(adapter, buildUnknownShapeModel(), async (s) => {
+        for (const dims of [[3], [2, 2]]) {
+          const n = dims.reduce((a, b) => a * b, 1);
+          const out = await s.run({ x: adapter.tensors.tensor('float32', new Float32Array(n).fill(1.5), dims) });
+          expect([...out['y']!.dims]).toEqual(dims);
+          expect(values(out['y'])).toEqual(new Array<number>(n).fill(1.5));
+        }
+        await expectIoMismatch(s.run({ x: adapter.tensors.tensor('int32', new Int32Array(1), [1]) }), '"x"', 'float32');
       });
     });
 

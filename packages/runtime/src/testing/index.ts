@@ -2,4 +2,4 @@
 // Test helpers shared by every runtime adapter (vitest; node by default).
 export { runRuntimeConformance } from './conformance.js';
 export type { RuntimeConformanceOptions } from './conformance.js';
-export { buildAffineModel, buildMatMulModel, buildMixedTypesModel } from './conformance-models.js';
+export { buildAffineModel, buildMatMulModel, buildMixedTypesModel, buildUnknownShapeModel } from './conformance-models.js';

@@ -83,6 +83,15 @@ export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExe
       return `${what} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
     }
   };
+  // onnxruntime-web's WebGPU backend does not support interleaved calls (concurrent runs of two
+  // sessions hang): WebGPU session creation and runs go through one queue per adapter.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (executionProvider !== 'webgpu') return fn();
+    const result = tail.then(fn, fn);
+    tail = result.catch(() => undefined);
+    return result;
+  };
   let probe: Promise<string | undefined> | undefined;
   const unsupportedReason = (): Promise<string | undefined> => (probe ??= runProbe().catch((e: unknown) => String(e)));
 
@@ -105,12 +114,19 @@ export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExe
       let session: OrtWeb.InferenceSession;
       try {
         const merged = { ...base(), ...sessionOptions };
-        session = typeof model === 'string' ? await ort.InferenceSession.create(model, merged) : await ort.InferenceSession.create(model, merged);
+        session = await serial(() => (typeof model === 'string' ? ort.InferenceSession.create(model, merged) : ort.InferenceSession.create(model, merged)));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new TaptrError('TAPTR_IO', `createSession: cannot load ${label} on ${name}: ${message}`, { cause: error });
       }
-      return wrapInferenceSession(session, label);
+      const wrapped = wrapInferenceSession(session, label);
+      if (executionProvider !== 'webgpu') return wrapped;
+      return {
+        inputNames: wrapped.inputNames,
+        outputNames: wrapped.outputNames,
+        run: (feeds) => serial(() => wrapped.run(feeds)),
+        release: () => serial(() => wrapped.release()),
+      };
     },
   };
 }

@@ -80,9 +80,10 @@ function withSharedInitializers(g: GraphBuilder): GraphBuilder {
  * Exact re-arrangements (spec §13 "optional exact optimisations"): the fmap 1x1 convs are folded into
  * the correlation query (one MatMul of the memory with N keys per level, never the C·C·S convs); all
  * bilinear sampling (correlation taps, cross-attention) gathers the 4 corners from the token-major
- * memory instead of GridSample (no transposition; cost ∝ sample points); with `'sample-first'` the
- * correlation is computed only at the taps and the cross-attention's `value_proj` is applied after
- * the sampling, so the decoder's cost grows with N, not with the map size.
+ * memory instead of GridSample (no transposition; cost ∝ sample points). With `crossAttention:
+ * 'sample-first'` the cross-attention's `value_proj` is applied after the sampling and with
+ * `correlation: 'taps'` the correlation is computed only at the taps, so that no per-layer work
+ * depends on the map size (see the options for the trade-offs).
  * @param stateDict - the TAPTR state dict (`transformer.decoder.*`, `query_between_window_updater.*`).
  * @returns the ONNX model bytes.
  * @throws TaptrError `TAPTR_CHECKPOINT_MISMATCH` for a missing or mis-shaped parameter.

@@ -16,7 +16,7 @@ export function harnessCaller(page: Page): Call {
     const result = await page.evaluate(([m, a]) => (window as unknown as { taptrHarness: Record<string, (...x: unknown[]) => unknown> }).taptrHarness[m as string]!(...(a as unknown[])), [method, args] as const);
     if (result !== null && typeof result === 'object' && 'error' in result) {
       const e = (result as WireError).error;
-      if (e.code !== undefined && e.name === 'TaptrError') throw new TaptrError(e.code as TaptrErrorCode, e.message);
+      if (e.code !== undefined && e.code.startsWith('TAPTR_')) throw new TaptrError(e.code as TaptrErrorCode, e.message);
       const Ctor = e.name === 'TypeError' ? TypeError : e.name === 'RangeError' ? RangeError : Error;
       throw new Ctor(e.message);
     }

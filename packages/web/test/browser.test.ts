@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+// Real-browser tests (headless Debian Chromium via playwright-core, the built page served with
+// COOP/COEP): the shared runtime conformance suite on the wasm and WebGPU adapters in Chromium, the
+// reduced reference model's encoder memory on both against onnxruntime-node CPU, and the page itself:
+// three clicked points on the sample, tracked with wasm and with WebGPU (SwiftShader), read back from
+// the downloaded JSON and compared with onnxruntime-node CPU on the same queries and frames.
+// With CI=true a missing Chromium / WebGPU adapter fails; elsewhere the tests skip with the reason.
+// SwiftShader is ~500x slower than the CPU: the WebGPU page run tracks the first TAPTR_WEBGPU_FRAMES
+// (default 3) frames; the wasm run tracks the whole sample.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TaptrModel } from '@taptr/tracker';
+import { loadTaptrModel } from '@taptr/model/node';
+import { runRuntimeConformance } from '@taptr/runtime/testing';
+import type { RuntimeAdapter } from '@taptr/runtime';
+import { createNodeRuntime } from '@taptr/runtime-node';
+import { tensor } from '@taptr/tensor';
+import { createFramePreprocessor, createTracker } from '@taptr/tracker';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TracksJson } from '../src/tracks-json.js';
+import { ARTIFACTS, browserSkipReason, DIST, IN_CI, startBrowser, type BrowserSession } from './chromium.js';
+import { browserAdapter } from './harness-client.js';
+
+const WEBGPU_FRAMES = Number(process.env['TAPTR_WEBGPU_FRAMES'] ?? 3);
+const TRACK_PX = 1e-2;
+const MEMORY = 1e-3;
+/** Where the three points are clicked, as fractions of the displayed frame. */
+const CLICKS = [
+  [0.3, 0.3],
+  [0.6, 0.5],
+  [0.45, 0.75],
+] as const;
+
+const skipReason = browserSkipReason();
+const browser: BrowserSession | undefined = skipReason === undefined ? await startBrowser() : undefined;
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens the harness page and the adapter of `backend` in it, or gives the reason it is unavailable. */
+async function harnessAdapter(backend: 'wasm' | 'webgpu'): Promise<{ adapter?: RuntimeAdapter; reason?: string }> {
+  if (browser === undefined) return { reason: skipReason ?? 'no browser' };
+  const page = await browser.open('harness.html');
+  await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+  try {
+    return { adapter: await browserAdapter(page, backend) };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const wasm = await harnessAdapter('wasm');
+const webgpu = await harnessAdapter('webgpu');
+
+describe('browser test prerequisites', () => {
+  it.runIf(IN_CI)('Chromium, the built page and a WebGPU adapter are available in CI', () => {
+    expect(skipReason, `browser tests cannot run: ${skipReason}`).toBeUndefined();
+    expect(wasm.reason, `wasm adapter unavailable in Chromium: ${wasm.reason}`).toBeUndefined();
+    expect(webgpu.reason, `WebGPU unavailable in Chromium: ${webgpu.reason}`).toBeUndefined();
+  });
+
+  it.runIf(browser !== undefined)('the page is cross-origin isolated (wasm threads)', async () => {
+    const page = await browser!.open('harness.html');
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    await page.close();
+  });
+});
+
+const dataUrl = (bytes: Uint8Array): Promise<string> => Promise.resolve(`data:application/octet-stream;base64,${Buffer.from(bytes).toString('base64')}`);
+runRuntimeConformance('ort-web-wasm in Chromium', () => wasm.adapter!, {
+  materialize: dataUrl,
+  ...(wasm.reason !== undefined ? { skipReason: wasm.reason } : {}),
+});
+runRuntimeConformance('ort-web-webgpu in Chromium (SwiftShader)', () => webgpu.adapter!, {
+  materialize: dataUrl,
+  timeoutMs: 180_000,
+  ...(webgpu.reason !== undefined ? { skipReason: webgpu.reason } : {}),
+});
+
+// ---- the reduced reference model ------------------------------------------------------------------
+
+let model: TaptrModel | undefined;
+async function bundledModel(): Promise<TaptrModel> {
+  model ??= (await loadTaptrModel(join(DIST, 'model'))).graphs;
+  return model;
+}
+
+async function sampleVideo(): Promise<{ frames: number; height: number; width: number; data: Uint8Array }> {
+  const meta = JSON.parse(await readFile(join(DIST, 'sample', 'sample.json'), 'utf8')) as { frames: number; height: number; width: number };
+  return { ...meta, data: new Uint8Array(await readFile(join(DIST, 'sample', 'video.bin'))) };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+async function encoderMemory(runtime: RuntimeAdapter, modelSource: Uint8Array | string, image: Float32Array, R: number): Promise<Float32Array> {
+  const session = await runtime.createSession(modelSource);
+  try {
+    const out = await session.run({ image: runtime.tensors.tensor('float32', image, [1, 3, R, R]) });
+    return out['memory']!.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+describe.each([
+  ['wasm', wasm],
+  ['webgpu', webgpu],
+] as const)('reduced reference model: encoder memory on %s in Chromium vs onnxruntime-node CPU', (backend, entry) => {
+  it.skipIf(entry.adapter === undefined)(`agrees within ${MEMORY}${entry.reason ? ` (skipped: ${entry.reason})` : ''}`, async () => {
+    const m = await bundledModel();
+    const video = await sampleVideo();
+    const R = m.config.resolution;
+    const image = new Float32Array(3 * R * R);
+    const frame = 17;
+    const size = video.height * video.width * 3;
+    createFramePreprocessor(video.height, video.width, R).run(video.data.subarray(frame * size, (frame + 1) * size), 3, image);
+    const expected = await encoderMemory(createNodeRuntime({ threads: 1 }), m.frameEncoder, image, R);
+    const actual = await encoderMemory(entry.adapter!, 'model/frame_encoder.onnx', image, R);
+    const error = maxAbsDiff(actual, expected);
+    expect(error, `${backend} memory max |diff|`).toBeLessThanOrEqual(MEMORY);
+  }, 300_000);
+});
+
+// ---- the page ------------------------------------------------------------------------------------
+
+interface PageRun {
+  readonly json: TracksJson;
+  readonly page: Page;
+  readonly clicked: readonly { x: number; y: number }[];
+}
+
+/** Loads the page, clicks the three points on frame 0 of the sample, tracks `frames` frames on `backend`, downloads the JSON. */
+async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: number): Promise<PageRun> {
+  const page = await browser!.open('index.html');
+  await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
+  const box = await page.locator('#view').boundingBox();
+  if (box === null) throw new Error('the frame canvas is not visible');
+  const clicked: { x: number; y: number }[] = [];
+  for (const [fx, fy] of CLICKS) {
+    await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+    clicked.push({ x: fx * 96 - 0.5, y: fy * 96 - 0.5 });
+  }
+  expect(await page.locator('#point-list li').count()).toBe(3);
+  await page.selectOption('#backend', backend);
+  await page.fill('#max-frames', String(frames));
+  await page.click('#track');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.dataset['state']!), null, { timeout: timeoutMs });
+  const status = await page.textContent('#status');
+  expect(await page.getAttribute('#status', 'data-state'), status ?? '').toBe('done');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const path = await download.path();
+  const json = JSON.parse(await readFile(path, 'utf8')) as TracksJson;
+  return { json, page, clicked };
+}
+
+/** The same queries and frames through @taptr/tracker on onnxruntime-node CPU. */
+async function nodeReference(json: TracksJson): Promise<{ tracks: Float32Array; visible: Uint8Array }> {
+  const video = await sampleVideo();
+  const T = json.video.frames;
+  const size = video.height * video.width * 3;
+  const tracker = await createTracker({ runtime: createNodeRuntime({ threads: 1 }), model: await bundledModel() });
+  try {
+    const r = await tracker.track(tensor('uint8', [T, video.height, video.width, 3], video.data.subarray(0, T * size)), json.queries.map(({ t, x, y }) => ({ t, x, y })));
+    return { tracks: r.tracks.data, visible: r.visible.data };
+  } finally {
+    await tracker.release();
+  }
+}
+
+function checkAgainstNode(run: PageRun, reference: { tracks: Float32Array; visible: Uint8Array }, frames: number): void {
+  const { json } = run;
+  expect(json.video.frames).toBe(frames);
+  expect(json.queries).toHaveLength(3);
+  json.queries.forEach((q, i) => {
+    expect(q.t).toBe(0);
+    expect(Math.abs(q.x - run.clicked[i]!.x), `query ${i} x`).toBeLessThan(0.25);
+    expect(Math.abs(q.y - run.clicked[i]!.y), `query ${i} y`).toBeLessThan(0.25);
+  });
+  const tracks = json.tracks.flat(2);
+  const visible = json.visible.flat().map((v) => (v ? 1 : 0));
+  expect(maxAbsDiff(tracks, reference.tracks), 'tracks max |diff| (px)').toBeLessThanOrEqual(TRACK_PX);
+  expect(visible).toEqual(Array.from(reference.visible));
+}
+
+/** Plays the result back for a moment, stops on `frame`, saves a screenshot. */
+async function screenshotPlayback(page: Page, frame: number, file: string): Promise<void> {
+  await page.click('#play');
+  await page.waitForTimeout(800);
+  await page.click('#play');
+  await page.evaluate((t) => {
+    const slider = document.getElementById('frame') as HTMLInputElement;
+    slider.value = String(t);
+    slider.dispatchEvent(new Event('input'));
+  }, frame);
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, file) });
+}
+
+describe('the page in Chromium', () => {
+  it.skipIf(browser === undefined || wasm.adapter === undefined)(`tracks three clicked points on the sample with wasm like onnxruntime-node CPU${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
+    const frames = (await sampleVideo()).frames;
+    const run = await runPage('wasm', frames, 300_000);
+    expect(run.json.runtime).toBe('ort-web-wasm');
+    checkAgainstNode(run, await nodeReference(run.json), frames);
+    await screenshotPlayback(run.page, 30, 'page-wasm.png');
+    expect(browser!.errors).toEqual([]);
+    await run.page.close();
+  }, 600_000);
+
+  it.skipIf(browser === undefined || webgpu.adapter === undefined)(`tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
+    const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
+    expect(run.json.runtime).toBe('ort-web-webgpu');
+    checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES);
+    await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');
+    expect(browser!.errors).toEqual([]);
+    await run.page.close();
+  }, 1_000_000);
+});

@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint } from '@taptr/model';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
-import { readNpy, type TensorView } from '@taptr/tensor';
+import { readNpy, tensor, type TensorView } from '@taptr/tensor';
 import { createTracker, createFramePreprocessor, type TrackResult } from '@taptr/tracker';
 import { describe, expect, it } from 'vitest';
+import { createRuntime } from '../src/create-runtime.js';
 import { createWebRuntime } from '../src/wasm.js';
 
 const DIR = process.env['TAPTR_REFERENCE_FIXTURES'] ?? fileURLToPath(new URL('../../model/fixtures/taptr-reference', import.meta.url));
@@ -69,4 +70,42 @@ describe('reduced reference model: ort-web wasm (node) vs ort-node cpu', () => {
     expect(maxAbsDiff(a.tracks.data, b.tracks.data)).toBeLessThanOrEqual(1e-2);
     expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
   }, 300_000);
+});
+
+// onnxruntime-node's own WebGPU execution provider, offered as the Node 'webgpu' backend through
+// createRuntime. SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json) is ~500x
+// slower than the CPU: one encoder frame and the first 2 frames of tracking only.
+const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+const nodeWebgpu = await createRuntime('webgpu', { webgpu: () => createNodeRuntime({ executionProvider: 'webgpu' }) }).then(
+  (runtime) => ({ runtime, reason: undefined }),
+  (error: unknown) => ({ runtime: undefined, reason: error instanceof Error ? error.message : String(error) }),
+);
+
+describe('reduced reference model: ort-node webgpu (createRuntime) vs ort-node cpu', () => {
+  it.runIf(inCi)('has a WebGPU adapter in CI', () => {
+    expect(nodeWebgpu.reason).toBeUndefined();
+  });
+
+  const cpu = createNodeRuntime({ threads: 1 });
+  it.skipIf(nodeWebgpu.runtime === undefined)(`encoder memory within 1e-3, tracks of 2 frames within 1e-2 px, same visibility${nodeWebgpu.reason ? ` (skipped: ${nodeWebgpu.reason})` : ''}`, async () => {
+    const gpu = nodeWebgpu.runtime!;
+    const [, H, W] = video.dims as [number, number, number, number];
+    const R = config.resolution;
+    const image = new Float32Array(3 * R * R);
+    createFramePreprocessor(H, W, R).run(video.data.subarray(0, H * W * 3), 3, image);
+    expect(maxAbsDiff(await encode(gpu, image), await encode(cpu, image))).toBeLessThanOrEqual(1e-3);
+    const frames = tensor('uint8', [2, H, W, 3], video.data.subarray(0, 2 * H * W * 3));
+    const points = QUERIES.filter((q) => q.t === 0).slice(0, 3);
+    const run = async (runtime: RuntimeAdapter): Promise<TrackResult> => {
+      const tracker = await createTracker({ runtime, model });
+      try {
+        return await tracker.track(frames, points);
+      } finally {
+        await tracker.release();
+      }
+    };
+    const [a, b] = [await run(cpu), await run(gpu)];
+    expect(maxAbsDiff(a.tracks.data, b.tracks.data)).toBeLessThanOrEqual(1e-2);
+    expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
+  }, 600_000);
 });

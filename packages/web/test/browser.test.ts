@@ -136,9 +136,15 @@ interface PageRun {
 }
 
 /** Loads the page, clicks the three points on frame 0 of the sample, tracks `frames` frames on `backend`, downloads the JSON. */
-async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: number): Promise<PageRun> {
+async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: number, modelFolder?: string): Promise<PageRun> {
   const page = await browser!.open('index.html');
   await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
+  if (modelFolder !== undefined) {
+    // The user path: pick "converted model from disk…" and select the folder's four files.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.selectOption('#model-select', 'disk')]);
+    await chooser.setFiles(['model.json', 'frame_encoder.onnx', 'query_init.onnx', 'decoder_window.onnx'].map((f) => join(modelFolder, f)));
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Converted model loaded'), null, { timeout: 30_000 });
+  }
   const box = await page.locator('#view').boundingBox();
   if (box === null) throw new Error('the frame canvas is not visible');
   const clicked: { x: number; y: number }[] = [];
@@ -209,6 +215,15 @@ describe('the page in Chromium', () => {
     expect(run.json.runtime).toBe('ort-web-wasm');
     checkAgainstNode(run, await nodeReference(run.json), frames);
     await screenshotPlayback(run.page, 30, 'page-wasm.png');
+    expect(browser!.errors).toEqual([]);
+    await run.page.close();
+  }, 600_000);
+
+  it.skipIf(browser === undefined || wasm.adapter === undefined)(`loads a converted model folder from disk and tracks with it${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
+    // dist/model is a folder in the `taptr convert` format (model.json + three .onnx files).
+    const run = await runPage('wasm', 8, 300_000, join(DIST, 'model'));
+    expect(run.json.model).toMatch(/converted model from disk/);
+    checkAgainstNode(run, await nodeReference(run.json), 8);
     expect(browser!.errors).toEqual([]);
     await run.page.close();
   }, 600_000);

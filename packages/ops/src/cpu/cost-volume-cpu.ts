@@ -18,6 +18,9 @@ function axisTaps(count: number): AxisTaps {
   return { i0: new Int32Array(count), i1: new Int32Array(count), t: new Float64Array(count) };
 }
 
+/** Points per block: keeps a block's accumulators in cache while the channel planes stream by. */
+const BLOCK = 64;
+
 /** Fills taps [at, at + 2r] for centre `c` (pixels of this level), offsets -r..r, axis length `size`. */
 function fillAxis(taps: AxisTaps, at: number, c: number, radius: number, size: number): void {
   const k = 2 * radius + 1;
@@ -83,23 +86,26 @@ export function costVolumeCpu(
       if (method === 'window') corr.fill(0);
       if (method === 'taps') {
         // Sample the features at the taps, then dot with the query (summed channel by channel).
-        for (let c = 0; c < cCount; c++) {
-          const plane = base + c * fc;
-          for (let n = 0; n < nCount; n++) {
-            const qv = qd[queries.offset + b * qb + n * qn + c * qc]!;
-            const an = n * k;
-            for (let a = 0; a < k; a++) {
-              const x0 = xs.i0[an + a]! * fw;
-              const x1 = xs.i1[an + a]! * fw;
-              const tx = xs.t[an + a]!;
-              const o = (an + a) * k;
-              for (let bb = 0; bb < k; bb++) {
-                const r0 = plane + ys.i0[an + bb]! * fh;
-                const r1 = plane + ys.i1[an + bb]! * fh;
-                const ty = ys.t[an + bb]!;
-                const top = fd[r0 + x0]! + tx * (fd[r0 + x1]! - fd[r0 + x0]!);
-                const bottom = fd[r1 + x0]! + tx * (fd[r1 + x1]! - fd[r1 + x0]!);
-                acc[o + bb]! += qv * (top + ty * (bottom - top));
+        for (let n0 = 0; n0 < nCount; n0 += BLOCK) {
+          const n1 = Math.min(nCount, n0 + BLOCK);
+          for (let c = 0; c < cCount; c++) {
+            const plane = base + c * fc;
+            for (let n = n0; n < n1; n++) {
+              const qv = qd[queries.offset + b * qb + n * qn + c * qc]!;
+              const an = n * k;
+              for (let a = 0; a < k; a++) {
+                const x0 = xs.i0[an + a]! * fw;
+                const x1 = xs.i1[an + a]! * fw;
+                const tx = xs.t[an + a]!;
+                const o = (an + a) * k;
+                for (let bb = 0; bb < k; bb++) {
+                  const r0 = plane + ys.i0[an + bb]! * fh;
+                  const r1 = plane + ys.i1[an + bb]! * fh;
+                  const ty = ys.t[an + bb]!;
+                  const top = fd[r0 + x0]! + tx * (fd[r0 + x1]! - fd[r0 + x0]!);
+                  const bottom = fd[r1 + x0]! + tx * (fd[r1 + x1]! - fd[r1 + x0]!);
+                  acc[o + bb]! += qv * (top + ty * (bottom - top));
+                }
               }
             }
           }
@@ -107,20 +113,23 @@ export function costVolumeCpu(
         for (let t = 0; t < acc.length; t++) acc[t] = acc[t]! * scale;
       } else if (method === 'window') {
         // Correlation only at the pixels the taps read (a (2r+2)^2 window per point), then sampling.
-        for (let c = 0; c < cCount; c++) {
-          const plane = base + c * fc;
-          for (let n = 0; n < nCount; n++) {
-            const qv = qd[queries.offset + b * qb + n * qn + c * qc]!;
-            const an = n * k;
-            const x0 = xs.i0[an]!;
-            const ww = xs.i1[an + k - 1]! - x0 + 1;
-            const y0 = ys.i0[an]!;
-            const wh = ys.i1[an + k - 1]! - y0 + 1;
-            const m = n * win2;
-            for (let yy = 0; yy < wh; yy++) {
-              const row = plane + (y0 + yy) * fh + x0 * fw;
-              const o = m + yy * win;
-              for (let xx = 0; xx < ww; xx++) corr[o + xx]! += qv * fd[row + xx * fw]!;
+        for (let n0 = 0; n0 < nCount; n0 += BLOCK) {
+          const n1 = Math.min(nCount, n0 + BLOCK);
+          for (let c = 0; c < cCount; c++) {
+            const plane = base + c * fc;
+            for (let n = n0; n < n1; n++) {
+              const qv = qd[queries.offset + b * qb + n * qn + c * qc]!;
+              const an = n * k;
+              const x0 = xs.i0[an]!;
+              const ww = xs.i1[an + k - 1]! - x0 + 1;
+              const y0 = ys.i0[an]!;
+              const wh = ys.i1[an + k - 1]! - y0 + 1;
+              const m = n * win2;
+              for (let yy = 0; yy < wh; yy++) {
+                const row = plane + (y0 + yy) * fh + x0 * fw;
+                const o = m + yy * win;
+                for (let xx = 0; xx < ww; xx++) corr[o + xx]! += qv * fd[row + xx * fw]!;
+              }
             }
           }
         }

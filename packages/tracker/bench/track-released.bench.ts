@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Benchmark (not a test): end-to-end tracking of a synthetic video at the released configuration
-// (512 x 512, synthetic weights) through onnxruntime-node: wall time, encoder/decoder time per
-// frame/window and peak RSS. Prints one JSON object. Usage:
-//   npm run bench -- [--frames 300] [--points 16] [--size 256] [--threads 2] [--bidirectional]
-import { buildTaptrGraphs, RELEASED_CONFIG, syntheticStateDict } from '@taptr/model';
+// Benchmark (not a test): end-to-end tracking of a synthetic video through onnxruntime-node at the
+// released configuration (512 x 512, synthetic weights) or with the small reference model
+// (`--model reference`: the fixture checkpoint): wall time, encoder/decoder time per frame/window and
+// peak RSS. Prints one JSON object. Usage:
+//   npm run bench -- [--model released|reference] [--frames 300] [--points 16] [--size 256] [--threads 2] [--bidirectional]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint, RELEASED_CONFIG, syntheticStateDict } from '@taptr/model';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { tensor } from '@taptr/tensor';
 import type { DecoderWindowInput, TaptrGraphRunner } from '../src/graph-runner.js';
@@ -19,6 +23,7 @@ const points = Number(arg('points', '16'));
 const size = Number(arg('size', '256'));
 const threads = Number(arg('threads', '2'));
 const bidirectional = process.argv.includes('--bidirectional');
+const which = arg('model', 'released');
 
 let peakRss = 0;
 const sample = (): void => {
@@ -27,8 +32,10 @@ const sample = (): void => {
 const timer = setInterval(sample, 50);
 
 const t0 = performance.now();
-const config = RELEASED_CONFIG;
-const model = buildTaptrGraphs(syntheticStateDict(config), config, { encoderBatch: 1 });
+const referenceDir = process.env['TAPTR_REFERENCE_FIXTURES'] ?? fileURLToPath(new URL('../../model/fixtures/taptr-reference', import.meta.url));
+const config = which === 'reference' ? parseTaptrConfig(JSON.parse(readFileSync(join(referenceDir, 'config.json'), 'utf8'))) : RELEASED_CONFIG;
+const stateDict = which === 'reference' ? readTaptrCheckpoint(new Uint8Array(readFileSync(join(referenceDir, 'checkpoint.pth'))), { config }) : syntheticStateDict(config);
+const model = buildTaptrGraphs(stateDict, config, { encoderBatch: 1 });
 const buildMs = performance.now() - t0;
 const runtime = createNodeRuntime({ threads });
 const inner = await createGraphRunner(runtime, model);
@@ -85,7 +92,7 @@ const round = (x: number): number => Math.round(x * 10) / 10;
 process.stdout.write(
   `${JSON.stringify(
     {
-      config: 'released (512x512, synthetic weights)',
+      config: which === 'reference' ? `reference fixture model (${config.resolution}x${config.resolution})` : 'released (512x512, synthetic weights)',
       runtime: runtime.name,
       threads,
       frames: result.frameCount,

@@ -42,6 +42,32 @@ const videoData = new Uint8Array(await readFile(join(DIST, 'sample', 'video.bin'
 const { graphs: model } = await loadTaptrModel(join(DIST, 'model'));
 const queries = CLICKS.map(([fx, fy]) => ({ t: 0, x: fx * meta.width - 0.5, y: fy * meta.height - 0.5 }));
 
+/** onnxruntime-node CPU (1 thread) tracks of the first T frames: the reference every backend is compared with. */
+const references = new Map<number, Promise<{ tracks: Float32Array; visible: Uint8Array }>>();
+function reference(T: number): Promise<{ tracks: Float32Array; visible: Uint8Array }> {
+  let r = references.get(T);
+  if (r === undefined) {
+    r = (async () => {
+      const tracker = await createTracker({ runtime: createNodeRuntime({ threads: 1 }), model });
+      const out = await tracker.track(tensor('uint8', [T, meta.height, meta.width, 3], videoData.subarray(0, T * meta.height * meta.width * 3)), queries);
+      await tracker.release();
+      return { tracks: out.tracks.data, visible: out.visible.data };
+    })();
+    references.set(T, r);
+  }
+  return r;
+}
+
+/** Worst |track difference| (px) and the number of differing visibility decisions vs the CPU reference. */
+async function versusCpu(T: number, tracks: ArrayLike<number>, visible: ArrayLike<number>): Promise<{ maxTrackDiffPx: number; visibilityMismatches: number }> {
+  const ref = await reference(T);
+  let worst = 0;
+  for (let i = 0; i < ref.tracks.length; i++) worst = Math.max(worst, Math.abs(ref.tracks[i]! - tracks[i]!));
+  let flips = 0;
+  for (let i = 0; i < ref.visible.length; i++) flips += ref.visible[i] === visible[i] ? 0 : 1;
+  return { maxTrackDiffPx: Number(worst.toExponential(2)), visibilityMismatches: flips };
+}
+
 async function benchNode(backend: string, runtime: RuntimeAdapter, frames: number): Promise<void> {
   const reason = await runtime.unsupportedReason?.();
   if (reason !== undefined) return emit({ backend, skipped: reason });
@@ -51,13 +77,16 @@ async function benchNode(backend: string, runtime: RuntimeAdapter, frames: numbe
   const tracker = await createTracker({ runtime, model });
   const loadMs = performance.now() - loadStart;
   const times: number[] = [];
+  let last: { tracks: Float32Array; visible: Uint8Array } | undefined;
   for (let r = 0; r < RUNS; r++) {
     const started = performance.now();
-    await tracker.track(video, queries);
+    const out = await tracker.track(video, queries);
     times.push(performance.now() - started);
+    last = { tracks: out.tracks.data, visible: out.visible.data };
   }
   await tracker.release();
-  emit({ backend, runtime: runtime.name, frames: T, points: queries.length, loadMs: Math.round(loadMs), firstMsPerFrame: +(times[0]! / T).toFixed(2), msPerFrame: +(median(times.slice(RUNS > 1 ? 1 : 0)) / T).toFixed(2) });
+  const diff = await versusCpu(T, last!.tracks, last!.visible);
+  emit({ backend, runtime: runtime.name, frames: T, points: queries.length, loadMs: Math.round(loadMs), firstMsPerFrame: +(times[0]! / T).toFixed(2), msPerFrame: +(median(times.slice(RUNS > 1 ? 1 : 0)) / T).toFixed(2), ...diff });
 }
 
 async function benchChromium(backend: 'wasm' | 'webgpu', frames: number): Promise<void> {
@@ -84,7 +113,9 @@ async function benchChromium(backend: 'wasm' | 'webgpu', frames: number): Promis
     const first = results[0]!;
     const warm = results.slice(RUNS > 1 ? 1 : 0).map((j) => j.timing.trackMs);
     const threads = await page.evaluate(() => (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1));
-    emit({ backend: name, runtime: first.runtime, frames: T, points: queries.length, wasmThreads: backend === 'wasm' ? threads : undefined, loadMs: Math.round(first.timing.loadMs), firstMsPerFrame: first.timing.msPerFrame, msPerFrame: +(median(warm) / T).toFixed(2) });
+    const lastJson = results[results.length - 1]!;
+    const diff = await versusCpu(T, lastJson.tracks.flat(2), lastJson.visible.flat().map((v) => (v ? 1 : 0)));
+    emit({ backend: name, runtime: first.runtime, frames: T, points: queries.length, wasmThreads: backend === 'wasm' ? threads : undefined, loadMs: Math.round(first.timing.loadMs), firstMsPerFrame: first.timing.msPerFrame, msPerFrame: +(median(warm) / T).toFixed(2), ...diff });
   } finally {
     await browser.close();
   }

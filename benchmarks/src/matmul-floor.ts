@@ -29,21 +29,47 @@ export function buildMatMulModel(m: number, k: number, n: number): Uint8Array {
   return g.toModelBytes();
 }
 
+/** A loaded floor MatMul session: run it, turn times into GFLOP/s, release it. */
+export interface MatMulFloorSession {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** 2·m·k·n. */
+  readonly flops: number;
+  /** One session run. */
+  run(): Promise<unknown>;
+  /** The result for measured run times. */
+  result(ms: SampleStats): MatMulFloor;
+  release(): Promise<void>;
+}
+
 /**
- * The machine's dense-compute rate on `runtime` (same backend and threads as the model sessions):
- * the median time of a `[m, k] x [k, n]` MatMul session run, as GFLOP/s. This is the "floor" the
- * encoder's time is compared with (issue 9). Includes the session's own per-run overhead (feeds,
- * output allocation), as the model's runs do.
+ * Loads the floor MatMul `[m, k] x [k, n]` on `runtime` (same backend and threads as the model
+ * sessions). Its rate is the "floor" the encoder's time is compared with (issue 9); a run includes
+ * the session's own per-run overhead (feeds, output allocation), as the model's runs do.
  */
-export async function measureMatMulFloor(runtime: RuntimeAdapter, repetitions: number, shape = MATMUL_FLOOR_SHAPE): Promise<MatMulFloor> {
+export async function loadMatMulFloor(runtime: RuntimeAdapter, shape = MATMUL_FLOOR_SHAPE): Promise<MatMulFloorSession> {
   const { m, k, n } = shape;
   const session = await runtime.createSession(buildMatMulModel(m, k, n));
+  const a = runtime.tensors.tensor('float32', Float32Array.from({ length: m * k }, (_, i) => Math.cos(i * 0.013)), [m, k]);
+  const flops = 2 * m * k * n;
+  return {
+    m,
+    k,
+    n,
+    flops,
+    run: () => session.run({ a }),
+    result: (ms) => ({ m, k, n, flops, ms, gflops: flops / (ms.median / 1000) / 1e9 }),
+    release: () => session.release(),
+  };
+}
+
+/** The floor MatMul's rate alone: median of `repetitions` runs after one warm-up. */
+export async function measureMatMulFloor(runtime: RuntimeAdapter, repetitions: number, shape = MATMUL_FLOOR_SHAPE): Promise<MatMulFloor> {
+  const floor = await loadMatMulFloor(runtime, shape);
   try {
-    const a = runtime.tensors.tensor('float32', Float32Array.from({ length: m * k }, (_, i) => Math.cos(i * 0.013)), [m, k]);
-    const ms = await timeRepeated(() => session.run({ a }), repetitions);
-    const flops = 2 * m * k * n;
-    return { m, k, n, flops, ms, gflops: flops / (ms.median / 1000) / 1e9 };
+    return floor.result(await timeRepeated(() => floor.run(), repetitions));
   } finally {
-    await session.release();
+    await floor.release();
   }
 }

@@ -45,11 +45,14 @@ function speedSection(r: BenchReport): string {
     ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
   const e2e = markdownTable(
-    ['backend', 'configuration', 'N', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'query init ms', 'other', 'peak RSS MB'],
-    r.speed.flatMap((s) => s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB])),
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['backend', 'configuration', 'N', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'decoder / window', 'query init ms', 'other', 'peak RSS MB'],
+    r.speed.flatMap((s) =>
+      s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.decoderMsPerWindow), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB]),
+    ),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
+  const loads = r.speed.map((s) => `- ${s.backend} / ${caseName(s)}: ${Object.entries(s.load).map(([phase, l]) => `${phase} ${fixed(l, 1)}`).join(', ')}`);
   const targets = markdownTable(
     ['issue-9 target (released, cpu, fp32)', 'measured', 'status'],
     issue9Targets(r.speed).map((t) => [t.target, t.measured, t.status]),
@@ -63,7 +66,7 @@ Medians of ${r.repetitions} timed run(s) per figure, after warm-up (the end-to-e
 
 ${encoder}
 
-FLOPs are analytic (spec §14.2; 2 x multiply-adds). The floor is the MatMul session above (the encoder FFN's first Linear at 512x512; 1/16 of its rows on WebGPU) on the same backend and threads, in the same process, after one warm-up; "encoder ÷ floor" = encoder time / (FLOPs / that rate).
+FLOPs are analytic (spec §14.2; 2 x multiply-adds). The floor is the MatMul session above (the encoder FFN's first Linear at 512x512; 1/16 of its rows on WebGPU) on the same backend and threads, in the same process, timed alternately with the encoder (the same machine load for both); "encoder ÷ floor" = encoder time / (FLOPs / that rate).
 
 ### Decoder (G3: one window of 8 frames, every point tracked and updated)
 
@@ -75,11 +78,14 @@ Per frame = per window / 4: windows have stride 4, so every frame is in two wind
 
 ${e2e}
 
-Per-frame columns are ms per frame: encoder / decoder = time inside G1 / G3 during the run, other = preprocessing and bookkeeping. Peak RSS sampled during the run (MB = 10^6 bytes). Short videos have fewer windows per frame than the steady state (T/4).
+Per-frame columns are ms per frame: encoder / decoder = time inside G1 / G3 during the run (decoder / window: per window; / 4 = its steady-state cost per frame), other = preprocessing and bookkeeping. Peak RSS sampled during the run (MB = 10^6 bytes). Short videos have fewer windows per frame than the steady state (T/4).
 
 ### Issue 9 targets
 
 ${targets}
+
+1-minute load average at the end of each phase (${r.machine.cores} cores):
+${loads.join('\n')}
 ${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}${r.skipped.length > 0 ? `\n${skippedList(r)}\n` : ''}`;
 }
 

@@ -36,3 +36,22 @@ export async function timeRepeated(task: () => Promise<unknown>, repetitions: nu
   }
   return sampleStats(times);
 }
+
+/**
+ * Times two tasks alternately (a, b, a, b, ...) `repetitions` times each, so that both see the same
+ * machine load (a shared machine's load drifts over minutes): their ratio stays meaningful. No
+ * warm-up here; warm both up first.
+ */
+export async function timeInterleaved(a: () => Promise<unknown>, b: () => Promise<unknown>, repetitions: number): Promise<[SampleStats, SampleStats]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    let start = performance.now();
+    await a();
+    ta.push(performance.now() - start);
+    start = performance.now();
+    await b();
+    tb.push(performance.now() - start);
+  }
+  return [sampleStats(ta), sampleStats(tb)];
+}

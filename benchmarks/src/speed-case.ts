@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildTaptrGraphs, memoryTokens, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, syntheticStateDict, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
 import { createGraphRunner, createTracker, inverseSigmoid, WINDOW_STRIDE, type DecoderWindowInput, type TaptrGraphRunner } from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
 import { frameEncoderMacs } from './encoder-flops.js';
-import { MATMUL_FLOOR_SHAPE, type MatMulFloor, measureMatMulFloor } from './matmul-floor.js';
+import { loadMatMulFloor, MATMUL_FLOOR_SHAPE, type MatMulFloor } from './matmul-floor.js';
 import { withPeakRss } from './memory-sampler.js';
-import { type SampleStats, timeRepeated } from './sample-stats.js';
+import { type SampleStats, timeInterleaved, timeRepeated } from './sample-stats.js';
 import { syntheticQueries, syntheticVideo } from './synthetic-video.js';
 import { timeMethods } from './timed-runner.js';
 
@@ -40,12 +41,16 @@ export interface EndToEndResult {
   readonly encoderMsPerFrame: number;
   /** Time inside G3 per frame during this run (windows run / frames). */
   readonly decoderMsPerFrame: number;
+  /** Time inside G3 per window during this run; / 4 = the steady-state decoder cost per frame. */
+  readonly decoderMsPerWindow: number;
   /** Time inside G2 (query initialisation) in the whole run. */
   readonly queryInitMs: number;
   /** Everything else per frame: preprocessing, state bookkeeping, copies. */
   readonly otherMsPerFrame: number;
   /** Peak resident set size sampled during the run (MB = 1e6 bytes). */
   readonly peakRssMB: number;
+  /** 1-minute load average at the end of the run. */
+  readonly load1: number;
 }
 
 /** One decoder window at N points. */
@@ -73,6 +78,7 @@ export interface SpeedCaseResult {
   /** Session creation of the three graphs. */
   readonly sessionMs: number;
   readonly encoder: {
+    /** Measured alternately with the floor MatMul (same load for both). */
     readonly msPerFrame: SampleStats;
     /** Analytic FLOPs of G1 per frame (2 x multiply-adds). */
     readonly flops: number;
@@ -84,8 +90,10 @@ export interface SpeedCaseResult {
   readonly decoder: readonly DecoderResult[];
   readonly endToEnd: readonly EndToEndResult[];
   readonly floor: MatMulFloor;
-  /** Process peak RSS (maxRSS) after the model runs, before the floor MatMul (MB). */
+  /** Process peak RSS (maxRSS) after the end-to-end runs, before the other measurements (MB). */
   readonly maxRssMB: number;
+  /** 1-minute load averages when each phase ended: how busy the shared machine was. */
+  readonly load: Readonly<Record<string, number>>;
 }
 
 const require = createRequire(import.meta.url);
@@ -137,8 +145,8 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
 /**
  * Runs one speed case in this process: builds the graphs and sessions, warms them up, tracks a
  * synthetic video end to end at each N (peak RSS sampled during each run, smallest N first), then
- * medians of G1 on one frame and of G3 on one window at each N, then the MatMul floor on the same
- * runtime and threads. Measures only; never asserts a time.
+ * medians of G1 on one frame alternating with the MatMul floor (same runtime and threads), then of
+ * G3 on one window at each N. Measures only; never asserts a time.
  * @throws Error when the backend is unavailable (the caller checks first).
  */
 export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<SpeedCaseResult> {
@@ -165,7 +173,11 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
 
   const endToEnd: EndToEndResult[] = [];
   const decoder: DecoderResult[] = [];
+  const load: Record<string, number> = {};
+  const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
   let encoderStats: SampleStats;
+  let floor: MatMulFloor;
+  let rss: number;
   // The tracker owns the runner: releasing it releases the sessions, so it lives to the end.
   const tracker = await createTracker({ runner });
   try {
@@ -180,42 +192,57 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
       const enc = timed.ms('encodeFrames');
       const dec = timed.ms('decodeWindow');
       const init = timed.ms('initQueries');
+      const windows = timed.calls('decodeWindow');
       endToEnd.push({
         points: n,
         frames: F,
-        windows: timed.calls('decodeWindow'),
+        windows,
         totalMs: Math.round(totalMs),
         msPerFrame: round1(totalMs / F),
         fps: Math.round((F / (totalMs / 1000)) * 1000) / 1000,
         encoderMsPerFrame: round1(enc / F),
         decoderMsPerFrame: round1(dec / F),
+        decoderMsPerWindow: round1(dec / Math.max(1, windows)),
         queryInitMs: round1(init),
         otherMsPerFrame: round1((totalMs - enc - dec - init) / F),
         peakRssMB,
+        load1: load1(),
       });
+      load[`end to end N=${n}`] = load1();
     }
+    rss = maxRssMB();
 
-    // The end-to-end runs warmed G1 and G3 at their N up: a warm-up call only for the others.
+    // Encoder and floor alternately: the same machine load for both, so their ratio is meaningful.
+    // A software WebGPU adapter (SwiftShader) is ~500x slower than the CPU: 1/16 of the rows there.
+    const floorShape = spec.backend === 'webgpu' ? { ...MATMUL_FLOOR_SHAPE, m: MATMUL_FLOOR_SHAPE.m / 16 } : MATMUL_FLOOR_SHAPE;
+    log(`${spec.config} on ${runtime.name}: encoder and MatMul floor [${floorShape.m},${floorShape.k}]x[${floorShape.k},${floorShape.n}] alternately, ${spec.repetitions} runs each`);
+    const floorSession = await loadMatMulFloor(runtime, floorShape);
+    try {
+      await floorSession.run(); // warm-up; G1 is warm from the end-to-end runs
+      if (spec.endToEndPoints.length === 0) await runner.encodeFrames(image, 1);
+      const [enc, mm] = await timeInterleaved(() => runner.encodeFrames(image, 1), () => floorSession.run(), spec.repetitions);
+      encoderStats = enc;
+      floor = floorSession.result(mm);
+    } finally {
+      await floorSession.release();
+    }
+    load['encoder + floor'] = load1();
+
+    // The end-to-end runs warmed G3 up at their N: a warm-up call only for the others.
     const warmed = new Set([warmN, ...spec.endToEndPoints]);
-    log(`${spec.config} on ${runtime.name}: encoder, ${spec.repetitions} runs`);
-    encoderStats = await timeRepeated(() => runner.encodeFrames(image, 1), spec.repetitions, false);
     for (const n of spec.points) {
       log(`${spec.config} on ${runtime.name}: decoder window, N = ${n}, ${spec.repetitions} runs${warmed.has(n) ? '' : ' after a warm-up'}`);
       const input = await decoderInput(runner, memory, n, R, C);
       const msPerWindow = await timeRepeated(() => runner.decodeWindow(input), spec.repetitions, !warmed.has(n));
       decoder.push({ points: n, msPerWindow, msPerFrame: round1(msPerWindow.median / WINDOW_STRIDE) });
+      load[`decoder N=${n}`] = load1();
     }
   } finally {
     await tracker.release();
   }
-  const rss = maxRssMB();
 
-  log(`${spec.config} on ${runtime.name}: MatMul floor`);
-  // A software WebGPU adapter (SwiftShader) is ~500x slower than the CPU: 1/16 of the rows there.
-  const floorShape = spec.backend === 'webgpu' ? { ...MATMUL_FLOOR_SHAPE, m: MATMUL_FLOOR_SHAPE.m / 16 } : MATMUL_FLOOR_SHAPE;
-  const floor = await measureMatMulFloor(runtime, spec.backend === 'cpu' ? Math.max(spec.repetitions, 5) : spec.repetitions, floorShape);
   const flops = 2 * frameEncoderMacs(config).total;
-  const floorMs = flops / (floor.gflops * 1e9) * 1000;
+  const floorMs = (flops / (floor.gflops * 1e9)) * 1000;
   return {
     backend: spec.backend,
     adapter: runtime.name,
@@ -232,5 +259,6 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     endToEnd,
     floor,
     maxRssMB: rss,
+    load,
   };
 }

@@ -21,11 +21,12 @@ export const releasedCase: SpeedCaseResult = {
     { points: 800, msPerWindow: stats(6000), msPerFrame: 1500 },
   ],
   endToEnd: [
-    { points: 16, frames: 16, windows: 3, totalMs: 24000, msPerFrame: 1500, fps: 0.667, encoderMsPerFrame: 1250, decoderMsPerFrame: 75, queryInitMs: 12, otherMsPerFrame: 174, peakRssMB: 900 },
-    { points: 800, frames: 16, windows: 3, totalMs: 48000, msPerFrame: 3000, fps: 0.333, encoderMsPerFrame: 1250, decoderMsPerFrame: 1600, queryInitMs: 40, otherMsPerFrame: 147, peakRssMB: 1400 },
+    { points: 16, frames: 16, windows: 3, totalMs: 24000, msPerFrame: 1500, fps: 0.667, encoderMsPerFrame: 1250, decoderMsPerFrame: 75, queryInitMs: 12, otherMsPerFrame: 174, peakRssMB: 900, decoderMsPerWindow: 400, load1: 1.5 },
+    { points: 800, frames: 16, windows: 3, totalMs: 48000, msPerFrame: 3000, fps: 0.333, encoderMsPerFrame: 1250, decoderMsPerFrame: 1600, queryInitMs: 40, otherMsPerFrame: 147, peakRssMB: 1400, decoderMsPerWindow: 8000, load1: 2 },
   ],
   floor: { m: 21760, k: 256, n: 2048, flops: 22817013760, ms: stats(142.6, 140, 150, 5), gflops: 160 },
   maxRssMB: 1450,
+  load: { 'end to end N=16': 1.5, 'encoder + floor': 1.25 },
 };
 
 /** A whole report around {@link releasedCase}. */

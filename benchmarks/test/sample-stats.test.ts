@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { sampleStats, timeRepeated } from '../src/sample-stats.js';
+import { sampleStats, timeInterleaved, timeRepeated } from '../src/sample-stats.js';
 
 describe('sampleStats', () => {
   it('medians odd and even counts', () => {
@@ -15,5 +15,11 @@ describe('sampleStats', () => {
     expect(s.n).toBe(3);
     await timeRepeated(async () => calls++, 2, false);
     expect(calls).toBe(6);
+  });
+  it('alternates two tasks without a warm-up', async () => {
+    const order: string[] = [];
+    const [a, b] = await timeInterleaved(async () => order.push('a'), async () => order.push('b'), 2);
+    expect(order).toEqual(['a', 'b', 'a', 'b']);
+    expect([a.n, b.n]).toEqual([2, 2]);
   });
 });

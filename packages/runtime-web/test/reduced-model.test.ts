@@ -2,7 +2,7 @@
 // The reduced reference model (packages/model/fixtures/taptr-reference) on the onnxruntime-web wasm
 // adapter in Node.js, against onnxruntime-node CPU on the same graphs: encoder memory <= 1e-3,
 // tracks <= 1e-2 px, identical visibility decisions.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { readNpy, tensor, type TensorView } from '@taptr/tensor';
 import { createTracker, createFramePreprocessor, type TrackResult } from '@taptr/tracker';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../src/create-runtime.js';
 import { createWebRuntime } from '../src/wasm.js';
 
@@ -24,6 +24,13 @@ const model = buildTaptrGraphs(readTaptrCheckpoint(new Uint8Array(readFileSync(j
 const video = readNpy(new Uint8Array(readFileSync(join(DIR, 'video.npy')))) as TensorView<'uint8'>;
 const queries = readNpy(new Uint8Array(readFileSync(join(DIR, 'queries_tyx.npy')))).data as Float32Array;
 const QUERIES = Array.from({ length: queries.length / 3 }, (_, i) => ({ t: queries[3 * i]!, x: queries[3 * i + 2]!, y: queries[3 * i + 1]! }));
+
+/** Measured worst errors, written as JSON where TAPTR_RUNTIME_WEB_REPORT points (if set). */
+const report: Record<string, number> = {};
+afterAll(() => {
+  const out = process.env['TAPTR_RUNTIME_WEB_REPORT'];
+  if (out) writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+});
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -62,12 +69,14 @@ describe('reduced reference model: ort-web wasm (node) vs ort-node cpu', () => {
     const image = new Float32Array(3 * R * R);
     createFramePreprocessor(H, W, R).run(video.data.subarray(17 * H * W * 3, 18 * H * W * 3), 3, image);
     const [a, b] = [await encode(cpu, image), await encode(wasm, image)];
-    expect(maxAbsDiff(a, b)).toBeLessThanOrEqual(1e-3);
+    report['node-wasm encoder memory max |diff|'] = maxAbsDiff(a, b);
+    expect(report['node-wasm encoder memory max |diff|']).toBeLessThanOrEqual(1e-3);
   });
 
   it('tracks agree within 1e-2 px with identical visibility', async () => {
     const [a, b] = [await track(cpu), await track(wasm)];
-    expect(maxAbsDiff(a.tracks.data, b.tracks.data)).toBeLessThanOrEqual(1e-2);
+    report['node-wasm tracks max |diff| px (16 points, 50 frames)'] = maxAbsDiff(a.tracks.data, b.tracks.data);
+    expect(report['node-wasm tracks max |diff| px (16 points, 50 frames)']).toBeLessThanOrEqual(1e-2);
     expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
   }, 300_000);
 });
@@ -93,7 +102,8 @@ describe('reduced reference model: ort-node webgpu (createRuntime) vs ort-node c
     const R = config.resolution;
     const image = new Float32Array(3 * R * R);
     createFramePreprocessor(H, W, R).run(video.data.subarray(0, H * W * 3), 3, image);
-    expect(maxAbsDiff(await encode(gpu, image), await encode(cpu, image))).toBeLessThanOrEqual(1e-3);
+    report['node-webgpu (ort-node EP) encoder memory max |diff|'] = maxAbsDiff(await encode(gpu, image), await encode(cpu, image));
+    expect(report['node-webgpu (ort-node EP) encoder memory max |diff|']).toBeLessThanOrEqual(1e-3);
     const frames = tensor('uint8', [2, H, W, 3], video.data.subarray(0, 2 * H * W * 3));
     const points = QUERIES.filter((q) => q.t === 0).slice(0, 3);
     const run = async (runtime: RuntimeAdapter): Promise<TrackResult> => {
@@ -105,7 +115,8 @@ describe('reduced reference model: ort-node webgpu (createRuntime) vs ort-node c
       }
     };
     const [a, b] = [await run(cpu), await run(gpu)];
-    expect(maxAbsDiff(a.tracks.data, b.tracks.data)).toBeLessThanOrEqual(1e-2);
+    report['node-webgpu (ort-node EP) tracks max |diff| px (2 frames)'] = maxAbsDiff(a.tracks.data, b.tracks.data);
+    expect(report['node-webgpu (ort-node EP) tracks max |diff| px (2 frames)']).toBeLessThanOrEqual(1e-2);
     expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
   }, 600_000);
 });

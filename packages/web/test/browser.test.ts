@@ -7,7 +7,7 @@
 // With CI=true a missing Chromium / WebGPU adapter fails; elsewhere the tests skip with the reason.
 // SwiftShader is ~500x slower than the CPU: the WebGPU page run tracks the first TAPTR_WEBGPU_FRAMES
 // (default 3) frames; the wasm run tracks the whole sample.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaptrModel } from '@taptr/tracker';
 import { loadTaptrModel } from '@taptr/model/node';
@@ -32,10 +32,14 @@ const CLICKS = [
   [0.45, 0.75],
 ] as const;
 
+/** Measured worst errors, written as JSON where TAPTR_WEB_REPORT points (if set). */
+const report: Record<string, number> = {};
 const skipReason = browserSkipReason();
 const browser: BrowserSession | undefined = skipReason === undefined ? await startBrowser() : undefined;
 afterAll(async () => {
   await browser?.close();
+  const out = process.env['TAPTR_WEB_REPORT'];
+  if (out) await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
 });
 
 /** Opens the harness page and the adapter of `backend` in it, or gives the reason it is unavailable. */
@@ -123,6 +127,7 @@ describe.each([
     const expected = await encoderMemory(createNodeRuntime({ threads: 1 }), m.frameEncoder, image, R);
     const actual = await encoderMemory(entry.adapter!, 'model/frame_encoder.onnx', image, R);
     const error = maxAbsDiff(actual, expected);
+    report[`chromium-${backend} encoder memory max |diff|`] = error;
     expect(error, `${backend} memory max |diff|`).toBeLessThanOrEqual(MEMORY);
   }, 300_000);
 });
@@ -179,7 +184,7 @@ async function nodeReference(json: TracksJson): Promise<{ tracks: Float32Array; 
   }
 }
 
-function checkAgainstNode(run: PageRun, reference: { tracks: Float32Array; visible: Uint8Array }, frames: number): void {
+function checkAgainstNode(run: PageRun, reference: { tracks: Float32Array; visible: Uint8Array }, frames: number, label: string): void {
   const { json } = run;
   expect(json.video.frames).toBe(frames);
   expect(json.queries).toHaveLength(3);
@@ -190,7 +195,9 @@ function checkAgainstNode(run: PageRun, reference: { tracks: Float32Array; visib
   });
   const tracks = json.tracks.flat(2);
   const visible = json.visible.flat().map((v) => (v ? 1 : 0));
-  expect(maxAbsDiff(tracks, reference.tracks), 'tracks max |diff| (px)').toBeLessThanOrEqual(TRACK_PX);
+  const error = maxAbsDiff(tracks, reference.tracks);
+  report[`${label} tracks max |diff| px (${frames} frames)`] = error;
+  expect(error, 'tracks max |diff| (px)').toBeLessThanOrEqual(TRACK_PX);
   expect(visible).toEqual(Array.from(reference.visible));
 }
 
@@ -213,7 +220,7 @@ describe('the page in Chromium', () => {
     const frames = (await sampleVideo()).frames;
     const run = await runPage('wasm', frames, 300_000);
     expect(run.json.runtime).toBe('ort-web-wasm');
-    checkAgainstNode(run, await nodeReference(run.json), frames);
+    checkAgainstNode(run, await nodeReference(run.json), frames, 'page chromium-wasm');
     await screenshotPlayback(run.page, 30, 'page-wasm.png');
     expect(browser!.errors).toEqual([]);
     await run.page.close();
@@ -223,7 +230,7 @@ describe('the page in Chromium', () => {
     // dist/model is a folder in the `taptr convert` format (model.json + three .onnx files).
     const run = await runPage('wasm', 8, 300_000, join(DIST, 'model'));
     expect(run.json.model).toMatch(/converted model from disk/);
-    checkAgainstNode(run, await nodeReference(run.json), 8);
+    checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, model from disk');
     expect(browser!.errors).toEqual([]);
     await run.page.close();
   }, 600_000);
@@ -231,7 +238,7 @@ describe('the page in Chromium', () => {
   it.skipIf(browser === undefined || webgpu.adapter === undefined)(`tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
     const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
     expect(run.json.runtime).toBe('ort-web-webgpu');
-    checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES);
+    checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES, 'page chromium-webgpu');
     await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');
     expect(browser!.errors).toEqual([]);
     await run.page.close();

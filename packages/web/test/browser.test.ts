@@ -7,7 +7,9 @@
 // With CI=true a missing Chromium / WebGPU adapter fails; elsewhere the tests skip with the reason.
 // SwiftShader is ~500x slower than the CPU: the WebGPU page run tracks the first TAPTR_WEBGPU_FRAMES
 // (default 3) frames; the wasm run tracks the whole sample.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaptrModel } from '@taptr/tracker';
 import { loadTaptrModel } from '@taptr/model/node';
@@ -215,7 +217,41 @@ async function screenshotPlayback(page: Page, frame: number, file: string): Prom
   await page.screenshot({ path: join(ARTIFACTS, file) });
 }
 
+/** A short VP8 webm made with ffmpeg (testsrc), or undefined when ffmpeg is missing. */
+async function testVideo(): Promise<string | undefined> {
+  const file = join(tmpdir(), `taptr-web-test-${process.pid}.webm`);
+  const ok = await new Promise<boolean>((done) => {
+    execFile('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=80x60:rate=10:duration=1.5', '-c:v', 'libvpx', '-b:v', '200k', '-pix_fmt', 'yuv420p', file], (error) => done(error === null));
+  });
+  return ok ? file : undefined;
+}
+
 describe('the page in Chromium', () => {
+  it.skipIf(browser === undefined)('opens a video file: decodes frames at the chosen fps, then tracks a clicked point on wasm', async () => {
+    const file = await testVideo();
+    if (file === undefined) {
+      expect(IN_CI, 'ffmpeg is needed to make the test video in CI').toBe(false);
+      return;
+    }
+    const page = await browser!.open('index.html');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
+    await page.fill('#fps', '10');
+    await page.setInputFiles('#video-file', file);
+    await page.waitForFunction(() => /frames of/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/: 15 frames of 80x60\./);
+    expect(await page.getAttribute('#frame', 'max')).toBe('14');
+    const box = (await page.locator('#view').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.selectOption('#backend', 'wasm');
+    await page.click('#track');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.dataset['state']!), null, { timeout: 300_000 });
+    expect(await page.getAttribute('#status', 'data-state'), (await page.textContent('#status')) ?? '').toBe('done');
+    expect(await page.textContent('#status')).toMatch(/1 point\(s\) tracked through 15 frames/);
+    expect(browser!.errors).toEqual([]);
+    await page.close();
+    await rm(file, { force: true });
+  }, 600_000);
+
   it.skipIf(browser === undefined || wasm.adapter === undefined)(`tracks three clicked points on the sample with wasm like onnxruntime-node CPU${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
     const frames = (await sampleVideo()).frames;
     const run = await runPage('wasm', frames, 300_000);

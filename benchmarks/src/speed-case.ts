@@ -144,7 +144,8 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
 
 /**
  * Runs one speed case in this process: builds the graphs and sessions, warms them up, tracks a
- * synthetic video end to end at each N (peak RSS sampled during each run, smallest N first), then
+ * synthetic video end to end at each N (after one untimed window at that N; peak RSS sampled during
+ * each run, smallest N first), then
  * medians of G1 on one frame alternating with the MatMul floor (same runtime and threads), then of
  * G3 on one window at each N. Measures only; never asserts a time.
  * @throws Error when the backend is unavailable (the caller checks first).
@@ -183,6 +184,8 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
   try {
     const video = syntheticVideo(spec.frames, R);
     for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {
+      // Warm G2/G3 up at this N first (onnxruntime plans and allocates per input shape).
+      if (n !== warmN) await runner.decodeWindow(await decoderInput(runner, memory, n, R, C));
       log(`${spec.config} on ${runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
       timed.reset();
       const start = performance.now();

@@ -19,5 +19,6 @@ if (gpu.device !== undefined) {
   });
 } else {
   console.warn(`[@taptr/ops] WebGPU conformance suite SKIPPED: ${gpu.reason}`);
-  it.skip(`webgpu: skipped, ${gpu.reason}`, () => {});
+  // Reported as skipped, with the reason in its title (outside CI only; see the branch above).
+  it.skipIf(true)(`webgpu: skipped, ${gpu.reason}`, () => {});
 }

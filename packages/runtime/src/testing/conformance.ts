@@ -67,8 +67,7 @@ export function runRuntimeConformance(name: string, getAdapter: () => RuntimeAda
   const timeout = options.timeoutMs ?? 60_000;
   const skip = options.skipReason;
   const test = (title: string, fn: () => Promise<void>): void => {
-    if (skip !== undefined) it.skip(`${title} (skipped: ${skip})`, fn);
-    else it(title, fn, timeout);
+    it.skipIf(skip !== undefined)(skip === undefined ? title : `${title} (skipped: ${skip})`, fn, timeout);
   };
 
   describe(`runtime conformance: ${name}`, () => {

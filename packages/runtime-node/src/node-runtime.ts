@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { buildProbeModel, type ModelSession, type ModelSessionOptions, type RuntimeAdapter, type TensorFactory, wrapInferenceSession } from '@taptr/runtime';
+import { buildProbeModel, createTensorFactory, type ModelSession, type ModelSessionOptions, type RuntimeAdapter, type TensorFactory, wrapInferenceSession } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -41,16 +41,7 @@ function resolveOptions(options: NodeRuntimeOptions): Required<NodeRuntimeOption
   return o;
 }
 
-const nodeTensors: TensorFactory = {
-  tensor(type, data, dims) {
-    let size = 1;
-    for (const d of dims) size *= d;
-    if (data.length !== size) {
-      throw invalidArgument('range', 'tensors.tensor', 'data', `${size} elements for shape [${dims.join(', ')}]`, `${data.length}`);
-    }
-    return new ort.Tensor(type as 'float32', data as Float32Array, dims) as never;
-  },
-};
+const nodeTensors: TensorFactory = createTensorFactory(ort.Tensor);
 
 /**
  * Creates the onnxruntime-node adapter (`name` `'ort-node-cpu'` or `'ort-node-webgpu'`).

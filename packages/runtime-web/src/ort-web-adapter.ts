@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { buildProbeModel, type ModelSession, type ModelSessionOptions, type RuntimeAdapter, type TensorFactory, wrapInferenceSession } from '@taptr/runtime';
+import { buildProbeModel, createTensorFactory, type ModelSession, type ModelSessionOptions, type RuntimeAdapter, wrapInferenceSession } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import type * as OrtWeb from 'onnxruntime-web';
 import { wasmThreads, webgpuUnavailableReason } from './environment.js';
@@ -27,19 +27,6 @@ function configureOnce(ort: OrtWebModule, threads: number, o: ResolvedWebRuntime
   return undefined;
 }
 
-function tensorFactory(ort: OrtWebModule): TensorFactory {
-  return {
-    tensor(type, data, dims) {
-      let size = 1;
-      for (const d of dims) size *= d;
-      if (data.length !== size) {
-        throw invalidArgument('range', 'tensors.tensor', 'data', `${size} elements for shape [${dims.join(', ')}]`, `${data.length}`);
-      }
-      return new ort.Tensor(type as 'float32', data as Float32Array, dims) as never;
-    },
-  };
-}
-
 /**
  * A {@link RuntimeAdapter} over one onnxruntime-web module. `isSupported()` checks the environment
  * (cross-origin isolation for threads, a WebGPU adapter) and then really runs a tiny probe model.
@@ -49,7 +36,7 @@ function tensorFactory(ort: OrtWebModule): TensorFactory {
  */
 export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExecutionProvider, o: ResolvedWebRuntimeOptions): RuntimeAdapter {
   const name = `ort-web-${executionProvider}`;
-  const tensors = tensorFactory(ort);
+  const tensors = createTensorFactory(ort.Tensor);
   let threads = 1;
   const base = (): ModelSessionOptions => ({
     executionProviders: [executionProvider],

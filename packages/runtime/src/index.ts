@@ -3,6 +3,8 @@ export { checkFeeds, ModelIoMismatchError } from './model-io.js';
 export type { ModelInputSpec, ModelIoMismatch } from './model-io.js';
 export type { ModelSession, ModelSessionOptions, RuntimeAdapter, RuntimeDType, TensorFactory } from './runtime-adapter.js';
 export { selectRuntime } from './select-runtime.js';
+export { createTensorFactory } from './tensor-factory.js';
+export type { TensorConstructor } from './tensor-factory.js';
 export { buildProbeModel, buildTinyModel } from './tiny-model.js';
 export type { TinyModelSpec, TinyNode, TinyValue } from './tiny-model.js';
 export { inputSpecsOf, wrapInferenceSession } from './wrap-session.js';

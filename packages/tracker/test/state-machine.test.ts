@@ -8,6 +8,7 @@ import { sigmoid } from '../src/sigmoid.js';
 import { WINDOW_SIZE } from '../src/window-schedule.js';
 import { windowMasks } from '../src/window-masks.js';
 import { meta, numbers, ref } from './reference.js';
+import { statesAfterWindows } from './reconstruct.js';
 import { createReplayGraphs, loadReplayFixture, stateRows } from './replay-graphs.js';
 
 const fx = loadReplayFixture();
@@ -85,19 +86,10 @@ describe('forward pass state machine vs the official per-window state (replayed 
     const T = fx.T;
     const N = fx.N;
     const C = fx.C;
-    const loc = new Float32Array(T * N * 4);
-    const vis = new Float32Array(T * N * 3);
-    const feat = new Float32Array(T * N * C);
+    const states = statesAfterWindows(decoded, T);
     decoded.forEach((r, w) => {
       const { start, end } = r.window;
-      loc.set(r.loc!, start * N * 4);
-      vis.set(r.vis!, start * N * 3);
-      feat.set(r.feat!, start * N * C);
-      for (let t = end + 1; t < T; t++) {
-        loc.set(r.pendingLoc!, t * N * 4);
-        vis.set(r.pendingVis!, t * N * 3);
-        feat.set(r.pendingFeat!, t * N * C);
-      }
+      const { loc, vis, feat } = states[w]!;
       expect(r.paddedContent && w !== decoded.length - 1).toBe(Boolean(numbers(ref('first.windows_pad_feat'))[w]));
       const l = compareExact(loc, stateRows(fx.stateLoc, w, 0, T));
       expect(l.ok, `LOC after window ${w}: ${l.message}`).toBe(true);

@@ -5,6 +5,7 @@
 // peak RSS. Prints one JSON object. Usage:
 //   npm run bench -- [--model released|reference] [--frames 300] [--points 16] [--size 256] [--threads 2] [--bidirectional]
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint, RELEASED_CONFIG, syntheticStateDict } from '@taptr/model';
@@ -83,7 +84,19 @@ async function* video() {
 }
 const queries = Array.from({ length: points }, (_, i) => ({ t: (i * 7) % Math.min(frames, 40), x: 10 + ((i * 37) % (size - 20)), y: 10 + ((i * 53) % (size - 20)) }));
 const t1 = performance.now();
-const result = await tracker.track(video(), queries, { frameCount: frames, bidirectional });
+const loadStart = loadavg()[0]!;
+let lastReport = 0;
+const result = await tracker.track(video(), queries, {
+  frameCount: frames,
+  bidirectional,
+  // Progress on stderr (the JSON result alone goes to stdout), at most every 10 s.
+  onProgress: (p) => {
+    const now = performance.now();
+    if (now - lastReport < 10_000) return;
+    lastReport = now;
+    process.stderr.write(`${p.pass}: ${p.framesEncoded}/${p.frameCount} frames encoded, ${p.windowsDecoded} windows decoded, ${Math.round((now - t1) / 1000)} s\n`);
+  },
+});
 const trackMs = performance.now() - t1;
 await tracker.release();
 clearInterval(timer);
@@ -93,6 +106,8 @@ process.stdout.write(
   `${JSON.stringify(
     {
       config: which === 'reference' ? `reference fixture model (${config.resolution}x${config.resolution})` : 'released (512x512, synthetic weights)',
+      machine: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
+      loadAverage: { start: round(loadStart), end: round(loadavg()[0]!) },
       runtime: runtime.name,
       threads,
       frames: result.frameCount,

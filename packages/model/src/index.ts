@@ -29,5 +29,5 @@ export type { QueryInitGraphOptions } from './graphs/query-init.js';
 export { buildDecoderWindowGraph, DECODER_WINDOW_GRAPH_NAME } from './graphs/decoder-window.js';
 export type { DecoderWindowGraphOptions } from './graphs/decoder-window.js';
 export type { CrossAttentionMode } from './graphs/decoder-cross-attention.js';
-export { buildTaptrGraphs, graphSignature, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES } from './graphs/taptr-graphs.js';
-export type { BuildTaptrGraphsOptions, GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs } from './graphs/taptr-graphs.js';
+export { buildTaptrGraphs, graphSignature, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES } from './graphs/taptr-graphs.js';
+export type { BuildTaptrGraphsOptions, GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs, TaptrOptionalGraphRole } from './graphs/taptr-graphs.js';

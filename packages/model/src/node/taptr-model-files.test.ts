@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTaptrError, tensor, type TensorView } from '@taptr/tensor';
@@ -9,7 +9,7 @@ import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { runOnnx } from '../../test/run-onnx.js';
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_FILES } from '../graphs/taptr-graphs.js';
-import { convertTaptrCheckpoint, loadTaptrModel, readTaptrConfigFile, sha256Hex, TAPTR_MODEL_MANIFEST } from './taptr-model-files.js';
+import { convertTaptrCheckpoint, loadTaptrModel, readTaptrConfigFile, saveTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST, type TaptrModelManifest } from './taptr-model-files.js';
 
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 const checkpointPath = join(TAPTR_FIXTURES, 'checkpoint.pth');
@@ -27,7 +27,7 @@ describe('saveTaptrModel / loadTaptrModel', () => {
   it('converts the fixture checkpoint, writes the graphs + model.json with spec §13 I/O names, and loads them back', async () => {
     const manifest = await convertTaptrCheckpoint(checkpointPath, dir, { config });
     expect(manifest.source.sha256).toBe(sha256Hex(new Uint8Array(readFileSync(checkpointPath))));
-    const names = (role: keyof typeof manifest.graphs) => ({
+    const names = (role: 'frameEncoder' | 'queryInit' | 'decoderWindow') => ({
       inputs: manifest.graphs[role].inputs.map((v) => v.name),
       outputs: manifest.graphs[role].outputs.map((v) => v.name),
     });
@@ -38,12 +38,17 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       inputs: ['memory', 'content', 'ref_unsig', 'track_mask', 'update_mask', 'init_content'],
       outputs: ['ref_unsig_out', 'vis_logits', 'content_out'],
     });
+    // The few-points decoder: its own file, the same declared inputs and outputs as decoder_window.
+    const fast = manifest.graphs.decoderWindowSampleFirst!;
+    expect(fast.file).toBe('decoder_window_sample_first.onnx');
+    expect({ inputs: fast.inputs, outputs: fast.outputs }).toEqual({ inputs: manifest.graphs.decoderWindow.inputs, outputs: manifest.graphs.decoderWindow.outputs });
+    expect(fast.sha256).not.toBe(manifest.graphs.decoderWindow.sha256);
 
     const loaded = await loadTaptrModel(dir);
     expect(loaded.graphs.config).toEqual(config);
     expect(loaded.manifest).toEqual(manifest);
-    for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) {
-      expect(sha256Hex(loaded.graphs[role])).toBe(manifest.graphs[role].sha256);
+    for (const role of ['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst'] as const) {
+      expect(sha256Hex(loaded.graphs[role]!)).toBe(manifest.graphs[role]!.sha256);
     }
     // The loaded encoder computes the official memory.
     const input = loadNpy(TAPTR_FIXTURES, 'first.model_input_kept.npy');
@@ -69,6 +74,50 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       expect((await loadTaptrModel(bad, { verify: false })).graphs.queryInit.length).toBe(query.length);
       writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), JSON.stringify({ format: 'other' }));
       await expectCode(loadTaptrModel(bad), 'TAPTR_CONFIG_INVALID', 'not a taptr-js-model manifest');
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('loads a folder without the few-points decoder (written before it existed) and writes one without it', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'taptr-model-old-'));
+    try {
+      // A model folder as converted before decoder_window_sample_first.onnx existed.
+      const manifest = JSON.parse(readFileSync(join(dir, TAPTR_MODEL_MANIFEST), 'utf8')) as TaptrModelManifest;
+      const { decoderWindowSampleFirst: _, ...required } = manifest.graphs;
+      writeFileSync(join(old, TAPTR_MODEL_MANIFEST), JSON.stringify({ ...manifest, graphs: required }));
+      for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) writeFileSync(join(old, TAPTR_GRAPH_FILES[role]), readFileSync(join(dir, TAPTR_GRAPH_FILES[role])));
+      const loaded = await loadTaptrModel(old);
+      expect(loaded.graphs.decoderWindowSampleFirst).toBeUndefined();
+      expect(sha256Hex(loaded.graphs.decoderWindow)).toBe(manifest.graphs.decoderWindow.sha256);
+      expect(Object.keys(loaded.manifest.graphs).sort()).toEqual(['decoderWindow', 'frameEncoder', 'queryInit']);
+
+      // Saving such graphs writes no fifth file and no manifest entry.
+      const again = join(old, 'again');
+      const written = await saveTaptrModel(again, loaded.graphs);
+      expect(written.graphs.decoderWindowSampleFirst).toBeUndefined();
+      expect(existsSync(join(again, TAPTR_GRAPH_FILES.decoderWindowSampleFirst))).toBe(false);
+      expect((await loadTaptrModel(again)).graphs.decoderWindowSampleFirst).toBeUndefined();
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  });
+
+  it('checks the listed few-points decoder like the other graphs, and its declared I/O when saving', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'taptr-model-fast-'));
+    try {
+      writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), readFileSync(join(dir, TAPTR_MODEL_MANIFEST)));
+      for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) writeFileSync(join(bad, TAPTR_GRAPH_FILES[role]), readFileSync(join(dir, TAPTR_GRAPH_FILES[role])));
+      await expectCode(loadTaptrModel(bad), 'TAPTR_IO', TAPTR_GRAPH_FILES.decoderWindowSampleFirst);
+      const fast = readFileSync(join(dir, TAPTR_GRAPH_FILES.decoderWindowSampleFirst));
+      fast[fast.length - 1]! ^= 1;
+      writeFileSync(join(bad, TAPTR_GRAPH_FILES.decoderWindowSampleFirst), fast);
+      await expectCode(loadTaptrModel(bad), 'TAPTR_CHECKSUM_MISMATCH', TAPTR_GRAPH_FILES.decoderWindowSampleFirst);
+
+      const { graphs } = await loadTaptrModel(dir);
+      const error = await saveTaptrModel(join(bad, 'wrong'), { ...graphs, decoderWindowSampleFirst: graphs.queryInit }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toContain('graphs.decoderWindowSampleFirst must be a decoder window graph with the inputs and outputs of graphs.decoderWindow');
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }

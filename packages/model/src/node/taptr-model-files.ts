@@ -6,7 +6,18 @@ import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { OPSET_VERSION } from '../onnx/graph-builder.js';
-import { buildTaptrGraphs, graphSignature, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, type BuildTaptrGraphsOptions, type GraphSignature, type TaptrGraphRole, type TaptrGraphs } from '../graphs/taptr-graphs.js';
+import {
+  buildTaptrGraphs,
+  graphSignature,
+  TAPTR_GRAPH_FILES,
+  TAPTR_GRAPH_ROLES,
+  TAPTR_OPTIONAL_GRAPH_ROLES,
+  type BuildTaptrGraphsOptions,
+  type GraphSignature,
+  type TaptrGraphRole,
+  type TaptrGraphs,
+  type TaptrOptionalGraphRole,
+} from '../graphs/taptr-graphs.js';
 
 /** Name of the manifest of a saved model folder. */
 export const TAPTR_MODEL_MANIFEST = 'model.json';
@@ -33,7 +44,11 @@ export interface TaptrModelManifest {
   readonly config: Record<string, unknown>;
   /** The checkpoint the graphs were built from (sha256 of the `.pth` file, when known). */
   readonly source: { readonly sha256: string | null };
-  readonly graphs: Readonly<Record<TaptrGraphRole, TaptrManifestGraph>>;
+  /**
+   * Per graph role. The three roles of `TAPTR_GRAPH_ROLES` are always present; the optional ones
+   * (`decoderWindowSampleFirst`) only in folders that have that graph.
+   */
+  readonly graphs: Readonly<Record<TaptrGraphRole, TaptrManifestGraph>> & Readonly<Partial<Record<TaptrOptionalGraphRole, TaptrManifestGraph>>>;
 }
 
 /** A model folder loaded by {@link loadTaptrModel}. */
@@ -48,10 +63,13 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /**
- * Writes the three graphs as `frame_encoder.onnx`, `query_init.onnx`, `decoder_window.onnx` plus a
- * `model.json` manifest (configuration, files with size and sha256, each graph's inputs/outputs, the
- * source checkpoint's sha256) into `dir` (created if needed).
+ * Writes the three graphs as `frame_encoder.onnx`, `query_init.onnx`, `decoder_window.onnx`, the
+ * few-points decoder `decoder_window_sample_first.onnx` when `graphs` has it, plus a `model.json`
+ * manifest (configuration, files with size and sha256, each graph's inputs/outputs, the source
+ * checkpoint's sha256) into `dir` (created if needed).
  * @returns the manifest written.
+ * @throws TypeError when a graph is not ONNX bytes; RangeError when `decoderWindowSampleFirst` does
+ *   not declare the inputs and outputs of `decoderWindow`.
  * @throws TaptrError `TAPTR_IO` when a file cannot be written.
  */
 export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: { sourceSha256?: string } = {}): Promise<TaptrModelManifest> {
@@ -59,11 +77,21 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
   if (options.sourceSha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sourceSha256)) {
     throw invalidArgument('range', 'saveTaptrModel', 'options.sourceSha256', '64 lower-case hex digits', describeValue(options.sourceSha256));
   }
-  const entries = {} as Record<TaptrGraphRole, TaptrManifestGraph>;
-  for (const role of TAPTR_GRAPH_ROLES) {
+  const entries = {} as Record<TaptrGraphRole, TaptrManifestGraph> & Partial<Record<TaptrOptionalGraphRole, TaptrManifestGraph>>;
+  const roles = [...TAPTR_GRAPH_ROLES, ...TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => graphs[role] !== undefined)];
+  for (const role of roles) {
     const bytes = graphs[role];
     if (!(bytes instanceof Uint8Array)) throw invalidArgument('type', 'saveTaptrModel', `graphs.${role}`, 'ONNX model bytes (Uint8Array)', describeValue(bytes));
     entries[role] = { file: TAPTR_GRAPH_FILES[role], bytes: bytes.length, sha256: sha256Hex(bytes), ...graphSignature(bytes) };
+  }
+  const fast = entries.decoderWindowSampleFirst;
+  if (fast !== undefined) {
+    // The tracker swaps the two decoders per window: they must take and give the same tensors.
+    const io = (e: TaptrManifestGraph): string => JSON.stringify([e.inputs, e.outputs]);
+    if (io(fast) !== io(entries.decoderWindow)) {
+      const names = (e: TaptrManifestGraph): string => `(${e.inputs.map((v) => v.name).join(', ')}) -> (${e.outputs.map((v) => v.name).join(', ')})`;
+      throw invalidArgument('range', 'saveTaptrModel', 'graphs.decoderWindowSampleFirst', 'a decoder window graph with the inputs and outputs of graphs.decoderWindow', `a graph ${names(fast)}`);
+    }
   }
   const manifest: TaptrModelManifest = {
     format: TAPTR_MODEL_FORMAT,
@@ -75,7 +103,7 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
   };
   try {
     await mkdir(dir, { recursive: true });
-    for (const role of TAPTR_GRAPH_ROLES) await writeFile(join(dir, TAPTR_GRAPH_FILES[role]), graphs[role]);
+    for (const role of roles) await writeFile(join(dir, TAPTR_GRAPH_FILES[role]), graphs[role]!);
     await writeFile(join(dir, TAPTR_MODEL_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
     throw new TaptrError('TAPTR_IO', `saveTaptrModel: cannot write to ${dir}: ${(error as Error).message}`, { cause: error });
@@ -93,7 +121,8 @@ async function readOrFail(path: string): Promise<Uint8Array> {
 
 /**
  * Loads a folder written by {@link saveTaptrModel}: parses and validates `model.json`, reads the three
- * graphs and (unless `verify` is false) checks their sizes and sha256.
+ * graphs, and the few-points decoder when the manifest lists it (folders converted before it existed
+ * load without it), and (unless `verify` is false) checks their sizes and sha256.
  * @throws TaptrError `TAPTR_IO` for a missing file, `TAPTR_CONFIG_INVALID` for a malformed manifest or
  *   configuration, `TAPTR_CHECKSUM_MISMATCH` for a graph file that does not match its manifest entry.
  */
@@ -114,8 +143,9 @@ export async function loadTaptrModel(dir: string, options: { verify?: boolean } 
     throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: unsupported manifest version ${describeValue(manifest.version)} (expected ${TAPTR_MODEL_FORMAT_VERSION})`);
   }
   const config = parseTaptrConfig(manifest.config);
-  const loaded = {} as Record<TaptrGraphRole, Uint8Array>;
-  for (const role of TAPTR_GRAPH_ROLES) {
+  const loaded = {} as Record<TaptrGraphRole, Uint8Array> & Partial<Record<TaptrOptionalGraphRole, Uint8Array>>;
+  const listed = TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => manifest.graphs[role] !== undefined);
+  for (const role of [...TAPTR_GRAPH_ROLES, ...listed]) {
     const entry = manifest.graphs[role];
     if (entry === undefined || typeof entry.file !== 'string' || entry.file.includes('/') || entry.file.includes('\\')) {
       throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: manifest entry graphs.${role} must name a file in the model folder, got ${describeValue(entry?.file)}`);

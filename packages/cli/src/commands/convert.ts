@@ -24,7 +24,8 @@ export function convertCommand(io: CliIo): Command {
     'taptr convert my-finetune.pth --config my-config.json --out models/mine --json',
   ])
     .description(
-      'Convert an official TAPTR checkpoint (.pth) into ONNX graphs (frame_encoder, query_init, decoder_window) plus a model.json manifest ' +
+      'Convert an official TAPTR checkpoint (.pth) into ONNX graphs (frame_encoder, query_init, decoder_window, and decoder_window_sample_first: ' +
+        'the decoder the tracker uses for windows of few points) plus a model.json manifest ' +
         '(configuration, graph files with their sha256, sha256 of the source checkpoint). No Python needed.',
     )
     .argument('<checkpoint>', 'official .pth checkpoint (e.g. from taptr fetch)')
@@ -61,7 +62,7 @@ export function convertCommand(io: CliIo): Command {
         return;
       }
       const graphs = Object.values(manifest.graphs)
-        .map((g) => `  ${g.file.padEnd(20)} ${(g.bytes / 1e6).toFixed(1).padStart(7)} MB  sha256 ${g.sha256.slice(0, 16)}...`)
+        .map((g) => `  ${g.file.padEnd(32)} ${(g.bytes / 1e6).toFixed(1).padStart(7)} MB  sha256 ${g.sha256.slice(0, 16)}...`)
         .join('\n');
       io.stdout.write(
         `wrote ${join(options.out, TAPTR_MODEL_MANIFEST)} in ${(ms / 1000).toFixed(1)} s (source sha256 ${manifest.source.sha256})\n${graphs}\nnext: taptr track VIDEO --model ${options.out} --grid 10 --out tracks.json --overlay overlay.mp4\n`,

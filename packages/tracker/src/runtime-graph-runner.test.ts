@@ -3,7 +3,10 @@ import { RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
 import { isTaptrError } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAMPLE_FIRST_MAX_POINTS } from './decoder-path.js';
+import type { DecoderWindowInput } from './graph-runner.js';
 import { createGraphRunner, type TaptrModel } from './runtime-graph-runner.js';
+import { createTracker } from './tracker.js';
 
 interface FakeTensor {
   readonly type: string;
@@ -13,9 +16,13 @@ interface FakeTensor {
 
 /** A runtime whose sessions record their feeds and answer with zero tensors of the spec §13 shapes. */
 function fakeRuntime(C: number, S: number, omit?: string) {
-  const feeds: Record<string, Record<string, FakeTensor>[]> = { encoder: [], init: [], decoder: [] };
-  const session = (role: string, run: (f: Record<string, FakeTensor>) => Record<string, FakeTensor>): ModelSession =>
-    ({
+  const feeds: Record<string, Record<string, FakeTensor>[]> = { encoder: [], init: [], decoder: [], 'decoder-fast': [] };
+  /** Roles of the sessions created and released, in order. */
+  const created: string[] = [];
+  const released: string[] = [];
+  const session = (role: string, run: (f: Record<string, FakeTensor>) => Record<string, FakeTensor>): ModelSession => {
+    created.push(role);
+    return {
       inputNames: [],
       outputNames: [],
       async run(f: Record<string, FakeTensor>) {
@@ -24,8 +31,11 @@ function fakeRuntime(C: number, S: number, omit?: string) {
         if (omit) delete out[omit];
         return out;
       },
-      async release() {},
-    }) as unknown as ModelSession;
+      async release() {
+        released.push(role);
+      },
+    } as unknown as ModelSession;
+  };
   const f32 = (dims: number[]): FakeTensor => ({ type: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });
   const runtime = {
     name: 'fake',
@@ -41,12 +51,27 @@ function fakeRuntime(C: number, S: number, omit?: string) {
       });
     },
   } as unknown as RuntimeAdapter;
-  return { runtime, feeds };
+  return { runtime, feeds, created, released };
 }
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const config: TaptrConfig = { ...RELEASED_CONFIG, hiddenDim: 8, resolution: 16 };
 const model: TaptrModel = { config, frameEncoder: bytes('encoder'), queryInit: bytes('init'), decoderWindow: bytes('decoder') };
+const withFast: TaptrModel = { ...model, decoderWindowSampleFirst: bytes('decoder-fast') };
+
+/** A window of N points over memories of S tokens (C = 8). */
+function windowOf(N: number, S = 5): DecoderWindowInput {
+  const K = 8;
+  return {
+    points: N,
+    memory: Array.from({ length: K }, () => new Float32Array(S * 8)),
+    content: new Float32Array(K * N * 8),
+    refUnsig: new Float32Array(K * N * 4),
+    trackMask: new Uint8Array(N * K),
+    updateMask: new Uint8Array(N * K),
+    initContent: new Float32Array(K * N * 8),
+  };
+}
 
 describe('createGraphRunner (graph I/O of spec §13)', () => {
   it('feeds the three graphs with the spec names, types and shapes', async () => {
@@ -88,5 +113,96 @@ describe('createGraphRunner (graph I/O of spec §13)', () => {
     expect(String(error)).toMatch(/"memory"/);
     await expect(createGraphRunner(runtime, { ...model, config: { ...config, slidingWindowSize: 16 } })).rejects.toThrow(/size 8 and stride 4/);
     await expect(createGraphRunner(runtime, { ...model, queryInit: 'x' as never })).rejects.toThrow(/model\.queryInit must be ONNX bytes/);
+  });
+});
+
+describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)', () => {
+  it('creates the sample-first session only at the first window of <= 64 points, then picks per window', async () => {
+    const { runtime, feeds, created, released } = fakeRuntime(8, 5);
+    const runner = await createGraphRunner(runtime, withFast);
+    expect(created).toEqual(['encoder', 'init', 'decoder']);
+    expect(DEFAULT_SAMPLE_FIRST_MAX_POINTS).toBe(64);
+    expect([runner.decoderPath(1), runner.decoderPath(64), runner.decoderPath(65), runner.decoderPath(800)]).toEqual(['sample-first', 'sample-first', 'project-first', 'project-first']);
+
+    await runner.decodeWindow(windowOf(65));
+    expect(created).toEqual(['encoder', 'init', 'decoder']);
+    expect([feeds['decoder']!.length, feeds['decoder-fast']!.length]).toEqual([1, 0]);
+
+    await runner.decodeWindow(windowOf(64));
+    await runner.decodeWindow(windowOf(3));
+    expect(created).toEqual(['encoder', 'init', 'decoder', 'decoder-fast']);
+    expect([feeds['decoder']!.length, feeds['decoder-fast']!.length]).toEqual([1, 2]);
+    // The same feed names, types and shapes as the project-first graph.
+    const fast = feeds['decoder-fast']![1]!;
+    expect(Object.fromEntries(Object.entries(fast).map(([k, v]) => [k, [v.type, ...v.dims]]))).toEqual({
+      memory: ['float32', 8, 5, 8],
+      content: ['float32', 8, 3, 8],
+      ref_unsig: ['float32', 8, 3, 4],
+      track_mask: ['bool', 3, 8],
+      update_mask: ['bool', 3, 8],
+      init_content: ['float32', 8, 3, 8],
+    });
+
+    // decodeWindowOn forces a path whatever N.
+    await runner.decodeWindowOn('project-first', windowOf(3));
+    await runner.decodeWindowOn('sample-first', windowOf(100));
+    expect([feeds['decoder']!.length, feeds['decoder-fast']!.length]).toEqual([2, 3]);
+    expect(created).toHaveLength(4);
+    await runner.release();
+    expect([...released].sort()).toEqual(['decoder', 'decoder-fast', 'encoder', 'init']);
+  });
+
+  it('never creates the sample-first session with sampleFirstMaxPoints 0, nor without the graph', async () => {
+    const off = fakeRuntime(8, 5);
+    const never = await createGraphRunner(off.runtime, withFast, undefined, { sampleFirstMaxPoints: 0 });
+    await never.decodeWindow(windowOf(1));
+    expect(never.decoderPath(1)).toBe('project-first');
+    expect(off.created).toEqual(['encoder', 'init', 'decoder']);
+    await never.release();
+    expect(off.released).toHaveLength(3);
+
+    const old = fakeRuntime(8, 5);
+    const runner = await createGraphRunner(old.runtime, model, undefined, { sampleFirstMaxPoints: Infinity });
+    await runner.decodeWindow(windowOf(2));
+    expect([runner.decoderPath(2), old.feeds['decoder']!.length]).toEqual(['project-first', 1]);
+    await expect(runner.decodeWindowOn('sample-first', windowOf(2))).rejects.toThrow(RangeError);
+    await expect(runner.decodeWindowOn('sample-first', windowOf(2))).rejects.toThrow(/'sample-first' needs model\.decoderWindowSampleFirst/);
+    expect(old.created).toEqual(['encoder', 'init', 'decoder']);
+
+    const all = fakeRuntime(8, 5);
+    const always = await createGraphRunner(all.runtime, withFast, undefined, { sampleFirstMaxPoints: Infinity });
+    await always.decodeWindow(windowOf(800));
+    expect([all.feeds['decoder']!.length, all.feeds['decoder-fast']!.length]).toEqual([0, 1]);
+  });
+
+  it('reports a failed sample-first session creation on the window that needed it and retries on the next', async () => {
+    const { runtime, created } = fakeRuntime(8, 5);
+    let fail = true;
+    const flaky = {
+      ...runtime,
+      async createSession(b: Uint8Array) {
+        if (fail && new TextDecoder().decode(b) === 'decoder-fast') throw new Error('out of memory');
+        return runtime.createSession(b);
+      },
+    } as RuntimeAdapter;
+    const runner = await createGraphRunner(flaky, withFast);
+    await expect(runner.decodeWindow(windowOf(4))).rejects.toThrow('out of memory');
+    fail = false;
+    await runner.decodeWindow(windowOf(4));
+    expect(created).toEqual(['encoder', 'init', 'decoder', 'decoder-fast']);
+    await runner.release();
+  });
+
+  it('rejects a bad sampleFirstMaxPoints (createGraphRunner and createTracker) and a bad sample-first graph', async () => {
+    const { runtime } = fakeRuntime(8, 5);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: bad })).rejects.toThrow(RangeError);
+      await expect(createTracker({ runtime, model: withFast, sampleFirstMaxPoints: bad })).rejects.toThrow(/^createTracker: options\.sampleFirstMaxPoints must be a non-negative integer point count or Infinity/);
+    }
+    await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: '64' as never })).rejects.toThrow(TypeError);
+    await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: '64' as never })).rejects.toThrow(/createGraphRunner: options\.sampleFirstMaxPoints must be .*, got/);
+    await expect(createGraphRunner(runtime, { ...model, decoderWindowSampleFirst: [1, 2] as never })).rejects.toThrow(/model\.decoderWindowSampleFirst must be ONNX bytes/);
+    const tracker = await createTracker({ runtime, model: withFast, sampleFirstMaxPoints: 0 });
+    await tracker.release();
   });
 });

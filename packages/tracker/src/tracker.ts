@@ -6,7 +6,8 @@ import { createOnlineSession, type OnlineOptions, type OnlineSession } from './o
 import { checkQueriesInVideo, normalizeQueryPositions, prepareQueries, type PreparedQueries, type QueryInput } from './queries.js';
 import { generatePaddingPoints } from './query-padding.js';
 import { runPass, type PassStates } from './run-pass.js';
-import { createGraphRunner, type TaptrModel } from './runtime-graph-runner.js';
+import { resolveSampleFirstMaxPoints } from './decoder-path.js';
+import { createGraphRunner, type GraphRunnerOptions, type TaptrModel } from './runtime-graph-runner.js';
 import type { TaptrGraphRunner } from './graph-runner.js';
 import { fuseBidirectional, toTrackResult, type TrackResult } from './track-result.js';
 import { resolveTrackOptions, type QueryPadding, type TrackOptions } from './track-options.js';
@@ -19,8 +20,15 @@ export type CreateTrackerOptions = (
       readonly runtime: RuntimeAdapter;
       /** The model: configuration and the three ONNX graphs. */
       readonly model: TaptrModel;
-      /** onnxruntime session options for the three sessions. */
+      /** onnxruntime session options for the sessions. */
       readonly sessionOptions?: ModelSessionOptions;
+      /**
+       * Windows of at most this many points run the model's sample-first decoder
+       * (`model.decoderWindowSampleFirst`, when present; created at the first such window), larger ones
+       * `model.decoderWindow`. `0` = never, `Infinity` = always; default 64. See
+       * {@link GraphRunnerOptions.sampleFirstMaxPoints}.
+       */
+      readonly sampleFirstMaxPoints?: number;
     }
   | {
       /** A custom way to run the three graphs (advanced: instrumentation, other runtimes, tests). */
@@ -115,7 +123,8 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
     if (options.model === null || typeof options.model !== 'object' || options.model.config === undefined) {
       throw invalidArgument('type', 'createTracker', 'options.model', 'a TAPTR model {config, frameEncoder, queryInit, decoderWindow}', describeValue(options.model));
     }
-    graphs = await createGraphRunner(options.runtime, options.model, options.sessionOptions);
+    const sampleFirstMaxPoints = resolveSampleFirstMaxPoints('createTracker', options.sampleFirstMaxPoints);
+    graphs = await createGraphRunner(options.runtime, options.model, options.sessionOptions, { sampleFirstMaxPoints });
   } else {
     throw invalidArgument('type', 'createTracker', 'options', '{runtime, model} or {runner}', describeValue(options));
   }

@@ -45,8 +45,10 @@ export interface BenchOptions {
    * reference model at N = 16 on 8 frames only.
    */
   readonly explicit: readonly string[];
-  /** Decoder point counts N (one window, medians). */
+  /** Decoder point counts N (one window, medians), each on the decoder path the tracker takes at that N. */
   readonly points: readonly number[];
+  /** Point counts at which the decoder window is also timed on the path the tracker does not take (both paths side by side). */
+  readonly comparePoints: readonly number[];
   /** Point counts of the end-to-end runs. */
   readonly endToEndPoints: readonly number[];
   /** Frames of the end-to-end synthetic video (at least 8). */
@@ -76,6 +78,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
   configs: ['reference', 'released'],
   explicit: [],
   points: [16, 256, 800],
+  comparePoints: [16],
   endToEndPoints: [16, 800],
   frames: 16,
   repetitions: 3,
@@ -106,7 +109,9 @@ Options:
   --configs LIST          reference,released (default both)
                           (non-cpu backends run only the reference model at N = 16 on 8 frames
                           unless --configs, --points, --e2e-points, --frames or --quick is given)
-  --points LIST           decoder point counts (default 16,256,800)
+  --points LIST           decoder point counts (default 16,256,800), each on the decoder path the
+                          tracker takes there (sample-first for N <= 64, else project-first)
+  --compare-points LIST   also time the other decoder path at these N (default 16; 'none')
   --e2e-points LIST       end-to-end point counts (default 16,800)
   --frames N              frames of the end-to-end synthetic video (default 16, at least 8)
   --repetitions N         timed repetitions after one warm-up (default 3)
@@ -215,6 +220,11 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
       case '--points':
         o.points = intList(flag, value());
         break;
+      case '--compare-points': {
+        const v = value();
+        o.comparePoints = v === 'none' ? [] : intList(flag, v);
+        break;
+      }
       case '--e2e-points':
         o.endToEndPoints = intList(flag, value());
         break;

@@ -53,7 +53,8 @@ export function issue9Targets(speed: readonly SpeedCaseResult[]): TargetCheck[] 
   if (r === undefined) return [{ target: 'issue 9 targets (released configuration, cpu)', measured: 'the released configuration was not run on cpu', status: 'not measured' }];
   const status = (ok: boolean | undefined): TargetCheck['status'] => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
   const enc = r.encoder.msPerFrame.median;
-  const dec = (n: number) => r.decoder.find((d) => d.points === n);
+  // The decoder row the tracker's own choice of path gives at N (not a --compare-points row).
+  const dec = (n: number) => r.decoder.find((d) => d.points === n && d.trackerPath);
   const e2e = (n: number) => r.endToEnd.find((e) => e.points === n);
   const e16 = e2e(16);
   const e800 = e2e(800);
@@ -66,11 +67,11 @@ export function issue9Targets(speed: readonly SpeedCaseResult[]): TargetCheck[] 
     let ratio: number | undefined;
     if (e !== undefined && e.windows > 0) {
       ratio = e.decoderMsPerWindow / 4 / e.encoderMsPerFrame;
-      parts.push(`end to end: ${fmt(e.decoderMsPerWindow / 4)} ms per frame (window / 4) = ${fmt(100 * ratio, 1)}% of the encoder's ${fmt(e.encoderMsPerFrame)} ms in the same run`);
+      parts.push(`end to end (${e.decoderPath}): ${fmt(e.decoderMsPerWindow / 4)} ms per frame (window / 4) = ${fmt(100 * ratio, 1)}% of the encoder's ${fmt(e.encoderMsPerFrame)} ms in the same run`);
     }
     if (d !== undefined) {
       ratio ??= d.msPerFrame / enc;
-      parts.push(`medians: ${fmt(d.msPerFrame)} ms = ${fmt((100 * d.msPerFrame) / enc, 1)}% of ${fmt(enc)} ms`);
+      parts.push(`medians (${d.path}): ${fmt(d.msPerFrame)} ms = ${fmt((100 * d.msPerFrame) / enc, 1)}% of ${fmt(enc)} ms`);
     }
     return {
       target: `decoder per frame at N = ${n} <= ${limitText}`,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { type BenchReport, issue9Targets } from './bench-report.js';
 import { fixed, markdownTable, ms, percent } from './markdown-table.js';
-import type { SpeedCaseResult } from './speed-case.js';
+import type { DecoderResult, SpeedCaseResult } from './speed-case.js';
 
 const caseName = (s: SpeedCaseResult): string => `${s.config} ${s.resolution}²`;
 const range = (st: { median: number; min: number; max: number; n: number }): string => (st.n > 1 ? `${ms(st.min)}–${ms(st.max)}` : '-');
@@ -40,16 +40,19 @@ function speedSection(r: BenchReport): string {
     ['l', 'r', 'l', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r'],
   );
   const decoder = markdownTable(
-    ['backend', 'configuration', 'N', 'ms/window', 'min–max', 'decoder ms/frame', '% of encoder'],
-    r.speed.flatMap((s) => s.decoder.map((d) => [s.backend, caseName(s), d.points, ms(d.msPerWindow.median), range(d.msPerWindow), ms(d.msPerFrame), fixed((100 * d.msPerFrame) / s.encoder.msPerFrame.median, 1)])),
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
-  );
-  const e2e = markdownTable(
-    ['backend', 'configuration', 'N', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'decoder / window', 'query init ms', 'other', 'peak RSS MB'],
+    ['backend', 'configuration', 'N', 'decoder path', 'ms/window', 'min–max', 'decoder ms/frame', '% of encoder'],
     r.speed.flatMap((s) =>
-      s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.decoderMsPerWindow), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB]),
+      s.decoder.map((d) => [s.backend, caseName(s), d.points, decoderPathLabel(d), ms(d.msPerWindow.median), range(d.msPerWindow), ms(d.msPerFrame), fixed((100 * d.msPerFrame) / s.encoder.msPerFrame.median, 1)]),
     ),
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r'],
+  );
+  const ratios = r.speed.flatMap((s) => pathRatios(s).map((line) => `- ${s.backend} / ${caseName(s)}: ${line}`));
+  const e2e = markdownTable(
+    ['backend', 'configuration', 'N', 'decoder path', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'decoder / window', 'query init ms', 'other', 'peak RSS MB'],
+    r.speed.flatMap((s) =>
+      s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.decoderPath, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.decoderMsPerWindow), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB]),
+    ),
+    ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
   const loads = r.speed.map((s) => `- ${s.backend} / ${caseName(s)}: ${Object.entries(s.load).map(([phase, l]) => `${phase} ${fixed(l, 1)}`).join(', ')}`);
@@ -72,8 +75,10 @@ FLOPs are analytic (spec §14.2; 2 x multiply-adds). The floor is the MatMul ses
 
 ${decoder}
 
-Per frame = per window / 4: windows have stride 4, so every frame is in two windows.
-
+Per frame = per window / 4: windows have stride 4, so every frame is in two windows. Decoder path: the G3 build
+that \`tracker.track\` uses at that N (\`sample-first\` for N <= ${r.speed[0]!.sampleFirstMaxPoints}, else \`project-first\`); rows marked
+"comparison" time the other build at the same N (\`--compare-points\`).
+${ratios.length > 0 ? `\n${ratios.join('\n')}\n` : ''}
 ### End to end (\`tracker.track\`, synthetic video at the model resolution, queries on frame 0, forward)
 
 ${e2e}
@@ -87,6 +92,23 @@ ${targets}
 1-minute load average at the end of each phase (${r.machine.cores} cores):
 ${loads.join('\n')}
 ${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}${r.skipped.length > 0 ? `\n${skippedList(r)}\n` : ''}`;
+}
+
+/** A decoder row's path, marked when the tracker does not use it at that N. */
+function decoderPathLabel(d: DecoderResult): string {
+  return d.trackerPath ? d.path : `${d.path} (comparison)`;
+}
+
+/** "N = 16: sample-first 300 ms vs project-first 1200 ms per window (project-first / sample-first = 4.0x)" for every N timed on both paths. */
+export function pathRatios(s: SpeedCaseResult): string[] {
+  const lines: string[] = [];
+  for (const fast of s.decoder.filter((d) => d.path === 'sample-first')) {
+    const slow = s.decoder.find((d) => d.points === fast.points && d.path === 'project-first');
+    if (slow === undefined) continue;
+    const ratio = slow.msPerWindow.median / fast.msPerWindow.median;
+    lines.push(`N = ${fast.points}: sample-first ${ms(fast.msPerWindow.median)} ms vs project-first ${ms(slow.msPerWindow.median)} ms per window (project-first / sample-first = ${fixed(ratio, 1)}x)`);
+  }
+  return lines;
 }
 
 function skippedList(r: BenchReport): string {

@@ -74,8 +74,8 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
     for (const c of o.configs.filter((x) => !configs.includes(x))) skipped.push({ backend, config: c, reason: 'not in the default run on this backend (name it with --configs)' });
     for (const config of configs) {
       const spec: SpeedCaseSpec = light
-        ? { backend, config, threads: o.threads, points: [16], endToEndPoints: [16], frames: 8, repetitions: o.repetitions }
-        : { backend, config, threads: o.threads, points: o.points, endToEndPoints: o.endToEndPoints, frames: o.frames, repetitions: o.repetitions };
+        ? { backend, config, threads: o.threads, points: [16], comparePoints: o.comparePoints.filter((n) => n === 16), endToEndPoints: [16], frames: 8, repetitions: o.repetitions }
+        : { backend, config, threads: o.threads, points: o.points, comparePoints: o.comparePoints, endToEndPoints: o.endToEndPoints, frames: o.frames, repetitions: o.repetitions };
       log(`speed: ${config} on ${backend} (${opened.threads} threads) ...`);
       const start = performance.now();
       const outcome = await runSpeedCaseProcess(spec, env);

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildTaptrGraphs, memoryTokens, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, syntheticStateDict, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
-import { createGraphRunner, createTracker, inverseSigmoid, WINDOW_STRIDE, type DecoderWindowInput, type TaptrGraphRunner } from '@taptr/tracker';
+import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type TaptrGraphRunner } from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
 import { frameEncoderMacs } from './encoder-flops.js';
@@ -19,8 +19,10 @@ export interface SpeedCaseSpec {
   readonly backend: BenchBackend;
   readonly config: BenchConfig;
   readonly threads: number;
-  /** Decoder point counts (one window each, medians). */
+  /** Decoder point counts (one window each, medians), on the decoder path the tracker takes at each. */
   readonly points: readonly number[];
+  /** Point counts at which the decoder is also timed on the other path (when the model has both). */
+  readonly comparePoints?: readonly number[];
   /** End-to-end point counts. */
   readonly endToEndPoints: readonly number[];
   /** Frames of the end-to-end synthetic video. */
@@ -31,6 +33,8 @@ export interface SpeedCaseSpec {
 /** One end-to-end `tracker.track` of a synthetic video. */
 export interface EndToEndResult {
   readonly points: number;
+  /** The decoder path the tracker took (every window of the run has N points). */
+  readonly decoderPath: DecoderPath;
   readonly frames: number;
   /** Decoder windows run. */
   readonly windows: number;
@@ -53,9 +57,13 @@ export interface EndToEndResult {
   readonly load1: number;
 }
 
-/** One decoder window at N points. */
+/** One decoder window at N points on one decoder path. */
 export interface DecoderResult {
   readonly points: number;
+  /** The G3 build timed (`decoderWindowSampleFirst` or `decoderWindow`). */
+  readonly path: DecoderPath;
+  /** Whether `tracker.track` takes this path at N points (false: a comparison row, `--compare-points`). */
+  readonly trackerPath: boolean;
   readonly msPerWindow: SampleStats;
   /** Median ms per window / stride 4: every frame is in two windows of 8 frames. */
   readonly msPerFrame: number;
@@ -75,7 +83,7 @@ export interface SpeedCaseResult {
   readonly tokens: number;
   /** Graph build (or checkpoint read + build) time. */
   readonly buildMs: number;
-  /** Session creation of the three graphs. */
+  /** Session creation of the three graphs (the sample-first decoder's session is created at its first window, in the warm-up). */
   readonly sessionMs: number;
   readonly encoder: {
     /** Measured alternately with the floor MatMul (same load for both). */
@@ -88,6 +96,8 @@ export interface SpeedCaseResult {
     readonly floorMultiple: number;
   };
   readonly decoder: readonly DecoderResult[];
+  /** The tracker's threshold: windows of at most this many points run the sample-first decoder. */
+  readonly sampleFirstMaxPoints: number;
   readonly endToEnd: readonly EndToEndResult[];
   readonly floor: MatMulFloor;
   /** Process peak RSS (maxRSS) after the end-to-end runs, before the other measurements (MB). */
@@ -147,7 +157,8 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
  * synthetic video end to end at each N (after one untimed window at that N; peak RSS sampled during
  * each run, smallest N first), then
  * medians of G1 on one frame alternating with the MatMul floor (same runtime and threads), then of
- * G3 on one window at each N. Measures only; never asserts a time.
+ * G3 on one window at each N on the decoder path the tracker takes there, and at the N of
+ * `comparePoints` on the other path too. Measures only; never asserts a time.
  * @throws Error when the backend is unavailable (the caller checks first).
  */
 export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<SpeedCaseResult> {
@@ -161,7 +172,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
   const R = config.resolution;
   const C = config.hiddenDim;
   t = performance.now();
-  const timed = timeMethods(await createGraphRunner(runtime, graphs));
+  const timed = timeMethods(await createGraphRunner(runtime, graphs)); // the tracker's default decoder choice
   const sessionMs = performance.now() - t;
   const runner = timed.proxy;
   log(`${spec.config} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, sessions ${Math.round(sessionMs)} ms`);
@@ -171,6 +182,8 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
   const memory = (await runner.encodeFrames(image, 1)).memories[0]!.slice();
   const warmN = Math.min(...spec.points, ...spec.endToEndPoints);
   await runner.decodeWindow(await decoderInput(runner, memory, warmN, R, C));
+  // (N, path) pairs already run once: onnxruntime plans and allocates per input shape and session.
+  const warmed = new Set([`${warmN}/${runner.decoderPath(warmN)}`]);
 
   const endToEnd: EndToEndResult[] = [];
   const decoder: DecoderResult[] = [];
@@ -185,7 +198,8 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     const video = syntheticVideo(spec.frames, R);
     for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {
       // Warm G2/G3 up at this N first (onnxruntime plans and allocates per input shape).
-      if (n !== warmN) await runner.decodeWindow(await decoderInput(runner, memory, n, R, C));
+      if (!warmed.has(`${n}/${runner.decoderPath(n)}`)) await runner.decodeWindow(await decoderInput(runner, memory, n, R, C));
+      warmed.add(`${n}/${runner.decoderPath(n)}`);
       log(`${spec.config} on ${runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
       timed.reset();
       const start = performance.now();
@@ -198,6 +212,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
       const windows = timed.calls('decodeWindow');
       endToEnd.push({
         points: n,
+        decoderPath: runner.decoderPath(n),
         frames: F,
         windows,
         totalMs: Math.round(totalMs),
@@ -231,14 +246,24 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     }
     load['encoder + floor'] = load1();
 
-    // The end-to-end runs warmed G3 up at their N: a warm-up call only for the others.
-    const warmed = new Set([warmN, ...spec.endToEndPoints]);
-    for (const n of spec.points) {
-      log(`${spec.config} on ${runtime.name}: decoder window, N = ${n}, ${spec.repetitions} runs${warmed.has(n) ? '' : ' after a warm-up'}`);
+    // One window per (N, path): the tracker's path at every N of `points` and `comparePoints`, and
+    // the other path at the N of `comparePoints` (when the model has both decoders). The end-to-end
+    // runs warmed the tracker's path up at their N: a warm-up call only for the others.
+    const compare = spec.comparePoints ?? [];
+    const hasBoth = graphs.decoderWindowSampleFirst !== undefined;
+    const other = (p: DecoderPath): DecoderPath => (p === 'sample-first' ? 'project-first' : 'sample-first');
+    for (const n of [...new Set([...spec.points, ...compare])]) {
+      const mine = runner.decoderPath(n);
+      const paths = compare.includes(n) && hasBoth ? [mine, other(mine)] : [mine];
       const input = await decoderInput(runner, memory, n, R, C);
-      const msPerWindow = await timeRepeated(() => runner.decodeWindow(input), spec.repetitions, !warmed.has(n));
-      decoder.push({ points: n, msPerWindow, msPerFrame: round1(msPerWindow.median / WINDOW_STRIDE) });
-      load[`decoder N=${n}`] = load1();
+      for (const path of paths) {
+        const warm = warmed.has(`${n}/${path}`);
+        log(`${spec.config} on ${runtime.name}: decoder window, N = ${n}, ${path}, ${spec.repetitions} runs${warm ? '' : ' after a warm-up'}`);
+        const msPerWindow = await timeRepeated(() => runner.decodeWindowOn(path, input), spec.repetitions, !warm);
+        warmed.add(`${n}/${path}`);
+        decoder.push({ points: n, path, trackerPath: path === mine, msPerWindow, msPerFrame: round1(msPerWindow.median / WINDOW_STRIDE) });
+        load[`decoder N=${n} ${path}`] = load1();
+      }
     }
   } finally {
     await tracker.release();
@@ -259,6 +284,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     sessionMs: Math.round(sessionMs),
     encoder: { msPerFrame: encoderStats, flops, floorMs, floorMultiple: encoderStats.median / floorMs },
     decoder,
+    sampleFirstMaxPoints: DEFAULT_SAMPLE_FIRST_MAX_POINTS,
     endToEnd,
     floor,
     maxRssMB: rss,

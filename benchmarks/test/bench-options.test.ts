@@ -14,6 +14,13 @@ describe('parseBenchArgs', () => {
     expect(o).toMatchObject({ backends: ['cpu'], configs: ['released'], explicit: ['--configs', '--points', '--frames'], points: [16, 800], frames: 12, threads: 1, repetitions: 5, accuracy: false, speed: true });
   });
 
+  it('--compare-points: both decoder paths at these N (default 16), none on request', () => {
+    expect(parseBenchArgs([]).comparePoints).toEqual([16]);
+    expect(parseBenchArgs(['--compare-points', '16,64']).comparePoints).toEqual([16, 64]);
+    expect(parseBenchArgs(['--compare-points=none']).comparePoints).toEqual([]);
+    expect(() => parseBenchArgs(['--compare-points', 'x'])).toThrow('--compare-points must be an integer >= 1');
+  });
+
   it('--quick shrinks the work unless a flag says otherwise', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'] });
     expect(parseBenchArgs(['--points', '800', '--quick'])).toMatchObject({ points: [800], repetitions: 1 });

@@ -22,8 +22,13 @@ describe('renderMarkdown', () => {
 
   it('has the encoder/floor, decoder and end-to-end rows', () => {
     expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512² \|\s+1200 \| 1100–1300 \|\s+160\.00 \| \[21760,256\]x\[256,2048\] \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \| project-first\s+\|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \| sample-first\s+\|\s+400\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \| project-first \(comparison\) \|\s+1600 \|/);
+    expect(md).toContain('- cpu / released 512²: N = 16: sample-first 400.0 ms vs project-first 1600 ms per window (project-first / sample-first = 4.0x)');
+    expect(md).toContain('`sample-first` for N <= 64, else `project-first`');
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \| project-first\s+\|\s+16 \|/);
     expect(md).toContain('- cpu / released 512²: end to end N=16 1.5, encoder + floor 1.3');
     expect(md).toContain('- not measured: wasm: no factory yet');
   });
@@ -35,12 +40,13 @@ describe('issue9Targets', () => {
     // Decoder ratios from the end-to-end runs: 400 / 4 / 1250 = 8%, 8000 / 4 / 1250 = 160%.
     expect(t.map((x) => x.status)).toEqual(['met', 'met', 'not met', 'not met', 'met', 'not measured']);
     expect(t[0]!.measured).toBe('1200 ms = 1.20x the floor (1000 ms), measured alternately');
-    expect(t[1]!.measured).toBe("end to end: 100 ms per frame (window / 4) = 8.0% of the encoder's 1250 ms in the same run; medians: 100 ms = 8.3% of 1200 ms");
+    // The N = 16 medians are the tracker's path (sample-first), not the comparison row.
+    expect(t[1]!.measured).toBe("end to end (sample-first): 100 ms per frame (window / 4) = 8.0% of the encoder's 1250 ms in the same run; medians (sample-first): 100 ms = 8.3% of 1200 ms");
   });
 
   it('falls back to the one-window medians without an end-to-end run', () => {
     const t = issue9Targets([{ ...releasedCase, endToEnd: [] }]);
-    expect(t[1]).toMatchObject({ measured: 'medians: 100 ms = 8.3% of 1200 ms', status: 'met' });
+    expect(t[1]).toMatchObject({ measured: 'medians (sample-first): 100 ms = 8.3% of 1200 ms', status: 'met' });
     expect(t[2]!.status).toBe('not met');
   });
 

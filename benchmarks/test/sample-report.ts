@@ -17,12 +17,14 @@ export const releasedCase: SpeedCaseResult = {
   sessionMs: 9000,
   encoder: { msPerFrame: stats(1200, 1100, 1300), flops: 160e9, floorMs: 1000, floorMultiple: 1.2 },
   decoder: [
-    { points: 16, msPerWindow: stats(400), msPerFrame: 100 },
-    { points: 800, msPerWindow: stats(6000), msPerFrame: 1500 },
+    { points: 16, path: 'sample-first', trackerPath: true, msPerWindow: stats(400), msPerFrame: 100 },
+    { points: 16, path: 'project-first', trackerPath: false, msPerWindow: stats(1600), msPerFrame: 400 },
+    { points: 800, path: 'project-first', trackerPath: true, msPerWindow: stats(6000), msPerFrame: 1500 },
   ],
+  sampleFirstMaxPoints: 64,
   endToEnd: [
-    { points: 16, frames: 16, windows: 3, totalMs: 24000, msPerFrame: 1500, fps: 0.667, encoderMsPerFrame: 1250, decoderMsPerFrame: 75, queryInitMs: 12, otherMsPerFrame: 174, peakRssMB: 900, decoderMsPerWindow: 400, load1: 1.5 },
-    { points: 800, frames: 16, windows: 3, totalMs: 48000, msPerFrame: 3000, fps: 0.333, encoderMsPerFrame: 1250, decoderMsPerFrame: 1600, queryInitMs: 40, otherMsPerFrame: 147, peakRssMB: 1400, decoderMsPerWindow: 8000, load1: 2 },
+    { points: 16, decoderPath: 'sample-first', frames: 16, windows: 3, totalMs: 24000, msPerFrame: 1500, fps: 0.667, encoderMsPerFrame: 1250, decoderMsPerFrame: 75, queryInitMs: 12, otherMsPerFrame: 174, peakRssMB: 900, decoderMsPerWindow: 400, load1: 1.5 },
+    { points: 800, decoderPath: 'project-first', frames: 16, windows: 3, totalMs: 48000, msPerFrame: 3000, fps: 0.333, encoderMsPerFrame: 1250, decoderMsPerFrame: 1600, queryInitMs: 40, otherMsPerFrame: 147, peakRssMB: 1400, decoderMsPerWindow: 8000, load1: 2 },
   ],
   floor: { m: 21760, k: 256, n: 2048, flops: 22817013760, ms: stats(142.6, 140, 150, 5), gflops: 160 },
   maxRssMB: 1450,

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describeValue, invalidArgument } from '@taptr/tensor';
+import type { TaptrGraphRole, TaptrGraphs } from '../graphs/taptr-graphs.js';
+import { storeFloat16Weights, type Float16Candidate, type Float16WeightsOptions } from './float16-weights.js';
+import { quantizeDynamic, type QuantizeCandidate, type QuantizeDynamicOptions } from './quantize-dynamic.js';
+
+/**
+ * Numeric variants of the TAPTR graphs. `fp32` is the default (parity with the official model);
+ * the others are opt-in:
+ * - `int8`: dynamic int8 quantization ({@link quantizeDynamic}) of the dense layers that run on every
+ *   memory token (see {@link taptrInt8Options}); compute is faster, tracks deviate (package README).
+ * - `fp16-weights`: weights stored as float16 ({@link storeFloat16Weights}): half the download,
+ *   float32 compute.
+ */
+export type TaptrPrecision = 'fp32' | 'int8' | 'fp16-weights';
+
+/** Every {@link TaptrPrecision}, the default first. */
+export const TAPTR_PRECISIONS: readonly TaptrPrecision[] = Object.freeze(['fp32', 'int8', 'fp16-weights']);
+
+/** Whether `value` is a {@link TaptrPrecision}. */
+export function isTaptrPrecision(value: unknown): value is TaptrPrecision {
+  return typeof value === 'string' && (TAPTR_PRECISIONS as readonly string[]).includes(value);
+}
+
+/**
+ * Which dense layers the `int8` variant quantizes, per graph:
+ * - `frameEncoder`: every constant-weight MatMul of the deformable encoder (value/output projections,
+ *   attention weights, FFN) except `sampling_offsets`, whose output is a sub-pixel offset (an int8 error
+ *   there moves every sample). The backbone and input-projection convolutions stay float32: on AVX2
+ *   without VNNI onnxruntime's `ConvInteger` (u8u8 im2col GEMM, unfused Cast/Mul/Add) is slower than its
+ *   fp32 NCHWc convolution (measured, package README).
+ * - `decoderWindow`: only the cross-attention `value_proj`, the one dense layer that runs on the whole
+ *   window memory [K, S, C]; every other layer runs on N point rows, where quantizing saves nothing and
+ *   costs accuracy (sampling offsets, box and visibility heads).
+ * - `queryInit`: nothing (N rows).
+ */
+export function taptrInt8Options(role: TaptrGraphRole): QuantizeDynamicOptions | undefined {
+  if (role === 'frameEncoder') return { opTypes: ['MatMul'], weightType: 'uint8', include: (c: QuantizeCandidate) => !c.weight.includes('sampling_offsets') };
+  if (role === 'decoderWindow') return { opTypes: ['MatMul'], weightType: 'uint8', include: (c: QuantizeCandidate) => c.weight.includes('cross_attn.value_proj') };
+  return undefined;
+}
+
+/**
+ * Which initializers the `fp16-weights` variant stores as float16: all float32 initializers of 16 or
+ * more elements except the backbone stem (`body.conv1`) and `layer1` (≈1% of the ResNet-50 weights).
+ * Those see the raw image, and with FrozenBatchNorm folded into them (`scale = γ/√(var+ε)`, bias
+ * `β − μ·scale`) their float16 rounding is amplified the most: on the reference model they make 80% of
+ * the memory deviation (1.0% relative RMS with them in float16, 0.28% without; package README).
+ */
+export function taptrFloat16Options(): Float16WeightsOptions {
+  return { include: (c: Float16Candidate) => !/body\.conv1\.|body\.layer1\./.test(c.name) };
+}
+
+/**
+ * Returns the graphs in the given numeric variant (a pure transform of the fp32 graphs of
+ * `buildTaptrGraphs`; `fp32` returns `graphs` itself). Inputs and outputs are unchanged, so the
+ * tracker runs any variant as is.
+ * @throws RangeError for an unknown precision.
+ */
+export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecision): TaptrGraphs {
+  if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'applyTaptrPrecision', 'precision', TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', '), describeValue(precision));
+  if (precision === 'fp32') return graphs;
+  const transform = (role: TaptrGraphRole): Uint8Array => {
+    if (precision === 'fp16-weights') return storeFloat16Weights(graphs[role], taptrFloat16Options()).model;
+    const options = taptrInt8Options(role);
+    return options === undefined ? graphs[role] : quantizeDynamic(graphs[role], options).model;
+  };
+  return { ...graphs, frameEncoder: transform('frameEncoder'), queryInit: transform('queryInit'), decoderWindow: transform('decoderWindow') };
+}

@@ -95,6 +95,9 @@ describe('int8 variant: structure', () => {
     expect(dec.quantized.map((c) => c.weight).every((w) => w.includes('cross_attn.value_proj'))).toBe(true);
     expect(dec.quantized).toHaveLength(config.decLayers);
     expect(int8.queryInit).toBe(fp32.queryInit);
+    // The few-points decoder applies value_proj after sampling (N rows): kept float32.
+    expect(fp32.decoderWindowSampleFirst).toBeDefined();
+    expect(int8.decoderWindowSampleFirst).toBe(fp32.decoderWindowSampleFirst);
   });
 
   it('onnxruntime runs every quantized MatMul as one fused kernel (no MatMulInteger/Cast/Mul chain left)', async () => {
@@ -127,9 +130,10 @@ describe('variants vs fp32 on the reference model (expected deviation)', () => {
     const h = (await runOnnx(fp16.frameEncoder, { image }, { threads: 2 })).memory!.data as Float32Array;
     measured['fp16-weights memory relative RMS'] = relRms(h, memory);
     expect(relRms(h, memory)).toBeLessThan(FP16_MEMORY_REL_RMS);
-    for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) {
-      measured[`fp16-weights ${role} size ratio`] = fp16[role].length / fp32[role].length;
-      expect(fp16[role].length / fp32[role].length, role).toBeLessThan(0.6);
+    for (const role of ['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst'] as const) {
+      const ratio = fp16[role]!.length / fp32[role]!.length;
+      measured[`fp16-weights ${role} size ratio`] = ratio;
+      expect(ratio, role).toBeLessThan(0.6);
     }
   });
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, invalidArgument } from '@taptr/tensor';
-import type { TaptrGraphRole, TaptrGraphs } from '../graphs/taptr-graphs.js';
+import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../graphs/taptr-graphs.js';
 import { storeFloat16Weights, type Float16Candidate, type Float16WeightsOptions } from './float16-weights.js';
 import { quantizeDynamic, type QuantizeCandidate, type QuantizeDynamicOptions } from './quantize-dynamic.js';
 
@@ -32,9 +32,15 @@ export function isTaptrPrecision(value: unknown): value is TaptrPrecision {
  * - `decoderWindow`: only the cross-attention `value_proj`, the one dense layer that runs on the whole
  *   window memory [K, S, C]; every other layer runs on N point rows, where quantizing saves nothing and
  *   costs accuracy (sampling offsets, box and visibility heads).
- * - `queryInit`: nothing (N rows).
+ * - `queryInit` and `decoderWindowSampleFirst` (the few-points decoder, which applies `value_proj`
+ *   after sampling, on N rows): nothing.
+ *
+ * Weights are uint8 (u8u8): onnxruntime's u8s8 kernels on AVX2 without VNNI add pairs of u8·s8
+ * products in int16 (`vpmaddubsw`) and saturate, which on the reference model moved the tracks by
+ * 1.5 px on average (13.8 px max on a 96-pixel video) against 0.14 px with uint8 weights; 7-bit int8
+ * weights (`reduceRange`) avoid the saturation but deviate more on a real video (package README).
  */
-export function taptrInt8Options(role: TaptrGraphRole): QuantizeDynamicOptions | undefined {
+export function taptrInt8Options(role: TaptrGraphRole | TaptrOptionalGraphRole): QuantizeDynamicOptions | undefined {
   if (role === 'frameEncoder') return { opTypes: ['MatMul'], weightType: 'uint8', include: (c: QuantizeCandidate) => !c.weight.includes('sampling_offsets') };
   if (role === 'decoderWindow') return { opTypes: ['MatMul'], weightType: 'uint8', include: (c: QuantizeCandidate) => c.weight.includes('cross_attn.value_proj') };
   return undefined;
@@ -60,10 +66,16 @@ export function taptrFloat16Options(): Float16WeightsOptions {
 export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecision): TaptrGraphs {
   if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'applyTaptrPrecision', 'precision', TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', '), describeValue(precision));
   if (precision === 'fp32') return graphs;
-  const transform = (role: TaptrGraphRole): Uint8Array => {
-    if (precision === 'fp16-weights') return storeFloat16Weights(graphs[role], taptrFloat16Options()).model;
+  const transform = (model: Uint8Array, role: TaptrGraphRole | TaptrOptionalGraphRole): Uint8Array => {
+    if (precision === 'fp16-weights') return storeFloat16Weights(model, taptrFloat16Options()).model;
     const options = taptrInt8Options(role);
-    return options === undefined ? graphs[role] : quantizeDynamic(graphs[role], options).model;
+    return options === undefined ? model : quantizeDynamic(model, options).model;
   };
-  return { ...graphs, frameEncoder: transform('frameEncoder'), queryInit: transform('queryInit'), decoderWindow: transform('decoderWindow') };
+  const out: { -readonly [K in keyof TaptrGraphs]: TaptrGraphs[K] } = { ...graphs };
+  for (const role of TAPTR_GRAPH_ROLES) out[role] = transform(graphs[role], role);
+  for (const role of TAPTR_OPTIONAL_GRAPH_ROLES) {
+    const model = graphs[role];
+    if (model !== undefined) out[role] = transform(model, role);
+  }
+  return out;
 }

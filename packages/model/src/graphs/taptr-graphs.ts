@@ -25,9 +25,10 @@ export interface TaptrGraphs {
    * the same inputs, outputs and results (within 1e-4 of the official model, like
    * {@link TaptrGraphs.decoderWindow}), a different cost profile. It gathers the raw memory rows at
    * the bilinear corners and applies each layer's `value_proj` after the sampling, so no per-layer
-   * work runs on the whole window memory `[K, S, C]`: several times faster for few points (≈ 4x at
-   * N = 16 on the released configuration), but its gathers hold K·N·M·L·P·4·C floats per layer
-   * (≈ 270 MB at N = 64 with the released model, growing linearly with N). Use it for few points
+   * work runs on the whole window memory `[K, S, C]`: several times faster for few points (released
+   * configuration, onnxruntime-node CPU, 2 threads: 7.2x at N = 16, 2.5x at N = 64, 1.9x at N = 128),
+   * but its gathers hold K·N·M·L·P·4·C floats per layer (≈ 270 MB at N = 64 with the released model,
+   * growing linearly with N). Use it for few points
    * (interactive tracking, N ≲ 64) and {@link TaptrGraphs.decoderWindow} (`'project-first'`, memory
    * bounded at N = 800) for many; the tracker chooses per window by its point count.
    *

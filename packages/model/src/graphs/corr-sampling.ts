@@ -12,6 +12,9 @@ export const CORR_RADIUS = 3;
 /** Taps per level, (2r+1)². */
 export const CORR_TAPS = (2 * CORR_RADIUS + 1) ** 2;
 
+/** Side of the square of map positions that holds every bilinear corner of a point's taps on one level, 2r+2. */
+export const CORR_PATCH = 2 * CORR_RADIUS + 2;
+
 /** The correlation query of a window and its keys (the query folded through the fmap 1x1 convs). */
 export interface CorrelationKeys {
   /** c = `corr_query_proj`(content) `[K, N, C]`. */
@@ -48,31 +51,41 @@ export function correlationKeys(g: GraphBuilder, stateDict: StateDict, content: 
 
 /**
  * Where {@link sampleCorrelation} reads correlation values:
- * - `memory`: at the taps only, by gathering the raw memory rows at the 4 bilinear corners of every
- *   tap and dotting them with the level's key (cost ∝ N, independent of the map size; best for few points);
- * - `volume`: from the full volume ⟨key_l, [memory ; 1]⟩ of every token, computed once per window by
- *   {@link correlationVolume} (one MatMul per level, ∝ N·S·C; best for many points).
+ * - `memory`: at the taps only: the raw memory rows of the (2r+2)² map positions that hold the 4
+ *   bilinear corners of a point's (2r+1)² taps on a level are gathered and dotted with the level's key,
+ *   one frame and one level at a time (cost ∝ N, independent of the map size; transient
+ *   N·(2r+2)²·C floats: 52 MB at N = 800 for the released model);
+ * - `volume`: from the per-level volumes ⟨W_lᵀc, memory⟩ of every token, computed once per window by
+ *   {@link correlationVolume} (one MatMul per level, ∝ N·S·C; best for many points); the conv bias
+ *   term ⟨c, b_l⟩ is added after sampling.
  */
 export type CorrelationSource =
   | { readonly kind: 'memory'; readonly memory: OnnxValue; readonly keys: OnnxValue }
-  | { readonly kind: 'volume'; readonly volume: OnnxValue };
+  | {
+      readonly kind: 'volume';
+      /** Per level l, `[K, S_l, N]` flattened (flat index `(t·S_l + p)·N + n`). */
+      readonly volumes: readonly OnnxValue[];
+      /** ⟨c, b_l⟩ `[K, N, L]`. */
+      readonly bias: OnnxValue;
+    };
 
 /**
- * The full correlation volume of a window, all levels, flattened level-major then `[K, S_l, N]`
- * (flat index `(K·s_l + t·S_l + p)·N + n`).
+ * The correlation volume of a window without the conv bias term: one `[K, S_l, N]` tensor per level
+ * (kept apart, no Concat: at N = 800 the released model's volumes are 557 MB, and a concatenated copy
+ * would double that while it is built), plus the bias term ⟨c, b_l⟩ `[K, N, L]`, which
+ * {@link sampleCorrelation} adds after sampling (border padding: the bilinear weights of a tap sum to 1).
  * @param memory - `[K, S, C]`; `keys` from {@link correlationKeys}.
  */
 export function correlationVolume(g: GraphBuilder, memory: OnnxValue, keys: OnnxValue, config: TaptrConfig): CorrelationSource {
   const C = config.hiddenDim;
   const starts = levelStartIndex(config);
-  const keysT = g.transpose(keys, [0, 2, 3, 1]); // [K, L, C+1, N]
+  const keysT = g.transpose(g.slice(keys, [0], [C], [3]), [0, 2, 3, 1]); // [K, L, C, N]
   const volumes = featureLevelShapes(config).map((level, l) => {
     const memoryL = g.slice(memory, [starts[l]!], [starts[l]! + level.h * level.w], [1]); // [K, S_l, C]
-    const keyL = g.squeeze(g.slice(keysT, [l], [l + 1], [1]), [1]); // [K, C+1, N]
-    const product = g.matMul(memoryL, g.slice(keyL, [0], [C], [1])); // [K, S_l, N]
-    return g.reshape(g.add(product, g.slice(keyL, [C], [C + 1], [1])), [-1]);
+    const keyL = g.squeeze(g.slice(keysT, [l], [l + 1], [1]), [1]); // [K, C, N]
+    return g.reshape(g.matMul(memoryL, keyL), [-1]); // [K, S_l, N] flattened
   });
-  return { kind: 'volume', volume: g.concat(volumes, 0) };
+  return { kind: 'volume', volumes, bias: g.squeeze(g.slice(keys, [C], [C + 1], [3]), [3]) };
 }
 
 /**
@@ -104,21 +117,59 @@ export function sampleCorrelation(g: GraphBuilder, source: CorrelationSource, re
   const pyramid = g.constFloat(Float32Array.from(levels, (_, l) => 2 ** l), [L, 1]);
   const u = g.add(g.div(X, pyramid), g.constFloat(dx, [CORR_TAPS])); // [K, N, L, 49]
   const v = g.add(g.div(Y, pyramid), g.constFloat(dy, [CORR_TAPS]));
-  const corners = bilinearCorners(g, u, v, levels, [L, 1], 'border'); // [K, N, L, 49, 4]
+  const corners = bilinearCorners(g, u, v, levels, [L, 1], 'border', { coordinates: source.kind === 'memory' }); // [K, N, L, 49, 4]
 
-  let values: OnnxValue; // [K, N, L, 49, 4]
-  if (source.kind === 'memory') {
-    const frameOffset = g.constInt64(Array.from({ length: K * L }, (_, i) => Math.floor(i / L) * memoryTokens(config) + starts[i % L]!), [K, 1, L, 1, 1]);
-    const rows = g.gather(g.reshape(source.memory, [-1, C]), g.reshape(g.add(corners.index, frameOffset), [0, 0, L, -1]), 0); // [K, N, L, 196, C]
-    const keys = source.keys; // [K, N, L, C+1]
-    const dots = g.matMul(rows, g.unsqueeze(g.slice(keys, [0], [C], [3]), [4])); // [K, N, L, 196, 1]
-    values = g.reshape(g.add(dots, g.unsqueeze(g.slice(keys, [C], [C + 1], [3]), [4])), [0, 0, L, CORR_TAPS, 4]);
-  } else {
+  const scale = g.constFloat(Math.fround(Math.sqrt(C)));
+  if (source.kind === 'volume') {
+    // One Gather per level from that level's volume; the bias term ⟨c, b_l⟩ is added after the
+    // weighted sum, scaled by the tap's summed bilinear weights.
     const points = g.shape(referenceXY, 1, 2); // [1] = N
-    const levelOffset = g.constInt64(Array.from({ length: K * L }, (_, i) => K * starts[i % L]! + Math.floor(i / L) * levels[i % L]!.h * levels[i % L]!.w), [K, 1, L, 1, 1]);
-    const pointIndex = g.reshape(g.op('Range', [g.constInt64(0), g.squeeze(points, [0]), g.constInt64(1)]), [1, -1, 1, 1, 1]);
-    values = g.gather(source.volume, g.add(g.mul(g.add(corners.index, levelOffset), points), pointIndex), 0);
+    const pointIndex = g.reshape(g.op('Range', [g.constInt64(0), g.squeeze(points, [0]), g.constInt64(1)]), [1, -1, 1, 1]);
+    const perLevel = levels.map((level, l) => {
+      const frameOffset = g.constInt64(Array.from({ length: K }, (_, t) => t * level.h * level.w), [K, 1, 1, 1]);
+      const index = g.squeeze(g.slice(corners.index, [l], [l + 1], [2]), [2]); // [K, N, 49, 4]
+      return g.unsqueeze(g.gather(source.volumes[l]!, g.add(g.mul(g.add(index, frameOffset), points), pointIndex), 0), [2]);
+    });
+    const sampled = g.reduceSum(g.mul(g.concat(perLevel, 2), corners.weight), [4], false); // [K, N, L, 49]
+    const taps = g.add(sampled, g.mul(g.unsqueeze(source.bias, [3]), g.reduceSum(corners.weight, [4], false)));
+    return g.div(g.reshape(taps, [0, 0, L * CORR_TAPS]), scale);
   }
+  // Patch origin: the first tap's first corner (the smallest column and row of every corner of the
+  // point's taps, since u and v grow with the tap offsets), moved back so that the patch stays in the
+  // map. Every corner then lies in the patch, except that float rounding can put the last column's
+  // (row's) upper corner one past it exactly when its bilinear weight is 0; clamping the relative
+  // index keeps that corner in the patch with no effect on the result.
+  const P = CORR_PATCH;
+  const S = memoryTokens(config);
+  const zero = g.constFloat(0);
+  const perLevel = (f: (l: { h: number; w: number }) => number, shape: number[]) => g.constFloat(Float32Array.from(levels, f), shape);
+  const first = (c: OnnxValue) => g.reshape(g.slice(g.reshape(c, [0, 0, L, -1]), [0], [1], [3]), [0, 0, L]); // [K, N, L]
+  const sx = g.max(g.min(first(corners.x!), perLevel((l) => l.w - P, [L])), zero);
+  const sy = g.max(g.min(first(corners.y!), perLevel((l) => l.h - P, [L])), zero);
+  const last = g.constFloat(P - 1);
+  const relative = (c: OnnxValue, origin: OnnxValue) => g.min(g.max(g.sub(c, g.unsqueeze(origin, [3, 4])), zero), last);
+  const within = g.reshape(g.cast(g.add(g.mul(relative(corners.y!, sy), g.constFloat(P)), relative(corners.x!, sx)), 'int64'), [0, 0, L, CORR_TAPS * 4]); // [K, N, L, 196]
+  // Patch tokens (row-major, y slow), clamped into the map: maps narrower than P repeat their last column.
+  const steps = g.constFloat(Float32Array.from({ length: P }, (_, i) => i), [P]);
+  const px = g.min(g.add(g.unsqueeze(sx, [3]), steps), perLevel((l) => l.w - 1, [L, 1])); // [K, N, L, P]
+  const py = g.min(g.add(g.unsqueeze(sy, [3]), steps), perLevel((l) => l.h - 1, [L, 1]));
+  const local = g.add(g.mul(g.unsqueeze(py, [4]), perLevel((l) => l.w, [L, 1, 1])), g.unsqueeze(px, [3])); // [K, N, L, P, P]
+  const frameLevelOffset = g.constInt64(Array.from({ length: K * L }, (_, i) => Math.floor(i / L) * S + starts[i % L]!), [K, 1, L, 1]);
+  const tokens = g.add(g.cast(g.reshape(local, [0, 0, L, P * P]), 'int64'), frameLevelOffset); // [K, N, L, P²] rows of [K·S, C]
+  const rows = g.reshape(source.memory, [-1, C]);
+  const keys = g.unsqueeze(g.slice(source.keys, [0], [C], [3]), [4]); // [K, N, L, C, 1]
+  // One frame and one level at a time: each gather [1, N, 1, P², C] is consumed by its MatMul at once.
+  const frames: OnnxValue[] = [];
+  for (let t = 0; t < K; t++) {
+    const perLevelDots: OnnxValue[] = [];
+    for (let l = 0; l < L; l++) {
+      const pick = (x: OnnxValue) => g.slice(x, [t, l], [t + 1, l + 1], [0, 2]);
+      perLevelDots.push(g.matMul(g.gather(rows, pick(tokens), 0), pick(keys))); // [1, N, 1, P², 1]
+    }
+    frames.push(g.concat(perLevelDots, 2));
+  }
+  const patch = g.add(g.reshape(g.concat(frames, 0), [0, 0, L, P * P]), g.slice(source.keys, [C], [C + 1], [3])); // [K, N, L, P²]
+  const values = g.reshape(g.op('GatherElements', [patch, within], { axis: 3 }), [0, 0, L, CORR_TAPS, 4]);
   const taps = g.reduceSum(g.mul(values, corners.weight), [4], false); // [K, N, L, 49]
-  return g.div(g.reshape(taps, [0, 0, L * CORR_TAPS]), g.constFloat(Math.fround(Math.sqrt(C))));
+  return g.div(g.reshape(taps, [0, 0, L * CORR_TAPS]), scale);
 }

@@ -7,6 +7,9 @@ export interface BilinearCorners {
   readonly index: OnnxValue;
   /** Bilinear weights float32 `[..., 4]` (0 for corners outside the map with zero padding). */
   readonly weight: OnnxValue;
+  /** With `coordinates: true`: the corners' column / row (clamped into the map, as float32) `[..., 4]`. */
+  readonly x?: OnnxValue;
+  readonly y?: OnnxValue;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface BilinearCorners {
  * table costs O(points), while onnxruntime's GridSample is slow per output element and needs
  * channel-first maps. Several maps of different sizes (the feature levels) are handled at once:
  * `sizes[i]` is the map of level i, laid out as a constant of shape `levelShape` that broadcasts
- * against `u` and `v`.
+ * against `u` and `v`. `options.coordinates` also returns each corner's (clamped) column and row.
  * @param u - x pixel coordinate `[...]` (align_corners=1: x·(w−1); align_corners=0: x·w − 0.5).
  * @param v - y pixel coordinate, same shape.
  * @param sizes - map size per level (`levelShape` has `sizes.length` elements).
@@ -31,6 +34,7 @@ export function bilinearCorners(
   sizes: readonly { h: number; w: number }[],
   levelShape: readonly number[],
   padding: 'zeros' | 'border',
+  options: { readonly coordinates?: boolean } = {},
 ): BilinearCorners {
   const perLevel = (f: (s: { h: number; w: number }) => number) => g.constFloat(Float32Array.from(sizes, f), levelShape);
   const zero = g.constFloat(0);
@@ -61,10 +65,13 @@ export function bilinearCorners(
   const width = perLevel((s) => s.w);
   const cx0 = clampX(x0);
   const cx1 = clampX(x1);
-  const rowY0 = g.mul(clampY(y0), width);
-  const rowY1 = g.mul(clampY(y1), width);
+  const cy0 = clampY(y0);
+  const cy1 = clampY(y1);
+  const rowY0 = g.mul(cy0, width);
+  const rowY1 = g.mul(cy1, width);
   const stack = (values: OnnxValue[]) => g.concat(values.map((t) => g.unsqueeze(t, [-1])), -1);
   const index = g.cast(stack([g.add(rowY0, cx0), g.add(rowY0, cx1), g.add(rowY1, cx0), g.add(rowY1, cx1)]), 'int64');
   const weight = stack([g.mul(wx0, wy0), g.mul(wx1, wy0), g.mul(wx0, wy1), g.mul(wx1, wy1)]);
-  return { index, weight };
+  if (options.coordinates !== true) return { index, weight };
+  return { index, weight, x: stack([cx0, cx1, cx0, cx1]), y: stack([cy0, cy0, cy1, cy1]) };
 }

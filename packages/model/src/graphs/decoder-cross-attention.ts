@@ -2,7 +2,7 @@
 import { tensor } from '@taptr/tensor';
 import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
 import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
-import { linear } from './blocks/linear.js';
+import { linear, transposeMatrix } from './blocks/linear.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
 import { bilinearCorners } from './decoder-bilinear-gather.js';
 
@@ -13,7 +13,9 @@ import { bilinearCorners } from './decoder-bilinear-gather.js';
  *   weights). Cost and transient memory ∝ K·N·M·L·P·4·C: best for few points (N ≲ 64).
  *   (The correlation taps follow the same choice, see `CorrelationSource`.)
  * - `'project-first'`: `value_proj` of the whole window memory (as the official code; ∝ K·S·C² per
- *   layer), then gather each head's Dh channels at its corners. Best for many points.
+ *   layer; its bias is added after sampling, scaled by the summed weights), then gather each head's Dh
+ *   channels at its corners, one frame at a time (transient K·S·C + N·M·L·P·4·Dh floats). Best for
+ *   many points.
  * Both are exact up to float rounding.
  */
 export type CrossAttentionMode = 'sample-first' | 'project-first';
@@ -70,13 +72,14 @@ export function decoderCrossAttention(
   const u = g.squeeze(g.slice(pixel, [0], [1], [5]), [5]);
   const v = g.squeeze(g.slice(pixel, [1], [2], [5]), [5]);
   const corners = bilinearCorners(g, u, v, levels, [L, 1], 'zeros'); // [K, N, M, L, P, 4]
-  const tokenOffset = g.constInt64(Array.from({ length: K * L }, (_, i) => Math.floor(i / L) * S + starts[i % L]!), [K, 1, 1, L, 1, 1]);
-  const tokens = g.reshape(g.add(corners.index, tokenOffset), [0, 0, M, L * P * 4]); // rows of [K·S, ·]
+  const levelStart = g.constInt64(starts.slice(0, L), [L, 1, 1]);
+  const tokens = g.reshape(g.add(corners.index, levelStart), [0, 0, M, L * P * 4]); // [K, N, M, L·P·4] rows of one frame's [S, ·]
   const weight = g.unsqueeze(g.reshape(g.mul(corners.weight, g.unsqueeze(attention, [5])), [0, 0, M, L * P * 4]), [3]); // [K, N, M, 1, L·P·4]
 
   let heads: OnnxValue; // [K, N, M, 1, Dh]
   if (mode === 'sample-first') {
-    const rows = g.gather(g.reshape(inputs.memory, [-1, C]), tokens, 0); // [K, N, M, L·P·4, C]
+    const frameOffset = g.constInt64(Array.from({ length: K }, (_, t) => t * S), [K, 1, 1, 1]);
+    const rows = g.gather(g.reshape(inputs.memory, [-1, C]), g.add(tokens, frameOffset), 0); // [K, N, M, L·P·4, C]
     const pooled = g.concat([g.matMul(weight, rows), g.reduceSum(weight, [4], true)], 4); // [K, N, M, 1, C+1]
     const w = requireParam(stateDict, `${prefix}.value_proj.weight`, [C, C]).data;
     const b = requireParam(stateDict, `${prefix}.value_proj.bias`, [C]).data;
@@ -89,10 +92,24 @@ export function decoderCrossAttention(
       }
     heads = g.matMul(pooled, g.initializer(tensor('float32', [M, C + 1, Dh], headProj), `${prefix}.value_proj.per_head`));
   } else {
-    const values = g.reshape(linear(g, stateDict, `${prefix}.value_proj`, inputs.memory), [-1, Dh]); // [K·S·M, Dh]
+    // value_proj of the whole window memory [K·S, C] without its bias (added after sampling, scaled by
+    // each head's summed weights: zero padding gives out-of-map corners weight 0, as in sample-first),
+    // then each head's Dh channels gathered at the corners one frame at a time (issue 9): a frame's
+    // gather [1, N, M, L·P·4, Dh] is consumed by its MatMul before the next one is made, so the whole
+    // window's gathers (420 MB per layer at N = 800 for the released model) are never held at once.
+    const w = requireParam(stateDict, `${prefix}.value_proj.weight`, [C, C]);
+    const b = requireParam(stateDict, `${prefix}.value_proj.bias`, [C]);
+    const values = g.reshape(g.matMul(inputs.memory, g.initializer(transposeMatrix(w), `${prefix}.value_proj.weight_t`)), [-1, Dh]); // [K·S·M, Dh]
     const headIndex = g.constInt64(Array.from({ length: M }, (_, m) => m), [1, 1, M, 1]);
-    const rows = g.gather(values, g.add(g.mul(tokens, g.constInt64(M)), headIndex), 0); // [K, N, M, L·P·4, Dh]
-    heads = g.matMul(weight, rows);
+    const frameOffset = g.constInt64(Array.from({ length: K }, (_, t) => t * S * M), [K, 1, 1, 1]);
+    const rowsOf = g.add(g.add(g.mul(tokens, g.constInt64(M)), headIndex), frameOffset); // [K, N, M, L·P·4] rows of values
+    const frames: OnnxValue[] = [];
+    for (let t = 0; t < K; t++) {
+      const pick = (x: OnnxValue) => g.slice(x, [t], [t + 1], [0]);
+      frames.push(g.matMul(pick(weight), g.gather(values, pick(rowsOf), 0))); // [1, N, M, 1, Dh]
+    }
+    const bias = g.mul(g.reduceSum(weight, [4], true), g.initializer(tensor('float32', [M, 1, Dh], b.data), `${prefix}.value_proj.bias_per_head`));
+    heads = g.add(g.concat(frames, 0), bias);
   }
   return linear(g, stateDict, `${prefix}.output_proj`, g.reshape(heads, [0, 0, C])); // channel = m·Dh + d
 }

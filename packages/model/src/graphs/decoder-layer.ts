@@ -8,6 +8,7 @@ import { multiHeadAttention } from './blocks/multi-head-attention.js';
 import type { StateDict } from './blocks/state-dict.js';
 import { sampleCorrelation, type CorrelationSource } from './corr-sampling.js';
 import { decoderCrossAttention, type CrossAttentionMode } from './decoder-cross-attention.js';
+import { pointSelfAttention } from './decoder-point-attention.js';
 import { sineEmbedding4 } from './decoder-sine-embedding.js';
 import { inverseSigmoid } from './query-init.js';
 
@@ -77,9 +78,9 @@ export function decoderLayer(g: GraphBuilder, stateDict: StateDict, k: number, s
     const tsa = multiHeadAttention(g, stateDict, `${p}.temp_self_attn`, { query: qT, key: qT, value: yT, mask: ctx.temporalMask }, M);
     y = layerNorm(g, stateDict, `${p}.norm_temp`, g.add(y, g.transpose(tsa, [1, 0, 2])));
 
-    // Point self-attention: every frame over the N points.
+    // Point self-attention: every frame over the N points (scores one frame at a time).
     const qS = g.add(y, queryPos);
-    const sa = multiHeadAttention(g, stateDict, `${p}.self_attn`, { query: qS, key: qS, value: y, mask: ctx.pointMask }, M);
+    const sa = pointSelfAttention(g, stateDict, `${p}.self_attn`, { query: qS, value: y, mask: ctx.pointMask }, M, config.slidingWindowSize);
     y = layerNorm(g, stateDict, `${p}.norm2`, g.add(y, sa));
 
     const ca = decoderCrossAttention(g, stateDict, `${p}.cross_attn`, { query: g.add(y, queryPos), referenceXY, memory: ctx.memory }, config, ctx.crossAttention);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
-import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
-import { isTaptrError } from '@taptr/tensor';
+import { onnx, RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
+import { buildProbeModel, type ModelSession, type RuntimeAdapter } from '@taptr/runtime';
+import { createNodeRuntime } from '@taptr/runtime-node';
+import { isTaptrError, TaptrError } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLE_FIRST_MAX_POINTS } from './decoder-path.js';
 import type { DecoderWindowInput } from './graph-runner.js';
@@ -42,7 +43,7 @@ function fakeRuntime(C: number, S: number, omit?: string) {
     isSupported: async () => true,
     tensors: { tensor: (type: string, data: Float32Array | Uint8Array, dims: readonly number[]) => ({ type, data, dims: [...dims] }) },
     async createSession(bytes: Uint8Array) {
-      const role = new TextDecoder().decode(bytes);
+      const role = roles.get(bytes) ?? new TextDecoder().decode(bytes);
       if (role === 'encoder') return session(role, (f) => ({ memory: f32([f['image']!.dims[0]!, S, C]) }));
       if (role === 'init') return session(role, (f) => ({ content: f32([f['xy_norm']!.dims[0]!, C]), ref_unsig: f32([f['xy_norm']!.dims[0]!, 4]) }));
       return session(role, (f) => {
@@ -54,10 +55,36 @@ function fakeRuntime(C: number, S: number, omit?: string) {
   return { runtime, feeds, created, released };
 }
 
+/** The fake runtime's session role of each graph (by identity); other bytes are read as the role's text. */
+const roles = new Map<Uint8Array, string>();
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const BOOL = onnx.TensorProto.DataType.BOOL;
+const DECODER_INPUTS: [string, number][] = [
+  ['memory', FLOAT],
+  ['content', FLOAT],
+  ['ref_unsig', FLOAT],
+  ['track_mask', BOOL],
+  ['update_mask', BOOL],
+  ['init_content', FLOAT],
+];
+const DECODER_OUTPUTS: [string, number][] = [
+  ['ref_unsig_out', FLOAT],
+  ['vis_logits', FLOAT],
+  ['content_out', FLOAT],
+];
+/** ONNX bytes declaring `inputs` / `outputs` (no nodes: only the fake runtime "runs" them), session role `role`. */
+function graphBytes(role: string, inputs = DECODER_INPUTS, outputs = DECODER_OUTPUTS): Uint8Array {
+  const info = ([name, elemType]: [string, number]) => ({ name, type: { tensorType: { elemType, shape: { dim: [] } } } });
+  const encoded = onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 17 }], graph: { name: 'decoder_window', input: inputs.map(info), output: outputs.map(info) } }).finish();
+  roles.set(encoded, role);
+  return encoded;
+}
+
 const config: TaptrConfig = { ...RELEASED_CONFIG, hiddenDim: 8, resolution: 16 };
-const model: TaptrModel = { config, frameEncoder: bytes('encoder'), queryInit: bytes('init'), decoderWindow: bytes('decoder') };
-const withFast: TaptrModel = { ...model, decoderWindowSampleFirst: bytes('decoder-fast') };
+const model: TaptrModel = { config, frameEncoder: bytes('encoder'), queryInit: bytes('init'), decoderWindow: graphBytes('decoder') };
+const withFast: TaptrModel = { ...model, decoderWindowSampleFirst: graphBytes('decoder-fast') };
 
 /** A window of N points over memories of S tokens (C = 8). */
 function windowOf(N: number, S = 5): DecoderWindowInput {
@@ -117,10 +144,10 @@ describe('createGraphRunner (graph I/O of spec §13)', () => {
 });
 
 describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)', () => {
-  it('creates the sample-first session only at the first window of <= 64 points, then picks per window', async () => {
+  it('creates each decoder session only at the first window that runs on it, then picks per window', async () => {
     const { runtime, feeds, created, released } = fakeRuntime(8, 5);
     const runner = await createGraphRunner(runtime, withFast);
-    expect(created).toEqual(['encoder', 'init', 'decoder']);
+    expect(created).toEqual(['encoder', 'init']);
     expect(DEFAULT_SAMPLE_FIRST_MAX_POINTS).toBe(64);
     expect([runner.decoderPath(1), runner.decoderPath(64), runner.decoderPath(65), runner.decoderPath(800)]).toEqual(['sample-first', 'sample-first', 'project-first', 'project-first']);
 
@@ -175,22 +202,108 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     expect([all.feeds['decoder']!.length, all.feeds['decoder-fast']!.length]).toEqual([0, 1]);
   });
 
-  it('reports a failed sample-first session creation on the window that needed it and retries on the next', async () => {
-    const { runtime, created } = fakeRuntime(8, 5);
-    let fail = true;
+  it('reports a failed decoder session creation on the window that needed it (naming the graph) and retries on the next', async () => {
+    const { runtime, created, released } = fakeRuntime(8, 5);
+    const failing = new Set(['decoder', 'decoder-fast']);
     const flaky = {
       ...runtime,
       async createSession(b: Uint8Array) {
-        if (fail && new TextDecoder().decode(b) === 'decoder-fast') throw new Error('out of memory');
+        if (failing.has(roles.get(b) ?? '')) throw new Error('out of memory');
         return runtime.createSession(b);
       },
     } as RuntimeAdapter;
     const runner = await createGraphRunner(flaky, withFast);
-    await expect(runner.decodeWindow(windowOf(4))).rejects.toThrow('out of memory');
-    fail = false;
-    await runner.decodeWindow(windowOf(4));
-    expect(created).toEqual(['encoder', 'init', 'decoder', 'decoder-fast']);
+    for (const [points, role, graph] of [
+      [4, 'decoder-fast', 'decoder_window (sample-first)'],
+      [100, 'decoder', 'decoder_window'],
+    ] as const) {
+      const error = await runner.decodeWindow(windowOf(points)).catch((e: unknown) => e);
+      expect(isTaptrError(error, 'TAPTR_IO'), String(error)).toBe(true);
+      expect((error as Error).message).toBe(`createGraphRunner: cannot create the ${graph} session: out of memory`);
+      expect((error as Error).cause).toEqual(new Error('out of memory'));
+      failing.delete(role);
+      await runner.decodeWindow(windowOf(points));
+    }
+    expect(created).toEqual(['encoder', 'init', 'decoder-fast', 'decoder']);
     await runner.release();
+    expect([...released].sort()).toEqual(['decoder', 'decoder-fast', 'encoder', 'init']);
+  });
+
+  it("keeps a typed creation error's code, creates a decoder once for concurrent windows, and fails after release", async () => {
+    const { runtime, created, released } = fakeRuntime(8, 5);
+    let creations = 0;
+    const slow = {
+      ...runtime,
+      async createSession(b: Uint8Array) {
+        if (roles.get(b) === 'decoder') {
+          creations++;
+          if (creations === 1) throw new TaptrError('TAPTR_WEBGPU_ERROR', 'device lost');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return runtime.createSession(b);
+      },
+    } as RuntimeAdapter;
+    const runner = await createGraphRunner(slow, withFast);
+    const error = await runner.decodeWindow(windowOf(200)).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_WEBGPU_ERROR')).toBe(true);
+    expect(String(error)).toMatch(/cannot create the decoder_window session: device lost/);
+    await Promise.all([runner.decodeWindow(windowOf(100)), runner.decodeWindow(windowOf(200)), runner.decodeWindowOn('project-first', windowOf(2))]);
+    expect(creations).toBe(2);
+    expect(created).toEqual(['encoder', 'init', 'decoder']);
+    await runner.release();
+    expect([...released].sort()).toEqual(['decoder', 'encoder', 'init']);
+    const late = await runner.decodeWindow(windowOf(2)).catch((e: unknown) => e);
+    expect(isTaptrError(late, 'TAPTR_INVALID_ARGUMENT')).toBe(true);
+    expect(String(late)).toMatch(/decoder_window \(sample-first\): the graph runner was released/);
+    expect(created).toHaveLength(3);
+  });
+
+  it('creates the project-first session up front when no window can use the sample-first one', async () => {
+    for (const [m, max] of [
+      [model, undefined],
+      [withFast, 0],
+    ] as const) {
+      const { runtime, created, released } = fakeRuntime(8, 5);
+      const runner = await createGraphRunner(runtime, m, undefined, { sampleFirstMaxPoints: max });
+      expect(created).toEqual(['encoder', 'init', 'decoder']);
+      await runner.decodeWindow(windowOf(1));
+      expect(created).toEqual(['encoder', 'init', 'decoder']);
+      await runner.release();
+      expect(released).toEqual(['encoder', 'init', 'decoder']);
+    }
+  });
+
+  it('checks the decoder graphs up front: unreadable bytes (TAPTR_IO) or other inputs/outputs (TAPTR_MODEL_IO_MISMATCH), naming the graph', async () => {
+    const { runtime, created } = fakeRuntime(8, 5);
+    const garbage = new Uint8Array([1, 2, 3, 4, 5]);
+    const cases: [TaptrModel, string, RegExp][] = [
+      [{ ...withFast, decoderWindow: garbage }, 'TAPTR_IO', /^createTracker: model\.decoderWindow \(decoder_window\) is not a readable ONNX model \(5 bytes\): /],
+      [{ ...withFast, decoderWindowSampleFirst: garbage }, 'TAPTR_IO', /^createTracker: model\.decoderWindowSampleFirst \(decoder_window \(sample-first\)\) is not a readable ONNX model/],
+      [{ ...withFast, decoderWindow: new Uint8Array(64) }, 'TAPTR_MODEL_IO_MISMATCH', /model\.decoderWindow \(decoder_window\) must declare the decoder window inputs \(memory float32, .*init_content float32\).*got inputs \(none\) and outputs \(none\)/],
+      [{ ...withFast, decoderWindowSampleFirst: graphBytes('x', DECODER_INPUTS.slice(1)) }, 'TAPTR_MODEL_IO_MISMATCH', /model\.decoderWindowSampleFirst .*got inputs \(content float32, ref_unsig float32/],
+      [{ ...withFast, decoderWindow: graphBytes('x', DECODER_INPUTS.map(([n]) => [n, FLOAT])) }, 'TAPTR_MODEL_IO_MISMATCH', /got inputs \(.*track_mask float32/],
+      [{ ...withFast, decoderWindow: graphBytes('x', DECODER_INPUTS, DECODER_OUTPUTS.slice(0, 2)) }, 'TAPTR_MODEL_IO_MISMATCH', /and outputs \(ref_unsig_out float32, vis_logits float32\)$/],
+      [{ ...withFast, decoderWindowSampleFirst: graphBytes('x', [['image', FLOAT]], [['memory', FLOAT]]) }, 'TAPTR_MODEL_IO_MISMATCH', /got inputs \(image float32\) and outputs \(memory float32\)/],
+    ];
+    for (const [bad, code, message] of cases) {
+      const error = await createGraphRunner(runtime, bad).catch((e: unknown) => e);
+      expect(isTaptrError(error, code as never), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+      await expect(createTracker({ runtime, model: bad })).rejects.toThrow(message);
+    }
+    expect(created).toEqual([]);
+  });
+
+  it('names the graph of a session onnxruntime cannot create (onnxruntime-node)', async () => {
+    const probe = buildProbeModel();
+    const runtime = createNodeRuntime({ threads: 1 });
+    const eager = await createGraphRunner(runtime, { config, frameEncoder: probe, queryInit: probe, decoderWindow: probe }).catch((e: unknown) => e);
+    expect(eager).not.toBeInstanceOf(Error); // the probe model loads: the failures below are the decoder's
+    await (eager as { release(): Promise<void> }).release();
+    const broken = new Uint8Array(64).fill(0xff);
+    const error = await createGraphRunner(runtime, { config, frameEncoder: probe, queryInit: probe, decoderWindow: broken }).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_IO'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^createGraphRunner: cannot create the decoder_window session: createSession: cannot load model \(64 bytes\)/);
   });
 
   it('rejects a bad sampleFirstMaxPoints (createGraphRunner and createTracker) and a bad sample-first graph', async () => {

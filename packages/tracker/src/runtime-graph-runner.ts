@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { TaptrConfig } from '@taptr/model';
+import { graphSignature, type GraphSignature, type GraphValueInfo, type TaptrConfig } from '@taptr/model';
 import type { ModelSession, ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { chooseDecoderPath, resolveSampleFirstMaxPoints, type DecoderPath } from './decoder-path.js';
@@ -31,9 +31,10 @@ export interface TaptrModel {
 export interface GraphRunnerOptions {
   /**
    * Windows of at most this many points run `model.decoderWindowSampleFirst` (when the model has it),
-   * larger ones `model.decoderWindow`; the choice is made per window. The sample-first session is
-   * created at the first window that needs it, so a tracker that never decodes few points never holds
-   * a second decoder session. `0` = never, `Infinity` = always. Defaults to
+   * larger ones `model.decoderWindow`; the choice is made per window. Each decoder session is created
+   * at the first window that needs it, so a tracker that only decodes few points never holds the
+   * project-first decoder (≈ 55 MB of weights plus its arena on the released configuration) and one
+   * that only decodes many never holds the sample-first one. `0` = never, `Infinity` = always. Defaults to
    * {@link DEFAULT_SAMPLE_FIRST_MAX_POINTS} (64): on the released configuration the sample-first path is
    * 7.2x faster at N = 16 and 2.5x at N = 64, and its gathers hold K·N·M·L·P·4·C floats per layer
    * (≈ 270 MB at N = 64).
@@ -52,6 +53,10 @@ export interface RuntimeGraphRunner extends TaptrGraphRunner {
   decodeWindowOn(path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput>;
 }
 
+/** Names of the two decoder graphs in messages. */
+const PROJECT_FIRST_GRAPH = 'decoder_window';
+const SAMPLE_FIRST_GRAPH = 'decoder_window (sample-first)';
+
 function outputOf(graph: string, outputs: Record<string, { readonly data: unknown; readonly dims: readonly number[] }>, name: string): { data: Float32Array; dims: readonly number[] } {
   const t = outputs[name];
   if (t === undefined || !(t.data instanceof Float32Array)) {
@@ -60,13 +65,99 @@ function outputOf(graph: string, outputs: Record<string, { readonly data: unknow
   return { data: t.data, dims: t.dims };
 }
 
+/** Inputs the runner feeds to a decoder window graph (spec §13 G3), with their element types. */
+const DECODER_INPUTS: Readonly<Record<string, 'float32' | 'bool'>> = {
+  memory: 'float32',
+  content: 'float32',
+  ref_unsig: 'float32',
+  track_mask: 'bool',
+  update_mask: 'bool',
+  init_content: 'float32',
+};
+/** Outputs the runner reads from a decoder window graph (all float32). */
+const DECODER_OUTPUTS = ['ref_unsig_out', 'vis_logits', 'content_out'] as const;
+
+/**
+ * Checks, without creating a session, that `bytes` is an ONNX model declaring the decoder window's
+ * inputs and outputs: decoder sessions are created at the first window that needs them, so a bad
+ * graph is reported by `createTracker` rather than in the middle of a run.
+ * @throws TaptrError `TAPTR_IO` when the bytes are not a readable ONNX model, `TAPTR_MODEL_IO_MISMATCH`
+ *   when its inputs or outputs are not those of a decoder window (naming the graph and what differs).
+ */
+function checkDecoderGraph(key: string, graph: string, bytes: Uint8Array): void {
+  let signature: GraphSignature;
+  try {
+    signature = graphSignature(bytes);
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `createTracker: model.${key} (${graph}) is not a readable ONNX model (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
+  }
+  const inputs = new Map(signature.inputs.map((v) => [v.name, v.type]));
+  const outputs = new Map(signature.outputs.map((v) => [v.name, v.type]));
+  const expected = Object.entries(DECODER_INPUTS);
+  const inputsOk = inputs.size === expected.length && expected.every(([name, type]) => inputs.get(name) === type);
+  const outputsOk = DECODER_OUTPUTS.every((name) => outputs.get(name) === 'float32');
+  if (!inputsOk || !outputsOk) {
+    const list = (values: readonly GraphValueInfo[]): string => values.map((v) => `${v.name} ${v.type}`).join(', ') || 'none';
+    throw new TaptrError(
+      'TAPTR_MODEL_IO_MISMATCH',
+      `createTracker: model.${key} (${graph}) must declare the decoder window inputs (${expected.map(([n, t]) => `${n} ${t}`).join(', ')}) and float32 outputs (${DECODER_OUTPUTS.join(', ')}), got inputs (${list(signature.inputs)}) and outputs (${list(signature.outputs)})`,
+    );
+  }
+}
+
+/** A failed session creation, reported naming the graph (the adapter's code kept; `TAPTR_IO` for an untyped failure). */
+function sessionError(graph: string, error: unknown): unknown {
+  if (error instanceof TypeError || error instanceof RangeError) return error;
+  const message = `createGraphRunner: cannot create the ${graph} session: ${error instanceof Error ? error.message : String(error)}`;
+  return new TaptrError(error instanceof TaptrError ? error.code : 'TAPTR_IO', message, { cause: error });
+}
+
+/** One graph's session, created at the first {@link LazySession.get}. */
+interface LazySession {
+  /** The session, created now if needed; a failed creation rejects this call and is retried by the next. */
+  get(): Promise<ModelSession>;
+  /** Releases the session if it was created (waiting for a creation under way); `get` fails afterwards. */
+  release(): Promise<void>;
+}
+
+function lazySession(graph: string, create: () => Promise<ModelSession>): LazySession {
+  let pending: Promise<ModelSession> | undefined;
+  let released = false;
+  return {
+    get() {
+      if (released) return Promise.reject(new TaptrError('TAPTR_INVALID_ARGUMENT', `${graph}: the graph runner was released`));
+      if (pending === undefined) {
+        const created = create().catch((error: unknown) => {
+          if (pending === created) pending = undefined; // reported by the window that asked, retried by the next
+          throw sessionError(graph, error);
+        });
+        pending = created;
+      }
+      return pending;
+    },
+    async release() {
+      released = true;
+      const created = pending;
+      pending = undefined;
+      await created?.then((s) => s.release(), () => undefined);
+    },
+  };
+}
+
 /**
  * Loads the graphs of `model` into sessions of `runtime` and exposes them as {@link TaptrGraphRunner}.
- * Graph inputs and outputs are named as in spec §13. The encoder, query and `'project-first'` decoder
- * sessions are created now; the `'sample-first'` decoder session at the first window of at most
- * `options.sampleFirstMaxPoints` points (see {@link GraphRunnerOptions}).
+ * Graph inputs and outputs are named as in spec §13. The encoder and query sessions are created now.
+ * Each decoder session is created at the first window that runs on it (see {@link GraphRunnerOptions}),
+ * so a tracker that only decodes few points never holds the `'project-first'` decoder and one that
+ * only decodes many never holds the `'sample-first'` one; a failed creation is reported by that window
+ * (naming the graph) and retried by the next. The decoder graphs are checked up front (readable ONNX
+ * with the decoder window's inputs and outputs). A model without `decoderWindowSampleFirst`, or
+ * `sampleFirstMaxPoints: 0`, runs every window on `decoderWindow`, whose session is then created now.
  * @throws RangeError when the model's window configuration is not the official size 8 / stride 4, or
  *   for a bad `options.sampleFirstMaxPoints`; TypeError when a graph is not ONNX bytes.
+ * @throws TaptrError `TAPTR_IO` when a decoder graph is not readable ONNX or a session cannot be
+ *   created, `TAPTR_MODEL_IO_MISMATCH` when a decoder graph lacks the decoder window's inputs or outputs
+ *   (each naming the graph).
  */
 export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrModel, sessionOptions?: ModelSessionOptions, options: GraphRunnerOptions = {}): Promise<RuntimeGraphRunner> {
   const { config } = model;
@@ -81,24 +172,32 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
     throw invalidArgument('type', 'createTracker', 'model.decoderWindowSampleFirst', 'ONNX bytes (Uint8Array) or undefined', describeValue(fastGraph));
   }
   const sampleFirstMaxPoints = resolveSampleFirstMaxPoints('createGraphRunner', options?.sampleFirstMaxPoints);
+  // Without a usable sample-first decoder every window needs the project-first one: create it now.
+  const eagerDecoder = fastGraph === undefined || sampleFirstMaxPoints === 0;
+  if (fastGraph !== undefined) checkDecoderGraph('decoderWindowSampleFirst', SAMPLE_FIRST_GRAPH, fastGraph);
+  if (!eagerDecoder) checkDecoderGraph('decoderWindow', PROJECT_FIRST_GRAPH, model.decoderWindow);
+  const create = (bytes: Uint8Array) => (): Promise<ModelSession> => runtime.createSession(bytes, sessionOptions);
+  const eager: [string, Uint8Array][] = [
+    ['frame_encoder', model.frameEncoder],
+    ['query_init', model.queryInit],
+    ...(eagerDecoder ? ([[PROJECT_FIRST_GRAPH, model.decoderWindow]] as [string, Uint8Array][]) : []),
+  ];
   const sessions: ModelSession[] = [];
-  try {
-    sessions.push(await runtime.createSession(model.frameEncoder, sessionOptions));
-    sessions.push(await runtime.createSession(model.queryInit, sessionOptions));
-    sessions.push(await runtime.createSession(model.decoderWindow, sessionOptions));
-  } catch (error) {
-    await Promise.all(sessions.map((s) => s.release()));
-    throw error;
-  }
-  const [encoder, queryInit, decoder] = sessions as [ModelSession, ModelSession, ModelSession];
-  // The sample-first decoder session, created on first use (a second decoder-sized session).
-  let fastDecoder: Promise<ModelSession> | undefined;
-  const sampleFirstSession = (): Promise<ModelSession> => {
-    if (fastDecoder === undefined) {
-      fastDecoder = runtime.createSession(fastGraph!, sessionOptions);
-      fastDecoder.catch(() => (fastDecoder = undefined)); // a failed creation is reported by the window that asked, and retried by the next
+  for (const [graph, bytes] of eager) {
+    try {
+      sessions.push(await create(bytes)());
+    } catch (error) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw sessionError(graph, error);
     }
-    return fastDecoder;
+  }
+  const [encoder, queryInit, eagerProjectFirst] = sessions as [ModelSession, ModelSession, ModelSession | undefined];
+  const decoders: Record<DecoderPath, LazySession> = {
+    'project-first':
+      eagerProjectFirst === undefined
+        ? lazySession(PROJECT_FIRST_GRAPH, create(model.decoderWindow))
+        : { get: () => Promise.resolve(eagerProjectFirst), release: () => eagerProjectFirst.release() },
+    'sample-first': lazySession(SAMPLE_FIRST_GRAPH, create(fastGraph!)),
   };
   const decoderPath = (points: number): DecoderPath => chooseDecoderPath(points, sampleFirstMaxPoints, fastGraph !== undefined);
   const R = config.resolution;
@@ -108,7 +207,7 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
   let windowMemory: Float32Array | undefined;
 
   const decodeOn = async (path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput> => {
-    const session = path === 'sample-first' ? await sampleFirstSession() : decoder;
+    const session = await decoders[path].get();
     const K = input.memory.length;
     const n = input.points;
     const s = tokens || input.memory[0]!.length / C;
@@ -122,7 +221,7 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
       update_mask: tensors.tensor('bool', input.updateMask, [n, K]),
       init_content: tensors.tensor('float32', input.initContent, [K, n, C]),
     });
-    const graph = path === 'sample-first' ? 'decoder_window (sample-first)' : 'decoder_window';
+    const graph = path === 'sample-first' ? SAMPLE_FIRST_GRAPH : PROJECT_FIRST_GRAPH;
     return {
       refUnsigOut: outputOf(graph, out, 'ref_unsig_out').data,
       visLogits: outputOf(graph, out, 'vis_logits').data,
@@ -164,10 +263,7 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
     },
     async release() {
       windowMemory = undefined;
-      const fast = fastDecoder;
-      fastDecoder = undefined;
-      const extra = fast === undefined ? [] : [fast.then((s) => s.release(), () => undefined)];
-      await Promise.all([...sessions.map((s) => s.release()), ...extra]);
+      await Promise.all([encoder.release(), queryInit.release(), decoders['project-first'].release(), decoders['sample-first'].release()]);
     },
   };
 }

@@ -269,7 +269,8 @@ ui.modelFiles.addEventListener('change', () => {
     setStatus('Reading the model files…', 'loading');
     state.model = await readModelFiles(files);
     state.modelName = `converted model from disk (${files.map((f) => f.name).join(', ')})`;
-    setStatus('Converted model loaded (checksums match model.json).');
+    const fast = state.model.kind === 'bytes' && state.model.decoderWindowSampleFirst !== undefined;
+    setStatus(`Converted model loaded (checksums match model.json)${fast ? '' : '; it has no sample-first decoder (decoder_window_sample_first.onnx): every window runs decoder_window.onnx'}.`);
   })().catch((error: unknown) => {
     ui.modelSelect.value = 'bundled';
     state.model = BUNDLED_MODEL;
@@ -350,12 +351,15 @@ worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => {
       queries,
       tracks: message.tracks,
       visible: message.visible,
+      decoderWindows: message.decoderWindows,
       loadMs: message.loadMs,
       trackMs: message.trackMs,
     });
     state.result = { ids: queries.map((q) => q.id), frames: clip.frames, tracks: message.tracks, visible: message.visible, json };
     ui.download.disabled = false;
-    ui.timing.textContent = `${message.runtime}: ${message.trackMs.toFixed(0)} ms for ${clip.frames} frames (${(message.trackMs / clip.frames).toFixed(1)} ms/frame), model load ${message.loadMs.toFixed(0)} ms`;
+    const windows = message.decoderWindows;
+    const decoder = (['sample-first', 'project-first'] as const).filter((path) => windows[path] > 0).map((path) => `${windows[path]} window(s) ${path}`).join(', ') || 'no window decoded';
+    ui.timing.textContent = `${message.runtime}: ${message.trackMs.toFixed(0)} ms for ${clip.frames} frames (${(message.trackMs / clip.frames).toFixed(1)} ms/frame), model load ${message.loadMs.toFixed(0)} ms; decoder: ${decoder}`;
     setStatus(`Done: ${queries.length} point(s) tracked through ${clip.frames} frames on ${message.runtime}. Press ▶ to play back.`, 'done');
     state.t = Math.min(state.t, clip.frames - 1);
     render();

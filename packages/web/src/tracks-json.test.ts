@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { toTracksJson } from './tracks-json.js';
 
-const base = { video: { name: 'v', frames: 3, width: 8, height: 6 }, model: 'm', backend: 'wasm', runtime: 'ort-web-wasm', loadMs: 10, trackMs: 30 };
+const base = { video: { name: 'v', frames: 3, width: 8, height: 6 }, model: 'm', backend: 'wasm', runtime: 'ort-web-wasm', decoderWindows: { 'sample-first': 2, 'project-first': 0 }, loadMs: 10, trackMs: 30 };
 
 describe('toTracksJson', () => {
   it('writes point-major tracks [N][T][2] and visibility [N][T]', () => {
@@ -17,6 +17,7 @@ describe('toTracksJson', () => {
     expect(json.tracks).toEqual([[[1, 2], [1.5, 2.5], [2, 3]], [[3, 4], [3, 4], [3.5, 4.5]]]);
     expect(json.visible).toEqual([[true, true, false], [true, false, true]]);
     expect(json.timing).toEqual({ loadMs: 10, trackMs: 30, msPerFrame: 10 });
+    expect(json.decoderWindows).toEqual({ 'sample-first': 2, 'project-first': 0 });
   });
 
   it('rejects arrays of the wrong size, naming the expected shapes', () => {

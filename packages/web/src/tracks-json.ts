@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { QueryPoint } from './query-points.js';
+import type { DecoderWindowCounts } from './worker-protocol.js';
 
 /** The downloadable tracking result. Point-major arrays: `tracks[n][t] = [x, y]`, `visible[n][t]`. */
 export interface TracksJson {
@@ -15,6 +16,8 @@ export interface TracksJson {
   readonly tracks: number[][][];
   /** `[N][T]` true = visible. */
   readonly visible: boolean[][];
+  /** Windows decoded per decoder build (`sample-first` for few points when the model has it). */
+  readonly decoderWindows: DecoderWindowCounts;
   readonly timing: { readonly loadMs: number; readonly trackMs: number; readonly msPerFrame: number };
 }
 
@@ -27,6 +30,7 @@ export function toTracksJson(input: {
   queries: readonly QueryPoint[];
   tracks: Float32Array;
   visible: Uint8Array;
+  decoderWindows: DecoderWindowCounts;
   loadMs: number;
   trackMs: number;
 }): TracksJson {
@@ -45,6 +49,7 @@ export function toTracksJson(input: {
     queries: input.queries.map(({ id, t, x, y }) => ({ id, t, x, y })),
     tracks: Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => [input.tracks[(n * T + t) * 2]!, input.tracks[(n * T + t) * 2 + 1]!])),
     visible: Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => input.visible[n * T + t] === 1)),
+    decoderWindows: { 'sample-first': input.decoderWindows['sample-first'], 'project-first': input.decoderWindows['project-first'] },
     timing: { loadMs: round(input.loadMs), trackMs: round(input.trackMs), msPerFrame: round(input.trackMs / Math.max(1, T)) },
   };
 }

@@ -4,7 +4,10 @@
 /** A backend the page offers (browser backends of `@taptr/runtime-web`). */
 export type PageBackend = 'wasm' | 'webgpu';
 
-/** Where the worker gets the model: the bundled folder by URL, or a converted model loaded from disk. */
+/**
+ * Where the worker gets the model: the bundled folder by URL (its `model.json` lists the graphs), or a
+ * converted model loaded from disk.
+ */
 export type ModelPayload =
   | { readonly kind: 'url'; readonly id: string; readonly base: string }
   | {
@@ -15,7 +18,17 @@ export type ModelPayload =
       readonly frameEncoder: Uint8Array;
       readonly queryInit: Uint8Array;
       readonly decoderWindow: Uint8Array;
+      /** The few-points decoder (`decoder_window_sample_first.onnx`), when the folder has it. */
+      readonly decoderWindowSampleFirst?: Uint8Array;
     };
+
+/** Windows decoded per decoder build (`@taptr/tracker` picks one per window by its point count). */
+export interface DecoderWindowCounts {
+  /** Windows run on `decoder_window_sample_first.onnx` (few points). */
+  readonly 'sample-first': number;
+  /** Windows run on `decoder_window.onnx`. */
+  readonly 'project-first': number;
+}
 
 /** A query point `(t, x, y)` in video pixels (integer = pixel centre). */
 export interface QueryMessage {
@@ -72,6 +85,8 @@ export type WorkerResponse =
       readonly visible: Uint8Array;
       readonly points: number;
       readonly frames: number;
+      /** Which decoder build ran the windows of this request. */
+      readonly decoderWindows: DecoderWindowCounts;
       /** Session creation (model load) time and tracking time, ms. */
       readonly loadMs: number;
       readonly trackMs: number;

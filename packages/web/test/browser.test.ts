@@ -8,7 +8,7 @@
 // SwiftShader is ~500x slower than the CPU: the WebGPU page run tracks the first TAPTR_WEBGPU_FRAMES
 // (default 3) frames; the wasm run tracks the whole sample.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaptrModel } from '@taptr/tracker';
@@ -140,17 +140,22 @@ interface PageRun {
   readonly json: TracksJson;
   readonly page: Page;
   readonly clicked: readonly { x: number; y: number }[];
+  /** The status line after the model folder was read (runs with a model from disk). */
+  readonly modelStatus?: string;
 }
 
 /** Loads the page, clicks the three points on frame 0 of the sample, tracks `frames` frames on `backend`, downloads the JSON. */
 async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: number, modelFolder?: string): Promise<PageRun> {
   const page = await browser!.open('index.html');
   await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
+  let modelStatus: string | undefined;
   if (modelFolder !== undefined) {
-    // The user path: pick "converted model from disk…" and select the folder's four files.
+    // The user path: pick "converted model from disk…" and select all the folder's files.
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.selectOption('#model-select', 'disk')]);
-    await chooser.setFiles(['model.json', 'frame_encoder.onnx', 'query_init.onnx', 'decoder_window.onnx'].map((f) => join(modelFolder, f)));
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Converted model loaded'), null, { timeout: 30_000 });
+    await chooser.setFiles((await readdir(modelFolder)).map((f) => join(modelFolder, f)));
+    await page.waitForFunction(() => /^(Converted model loaded|Error)/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30_000 });
+    modelStatus = (await page.textContent('#status')) ?? '';
+    expect(modelStatus).toMatch(/^Converted model loaded/);
   }
   const box = await page.locator('#view').boundingBox();
   if (box === null) throw new Error('the frame canvas is not visible');
@@ -169,7 +174,7 @@ async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: nu
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
   const path = await download.path();
   const json = JSON.parse(await readFile(path, 'utf8')) as TracksJson;
-  return { json, page, clicked };
+  return { json, page, clicked, ...(modelStatus === undefined ? {} : { modelStatus }) };
 }
 
 /** The same queries and frames through @taptr/tracker on onnxruntime-node CPU. */
@@ -201,6 +206,23 @@ function checkAgainstNode(run: PageRun, reference: { tracks: Float32Array; visib
   report[`${label} tracks max |diff| px (${frames} frames)`] = error;
   expect(error, 'tracks max |diff| (px)').toBeLessThanOrEqual(TRACK_PX);
   expect(visible).toEqual(Array.from(reference.visible));
+}
+
+/** Every decoded window ran on `path` (the page's JSON reports the windows per decoder build). */
+function expectDecoder(json: TracksJson, path: 'sample-first' | 'project-first'): void {
+  const other = path === 'sample-first' ? 'project-first' : 'sample-first';
+  expect(json.decoderWindows[path], `windows on ${path}`).toBeGreaterThan(0);
+  expect(json.decoderWindows[other], `windows on ${other}`).toBe(0);
+}
+
+/** A copy of the bundled model folder as converted before the sample-first decoder existed (three graphs). */
+async function olderModelFolder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'taptr-web-old-model-'));
+  const manifest = JSON.parse(await readFile(join(DIST, 'model', 'model.json'), 'utf8')) as { graphs: Record<string, { file: string }> };
+  delete manifest.graphs['decoderWindowSampleFirst'];
+  for (const { file } of Object.values(manifest.graphs)) await copyFile(join(DIST, 'model', file), join(dir, file));
+  await writeFile(join(dir, 'model.json'), JSON.stringify(manifest, null, 2));
+  return dir;
 }
 
 /** Plays the result back for a moment, stops on `frame`, saves a screenshot. */
@@ -256,6 +278,10 @@ describe('the page in Chromium', () => {
     const frames = (await sampleVideo()).frames;
     const run = await runPage('wasm', frames, 300_000);
     expect(run.json.runtime).toBe('ort-web-wasm');
+    // The bundled model has the sample-first decoder: three points decode on it.
+    expect((await bundledModel()).decoderWindowSampleFirst).toBeInstanceOf(Uint8Array);
+    expectDecoder(run.json, 'sample-first');
+    expect(await run.page.textContent('#timing')).toMatch(/decoder: \d+ window\(s\) sample-first$/);
     checkAgainstNode(run, await nodeReference(run.json), frames, 'page chromium-wasm');
     await screenshotPlayback(run.page, 30, 'page-wasm.png');
     expect(browser!.errors).toEqual([]);
@@ -263,17 +289,36 @@ describe('the page in Chromium', () => {
   }, 600_000);
 
   it.skipIf(browser === undefined || wasm.adapter === undefined)(`loads a converted model folder from disk and tracks with it${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
-    // dist/model is a folder in the `taptr convert` format (model.json + three .onnx files).
+    // dist/model is a folder in the `taptr convert` format (model.json + four .onnx files, the
+    // sample-first decoder included).
     const run = await runPage('wasm', 8, 300_000, join(DIST, 'model'));
-    expect(run.json.model).toMatch(/converted model from disk/);
+    expect(run.json.model).toMatch(/converted model from disk \(.*decoder_window_sample_first\.onnx/);
+    expect(run.modelStatus).toBe('Converted model loaded (checksums match model.json).');
+    expectDecoder(run.json, 'sample-first');
     checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, model from disk');
     expect(browser!.errors).toEqual([]);
     await run.page.close();
   }, 600_000);
 
+  it.skipIf(browser === undefined || wasm.adapter === undefined)(`loads an older model folder without the sample-first decoder and tracks on decoder_window${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
+    const folder = await olderModelFolder();
+    try {
+      const run = await runPage('wasm', 8, 300_000, folder);
+      expect(run.modelStatus).toMatch(/no sample-first decoder \(decoder_window_sample_first\.onnx\): every window runs decoder_window\.onnx\.$/);
+      expectDecoder(run.json, 'project-first');
+      expect(await run.page.textContent('#timing')).toMatch(/decoder: \d+ window\(s\) project-first$/);
+      checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, older model folder');
+      expect(browser!.errors).toEqual([]);
+      await run.page.close();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   it.skipIf(browser === undefined || webgpu.adapter === undefined)(`tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
     const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
     expect(run.json.runtime).toBe('ort-web-webgpu');
+    expectDecoder(run.json, 'sample-first');
     checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES, 'page chromium-webgpu');
     await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');
     expect(browser!.errors).toEqual([]);

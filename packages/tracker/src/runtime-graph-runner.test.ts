@@ -303,7 +303,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     const broken = new Uint8Array(64).fill(0xff);
     const error = await createGraphRunner(runtime, { config, frameEncoder: probe, queryInit: probe, decoderWindow: broken }).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_IO'), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^createGraphRunner: cannot create the decoder_window session: createSession: cannot load model \(64 bytes\)/);
+    expect((error as Error).message).toMatch(/^createGraphRunner: cannot create the decoder_window session: .+/);
   });
 
   it('rejects a bad sampleFirstMaxPoints (createGraphRunner and createTracker) and a bad sample-first graph', async () => {

@@ -85,6 +85,14 @@ beforeAll(() => {
   fp16 = applyTaptrPrecision(fp32, 'fp16-weights');
 });
 
+describe('applyTaptrPrecision', () => {
+  it('returns the fp32 graphs themselves and rejects unknown precisions', () => {
+    expect(applyTaptrPrecision(fp32, 'fp32')).toBe(fp32);
+    expect(int8.config).toBe(fp32.config);
+    expect(() => applyTaptrPrecision(fp32, 'bf16' as 'fp32')).toThrow(RangeError);
+  });
+});
+
 describe('int8 variant: structure', () => {
   it('quantizes the encoder MatMuls except sampling_offsets, no convolution, and only value_proj in the decoder', () => {
     const enc = quantizeDynamic(fp32.frameEncoder, taptrInt8Options('frameEncoder'));

@@ -158,8 +158,8 @@ describe('decoder_window graph (G3, default project-first) vs the official windo
     }
   });
 
-  it("crossAttention 'sample-first' with correlation 'taps' (raw memory gathered at the taps, value_proj after sampling) reproduces the fixtures too", async () => {
-    const out = await runOnnx(buildDecoderWindowGraph(stateDict, config, { debugOutputs: true, crossAttention: 'sample-first', correlation: 'taps' }), feeds, { threads: 2 });
+  it("crossAttention 'sample-first' (raw memory gathered at the corners, value_proj after sampling) reproduces the fixtures too", async () => {
+    const out = await runOnnx(buildDecoderWindowGraph(stateDict, config, { debugOutputs: true, crossAttention: 'sample-first' }), feeds, { threads: 2 });
     for (const [output, fixture] of cases) {
       const report = compareClose(out[output]!, npy(fixture), { atol: WINDOW_TOLERANCE });
       if (process.env['TAPTR_REPORT_ERRORS']) process.stderr.write(`decoder_window (sample-first) ${output}: max |err| ${report.maxAbsError.toExponential(2)}\n`);
@@ -168,8 +168,8 @@ describe('decoder_window graph (G3, default project-first) vs the official windo
     expect(compareClose(out['content_out']!, full['content_out']!, { atol: WINDOW_TOLERANCE }).ok).toBe(true);
   });
 
-  it("crossAttention 'sample-first' with the default correlation volume reproduces the last-layer outputs", async () => {
-    const out = await runOnnx(buildDecoderWindowGraph(stateDict, config, { crossAttention: 'sample-first' }), feeds, { threads: 2 });
+  it("crossAttention 'sample-first' with correlation 'volume' reproduces the last-layer outputs", async () => {
+    const out = await runOnnx(buildDecoderWindowGraph(stateDict, config, { crossAttention: 'sample-first', correlation: 'volume' }), feeds, { threads: 2 });
     for (const output of ['ref_unsig_out', 'vis_logits', 'content_out']) {
       const report = compareClose(out[output]!, full[output]!, { atol: WINDOW_TOLERANCE });
       expect(report.ok, `${output}: ${report.message}`).toBe(true);

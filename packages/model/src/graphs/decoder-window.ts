@@ -23,9 +23,9 @@ export interface DecoderWindowGraphOptions {
   readonly debugOutputs?: boolean;
   /**
    * How the decoder reaches the memory (see {@link CrossAttentionMode}):
-   * - `'project-first'` (default; the official order): correlation volume once per window and
-   *   `value_proj` of the whole memory per layer; transient memory ∝ N, safe for any N (evaluation
-   *   pads to 800 points).
+   * - `'project-first'` (default; the official order): `value_proj` of the whole memory per layer,
+   *   sampled one frame at a time; transient memory K·S·C + ∝ N, safe for any N (evaluation pads to
+   *   800 points).
    * - `'sample-first'`: the cross-attention gathers the corners of the raw memory and applies
    *   `value_proj` after sampling: no per-layer work on the whole memory, much faster for few points,
    *   but its gathers hold K·N·M·L·P·4·C floats per layer (≈ 270 MB at N = 64 with the released
@@ -34,12 +34,14 @@ export interface DecoderWindowGraphOptions {
    */
   readonly crossAttention?: CrossAttentionMode;
   /**
-   * Where the correlation taps are read: `'volume'` (default: the volume of every token, one MatMul per
-   * level and window, ∝ N·S·C — 0.7 GMAC per window at N = 16 for the released model) or `'taps'`
-   * (only at the taps: the raw memory rows at the 4 corners of each of the L·49 taps are gathered and
-   * dotted with the keys in every layer, ∝ N only but K·N·L·196·C floats of gathers per layer). Both
-   * are exact; measured on the released model at N = 16 they cost the same and `'volume'` needs far
-   * less transient memory as N grows.
+   * Where the correlation taps are read: `'taps'` (default: at the taps only — per point, frame and
+   * level, the raw memory rows of the 8x8 map positions holding every bilinear corner of its 7x7 taps
+   * are gathered and dotted with the key in every layer, one frame and level at a time; ∝ N, transient
+   * N·64·C floats, 52 MB at N = 800 for the released model) or `'volume'` (the volume of every token
+   * with the N keys, one MatMul per level and window, ∝ N·S·C, held for the whole window: 557 MB at
+   * N = 800). Both are exact. Measured on the released model (synthetic weights, 2 threads, memory
+   * 'low', decoder alone, load 2-3): N = 16 2.2 s vs 2.6 s per window; N = 800 15 s vs 11.6 s per
+   * window and peak RSS 1.5 GB vs 1.9 GB: `'taps'` is the default for its memory (issue 9).
    */
   readonly correlation?: 'volume' | 'taps';
 }
@@ -109,7 +111,7 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
   const ctx: DecoderWindowContext = {
     initial: content,
     memory,
-    correlation: options.correlation === 'taps' ? { kind: 'memory', memory, keys: corr.keys } : g.scope('correlation', () => correlationVolume(g, memory, corr.keys, config)),
+    correlation: options.correlation === 'volume' ? g.scope('correlation', () => correlationVolume(g, memory, corr.keys, config)) : { kind: 'memory', memory, keys: corr.keys },
     crossAttention: mode,
     temporalMask: g.xor(g.unsqueeze(trackMask, [2]), g.unsqueeze(trackMask, [1])), // [N, K, K]
     pointMask: g.xor(g.unsqueeze(trackT, [2]), g.unsqueeze(trackT, [1])), // [K, N, N]

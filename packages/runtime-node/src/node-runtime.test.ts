@@ -3,10 +3,11 @@ import { buildProbeModel } from '@taptr/runtime';
 import { runRuntimeConformance } from '@taptr/runtime/testing';
 import { isTaptrError } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
-import { createNodeRuntime } from './node-runtime.js';
+import { createNodeRuntime, DEFAULT_NODE_RUNTIME_OPTIONS } from './node-runtime.js';
 
 runRuntimeConformance('ort-node-cpu (1 thread)', () => createNodeRuntime({ threads: 1 }));
 runRuntimeConformance('ort-node-cpu (2 threads, basic optimisation)', () => createNodeRuntime({ threads: 2, graphOptimizationLevel: 'basic' }));
+runRuntimeConformance("ort-node-cpu (memory 'fast': onnxruntime's arena and memory pattern)", () => createNodeRuntime({ threads: 1, memory: 'fast' }));
 
 describe('createNodeRuntime', () => {
   it('names itself after its execution provider', () => {
@@ -18,6 +19,16 @@ describe('createNodeRuntime', () => {
     expect(() => createNodeRuntime({ threads: -1 })).toThrow('createNodeRuntime: options.threads must be a non-negative integer (0 = onnxruntime default), got -1');
     expect(() => createNodeRuntime({ executionProvider: 'cuda' as 'cpu' })).toThrow(/options.executionProvider must be one of cpu, webgpu, got "cuda"/);
     expect(() => createNodeRuntime({ graphOptimizationLevel: 'max' as 'all' })).toThrow(RangeError);
+    expect(() => createNodeRuntime({ memory: 'none' as 'low' })).toThrow(/options.memory must be one of low, fast, got "none"/);
+  });
+
+  it("defaults to memory 'low' (no arena, no memory pattern); per-session options still apply", async () => {
+    expect(DEFAULT_NODE_RUNTIME_OPTIONS.memory).toBe('low');
+    const rt = createNodeRuntime({ threads: 1 });
+    const s = await rt.createSession(buildProbeModel(), { enableCpuMemArena: true, enableMemPattern: true });
+    const a = rt.tensors.tensor('float32', new Float32Array([1, 2]), [2]);
+    expect(Array.from((await s.run({ a, b: a }))['sum']!.data as Float32Array)).toEqual([2, 4]);
+    await s.release();
   });
 
   it('reports a missing model file as TAPTR_IO naming the file', async () => {

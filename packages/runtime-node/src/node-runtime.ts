@@ -15,6 +15,19 @@ export interface NodeRuntimeOptions {
   readonly executionProvider?: 'cpu' | 'webgpu';
   /** onnxruntime graph optimisation level. Defaults to `'all'`. */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * How CPU sessions hold their intermediate tensors (issue 9):
+   * - `'low'` (default): no CPU memory arena and no memory pattern (`enableCpuMemArena: false`,
+   *   `enableMemPattern: false`): every intermediate is allocated when produced and freed after its
+   *   last use, so a session's memory returns to the system after each run and the peak is the live
+   *   set of the running graph. onnxruntime's arena instead keeps its high-water mark per session for
+   *   good (it grows in powers of two and never shrinks, and the encoder and decoder each have one),
+   *   and the memory pattern reserves one block per input shape that is far larger than the live set
+   *   for the decoder's graph.
+   * - `'fast'`: onnxruntime's defaults (arena and memory pattern on).
+   * Per-session options (`enableCpuMemArena`, `enableMemPattern`) still win. Defaults to `'low'`.
+   */
+  readonly memory?: 'low' | 'fast';
 }
 
 /** Defaults of {@link NodeRuntimeOptions}. */
@@ -22,10 +35,12 @@ export const DEFAULT_NODE_RUNTIME_OPTIONS: Readonly<Required<NodeRuntimeOptions>
   threads: 0,
   executionProvider: 'cpu',
   graphOptimizationLevel: 'all',
+  memory: 'low',
 });
 
 const EXECUTION_PROVIDERS = ['cpu', 'webgpu'] as const;
 const OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+const MEMORY_MODES = ['low', 'fast'] as const;
 
 function resolveOptions(options: NodeRuntimeOptions): Required<NodeRuntimeOptions> {
   const o = { ...DEFAULT_NODE_RUNTIME_OPTIONS, ...options };
@@ -38,6 +53,9 @@ function resolveOptions(options: NodeRuntimeOptions): Required<NodeRuntimeOption
   if (!(OPTIMIZATION_LEVELS as readonly string[]).includes(o.graphOptimizationLevel)) {
     throw invalidArgument('range', 'createNodeRuntime', 'options.graphOptimizationLevel', `one of ${OPTIMIZATION_LEVELS.join(', ')}`, describeValue(o.graphOptimizationLevel));
   }
+  if (!(MEMORY_MODES as readonly string[]).includes(o.memory)) {
+    throw invalidArgument('range', 'createNodeRuntime', 'options.memory', `one of ${MEMORY_MODES.join(', ')}`, describeValue(o.memory));
+  }
   return o;
 }
 
@@ -45,8 +63,8 @@ const nodeTensors: TensorFactory = createTensorFactory(ort.Tensor);
 
 /**
  * Creates the onnxruntime-node adapter (`name` `'ort-node-cpu'` or `'ort-node-webgpu'`).
- * Sessions use the adapter's thread count, execution provider and optimisation level unless the
- * per-session options override them; feeds are validated before they reach onnxruntime.
+ * Sessions use the adapter's thread count, execution provider, optimisation level and memory mode
+ * unless the per-session options override them; feeds are validated before they reach onnxruntime.
  * @throws RangeError for an invalid option.
  * @example
  * const runtime = createNodeRuntime({ threads: 2 });
@@ -61,6 +79,7 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): RuntimeAdap
     executionMode: 'sequential',
     logSeverityLevel: 3,
     ...(o.threads > 0 ? { intraOpNumThreads: o.threads } : {}),
+    ...(o.memory === 'low' && o.executionProvider === 'cpu' ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
   };
   let probe: Promise<string | undefined> | undefined;
 

@@ -129,8 +129,10 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
   const graph = decoded.graph;
   if (!graph) throw new TaptrError('TAPTR_CONFIG_INVALID', 'quantizeDynamic: the model has no graph');
 
+  // Initializers that are also graph inputs can be overridden at run time: not constants.
+  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
   const initializers = new Map<string, OnnxTypes.ITensorProto>();
-  for (const t of graph.initializer ?? []) if (t.name) initializers.set(t.name, t);
+  for (const t of graph.initializer ?? []) if (t.name && !graphInputs.has(t.name)) initializers.set(t.name, t);
   const taken = takenNames(graph);
   const added: OnnxTypes.ITensorProto[] = [];
   const cache = new Map<string, QuantizedWeight>();
@@ -216,7 +218,7 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
     const supported =
       (opType === 'MatMul' && dims.length === 2) ||
       (opType === 'Gemm' && dims.length === 2 && intAttr(node, 'transA', 0) === 0 && floatAttr(node, 'alpha', 1) === 1 && floatAttr(node, 'beta', 1) === 1) ||
-      (opType === 'Conv' && dims.length >= 3 && (node.input?.[2] === undefined || node.input[2] === '' || initializers.has(node.input[2])));
+      (opType === 'Conv' && dims.length >= 3 && (!node.input?.[2] || floatTensorData(initializers.get(node.input[2]) ?? {}) !== undefined));
     if (!supported || !include(candidate)) {
       kept.push(candidate);
       nodes.push(node);
@@ -264,8 +266,7 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
 
   graph.node = nodes;
   const uses = valueUses(graph);
-  const inputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
-  graph.initializer = [...(graph.initializer ?? []).filter((t) => (uses.get(t.name ?? '') ?? 0) > 0 || inputs.has(t.name ?? '')), ...added];
+  graph.initializer = [...(graph.initializer ?? []).filter((t) => (uses.get(t.name ?? '') ?? 0) > 0 || graphInputs.has(t.name ?? '')), ...added];
   setModelMetadata(decoded, 'taptr.quantize', JSON.stringify({ scheme: 'dynamic', weightType, perChannel, reduceRange: qmax === 63, opTypes: [...opTypes], quantized: quantized.length, kept: kept.length }));
   return { model: onnx.ModelProto.encode(decoded).finish(), quantized, kept };
 }

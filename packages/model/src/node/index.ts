@@ -10,4 +10,4 @@ export {
   TAPTR_MODEL_FORMAT_VERSION,
   TAPTR_MODEL_MANIFEST,
 } from './taptr-model-files.js';
-export type { ConvertCheckpointOptions, LoadedTaptrModel, TaptrManifestGraph, TaptrModelManifest } from './taptr-model-files.js';
+export type { ConvertCheckpointOptions, LoadedTaptrModel, SaveTaptrModelOptions, TaptrManifestGraph, TaptrModelManifest } from './taptr-model-files.js';

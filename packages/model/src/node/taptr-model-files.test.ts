@@ -123,6 +123,38 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     }
   });
 
+  it('records precision in model.json (default fp32), reads manifests without it as fp32, and rejects an unknown one', async () => {
+    const written = JSON.parse(readFileSync(join(dir, TAPTR_MODEL_MANIFEST), 'utf8')) as TaptrModelManifest;
+    expect(written.precision).toBe('fp32');
+    const tmp = mkdtempSync(join(tmpdir(), 'taptr-model-precision-'));
+    try {
+      const { graphs } = await loadTaptrModel(dir);
+      const fp16 = join(tmp, 'fp16');
+      // saveTaptrModel only records the variant: the graphs are written as given.
+      const manifest = await saveTaptrModel(fp16, graphs, { precision: 'fp16-weights' });
+      expect(manifest.precision).toBe('fp16-weights');
+      expect(manifest.graphs.frameEncoder.sha256).toBe(written.graphs.frameEncoder.sha256);
+      expect((JSON.parse(readFileSync(join(fp16, TAPTR_MODEL_MANIFEST), 'utf8')) as TaptrModelManifest).precision).toBe('fp16-weights');
+      expect((await loadTaptrModel(fp16)).manifest.precision).toBe('fp16-weights');
+
+      // A folder converted before the field existed.
+      const { precision: _, ...old } = written;
+      writeFileSync(join(fp16, TAPTR_MODEL_MANIFEST), JSON.stringify(old));
+      expect((await loadTaptrModel(fp16)).manifest.precision).toBe('fp32');
+      for (const wrong of ['fp8', 'FP32', 16, null]) {
+        writeFileSync(join(fp16, TAPTR_MODEL_MANIFEST), JSON.stringify({ ...old, precision: wrong }));
+        await expectCode(loadTaptrModel(fp16), 'TAPTR_CONFIG_INVALID', "precision must be one of 'fp32', 'int8', 'fp16-weights'");
+      }
+
+      const error = await saveTaptrModel(join(tmp, 'bad'), graphs, { precision: 'fp8' as never }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toBe(`saveTaptrModel: options.precision must be one of 'fp32', 'int8', 'fp16-weights', got "fp8"`);
+      expect(existsSync(join(tmp, 'bad'))).toBe(false);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('readTaptrConfigFile reads the fixture config.json and reports unreadable or invalid files', async () => {
     expect(await readTaptrConfigFile(join(TAPTR_FIXTURES, 'config.json'))).toEqual(config);
     await expectCode(readTaptrConfigFile(join(dir, 'nope.json')), 'TAPTR_IO', 'nope.json');

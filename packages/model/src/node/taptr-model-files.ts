@@ -6,6 +6,7 @@ import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { OPSET_VERSION } from '../onnx/graph-builder.js';
+import { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../onnx/quantize-taptr-graphs.js';
 import {
   buildTaptrGraphs,
   graphSignature,
@@ -45,6 +46,12 @@ export interface TaptrModelManifest {
   /** The checkpoint the graphs were built from (sha256 of the `.pth` file, when known). */
   readonly source: { readonly sha256: string | null };
   /**
+   * The numeric variant of the graphs (`applyTaptrPrecision`). Manifests written before the field
+   * existed have none; {@link loadTaptrModel} reads them as `'fp32'`, and always returns the field.
+   * The input resolution stays in `config` (`data_aug_scales`).
+   */
+  readonly precision: TaptrPrecision;
+  /**
    * Per graph role. The three roles of `TAPTR_GRAPH_ROLES` are always present; the optional ones
    * (`decoderWindowSampleFirst`) only in folders that have that graph.
    */
@@ -62,18 +69,35 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Options of {@link saveTaptrModel}. */
+export interface SaveTaptrModelOptions {
+  /** Lower-case hex sha256 of the source checkpoint, recorded as `source.sha256`. */
+  readonly sourceSha256?: string;
+  /**
+   * The variant `graphs` were made with (`applyTaptrPrecision(graphs, precision)`), recorded as
+   * `precision` in `model.json`. Default `'fp32'`. Only recorded: the graphs are written as given.
+   */
+  readonly precision?: TaptrPrecision;
+}
+
+function precisionList(): string {
+  return `one of ${TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', ')}`;
+}
+
 /**
  * Writes the three graphs as `frame_encoder.onnx`, `query_init.onnx`, `decoder_window.onnx`, the
  * few-points decoder `decoder_window_sample_first.onnx` when `graphs` has it, plus a `model.json`
  * manifest (configuration, files with size and sha256, each graph's inputs/outputs, the source
- * checkpoint's sha256) into `dir` (created if needed).
+ * checkpoint's sha256, the `precision` variant) into `dir` (created if needed).
  * @returns the manifest written.
  * @throws TypeError when a graph is not ONNX bytes; RangeError when `decoderWindowSampleFirst` does
- *   not declare the inputs and outputs of `decoderWindow`.
+ *   not declare the inputs and outputs of `decoderWindow`, or `options.precision` is not a precision.
  * @throws TaptrError `TAPTR_IO` when a file cannot be written.
  */
-export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: { sourceSha256?: string } = {}): Promise<TaptrModelManifest> {
+export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: SaveTaptrModelOptions = {}): Promise<TaptrModelManifest> {
   if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'saveTaptrModel', 'dir', 'a folder path', describeValue(dir));
+  const precision = options.precision ?? 'fp32';
+  if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'saveTaptrModel', 'options.precision', precisionList(), describeValue(precision));
   if (options.sourceSha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sourceSha256)) {
     throw invalidArgument('range', 'saveTaptrModel', 'options.sourceSha256', '64 lower-case hex digits', describeValue(options.sourceSha256));
   }
@@ -99,6 +123,7 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
     opset: OPSET_VERSION,
     config: taptrConfigToJson(graphs.config),
     source: { sha256: options.sourceSha256 ?? null },
+    precision,
     graphs: entries,
   };
   try {
@@ -122,9 +147,10 @@ async function readOrFail(path: string): Promise<Uint8Array> {
 /**
  * Loads a folder written by {@link saveTaptrModel}: parses and validates `model.json`, reads the three
  * graphs, and the few-points decoder when the manifest lists it (folders converted before it existed
- * load without it), and (unless `verify` is false) checks their sizes and sha256.
+ * load without it), and (unless `verify` is false) checks their sizes and sha256. The returned
+ * manifest always has `precision` (`'fp32'` for manifests written without it).
  * @throws TaptrError `TAPTR_IO` for a missing file, `TAPTR_CONFIG_INVALID` for a malformed manifest or
- *   configuration, `TAPTR_CHECKSUM_MISMATCH` for a graph file that does not match its manifest entry.
+ *   configuration or an unknown `precision`, `TAPTR_CHECKSUM_MISMATCH` for a graph file that does not match its manifest entry.
  */
 export async function loadTaptrModel(dir: string, options: { verify?: boolean } = {}): Promise<LoadedTaptrModel> {
   if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'loadTaptrModel', 'dir', 'a folder path', describeValue(dir));
@@ -142,6 +168,11 @@ export async function loadTaptrModel(dir: string, options: { verify?: boolean } 
   if (manifest.version !== TAPTR_MODEL_FORMAT_VERSION) {
     throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: unsupported manifest version ${describeValue(manifest.version)} (expected ${TAPTR_MODEL_FORMAT_VERSION})`);
   }
+  const rawPrecision = (manifest as { precision?: unknown }).precision;
+  if (rawPrecision !== undefined && !isTaptrPrecision(rawPrecision)) {
+    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${manifestPath}: precision must be ${precisionList()} (or absent for 'fp32'), got ${describeValue(rawPrecision)}`);
+  }
+  const precision: TaptrPrecision = rawPrecision ?? 'fp32';
   const config = parseTaptrConfig(manifest.config);
   const loaded = {} as Record<TaptrGraphRole, Uint8Array> & Partial<Record<TaptrOptionalGraphRole, Uint8Array>>;
   const listed = TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => manifest.graphs[role] !== undefined);
@@ -159,13 +190,15 @@ export async function loadTaptrModel(dir: string, options: { verify?: boolean } 
     }
     loaded[role] = bytes;
   }
-  return { graphs: { ...loaded, config }, manifest };
+  return { graphs: { ...loaded, config }, manifest: { ...manifest, precision } };
 }
 
 /** Options of {@link convertTaptrCheckpoint}. */
 export interface ConvertCheckpointOptions extends BuildTaptrGraphsOptions {
   /** The model configuration. Defaults to {@link RELEASED_CONFIG}. */
   readonly config?: TaptrConfig;
+  /** Numeric variant applied with `applyTaptrPrecision` and recorded in `model.json`. Default `'fp32'`. */
+  readonly precision?: TaptrPrecision;
 }
 
 /**
@@ -183,8 +216,10 @@ export async function convertTaptrCheckpoint(checkpointPath: string, outDir: str
     throw new TaptrError('TAPTR_IO', `convertTaptrCheckpoint: cannot read ${checkpointPath}: ${(error as Error).message}`, { cause: error });
   }
   const stateDict = readTaptrCheckpoint(bytes, { config });
-  const graphs = buildTaptrGraphs(stateDict, config, options);
-  return saveTaptrModel(outDir, graphs, { sourceSha256: sha256Hex(bytes) });
+  const precision = options.precision ?? 'fp32';
+  if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'convertTaptrCheckpoint', 'options.precision', precisionList(), describeValue(precision));
+  const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config, options), precision);
+  return saveTaptrModel(outDir, graphs, { sourceSha256: sha256Hex(bytes), precision });
 }
 
 /**

@@ -26,6 +26,15 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** commander option parser factory: a positive integer multiple of `step` (e.g. a model resolution). */
+export function positiveMultipleOf(step: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n % step !== 0) throw new InvalidArgumentError(`must be a positive multiple of ${step} (e.g. ${10 * step}).`);
+    return n;
+  };
+}
+
 /** commander option parser: a non-negative integer. */
 export function nonNegativeInt(value: string): number {
   const n = Number(value);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, TAPTR_PRECISIONS, taptrConfigToJson, type TaptrPrecision } from '@taptr/model';
 import { saveTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST } from '@taptr/model/node';
 import { TaptrError } from '@taptr/tensor';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { newCommand, oneOf, positiveInt } from '../command-kit.js';
+import { newCommand, oneOf, positiveMultipleOf } from '../command-kit.js';
 import { readConfigFile } from '../engine/load-model.js';
 import { startProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
@@ -34,13 +34,12 @@ export function convertCommand(io: CliIo): Command {
     .option('--config <config.json>', 'configuration with the keys of the reference config.json (default: the released TAPTR v1 configuration, 512x512)')
     .option('--out <dir>', 'output folder for the graphs and model.json')
     .option('--precision <p>', 'numeric variant (opt-in, see @taptr/model README): fp32 = parity with the official model; int8 = dynamic int8 dense layers (deviates; little faster without VNNI); fp16-weights = half-size files, fp32 compute', oneOf(TAPTR_PRECISIONS), 'fp32')
-    .option('--resolution <R>', "model input size, a multiple of 32 (default: the configuration's, 512); 320 tracks ~2x faster on CPU, less accurately", positiveInt)
+    .option('--resolution <R>', "model input size, a positive multiple of 32 (default: the configuration's, 512); 320 tracks ~2x faster on CPU, less accurately", positiveMultipleOf(32))
     .option('--json', 'print the manifest as JSON on stdout')
     .action(async (checkpoint: string, options: ConvertOptions) => {
       if (options.out === undefined) throw new UsageError('--out is required (the model folder to write)');
       let config = options.config !== undefined ? await readConfigFile(options.config) : RELEASED_CONFIG;
       if (options.resolution !== undefined) {
-        if (options.resolution % 32 !== 0) throw new UsageError(`--resolution must be a multiple of 32, got ${options.resolution}`);
         config = parseTaptrConfig({ ...taptrConfigToJson(config), data_aug_scales: [options.resolution], data_aug_max_size: options.resolution });
       }
       const started = performance.now();
@@ -59,13 +58,7 @@ export function convertCommand(io: CliIo): Command {
         bar.update(2);
         const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config), options.precision);
         bar.update(3);
-        // model.json records the variant (saveTaptrModel has no field for it yet; the graph hashes stay).
-        manifest = { ...(await saveTaptrModel(options.out, graphs, { sourceSha256: sha256Hex(bytes) })), precision: options.precision };
-        try {
-          await writeFile(join(options.out, TAPTR_MODEL_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-        } catch (error) {
-          throw new TaptrError('TAPTR_IO', `${options.out}: cannot write ${TAPTR_MODEL_MANIFEST} (${(error as Error).message})`, { cause: error });
-        }
+        manifest = await saveTaptrModel(options.out, graphs, { sourceSha256: sha256Hex(bytes), precision: options.precision });
         bar.update(4);
       } finally {
         bar.stop();
@@ -79,7 +72,7 @@ export function convertCommand(io: CliIo): Command {
         .map((g) => `  ${g.file.padEnd(32)} ${(g.bytes / 1e6).toFixed(1).padStart(7)} MB  sha256 ${g.sha256.slice(0, 16)}...`)
         .join('\n');
       io.stdout.write(
-        `wrote ${join(options.out, TAPTR_MODEL_MANIFEST)} in ${(ms / 1000).toFixed(1)} s (source sha256 ${manifest.source.sha256})\n${graphs}\nnext: taptr track VIDEO --model ${options.out} --grid 10 --out tracks.json --overlay overlay.mp4\n`,
+        `wrote ${join(options.out, TAPTR_MODEL_MANIFEST)} in ${(ms / 1000).toFixed(1)} s (${manifest.precision} @ ${config.resolution}; source sha256 ${manifest.source.sha256})\n${graphs}\nnext: taptr track VIDEO --model ${options.out} --grid 10 --out tracks.json --overlay overlay.mp4\n`,
       );
     });
 }

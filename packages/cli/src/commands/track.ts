@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
+import { describeModelVariant } from '../engine/load-model.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
 import { writeTracks } from '../output/write-tracks.js';
 import { VIDEO_EXTENSIONS } from '../overlay/frame-sink.js';
@@ -153,12 +154,16 @@ export function trackCommand(io: CliIo): Command {
         overlay: options.overlay ?? null,
         summary: summary ?? null,
         backend: engine.backend,
+        model: engine.model,
         timings: { loadMs: Math.round(loaded - started), trackMs: Math.round(tracked - loaded), totalMs: Math.round(performance.now() - started) },
       };
       if (options.json) {
         io.stdout.write(`${JSON.stringify(report)}\n`);
       } else {
-        io.stdout.write(`tracked ${queries.length} points over ${result.frames} frames (${engine.backend}, ${(report.timings.trackMs / 1000).toFixed(1)} s): ${options.out}\n`);
+        const variant = describeModelVariant(engine.model);
+        io.stdout.write(
+          `tracked ${queries.length} points over ${result.frames} frames (${engine.backend}${variant !== undefined ? `, ${variant}` : ''}, ${(report.timings.trackMs / 1000).toFixed(1)} s): ${options.out}\n`,
+        );
         if (options.overlay !== undefined) io.stdout.write(`overlay: ${options.overlay}\nsummary: ${summary}\n`);
       }
     });

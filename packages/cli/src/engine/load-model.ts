@@ -8,7 +8,7 @@ import { isTaptrError, TaptrError } from '@taptr/tensor';
 /** A model ready for the tracker, with a description for reports. */
 export interface LoadedModel {
   readonly graphs: TaptrGraphs;
-  /** `{ name, path, format, resolution, hiddenDim, sourceSha256 }` for output files. */
+  /** `{ name, path, format, precision, resolution, hiddenDim, sourceSha256 }` for output files. */
   readonly info: Readonly<Record<string, unknown>>;
 }
 
@@ -28,9 +28,18 @@ export async function readConfigFile(path: string): Promise<TaptrConfig> {
 }
 
 /**
+ * `fp32 @ 512`: the precision and input resolution of a model description ({@link LoadedModel.info}),
+ * or `undefined` when it has neither (baselines).
+ */
+export function describeModelVariant(info: Readonly<Record<string, unknown>>): string | undefined {
+  if (typeof info['resolution'] !== 'number') return undefined;
+  return `${typeof info['precision'] === 'string' ? info['precision'] : 'fp32'} @ ${info['resolution']}`;
+}
+
+/**
  * Loads `--model`: a folder written by `taptr convert` (`model.json` + graphs, checksums verified),
  * or an official `.pth` checkpoint converted in memory with `--config` (default: the released
- * configuration).
+ * configuration). `info.precision` is the folder's `model.json` precision (`fp32` for a checkpoint).
  * @throws TaptrError `TAPTR_IO`, `TAPTR_CHECKPOINT_FORMAT`, `TAPTR_CHECKPOINT_MISMATCH`, `TAPTR_CONFIG_INVALID`.
  */
 export async function loadModel(path: string, configPath?: string): Promise<LoadedModel> {
@@ -45,7 +54,7 @@ export async function loadModel(path: string, configPath?: string): Promise<Load
     const { graphs, manifest } = await loadTaptrModel(path);
     return {
       graphs,
-      info: { name: basename(path), path, format: 'taptr-js-model', resolution: graphs.config.resolution, hiddenDim: graphs.config.hiddenDim, sourceSha256: manifest.source.sha256 },
+      info: { name: basename(path), path, format: 'taptr-js-model', precision: manifest.precision, resolution: graphs.config.resolution, hiddenDim: graphs.config.hiddenDim, sourceSha256: manifest.source.sha256 },
     };
   }
   const config = configPath !== undefined ? await readConfigFile(configPath) : RELEASED_CONFIG;
@@ -58,6 +67,6 @@ export async function loadModel(path: string, configPath?: string): Promise<Load
   const graphs = buildTaptrGraphs(readTaptrCheckpoint(bytes, { config }), config);
   return {
     graphs,
-    info: { name: basename(path), path, format: 'checkpoint', resolution: config.resolution, hiddenDim: config.hiddenDim, sourceSha256: sha256Hex(bytes) },
+    info: { name: basename(path), path, format: 'checkpoint', precision: 'fp32', resolution: config.resolution, hiddenDim: config.hiddenDim, sourceSha256: sha256Hex(bytes) },
   };
 }

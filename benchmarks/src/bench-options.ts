@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import { BASELINE_VARIANT, type BenchVariant, isBaselineVariant, parseVariant, variantLabel } from './bench-variant.js';
+
 /** Backends the bench knows: onnxruntime-node CPU, onnxruntime-web wasm, WebGPU (onnxruntime-node's Dawn). */
 export const BENCH_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 /** A bench backend name. */
@@ -53,6 +55,11 @@ export interface BenchOptions {
   readonly endToEndPoints: readonly number[];
   /** Frames of the end-to-end synthetic video (at least 8). */
   readonly frames: number;
+  /**
+   * Model variants of every speed case, each in its own process, the baseline (fp32 at the
+   * configuration's resolution) always first; the others are compared with it (speed-up ratios).
+   */
+  readonly variants: readonly BenchVariant[];
   /** Timed repetitions after one warm-up call (medians over these). */
   readonly repetitions: number;
   /** CPU threads (intra-op) of every session, including the MatMul floor. */
@@ -81,6 +88,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
   comparePoints: [16],
   endToEndPoints: [16, 800],
   frames: 16,
+  variants: [BASELINE_VARIANT],
   repetitions: 3,
   threads: 2,
   outDir: undefined,
@@ -114,6 +122,10 @@ Options:
   --compare-points LIST   also time the other decoder path at these N (default 16; 'none')
   --e2e-points LIST       end-to-end point counts (default 16,800)
   --frames N              frames of the end-to-end synthetic video (default 16, at least 8)
+  --variants LIST         model variants to time, PRECISION[@R] each: fp32, int8, fp16-weights, and
+                          optionally a resolution R (multiple of 32), e.g. fp32,int8,fp32@352,fp32@320;
+                          fp32 (the baseline) always runs first; every other variant is a speed case
+                          of its own (same N and frames) and its speed-up vs fp32 is printed (default fp32)
   --repetitions N         timed repetitions after one warm-up (default 3)
   --threads N             CPU threads per session (env TAPTR_BENCH_THREADS; default 2)
   --out DIR               results folder (default benchmarks/results)
@@ -136,6 +148,17 @@ function intList(flag: string, value: string): number[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new BenchUsageError(`${flag} must be a comma-separated list of integers, got '${value}'`);
   return [...new Set(items.map((s) => positiveInt(flag, s)))];
+}
+
+function variantList(flag: string, value: string): BenchVariant[] {
+  const items = value.split(',').map((s) => s.trim());
+  const variants: BenchVariant[] = [BASELINE_VARIANT];
+  for (const item of items) {
+    const v = parseVariant(item);
+    if (typeof v === 'string') throw new BenchUsageError(`${flag}: ${v}`);
+    if (!isBaselineVariant(v) && !variants.some((x) => variantLabel(x) === variantLabel(v))) variants.push(v);
+  }
+  return variants;
 }
 
 function nameList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
@@ -230,6 +253,9 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
         break;
       case '--frames':
         o.frames = positiveInt(flag, value(), 8);
+        break;
+      case '--variants':
+        o.variants = variantList(flag, value());
         break;
       case '--repetitions':
         o.repetitions = positiveInt(flag, value());

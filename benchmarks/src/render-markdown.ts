@@ -2,8 +2,10 @@
 import { type BenchReport, issue9Targets } from './bench-report.js';
 import { fixed, markdownTable, ms, percent } from './markdown-table.js';
 import type { DecoderResult, SpeedCaseResult } from './speed-case.js';
+import type { VariantRatio } from './variant-ratios.js';
 
-const caseName = (s: SpeedCaseResult): string => `${s.config} ${s.resolution}²`;
+/** `released 512²`, `released 320² int8`: the configuration, the resolution, and a precision other than fp32. */
+const caseName = (s: SpeedCaseResult): string => `${s.config} ${s.resolution}²${s.precision !== undefined && s.precision !== 'fp32' ? ` ${s.precision}` : ''}`;
 const range = (st: { median: number; min: number; max: number; n: number }): string => (st.n > 1 ? `${ms(st.min)}–${ms(st.max)}` : '-');
 
 function accuracySection(r: BenchReport): string {
@@ -54,6 +56,7 @@ function speedSection(r: BenchReport): string {
     ),
     ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
+  const variants = variantSection(r.variantRatios ?? []);
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
   const loads = r.speed.map((s) => `- ${s.backend} / ${caseName(s)}: ${Object.entries(s.load).map(([phase, l]) => `${phase} ${fixed(l, 1)}`).join(', ')}`);
   const targets = markdownTable(
@@ -63,7 +66,7 @@ function speedSection(r: BenchReport): string {
   );
   return `## Speed
 
-Medians of ${r.repetitions} timed run(s) per figure, after warm-up (one untimed encoder run and one untimed decoder window at each N before its first timed use); wall clock. Each backend x configuration runs in its own process (its own peak RSS).
+Medians of ${r.repetitions} timed run(s) per figure, after warm-up (one untimed encoder run and one untimed decoder window at each N before its first timed use); wall clock. Each backend x configuration (x variant, `--variants`) runs in its own process (its own peak RSS).
 
 ### Encoder (G1: backbone + input projections + encoder, one frame) and the MatMul floor
 
@@ -84,7 +87,7 @@ ${ratios.length > 0 ? `\n${ratios.join('\n')}\n` : ''}
 ${e2e}
 
 Per-frame columns are ms per frame: encoder / decoder = time inside G1 / G3 during the run (decoder / window: per window; / 4 = its steady-state cost per frame), other = preprocessing and bookkeeping. Peak RSS sampled during the run (MB = 10^6 bytes). Short videos have fewer windows per frame than the steady state (T/4).
-
+${variants}
 ### Issue 9 targets
 
 ${targets}
@@ -92,6 +95,34 @@ ${targets}
 1-minute load average at the end of each phase (${r.machine.cores} cores):
 ${loads.join('\n')}
 ${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}${r.skipped.length > 0 ? `\n${skippedList(r)}\n` : ''}`;
+}
+
+/** The `--variants` table: each opt-in variant's speed-up over fp32 (empty without variants). */
+function variantSection(ratios: readonly VariantRatio[]): string {
+  if (ratios.length === 0) return '';
+  const x = (v: number): string => `${fixed(v, 2)}x`;
+  const table = markdownTable(
+    ['backend', 'configuration', 'variant', 'resolution', 'graph size vs fp32', 'encoder ms/frame', 'encoder speed-up', 'end to end speed-up', 'decoder speed-up (tracker path)'],
+    ratios.map((v) => [
+      v.backend,
+      v.config,
+      v.variant,
+      v.resolution === v.baselineResolution ? `${v.resolution}` : `${v.resolution} (fp32: ${v.baselineResolution})`,
+      x(v.sizeRatio),
+      ms(v.encoderMs),
+      x(v.encoderSpeedup),
+      v.endToEnd.map((e) => `N = ${e.points}: ${x(e.speedup)}`).join(', ') || '-',
+      v.decoder.map((d) => `N = ${d.points}: ${x(d.speedup)}`).join(', ') || '-',
+    ]),
+    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'],
+  );
+  return `
+### Variants vs fp32 (\`--variants\`)
+
+${table}
+
+Speed-up = fp32's time / the variant's (> 1 = faster), each variant against the fp32 case of the same backend and configuration in this run (same N and frames, separate processes: compare their load averages below). Accuracy of the variants: \`@taptr/model\` README.
+`;
 }
 
 /** A decoder row's path, marked when the tracker does not use it at that N. */

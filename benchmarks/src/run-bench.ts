@@ -19,6 +19,8 @@ import { loadSample, machineInfo, softwareVersions } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
 import { runSpeedCaseProcess } from './run-speed-case-process.js';
 import type { SpeedCaseResult, SpeedCaseSpec } from './speed-case.js';
+import { variantLabel } from './bench-variant.js';
+import { variantRatios } from './variant-ratios.js';
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -73,20 +75,25 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
     const configs = light ? o.configs.filter((c) => c === 'reference') : o.configs;
     for (const c of o.configs.filter((x) => !configs.includes(x))) skipped.push({ backend, config: c, reason: 'not in the default run on this backend (name it with --configs)' });
     for (const config of configs) {
-      const spec: SpeedCaseSpec = light
-        ? { backend, config, threads: o.threads, points: [16], comparePoints: o.comparePoints.filter((n) => n === 16), endToEndPoints: [16], frames: 8, repetitions: o.repetitions }
-        : { backend, config, threads: o.threads, points: o.points, comparePoints: o.comparePoints, endToEndPoints: o.endToEndPoints, frames: o.frames, repetitions: o.repetitions };
-      log(`speed: ${config} on ${backend} (${opened.threads} threads) ...`);
-      const start = performance.now();
-      const outcome = await runSpeedCaseProcess(spec, env);
-      load.push(loadSample());
-      if ('error' in outcome) {
-        log(`speed: ${config} on ${backend} failed: ${outcome.error.split('\n')[0]}`);
-        skipped.push({ backend, config, reason: `failed: ${outcome.error.split('\n')[0]}` });
-        continue;
+      // Every variant runs the same work (points, frames) so that its figures compare row by row with fp32's.
+      for (const variant of o.variants) {
+        const base: SpeedCaseSpec = light
+          ? { backend, config, threads: o.threads, points: [16], comparePoints: o.comparePoints.filter((n) => n === 16), endToEndPoints: [16], frames: 8, repetitions: o.repetitions }
+          : { backend, config, threads: o.threads, points: o.points, comparePoints: o.comparePoints, endToEndPoints: o.endToEndPoints, frames: o.frames, repetitions: o.repetitions };
+        const spec: SpeedCaseSpec = { ...base, variant };
+        const name = `${config} ${variantLabel(variant)} on ${backend}`;
+        log(`speed: ${name} (${opened.threads} threads) ...`);
+        const start = performance.now();
+        const outcome = await runSpeedCaseProcess(spec, env);
+        load.push(loadSample());
+        if ('error' in outcome) {
+          log(`speed: ${name} failed: ${outcome.error.split('\n')[0]}`);
+          skipped.push({ backend, config: `${config} ${variantLabel(variant)}`, reason: `failed: ${outcome.error.split('\n')[0]}` });
+          continue;
+        }
+        log(`speed: ${name} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+        results.push(outcome.result);
       }
-      log(`speed: ${config} on ${backend} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
-      results.push(outcome.result);
     }
   }
   return results;
@@ -128,6 +135,7 @@ async function bench(argv: readonly string[]): Promise<void> {
     repetitions: o.repetitions,
     accuracy,
     speed,
+    variantRatios: variantRatios(speed),
     skipped,
   };
   const markdown = renderMarkdown(report);

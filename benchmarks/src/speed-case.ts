@@ -3,10 +3,24 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildTaptrGraphs, memoryTokens, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, syntheticStateDict, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
+import {
+  applyTaptrPrecision,
+  buildTaptrGraphs,
+  memoryTokens,
+  parseTaptrConfig,
+  RELEASED_CONFIG,
+  readTaptrCheckpoint,
+  syntheticStateDict,
+  taptrConfigToJson,
+  type TaptrConfig,
+  type TaptrGraphs,
+  type TaptrPrecision,
+} from '@taptr/model';
+import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
 import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type TaptrGraphRunner } from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
+import { BASELINE_VARIANT, type BenchVariant, variantLabel } from './bench-variant.js';
 import { frameEncoderMacs } from './encoder-flops.js';
 import { loadMatMulFloor, MATMUL_FLOOR_SHAPE, type MatMulFloor } from './matmul-floor.js';
 import { withPeakRss } from './memory-sampler.js';
@@ -28,6 +42,8 @@ export interface SpeedCaseSpec {
   /** Frames of the end-to-end synthetic video. */
   readonly frames: number;
   readonly repetitions: number;
+  /** Precision and resolution of the graphs (default: fp32 at the configuration's resolution). */
+  readonly variant?: BenchVariant;
 }
 
 /** One end-to-end `tracker.track` of a synthetic video. */
@@ -77,14 +93,26 @@ export interface SpeedCaseResult {
   readonly note?: string;
   readonly config: BenchConfig;
   readonly configLabel: string;
+  /** The variant timed, as `--variants` names it (`fp32`, `int8`, `fp32@320`). */
+  readonly variant: string;
+  readonly precision: TaptrPrecision;
   readonly resolution: number;
+  /** Size of the graphs (ONNX bytes: encoder, query init, both decoders). */
+  readonly graphBytes: number;
   readonly threads: number;
   /** Memory tokens S per frame. */
   readonly tokens: number;
   /** Graph build (or checkpoint read + build) time. */
   readonly buildMs: number;
-  /** Session creation of the three graphs (the sample-first decoder's session is created at its first window, in the warm-up). */
+  /**
+   * Session creation of every graph the case ran, summed (`sessions` per graph). The encoder and
+   * query-init sessions are created with the graph runner; each decoder session at the first window
+   * on its path (the tracker creates them lazily when the model has the sample-first decoder), which
+   * here is always an untimed warm-up window, so no timed figure includes a session creation.
+   */
   readonly sessionMs: number;
+  /** Session creation per graph file name (`frame_encoder`, `query_init`, `decoder_window`, `decoder_window_sample_first`), ms. */
+  readonly sessions: Readonly<Record<string, number>>;
   readonly encoder: {
     /** Measured alternately with the floor MatMul (same load for both). */
     readonly msPerFrame: SampleStats;
@@ -113,13 +141,51 @@ export const REFERENCE_DIR = join(dirname(require.resolve('@taptr/model/package.
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 const maxRssMB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
 
-async function loadGraphs(config: BenchConfig): Promise<{ graphs: TaptrGraphs; label: string }> {
+/** `config` with its input resolution replaced (as `taptr convert --resolution R` does). */
+function withResolution(config: TaptrConfig, resolution: number | undefined): TaptrConfig {
+  return resolution === undefined ? config : parseTaptrConfig({ ...taptrConfigToJson(config), data_aug_scales: [resolution], data_aug_max_size: resolution });
+}
+
+async function loadGraphs(config: BenchConfig, variant: BenchVariant): Promise<{ graphs: TaptrGraphs; label: string }> {
+  let graphs: TaptrGraphs;
+  let label: string;
   if (config === 'reference') {
-    const cfg: TaptrConfig = parseTaptrConfig(JSON.parse(await readFile(join(REFERENCE_DIR, 'config.json'), 'utf8')));
-    const state = readTaptrCheckpoint(new Uint8Array(await readFile(join(REFERENCE_DIR, 'checkpoint.pth'))), { config: cfg });
-    return { graphs: buildTaptrGraphs(state, cfg), label: `reference (${cfg.backbone}, C ${cfg.hiddenDim}, ${cfg.decLayers} dec layers, random weights)` };
+    const base: TaptrConfig = parseTaptrConfig(JSON.parse(await readFile(join(REFERENCE_DIR, 'config.json'), 'utf8')));
+    const state = readTaptrCheckpoint(new Uint8Array(await readFile(join(REFERENCE_DIR, 'checkpoint.pth'))), { config: base });
+    graphs = buildTaptrGraphs(state, withResolution(base, variant.resolution));
+    label = `reference (${base.backbone}, C ${base.hiddenDim}, ${base.decLayers} dec layers, random weights)`;
+  } else {
+    graphs = buildTaptrGraphs(syntheticStateDict(RELEASED_CONFIG), withResolution(RELEASED_CONFIG, variant.resolution));
+    label = 'released (ResNet-50, C 256, 6 dec layers, synthetic weights)';
   }
-  return { graphs: buildTaptrGraphs(syntheticStateDict(RELEASED_CONFIG), RELEASED_CONFIG), label: 'released (ResNet-50, C 256, 6 dec layers, synthetic weights)' };
+  return { graphs: applyTaptrPrecision(graphs, variant.precision), label: variant === BASELINE_VARIANT ? label : `${label}, ${variantLabel(variant)}` };
+}
+
+/** The graph file names (as in a model folder, without `.onnx`) by bytes identity. */
+function graphNames(graphs: TaptrGraphs): Map<Uint8Array, string> {
+  const names = new Map<Uint8Array, string>([
+    [graphs.frameEncoder, 'frame_encoder'],
+    [graphs.queryInit, 'query_init'],
+    [graphs.decoderWindow, 'decoder_window'],
+  ]);
+  if (graphs.decoderWindowSampleFirst !== undefined) names.set(graphs.decoderWindowSampleFirst, 'decoder_window_sample_first');
+  return names;
+}
+
+/**
+ * `runtime` with every `createSession` of a model graph timed into `sessions` (by graph name): the graph runner
+ * creates the decoder sessions lazily, so their cost is not inside `createGraphRunner`.
+ */
+function timeSessionCreation(runtime: RuntimeAdapter, names: Map<Uint8Array, string>, sessions: Record<string, number>): RuntimeAdapter {
+  const timed = Object.create(runtime) as RuntimeAdapter & { createSession: RuntimeAdapter['createSession'] };
+  timed.createSession = async (...args: Parameters<RuntimeAdapter['createSession']>): Promise<ModelSession> => {
+    const start = performance.now();
+    const session = await runtime.createSession(...args);
+    const name = names.get(args[0] as Uint8Array); // undefined: not a model graph (the MatMul floor)
+    if (name !== undefined) sessions[name] = Math.round((sessions[name] ?? 0) + performance.now() - start);
+    return session;
+  };
+  return timed;
 }
 
 /** A normalized image batch `[1, 3, R, R]` with smooth content (values have no meaning). */
@@ -153,7 +219,8 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
 }
 
 /**
- * Runs one speed case in this process: builds the graphs and sessions, warms them up, tracks a
+ * Runs one speed case in this process: builds the graphs (of `spec.variant`: `applyTaptrPrecision` on
+ * the configuration with its resolution replaced) and sessions, warms them up, tracks a
  * synthetic video end to end at each N (after one untimed window at that N; peak RSS sampled during
  * each run, smallest N first), then
  * medians of G1 on one frame alternating with the MatMul floor (same runtime and threads), then of
@@ -164,18 +231,21 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
 export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<SpeedCaseResult> {
   const opened = await openBackend(spec.backend, spec.threads);
   if ('unavailable' in opened) throw new Error(`${spec.backend}: ${opened.unavailable}`);
-  const { runtime } = opened;
+  const variant = spec.variant ?? BASELINE_VARIANT;
   let t = performance.now();
-  const { graphs, label } = await loadGraphs(spec.config);
+  const { graphs, label } = await loadGraphs(spec.config, variant);
   const buildMs = performance.now() - t;
+  const sessions: Record<string, number> = {};
+  const runtime = timeSessionCreation(opened.runtime, graphNames(graphs), sessions);
   const config = graphs.config;
   const R = config.resolution;
   const C = config.hiddenDim;
-  t = performance.now();
-  const timed = timeMethods(await createGraphRunner(runtime, graphs)); // the tracker's default decoder choice
-  const sessionMs = performance.now() - t;
+  const name = `${spec.config} ${variantLabel(variant)}`;
+  // The tracker's default decoder choice. Only the encoder and query-init sessions are created here:
+  // each decoder session is created at the first window on its path (the warm-ups below).
+  const timed = timeMethods(await createGraphRunner(runtime, graphs));
   const runner = timed.proxy;
-  log(`${spec.config} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, sessions ${Math.round(sessionMs)} ms`);
+  log(`${name} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, encoder + query init sessions ${Math.round(Object.values(sessions).reduce((a, b) => a + b, 0))} ms`);
 
   const image = syntheticImage(R);
   // Warm-up (first runs allocate and pick kernels): one frame, one window at the smallest N.
@@ -200,7 +270,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
       // Warm G2/G3 up at this N first (onnxruntime plans and allocates per input shape).
       if (!warmed.has(`${n}/${runner.decoderPath(n)}`)) await runner.decodeWindow(await decoderInput(runner, memory, n, R, C));
       warmed.add(`${n}/${runner.decoderPath(n)}`);
-      log(`${spec.config} on ${runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
+      log(`${name} on ${runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
       timed.reset();
       const start = performance.now();
       const { peakRssMB } = await withPeakRss(() => tracker.track(video, syntheticQueries(n, R)));
@@ -233,7 +303,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     // Encoder and floor alternately: the same machine load for both, so their ratio is meaningful.
     // A software WebGPU adapter (SwiftShader) is ~500x slower than the CPU: 1/16 of the rows there.
     const floorShape = spec.backend === 'webgpu' ? { ...MATMUL_FLOOR_SHAPE, m: MATMUL_FLOOR_SHAPE.m / 16 } : MATMUL_FLOOR_SHAPE;
-    log(`${spec.config} on ${runtime.name}: encoder and MatMul floor [${floorShape.m},${floorShape.k}]x[${floorShape.k},${floorShape.n}] alternately, ${spec.repetitions} runs each`);
+    log(`${name} on ${runtime.name}: encoder and MatMul floor [${floorShape.m},${floorShape.k}]x[${floorShape.k},${floorShape.n}] alternately, ${spec.repetitions} runs each`);
     const floorSession = await loadMatMulFloor(runtime, floorShape);
     try {
       await floorSession.run(); // warm-up; G1 is warm from the end-to-end runs
@@ -258,7 +328,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
       const input = await decoderInput(runner, memory, n, R, C);
       for (const path of paths) {
         const warm = warmed.has(`${n}/${path}`);
-        log(`${spec.config} on ${runtime.name}: decoder window, N = ${n}, ${path}, ${spec.repetitions} runs${warm ? '' : ' after a warm-up'}`);
+        log(`${name} on ${runtime.name}: decoder window, N = ${n}, ${path}, ${spec.repetitions} runs${warm ? '' : ' after a warm-up'}`);
         const msPerWindow = await timeRepeated(() => runner.decodeWindowOn(path, input), spec.repetitions, !warm);
         warmed.add(`${n}/${path}`);
         decoder.push({ points: n, path, trackerPath: path === mine, msPerWindow, msPerFrame: round1(msPerWindow.median / WINDOW_STRIDE) });
@@ -277,11 +347,15 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     ...(opened.note !== undefined ? { note: opened.note } : {}),
     config: spec.config,
     configLabel: label,
+    variant: variantLabel(variant),
+    precision: variant.precision,
     resolution: R,
+    graphBytes: [...graphNames(graphs).keys()].reduce((sum, g) => sum + g.length, 0),
     threads: opened.threads,
     tokens: memoryTokens(config),
     buildMs: Math.round(buildMs),
-    sessionMs: Math.round(sessionMs),
+    sessionMs: Object.values(sessions).reduce((a, b) => a + b, 0),
+    sessions,
     encoder: { msPerFrame: encoderStats, flops, floorMs, floorMultiple: encoderStats.median / floorMs },
     decoder,
     sampleFirstMaxPoints: DEFAULT_SAMPLE_FIRST_MAX_POINTS,

@@ -21,6 +21,29 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--compare-points', 'x'])).toThrow('--compare-points must be an integer >= 1');
   });
 
+  it('--variants: fp32 by default; PRECISION[@R] items, the fp32 baseline always first, duplicates dropped', () => {
+    expect(parseBenchArgs([]).variants).toEqual([{ precision: 'fp32' }]);
+    expect(parseBenchArgs(['--variants', 'fp32,int8,fp32@352,fp32@320']).variants).toEqual([{ precision: 'fp32' }, { precision: 'int8' }, { precision: 'fp32', resolution: 352 }, { precision: 'fp32', resolution: 320 }]);
+    expect(parseBenchArgs(['--variants=int8@320, fp16-weights,int8@320']).variants).toEqual([{ precision: 'fp32' }, { precision: 'int8', resolution: 320 }, { precision: 'fp16-weights' }]);
+    expect(parseBenchArgs(['--variants', 'fp32']).variants).toEqual([{ precision: 'fp32' }]);
+    // Not a flag that names the work: non-cpu backends keep their light default.
+    expect(parseBenchArgs(['--variants', 'int8']).explicit).toEqual([]);
+  });
+
+  it.each([
+    [['--variants', 'fp8'], "--variants: 'fp8' is not PRECISION or PRECISION@R with PRECISION one of fp32, int8, fp16-weights and R a positive multiple of 32"],
+    [['--variants', 'int8@100'], "--variants: 'int8@100' is not PRECISION or PRECISION@R"],
+    [['--variants', 'int8@0'], "--variants: 'int8@0' is not PRECISION"],
+    [['--variants', 'int8@'], "--variants: 'int8@' is not PRECISION"],
+    [['--variants', 'fp32@320px'], "--variants: 'fp32@320px' is not PRECISION"],
+    [['--variants', 'int8,,fp32'], "--variants: '' is not PRECISION"],
+    [['--variants', '320'], "--variants: '320' is not PRECISION"],
+    [['--variants'], '--variants needs a value'],
+  ])('rejects --variants %j naming the item and the expected form', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+
   it('--quick shrinks the work unless a flag says otherwise', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'] });
     expect(parseBenchArgs(['--points', '800', '--quick'])).toMatchObject({ points: [800], repetitions: 1 });

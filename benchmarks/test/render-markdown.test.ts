@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { issue9Targets } from '../src/bench-report.js';
 import { renderMarkdown } from '../src/render-markdown.js';
-import { releasedCase, sampleReport } from './sample-report.js';
+import { int8At320Case, releasedCase, sampleReport } from './sample-report.js';
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(sampleReport);
@@ -21,16 +21,39 @@ describe('renderMarkdown', () => {
   });
 
   it('has the encoder/floor, decoder and end-to-end rows', () => {
-    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512² \|\s+1200 \| 1100–1300 \|\s+160\.00 \| \[21760,256\]x\[256,2048\] \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \| project-first\s+\|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \| sample-first\s+\|\s+400\.0 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \| project-first \(comparison\) \|\s+1600 \|/);
+    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512²\s+\|\s+1200 \|\s+1100–1300 \|\s+160\.00 \| \[21760,256\]x\[256,2048\] \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+800 \| project-first\s+\|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| sample-first\s+\|\s+400\.0 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| project-first \(comparison\) \|\s+1600 \|/);
     expect(md).toContain('- cpu / released 512²: N = 16: sample-first 400.0 ms vs project-first 1600 ms per window (project-first / sample-first = 4.0x)');
     expect(md).toContain('`sample-first` for N <= 64, else `project-first`');
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512² \|\s+800 \| project-first\s+\|\s+16 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+800 \| project-first\s+\|\s+16 \|/);
     expect(md).toContain('- cpu / released 512²: end to end N=16 1.5, encoder + floor 1.3');
     expect(md).toContain('- not measured: wasm: no factory yet');
+  });
+});
+
+describe('renderMarkdown: --variants', () => {
+  const md = renderMarkdown(sampleReport);
+
+  it('names the variant in its rows and prints the speed-up table under the speed tables', () => {
+    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 320² int8 \|\s+600\.0 \|/);
+    const table = md.indexOf('### Variants vs fp32 (`--variants`)');
+    expect(table).toBeGreaterThan(md.indexOf('### End to end'));
+    expect(table).toBeLessThan(md.indexOf('### Issue 9 targets'));
+    expect(md).toMatch(/\| cpu\s+\| released\s+\| int8@320 \| 320 \(fp32: 512\) \|\s+0\.96x \|\s+600\.0 \|\s+2\.00x \| N = 16: 1\.50x\s+\| N = 16: 1\.25x\s+\|/);
+  });
+
+  it('prints no variant table for a run of fp32 only', () => {
+    const md1 = renderMarkdown({ ...sampleReport, speed: [releasedCase], variantRatios: [] });
+    expect(md1).not.toContain('Variants vs fp32');
+    expect(md1).not.toContain('int8');
+  });
+
+  it('judges the issue-9 targets on the fp32 case even when a variant comes first', () => {
+    const [enc] = issue9Targets([int8At320Case, releasedCase]);
+    expect(enc!.measured).toContain('1200 ms');
   });
 });
 

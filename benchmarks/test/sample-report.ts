@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { BenchReport } from '../src/bench-report.js';
 import type { SpeedCaseResult } from '../src/speed-case.js';
+import { variantRatios } from '../src/variant-ratios.js';
 
 const stats = (median: number, min = median, max = median, n = 3) => ({ median, min, max, n });
 
@@ -10,11 +11,15 @@ export const releasedCase: SpeedCaseResult = {
   adapter: 'ort-node-cpu',
   config: 'released',
   configLabel: 'released (synthetic weights)',
+  variant: 'fp32',
+  precision: 'fp32',
   resolution: 512,
+  graphBytes: 220_000_000,
   threads: 2,
   tokens: 21760,
   buildMs: 6000,
   sessionMs: 9000,
+  sessions: { frame_encoder: 6000, query_init: 100, decoder_window_sample_first: 1400, decoder_window: 1500 },
   encoder: { msPerFrame: stats(1200, 1100, 1300), flops: 160e9, floorMs: 1000, floorMultiple: 1.2 },
   decoder: [
     { points: 16, path: 'sample-first', trackerPath: true, msPerWindow: stats(400), msPerFrame: 100 },
@@ -29,6 +34,22 @@ export const releasedCase: SpeedCaseResult = {
   floor: { m: 21760, k: 256, n: 2048, flops: 22817013760, ms: stats(142.6, 140, 150, 5), gflops: 160 },
   maxRssMB: 1450,
   load: { 'end to end N=16': 1.5, 'encoder + floor': 1.25 },
+};
+
+/** The same case as `--variants int8@320` would time it (round numbers: encoder 2x, N = 16 end to end 1.5x faster). */
+export const int8At320Case: SpeedCaseResult = {
+  ...releasedCase,
+  configLabel: 'released (synthetic weights), int8@320',
+  variant: 'int8@320',
+  precision: 'int8',
+  resolution: 320,
+  graphBytes: 211_200_000,
+  encoder: { ...releasedCase.encoder, msPerFrame: stats(600, 550, 650) },
+  decoder: [
+    { points: 16, path: 'sample-first', trackerPath: true, msPerWindow: stats(320), msPerFrame: 80 },
+    { points: 16, path: 'project-first', trackerPath: false, msPerWindow: stats(800), msPerFrame: 200 },
+  ],
+  endToEnd: [releasedCase.endToEnd[0]!].map((e) => ({ ...e, msPerFrame: 1000 })),
 };
 
 /** A whole report around {@link releasedCase}. */
@@ -62,6 +83,7 @@ export const sampleReport: BenchReport = {
       },
     ],
   },
-  speed: [releasedCase],
+  speed: [releasedCase, int8At320Case],
+  variantRatios: variantRatios([releasedCase, int8At320Case]),
   skipped: [{ backend: 'wasm', reason: 'no factory yet' }],
 };

@@ -66,7 +66,7 @@ function speedSection(r: BenchReport): string {
   );
   return `## Speed
 
-Medians of ${r.repetitions} timed run(s) per figure, after warm-up (one untimed encoder run and one untimed decoder window at each N before its first timed use); wall clock. Each backend x configuration (x variant, `--variants`) runs in its own process (its own peak RSS).
+Medians of ${r.repetitions} timed run(s) per figure, after warm-up (one untimed encoder run and one untimed decoder window at each N before its first timed use); wall clock. Each backend x configuration (x variant, \`--variants\`) runs in its own process (its own peak RSS).
 
 ### Encoder (G1: backbone + input projections + encoder, one frame) and the MatMul floor
 

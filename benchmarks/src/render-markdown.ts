@@ -102,7 +102,7 @@ function variantSection(ratios: readonly VariantRatio[]): string {
   if (ratios.length === 0) return '';
   const x = (v: number): string => `${fixed(v, 2)}x`;
   const table = markdownTable(
-    ['backend', 'configuration', 'variant', 'resolution', 'graph size vs fp32', 'encoder ms/frame', 'encoder speed-up', 'end to end speed-up', 'decoder speed-up (tracker path)'],
+    ['backend', 'configuration', 'variant', 'resolution', 'graph size vs fp32', 'encoder ms/frame', 'encoder speed-up', 'encoder speed-up, floor-normalized', 'end to end speed-up', 'decoder speed-up (tracker path)'],
     ratios.map((v) => [
       v.backend,
       v.config,
@@ -111,17 +111,18 @@ function variantSection(ratios: readonly VariantRatio[]): string {
       x(v.sizeRatio),
       ms(v.encoderMs),
       x(v.encoderSpeedup),
+      v.encoderSpeedupFloorNormalized !== undefined ? x(v.encoderSpeedupFloorNormalized) : '-',
       v.endToEnd.map((e) => `N = ${e.points}: ${x(e.speedup)}`).join(', ') || '-',
       v.decoder.map((d) => `N = ${d.points}: ${x(d.speedup)}`).join(', ') || '-',
     ]),
-    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
   );
   return `
 ### Variants vs fp32 (\`--variants\`)
 
 ${table}
 
-Speed-up = fp32's time / the variant's (> 1 = faster), each variant against the fp32 case of the same backend and configuration in this run (same N and frames, separate processes: compare their load averages below). Accuracy of the variants: \`@taptr/model\` README.
+Speed-up = fp32's time / the variant's (> 1 = faster), each variant against the fp32 case of the same backend and configuration in this run (same N and frames, separate processes: compare their load averages below). Floor-normalized: each encoder time divided by its own process's MatMul floor time (timed alternately with it), which cancels most of the load difference between the processes; the end-to-end and decoder ratios carry it. Accuracy of the variants: \`@taptr/model\` README.
 `;
 }
 

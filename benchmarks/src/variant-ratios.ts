@@ -14,6 +14,12 @@ export interface VariantRatio {
   /** Encoder median ms per frame, and the baseline's / the variant's (> 1 = faster). */
   readonly encoderMs: number;
   readonly encoderSpeedup: number;
+  /**
+   * The encoder speed-up with each case's time divided by its own MatMul floor time (timed alternately
+   * with its encoder, same floor shape in every case): cancels most of the load difference between the
+   * two processes, which the raw ratio carries.
+   */
+  readonly encoderSpeedupFloorNormalized: number;
   /** Per end-to-end N run by both: ms per frame and the baseline's / the variant's. */
   readonly endToEnd: readonly { readonly points: number; readonly msPerFrame: number; readonly speedup: number }[];
   /** Per decoder N timed by both on the tracker's path: ms per window and the baseline's / the variant's. */
@@ -43,6 +49,7 @@ export function variantRatios(speed: readonly SpeedCaseResult[]): VariantRatio[]
       sizeRatio: r3(v.graphBytes / base.graphBytes),
       encoderMs: v.encoder.msPerFrame.median,
       encoderSpeedup: r3(base.encoder.msPerFrame.median / v.encoder.msPerFrame.median),
+      encoderSpeedupFloorNormalized: r3(base.encoder.msPerFrame.median / base.floor.ms.median / (v.encoder.msPerFrame.median / v.floor.ms.median)),
       endToEnd: v.endToEnd.flatMap((e) => {
         const b = base.endToEnd.find((x) => x.points === e.points);
         return b === undefined ? [] : [{ points: e.points, msPerFrame: e.msPerFrame, speedup: r3(b.msPerFrame / e.msPerFrame) }];

@@ -4,7 +4,7 @@
 // runs in its own Node process (so its peak RSS is its own): sessions created from the graph files,
 // then G1 on one frame (--encoder-runs times), then G3 on one window at each --points N (--decoder-runs
 // times each, smallest N first). Prints one JSON object per lever on stdout. Usage:
-//   npx tsx --conditions @taptr/source bench/memory-levers.bench.ts [--levers default,no-arena,...]
+//   npx tsx --conditions @taptr/source src/memory-levers.ts (in benchmarks/) [--levers default,no-arena,...]
 //     [--points 16,800] [--threads 2] [--encoder-runs 3] [--decoder-runs 2] [--graphs DIR] [--rebuild]
 //     [--decoder FILE]   (a decoder_window.onnx to use instead of the one in DIR)
 //     [--e2e FRAMES]     (instead: tracker.track of a streamed synthetic video of FRAMES frames at 512 x 512,
@@ -19,7 +19,7 @@ import { buildDecoderWindowGraph, buildFrameEncoder, buildQueryInitGraph, memory
 import type { ModelSessionOptions } from '@taptr/runtime';
 import { createGraphRunner, createTracker, type TaptrGraphRunner } from '@taptr/tracker';
 import { tensor } from '@taptr/tensor';
-import { createNodeRuntime, type NodeRuntimeOptions } from '../src/index.js';
+import { createNodeRuntime, type NodeRuntimeOptions } from '@taptr/runtime-node';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

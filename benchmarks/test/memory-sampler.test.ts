@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { withPeakRss } from '../src/memory-sampler.js';
+
+describe('withPeakRss', () => {
+  it('sees a short allocation that raises the high-water mark, even between samples', async () => {
+    const before = process.memoryUsage.rss();
+    const bytes = 400e6;
+    const { value, peakRssMB } = await withPeakRss(async () => {
+      const big = new Uint8Array(bytes);
+      big.fill(1); // touch every page
+      const sum = big[0]! + big[bytes - 1]!;
+      return sum;
+    }, 60_000);
+    expect(value).toBe(2);
+    expect(peakRssMB).toBeGreaterThanOrEqual(Math.round((before + 0.9 * bytes) / 1e6));
+  });
+});

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
+import { decodeOnnxModel } from './decode-onnx-model.js';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 import { floatTensorData, freshName, protoDims, setModelMetadata, takenNames } from './quantize-tensor-data.js';
 
@@ -86,14 +87,7 @@ export function storeFloat16Weights(model: Uint8Array, options: Float16WeightsOp
   const minElements = options.minElements ?? 16;
   if (!Number.isInteger(minElements) || minElements < 1) throw invalidArgument('range', 'storeFloat16Weights', 'options.minElements', 'a positive integer', describeValue(minElements));
   const include = options.include ?? (() => true);
-  let decoded: OnnxTypes.ModelProto;
-  try {
-    decoded = onnx.ModelProto.decode(model);
-  } catch (error) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `storeFloat16Weights: not an ONNX model (${(error as Error).message})`, { cause: error });
-  }
-  const graph = decoded.graph;
-  if (!graph) throw new TaptrError('TAPTR_CONFIG_INVALID', 'storeFloat16Weights: the model has no graph');
+  const { model: decoded, graph } = decodeOnnxModel(model, 'storeFloat16Weights');
   const taken = takenNames(graph);
   const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
   const casts: OnnxTypes.INodeProto[] = [];

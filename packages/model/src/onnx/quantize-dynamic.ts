@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
+import { decodeOnnxModel } from './decode-onnx-model.js';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 import { floatTensorData, freshName, protoDims, setModelMetadata, takenNames, valueUses } from './quantize-tensor-data.js';
 
@@ -120,14 +121,7 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
   const qmax = options.reduceRange ? 63 : 127;
   const include = options.include ?? (() => true);
 
-  let decoded: OnnxTypes.ModelProto;
-  try {
-    decoded = onnx.ModelProto.decode(model);
-  } catch (error) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `quantizeDynamic: not an ONNX model (${(error as Error).message})`, { cause: error });
-  }
-  const graph = decoded.graph;
-  if (!graph) throw new TaptrError('TAPTR_CONFIG_INVALID', 'quantizeDynamic: the model has no graph');
+  const { model: decoded, graph } = decodeOnnxModel(model, 'quantizeDynamic');
 
   // Initializers that are also graph inputs can be overridden at run time: not constants.
   const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));

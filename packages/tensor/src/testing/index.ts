@@ -3,3 +3,5 @@
 export { compareClose, compareExact } from './compare.js';
 export type { CloseOptions, CloseReport } from './compare.js';
 export { fixtureDir, loadJson, loadNpy } from './fixtures.js';
+export { classifyFuzzError, fuzzBytes } from './fuzz.js';
+export type { FuzzCase, FuzzFailure, FuzzOptions, FuzzReport } from './fuzz.js';

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { isTaptrError } from './errors.js';
+import { isTaptrError, TaptrError } from './errors.js';
 import { readNpy, readNpyHeader, writeNpy } from './npy.js';
-import { tensor } from './tensor-view.js';
+import { shapeSize, tensor } from './tensor-view.js';
+import { fuzzBytes } from './testing/fuzz.js';
 
 function npyBytes(header: string, data: Uint8Array, major = 1): Uint8Array {
   const pre = major === 1 ? 10 : 12;
@@ -65,5 +66,65 @@ describe('npy', () => {
       expect(isTaptrError(error, 'TAPTR_NPY_FORMAT'), String(error)).toBe(true);
     }
     expect(readNpyHeader(good).shape).toEqual([4]);
+  });
+
+  it('names what is wrong: version, header dictionary, shape vs data length, bool values', () => {
+    const header = (h: string, data = new Uint8Array(4), major = 1): Uint8Array => npyBytes(h, data, major);
+    const message = (bytes: Uint8Array): string => {
+      try {
+        readNpy(bytes);
+      } catch (error) {
+        expect(isTaptrError(error, 'TAPTR_NPY_FORMAT'), String(error)).toBe(true);
+        return (error as TaptrError).message;
+      }
+      throw new Error('readNpy accepted the bytes');
+    };
+    const good = writeNpy(tensor('float32', [2, 2], Float32Array.from([1, 2, 3, 4])));
+    const v4 = good.slice();
+    v4[6] = 4;
+    expect(message(v4)).toBe('readNpy: unsupported format version 4.0 (1.0, 2.0 and 3.0 are read)');
+    const longHeader = good.slice();
+    new DataView(longHeader.buffer).setUint16(8, 60000, true);
+    expect(message(longHeader)).toMatch(/^readNpy: truncated header: header length is 60000 bytes, the file has \d+ after the prefix$/);
+    expect(message(good.subarray(0, good.length - 3))).toBe('readNpy: truncated data: shape (2, 2) of <f4 needs 16 bytes, the file has 13');
+    const extra = new Uint8Array(good.length + 2);
+    extra.set(good);
+    expect(message(extra)).toBe('readNpy: data length mismatch: shape (2, 2) of <f4 needs 16 bytes, the file has 18 (2 trailing bytes)');
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, }"))).toMatch(/^readNpy: malformed header \(missing 'shape'\)/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (2, -2), }"))).toMatch(/'shape' must be a tuple of non-negative integers, got \(2, -2\)/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (0x4,), }"))).toMatch(/'shape' must be a tuple of non-negative integers/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,), 'shape': (4,)}"))).toMatch(/key 'shape' given twice/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': Maybe, 'shape': (4,)}"))).toMatch(/'fortran_order' must be True or False/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,), 'x': 1}"))).toMatch(/unexpected key 'x'/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,)} junk"))).toMatch(/text after the dictionary/);
+    expect(message(header("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", Uint8Array.from([0, 1, 2, 1])))).toBe('readNpy: bool element 2 is 2, must be 0 or 1');
+    expect(message(header("{'descr': '<toString', 'fortran_order': False, 'shape': (4,), }"))).toBe("readNpy: unsupported dtype '<toString'");
+    // Python 2 long suffixes and version 3.0 (UTF-8) headers are read.
+    expect(readNpy(header("{'descr': '<u1', 'fortran_order': False, 'shape': (2L, 2L), }")).dims).toEqual([2, 2]);
+    expect(readNpy(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,), }", new Uint8Array(4), 3)).dims).toEqual([4]);
+  });
+
+  it('survives thousands of seeded mutations: every case is a TAPTR_NPY_FORMAT or a well-formed array', async () => {
+    const input = writeNpy(tensor('float32', [3, 4], Float32Array.from({ length: 12 }, (_, i) => i * 0.5 - 2)));
+    const dataOffset = readNpyHeader(input).dataOffset;
+    const report = await fuzzBytes({
+      input,
+      seed: 0x6e7079,
+      minCases: 3000,
+      budgetMs: 3000,
+      hotRanges: [
+        [0, 12],
+        [10, dataOffset],
+      ],
+      read: (bytes) => readNpy(bytes),
+      onAccept: (view) => {
+        if (!view.dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`bad dims ${view.dims.join(',')}`);
+        if (view.data.length !== shapeSize(view.dims)) throw new Error(`data has ${view.data.length} elements for shape ${view.dims.join(',')}`);
+        if (view.type === 'bool' && (view.data as Uint8Array).some((b) => b > 1)) throw new Error('bool element > 1');
+      },
+    });
+    expect(report.failures, report.summary).toEqual([]);
+    expect(report.cases).toBeGreaterThanOrEqual(3000);
+    expect(report.rejected['TAPTR_NPY_FORMAT'] ?? 0, report.summary).toBeGreaterThan(report.cases / 2);
   });
 });

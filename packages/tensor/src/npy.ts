@@ -50,63 +50,143 @@ function fail(message: string): never {
   throw new TaptrError('TAPTR_NPY_FORMAT', `readNpy: ${message}`);
 }
 
-/** Parses the header of a `.npy` file. */
+/** Most dimensions a `.npy` array may have (NumPy 2's `NPY_MAXDIMS`). */
+const MAX_RANK = 64;
+
+/**
+ * Parses the header dictionary, a Python literal such as
+ * `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`: exactly the keys `descr`,
+ * `fortran_order` and `shape`, each once, nothing but whitespace after the closing brace.
+ */
+function parseHeaderDict(text: string): { descr: string; fortranOrder: boolean; shape: number[] } {
+  const shown = JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text);
+  const malformed: (what: string) => never = (what) => fail(`malformed header (${what}): ${shown}`);
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const expect = (char: string, what: string): void => {
+    skipSpace();
+    if (text[i] !== char) malformed(what);
+    i++;
+  };
+  const readString = (what: string): string => {
+    skipSpace();
+    const quote = text[i];
+    if (quote !== "'" && quote !== '"') return malformed(what);
+    const end = text.indexOf(quote, i + 1);
+    if (end < 0) return malformed(what);
+    const value = text.slice(i + 1, end);
+    i = end + 1;
+    return value;
+  };
+  const values: { descr?: string; fortranOrder?: boolean; shape?: number[] } = {};
+  expect('{', 'expected a dictionary');
+  for (;;) {
+    skipSpace();
+    if (text[i] === '}') {
+      i++;
+      break;
+    }
+    const key = readString("expected a quoted key or '}'");
+    expect(':', `expected ':' after '${key}'`);
+    skipSpace();
+    if (key === 'descr' && values.descr === undefined) {
+      values.descr = readString("'descr' must be a quoted type string");
+    } else if (key === 'fortran_order' && values.fortranOrder === undefined) {
+      const word = /^(True|False)\b/.exec(text.slice(i, i + 6))?.[1];
+      if (word === undefined) malformed("'fortran_order' must be True or False");
+      values.fortranOrder = word === 'True';
+      i += word.length;
+    } else if (key === 'shape' && values.shape === undefined) {
+      const close = text.indexOf(')', i);
+      if (text[i] !== '(' || close < 0) malformed("'shape' must be a tuple of integers");
+      const items = text.slice(i + 1, close).split(',').map((s) => s.trim());
+      // `(3,)` and `()` have an empty last item; an empty item anywhere else is malformed.
+      if (items[items.length - 1] === '') items.pop();
+      if (items.length > MAX_RANK) fail(`shape has ${items.length} dimensions, at most ${MAX_RANK} are allowed`);
+      values.shape = items.map((s) => {
+        const n = /^\d+L?$/.test(s) ? Number(s.replace(/L$/, '')) : Number.NaN;
+        if (!Number.isSafeInteger(n)) malformed(`'shape' must be a tuple of non-negative integers, got (${text.slice(i + 1, close)})`);
+        return n;
+      });
+      i = close + 1;
+    } else {
+      malformed(key === 'descr' || key === 'fortran_order' || key === 'shape' ? `key '${key}' given twice` : `unexpected key '${key}'`);
+    }
+    skipSpace();
+    if (text[i] === ',') i++;
+    else if (text[i] !== '}') malformed("expected ',' or '}'");
+  }
+  skipSpace();
+  if (i !== text.length) malformed('text after the dictionary');
+  if (values.descr === undefined || values.fortranOrder === undefined || values.shape === undefined) {
+    const missing = (['descr', 'fortran_order', 'shape'] as const).filter((k) => (k === 'fortran_order' ? values.fortranOrder : values[k]) === undefined);
+    malformed(`missing ${missing.map((k) => `'${k}'`).join(', ')}`);
+  }
+  return { descr: values.descr, fortranOrder: values.fortranOrder, shape: values.shape };
+}
+
+/**
+ * Parses the header of a `.npy` file (versions 1.0, 2.0 and 3.0).
+ * @throws TaptrError `TAPTR_NPY_FORMAT` naming what is wrong: magic, version, header length, header dictionary.
+ */
 export function readNpyHeader(bytes: Uint8Array): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (missing \\x93NUMPY magic)');
   const major = bytes[6]!;
+  const minor = bytes[7]!;
+  if ((major !== 1 && major !== 2 && major !== 3) || minor !== 0) fail(`unsupported format version ${major}.${minor} (1.0, 2.0 and 3.0 are read)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLen: number;
   let start: number;
   if (major === 1) {
     headerLen = view.getUint16(8, true);
     start = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) fail('truncated header');
+  } else {
+    if (bytes.length < 12) fail(`truncated header: the file has ${bytes.length} bytes, a version ${major}.0 header needs at least 12`);
     headerLen = view.getUint32(8, true);
     start = 12;
-  } else {
-    fail(`unsupported format version ${major}.${bytes[7]}`);
   }
-  if (start + headerLen > bytes.length) fail('truncated header');
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) fail(`malformed header ${JSON.stringify(text.trim())}`);
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
-      const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) fail(`malformed shape (${shapeText})`);
-      return n;
-    });
-  return { descr, fortranOrder: fortran === 'True', shape, dataOffset: start + headerLen };
+  if (start + headerLen > bytes.length) fail(`truncated header: header length is ${headerLen} bytes, the file has ${bytes.length - start} after the prefix`);
+  let text: string;
+  try {
+    text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(bytes.subarray(start, start + headerLen));
+  } catch {
+    return fail('header is not valid UTF-8');
+  }
+  const { descr, fortranOrder, shape } = parseHeaderDict(text);
+  return { descr, fortranOrder, shape, dataOffset: start + headerLen };
 }
 
 /**
  * Decodes a `.npy` file into a C-order {@link TensorView}. Big-endian data is byte-swapped and
  * Fortran-order data transposed, so the result is always native little-endian, row-major.
- * Only numeric and bool dtypes are supported.
- * @throws TaptrError `TAPTR_NPY_FORMAT` for anything that is not a well-formed numeric `.npy` file.
+ * Only numeric and bool dtypes are supported. The data must be exactly as long as the shape says
+ * (a truncated file and trailing bytes are both refused), and bool elements must be 0 or 1.
+ * @throws TaptrError `TAPTR_NPY_FORMAT` for anything that is not a well-formed numeric `.npy` file,
+ *   with a message naming what is wrong.
  */
 export function readNpy(bytes: Uint8Array): TensorView {
   const header = readNpyHeader(bytes);
   const order = header.descr[0];
   const code = header.descr.slice(1);
-  const type = DESCR_TO_DTYPE[code];
+  const type = Object.hasOwn(DESCR_TO_DTYPE, code) ? DESCR_TO_DTYPE[code] : undefined;
   if (type === undefined || !['<', '>', '|', '='].includes(order ?? '')) fail(`unsupported dtype '${header.descr}'`);
   const size = shapeSize(header.shape);
   const width = bytesPerElement(type);
   const byteLength = size * width;
-  if (header.dataOffset + byteLength > bytes.length) {
-    fail(`truncated data: shape (${header.shape.join(', ')}) of ${header.descr} needs ${byteLength} bytes, file has ${bytes.length - header.dataOffset}`);
-  }
+  const available = bytes.length - header.dataOffset;
+  const needs = `shape (${header.shape.join(', ')}) of ${header.descr} needs ${byteLength} bytes`;
+  if (byteLength > available) fail(`truncated data: ${needs}, the file has ${available}`);
+  if (byteLength < available) fail(`data length mismatch: ${needs}, the file has ${available} (${available - byteLength} trailing bytes)`);
   // Copy into a fresh, aligned buffer (the file's data offset need not be aligned for the dtype).
   const raw = bytes.slice(header.dataOffset, header.dataOffset + byteLength);
   if (order === '>' && width > 1) {
     for (let i = 0; i < byteLength; i += width) raw.subarray(i, i + width).reverse();
+  }
+  if (type === 'bool') {
+    const bad = raw.findIndex((b) => b > 1);
+    if (bad >= 0) fail(`bool element ${bad} is ${raw[bad]}, must be 0 or 1`);
   }
   let data = viewOf(type, raw.buffer, 0, size);
   if (header.fortranOrder && header.shape.length > 1) data = fortranToC(type, data, header.shape);

@@ -147,12 +147,23 @@ describe('readTaptrCheckpoint', () => {
     expect([...readTaptrCheckpoint(bytes).keys()]).toEqual(Object.keys(expected.ema_model));
   });
 
-  it('rejects a non-zip, a truncated zip and a missing storage with TAPTR_CHECKPOINT_FORMAT', () => {
+  it('rejects a non-zip and a missing storage with TAPTR_CHECKPOINT_FORMAT', () => {
     expectError(() => readTaptrCheckpoint(Uint8Array.of(0x80, 0x02, 0x8a, 0x0a)), 'TAPTR_CHECKPOINT_FORMAT', 'not a zip', 'legacy');
-    expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length >> 1)), 'TAPTR_CHECKPOINT_FORMAT', 'truncated or corrupt zip');
-    expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length - 30)), 'TAPTR_CHECKPOINT_FORMAT');
     const pickle = [0x80, 0x02, 0x7d, ...str('model'), ...orderedDict, ...str('a'), ...tensorOps('7', 6, [2, 3], [3, 1]), 0x73, 0x73, 0x2e];
     expectError(() => readTaptrCheckpoint(torchZip(pickle, {})), 'TAPTR_CHECKPOINT_FORMAT', 'missing storage entry archive/data/7');
+  });
+
+  it('rejects a truncated file and any flipped byte of an entry it reads with TAPTR_CHECKPOINT_CORRUPT naming the entry', () => {
+    expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length >> 1)), 'TAPTR_CHECKPOINT_CORRUPT', 'checkpoint: checkpoint/data/', 'truncated');
+    expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length - 30)), 'TAPTR_CHECKPOINT_CORRUPT', 'truncated');
+    // Offsets from Python's zipfile: data.pkl's payload starts at 64, data/0's local header is at 78643.
+    const pkl = checkpointBytes.slice();
+    pkl[64 + 1000] ^= 0x04;
+    expectError(() => readTaptrCheckpoint(pkl), 'TAPTR_CHECKPOINT_CORRUPT', 'checkpoint: checkpoint/data.pkl: CRC-32 0x', '!= 0x1ef84c8f recorded');
+    // 64 random bytes flipped in the middle (the issue's reproduction): a storage's CRC-32 fails.
+    const flipped = checkpointBytes.slice();
+    for (let i = 0, at = checkpointBytes.length >> 1; i < 64; i++) flipped[at + i * 37] ^= 0x5a;
+    expectError(() => readTaptrCheckpoint(flipped, { config }), 'TAPTR_CHECKPOINT_CORRUPT', 'checkpoint: checkpoint/data/', 'recorded');
   });
 
   it('refuses globals outside the whitelist', () => {

@@ -19,10 +19,12 @@ export interface ReadCheckpointOptions {
 /**
  * Reads the TAPTR state dict of a torch checkpoint (`torch.save` zip format) without Python:
  * whitelisted pickle globals only, `module.` prefixes stripped. Only the chosen state dict's storages
- * are extracted (an optimizer state in the same file is skipped).
+ * are extracted (an optimizer state in the same file is skipped), each checked against the CRC-32
+ * its zip entry records before any tensor is copied.
  * @param bytes - the whole `.pth` file.
  * @returns parameter name -> tensor (row-major copies).
- * @throws TaptrError `TAPTR_CHECKPOINT_FORMAT` for a non-zip, truncated or corrupt file or one without
+ * @throws TaptrError `TAPTR_CHECKPOINT_CORRUPT` for a damaged file (CRC-32 mismatch, truncation, bad
+ *   zip headers), naming the entry; `TAPTR_CHECKPOINT_FORMAT` for a non-zip file or one without
  *   a state dict; `TAPTR_PICKLE_FORBIDDEN` for a pickle referencing other globals;
  *   `TAPTR_CHECKPOINT_MISMATCH` (with `options.config`) for missing keys or wrong shapes.
  */

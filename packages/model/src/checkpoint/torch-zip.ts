@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { isGlobalRef, isTuple, unpickle, type GlobalsMap } from '@taptr/pickle';
 import { allocate, bytesPerElement, describeValue, isTaptrError, shapeSize, TaptrError, viewOf, type DType, type TensorView } from '@taptr/tensor';
-import { unzipSync } from 'fflate';
+import { openZipArchive, type ZipEntry } from './zip-archive.js';
 
 /** torch storage class name -> element type. */
 const STORAGE_TYPES: Readonly<Record<string, DType>> = {
@@ -71,7 +71,10 @@ export interface TorchZip {
   readonly root: unknown;
   /** Copies a lazy tensor's elements out of its storage (row-major, contiguous). */
   materialize(tensor: LazyTensor): TensorView;
-  /** Extracts the storages of `tensors` in one pass over the zip (optional; speeds up many materialize calls). */
+  /**
+   * Reads and CRC-checks the storages of `tensors` now (optional: materialize does it on first use),
+   * so that a corrupt entry is reported before any tensor is copied.
+   */
   prefetch(tensors: readonly LazyTensor[]): void;
 }
 
@@ -139,10 +142,15 @@ const TORCH_GLOBALS: GlobalsMap = {
 /**
  * Reads a torch checkpoint in the zip format of `torch.save` (PyTorch >= 1.6): `<archive>/data.pkl`
  * plus one `<archive>/data/<key>` entry per storage. Only whitelisted globals are accepted; storages
- * are extracted lazily (only those of the tensors you {@link TorchZip.materialize}).
- * @throws TaptrError `TAPTR_CHECKPOINT_FORMAT` for anything that is not a complete torch zip
- *   checkpoint (legacy non-zip format, truncated or corrupt zip, missing data.pkl), and the
- *   `TAPTR_PICKLE_*` errors of the unpickler for a forbidden or malformed pickle.
+ * are read lazily (only those of the tensors you {@link TorchZip.materialize}), and the CRC-32 of
+ * every entry read (data.pkl, each storage) is checked against the central directory, as
+ * `torch.load` does.
+ * @throws TaptrError `TAPTR_CHECKPOINT_CORRUPT` for a damaged zip, naming the entry: CRC-32
+ *   mismatch, truncated file or entry, bad local header or central directory (from here or from
+ *   {@link TorchZip.materialize} / {@link TorchZip.prefetch});
+ *   `TAPTR_CHECKPOINT_FORMAT` for an intact file that is not a torch zip checkpoint (legacy non-zip
+ *   format, no data.pkl, a missing storage); the `TAPTR_PICKLE_*` errors of the unpickler for a
+ *   forbidden or malformed pickle.
  */
 export function readTorchZip(bytes: Uint8Array): TorchZip {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`readTorchZip: bytes must be a Uint8Array, got ${describeValue(bytes)}`);
@@ -150,17 +158,12 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
     const legacy = bytes[0] === 0x80 ? ' (this looks like the legacy non-zip torch.save format; re-save it with PyTorch >= 1.6)' : '';
     throw formatError(`not a zip file${legacy}: first bytes ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`);
   }
-  const unzip = (filter: (name: string) => boolean): Record<string, Uint8Array> => {
-    try {
-      return unzipSync(bytes, { filter: (file) => filter(file.name) });
-    } catch (error) {
-      throw formatError(`truncated or corrupt zip (${(error as Error).message})`, error);
-    }
-  };
-  const pkl = Object.entries(unzip((name) => /^[^/]+\/data\.pkl$/.test(name)));
+  const zip = openZipArchive(bytes, 'checkpoint');
+  const pkl = [...zip.entries.values()].filter((entry) => /^[^/]+\/data\.pkl$/.test(entry.name));
   if (pkl.length !== 1) throw formatError(`expected exactly one <archive>/data.pkl entry, found ${pkl.length}`);
-  const [pklName, pklBytes] = pkl[0]!;
-  const archive = pklName.slice(0, -'/data.pkl'.length);
+  const pklEntry: ZipEntry = pkl[0]!;
+  const pklBytes = zip.read(pklEntry);
+  const archive = pklEntry.name.slice(0, -'/data.pkl'.length);
   let root: unknown;
   try {
     root = unpickle(pklBytes, {
@@ -182,13 +185,15 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
     throw formatError(`cannot decode data.pkl (${(error as Error).message})`, error);
   }
 
+  // Views of `bytes` (stored entries), each CRC-checked once when first needed.
   const storages = new Map<string, Uint8Array>();
   const storageBytes = (ref: StorageRef): Uint8Array => {
     let data = storages.get(ref.key);
     if (data === undefined) {
       const entryName = `${archive}/data/${ref.key}`;
-      data = unzip((name) => name === entryName)[entryName];
-      if (data === undefined) throw formatError(`missing storage entry ${entryName}`);
+      const entry = zip.entries.get(entryName);
+      if (entry === undefined) throw formatError(`missing storage entry ${entryName}`);
+      data = zip.read(entry);
       if (data.length < ref.numel * storageElementBytes(ref)) throw formatError(`storage ${entryName} has ${data.length} bytes, expected ${ref.numel * storageElementBytes(ref)}`);
       storages.set(ref.key, data);
     }
@@ -198,14 +203,7 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
   return {
     root,
     prefetch(tensors: readonly LazyTensor[]): void {
-      const wanted = new Map<string, StorageRef>();
-      for (const t of tensors) if (!storages.has(t.storage.key)) wanted.set(`${archive}/data/${t.storage.key}`, t.storage);
-      if (wanted.size === 0) return;
-      const found = unzip((name) => wanted.has(name));
-      for (const [name, ref] of wanted) {
-        const data = found[name];
-        if (data !== undefined) storages.set(ref.key, data);
-      }
+      for (const t of tensors) if (zip.entries.has(`${archive}/data/${t.storage.key}`)) storageBytes(t.storage);
     },
     materialize(t: LazyTensor): TensorView {
       const { storage, offset, size, stride } = t;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // G2 query_init and G3 decoder_window (reference fixture model) on onnxruntime-node's WebGPU execution
-// provider through @taptr/runtime-node. With CI=true a missing WebGPU adapter is a failure; elsewhere the
+// provider through @taptr/runtime-node. In CI and wherever a Vulkan ICD is installed a missing WebGPU adapter is a failure; elsewhere the
 // tests are reported as skipped with the reason. SwiftShader is ~500x slower than the CPU EP: the fixture
 // model is tiny, and only one window runs.
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { tensor, type TensorView } from '@taptr/tensor';
-import { compareClose, loadNpy } from '@taptr/tensor/testing';
+import { compareClose, loadNpy, webgpuTestsRequired } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { buildQueryInitGraph } from '../src/graphs/query-init.js';
@@ -14,9 +14,9 @@ import { TAPTR_FIXTURES } from './fixture-dir.js';
 
 const runtime = createNodeRuntime({ executionProvider: 'webgpu' });
 const reason = await runtime.unsupportedReason?.();
-const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+const gpu = webgpuTestsRequired();
 const npy = (name: string) => loadNpy(TAPTR_FIXTURES, name);
-const skip = reason !== undefined && !inCi;
+const skip = reason !== undefined && !gpu.required;
 const title = (t: string) => (skip ? `${t} (skipped: no WebGPU adapter: ${reason})` : t);
 
 async function run(model: Uint8Array, feeds: Record<string, TensorView>): Promise<Record<string, TensorView>> {

@@ -10,6 +10,7 @@ import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint } from '@taptr/
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { readNpy, tensor, type TensorView } from '@taptr/tensor';
+import { webgpuTestsRequired } from '@taptr/tensor/testing';
 import { createTracker, createFramePreprocessor, type TrackResult } from '@taptr/tracker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../src/create-runtime.js';
@@ -84,15 +85,16 @@ describe('reduced reference model: ort-web wasm (node) vs ort-node cpu', () => {
 // onnxruntime-node's own WebGPU execution provider, offered as the Node 'webgpu' backend through
 // createRuntime. SwiftShader (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json) is ~500x
 // slower than the CPU: one encoder frame and the first 2 frames of tracking only.
-const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+const gpu = webgpuTestsRequired();
 const nodeWebgpu = await createRuntime('webgpu', { webgpu: () => createNodeRuntime({ executionProvider: 'webgpu' }) }).then(
   (runtime) => ({ runtime, reason: undefined }),
   (error: unknown) => ({ runtime: undefined, reason: error instanceof Error ? error.message : String(error) }),
 );
 
 describe('reduced reference model: ort-node webgpu (createRuntime) vs ort-node cpu', () => {
-  it.runIf(inCi)('has a WebGPU adapter in CI', () => {
-    expect(nodeWebgpu.reason).toBeUndefined();
+  it('has a WebGPU adapter in CI and wherever a Vulkan ICD is installed', (ctx) => {
+    if (!gpu.required) ctx.skip(gpu.why);
+    expect(nodeWebgpu.reason, gpu.why).toBeUndefined();
   });
 
   const cpu = createNodeRuntime({ threads: 1 });

@@ -8,6 +8,7 @@
 // SwiftShader is ~500x slower than the CPU: the WebGPU page run tracks the first TAPTR_WEBGPU_FRAMES
 // (default 3) frames; the wasm run tracks the whole sample.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { createFramePreprocessor, createTracker } from '@taptr/tracker';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TracksJson } from '../src/tracks-json.js';
-import { ARTIFACTS, browserSkipReason, DIST, IN_CI, startBrowser, type BrowserSession } from './chromium.js';
+import { ARTIFACTS, browserSkipReason, CHROMIUM, DIST, IN_CI, startBrowser, type BrowserSession } from './chromium.js';
 import { browserAdapter } from './harness-client.js';
 
 const WEBGPU_FRAMES = Number(process.env['TAPTR_WEBGPU_FRAMES'] ?? 3);
@@ -60,7 +61,9 @@ const wasm = await harnessAdapter('wasm');
 const webgpu = await harnessAdapter('webgpu');
 
 describe('browser test prerequisites', () => {
-  it.runIf(IN_CI)('Chromium, the built page and a WebGPU adapter are available in CI', () => {
+  // Required in CI and wherever Chromium is installed, so that a developer's npm test runs what CI runs.
+  it('Chromium, the built page and a WebGPU adapter are available (CI, or Chromium installed)', (ctx) => {
+    if (!IN_CI && !existsSync(CHROMIUM)) ctx.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set TAPTR_CHROMIUM)`);
     expect(skipReason, `browser tests cannot run: ${skipReason}`).toBeUndefined();
     expect(wasm.reason, `wasm adapter unavailable in Chromium: ${wasm.reason}`).toBeUndefined();
     expect(webgpu.reason, `WebGPU unavailable in Chromium: ${webgpu.reason}`).toBeUndefined();

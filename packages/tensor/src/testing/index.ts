@@ -5,3 +5,4 @@ export type { CloseOptions, CloseReport } from './compare.js';
 export { fixtureDir, loadJson, loadNpy } from './fixtures.js';
 export { classifyFuzzError, fuzzBytes } from './fuzz.js';
 export type { FuzzCase, FuzzFailure, FuzzOptions, FuzzReport } from './fuzz.js';
+export { IN_CI, webgpuTestsRequired } from './test-environment.js';

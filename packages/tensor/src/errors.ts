@@ -18,6 +18,7 @@ export type TaptrErrorCode =
   | 'TAPTR_WEBGPU_UNAVAILABLE'
   | 'TAPTR_WEBGPU_ERROR'
   | 'TAPTR_VIDEO_FORMAT'
+  | 'TAPTR_TRACKS_FORMAT'
   | 'TAPTR_IO'
   | 'TAPTR_NETWORK'
   | 'TAPTR_CHECKSUM_MISMATCH';
@@ -42,19 +43,25 @@ export function isTaptrError(error: unknown, code?: TaptrErrorCode): error is Ta
   return error instanceof TaptrError && (code === undefined || error.code === code);
 }
 
-/** Formats a value for an error message: short, single line, never the whole of a large array. */
+/** Formats a value for an error message: short, single line, never the whole of a large or deeply nested array. */
 export function describeValue(value: unknown): string {
+  return describeNested(value, 0);
+}
+
+function describeNested(value: unknown, depth: number): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength})`;
-  if (Array.isArray(value)) return value.length <= 8 ? `[${value.map(describeValue).join(', ')}]` : `Array(${value.length})`;
+  if (Array.isArray(value)) return value.length <= 8 && depth < 3 ? `[${value.map((v) => describeNested(v, depth + 1)).join(', ')}]` : `Array(${value.length})`;
   if (typeof value === 'object') {
     const dims = (value as { dims?: unknown }).dims;
     const type = (value as { type?: unknown }).type;
-    if (Array.isArray(dims) && typeof type === 'string') return `${type} tensor [${dims.join(', ')}]`;
-    return value.constructor?.name && value.constructor.name !== 'Object' ? value.constructor.name : 'object';
+    if (Array.isArray(dims) && dims.every((d) => typeof d === 'number') && typeof type === 'string') return `${type} tensor [${dims.join(', ')}]`;
+    // The prototype's constructor, not `value.constructor`: parsed JSON may have a "constructor" key.
+    const ctor = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor;
+    return typeof ctor === 'function' && ctor.name !== '' && ctor.name !== 'Object' ? ctor.name : 'object';
   }
   return typeof value;
 }

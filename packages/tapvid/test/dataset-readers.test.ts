@@ -112,7 +112,7 @@ describe('readTapvidDataset on the fixture datasets', () => {
 
   it('rejects unknown kinds, missing paths and bad options with clear errors', async () => {
     await expect(readAll(join(DATASETS, 'missing.pkl'), {})).rejects.toMatchObject({ code: 'TAPTR_IO' });
-    await expect(readAll(join(FIXTURES, 'manifest.json'), {})).rejects.toThrow(/cannot tell the dataset kind/);
+    await expect(readAll(join(FIXTURES, 'manifest.json'), {})).rejects.toThrow(/cannot recognise a TAP-Vid dataset in .*manifest.json.: not a pickle/);
     await expect(readAll(join(FIXTURES, 'manifest.json'), { kind: 'davis' })).rejects.toBeInstanceOf(TaptrError);
     await expect(readAll(DATASETS, { kind: 'bogus' as never })).rejects.toThrow(RangeError);
     await expect(readAll(datasets[0]!.path, { resize: 128 as never })).rejects.toThrow(/options\.resize must be 256 or 'none'/);

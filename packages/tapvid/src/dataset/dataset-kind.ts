@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /**
- * The TAP-Vid pickle datasets: 'davis' (`tapvid_davis.pkl`, dict name -> video), 'rgb_stacking'
- * (`tapvid_rgb_stacking.pkl`, list), 'robotap' (`robotap_split*.pkl`, dicts merged), 'kinetics'
- * (`NNNN_of_NNNN.pkl` shards, lists of JPEG-frame videos).
+ * The TAP-Vid pickle datasets: 'davis' (one pickle, dict name -> video), 'rgb_stacking' (one
+ * pickle, list of videos), 'robotap' (several split pickles, dicts merged), 'kinetics' (shard
+ * pickles, lists of videos whose frames are JPEG files).
  */
 export type TapvidDatasetKind = 'davis' | 'rgb_stacking' | 'robotap' | 'kinetics';
 
@@ -11,10 +11,12 @@ export type TapvidDatasetKind = 'davis' | 'rgb_stacking' | 'robotap' | 'kinetics
 export const DATASET_KINDS: readonly TapvidDatasetKind[] = Object.freeze(['davis', 'rgb_stacking', 'robotap', 'kinetics']);
 
 /**
- * Guesses the dataset kind from a pickle file name (`tapvid_davis.pkl`, `robotap_split0.pkl`,
- * `0000_of_0010.pkl`, ...), or undefined when the name says nothing.
+ * What a pickle file's NAME suggests (`tapvid_davis.pkl`, `robotap_split0.pkl`, `0000_of_0010.pkl`,
+ * ...), or undefined when the name says nothing. Only a tie-break: the readers decide by content
+ * (see `inspectDatasetContent`) and use the name only between 'davis' and 'robotap', whose files
+ * hold the same structure.
  */
-export function detectDatasetKind(fileName: string): TapvidDatasetKind | undefined {
+export function datasetKindFromName(fileName: string): TapvidDatasetKind | undefined {
   const base = fileName.split(/[\\/]/).pop()!.toLowerCase();
   if (/^\d+_of_\d+\.pkl$/.test(base) || base.includes('kinetics')) return 'kinetics';
   if (base.includes('robotap')) return 'robotap';

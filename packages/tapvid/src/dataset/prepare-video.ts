@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { materializeArray } from '@taptr/pickle';
-import { describeValue, formatShape, invalidArgument, TaptrError, type TensorView } from '@taptr/tensor';
+import { describeValue, formatShape, invalidArgument, isTaptrError, TaptrError, type TensorView } from '@taptr/tensor';
 import type { QueryMode } from '../metrics/compute-tapvid-metrics.js';
 import { sampleQueriesFirst } from '../sampling/sample-queries-first.js';
 import { sampleQueriesStrided } from '../sampling/sample-queries-strided.js';
@@ -47,6 +47,20 @@ function fail(source: string, name: string, message: string): never {
   throw new TaptrError('TAPTR_DATASET_FORMAT', `${source}: video '${name}': ${message}`);
 }
 
+/**
+ * Runs a read step of one video (loading a lazy array, decoding JPEG frames); a failure keeps its
+ * TaptrError code (`TAPTR_IO`, `TAPTR_VIDEO_FORMAT`, ...) and gains the file and video in its
+ * message; anything untyped becomes `TAPTR_DATASET_FORMAT`.
+ */
+function step<T>(source: string, name: string, what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    const message = `${source}: video '${name}': ${what}: ${(error as Error)?.message ?? String(error)}`;
+    throw new TaptrError(isTaptrError(error) ? error.code : 'TAPTR_DATASET_FORMAT', message, { cause: error });
+  }
+}
+
 function isTensor(value: unknown): value is TensorView {
   return typeof value === 'object' && value !== null && Array.isArray((value as TensorView).dims) && typeof (value as TensorView).type === 'string';
 }
@@ -57,7 +71,9 @@ function isTensor(value: unknown): value is TensorView {
  * 256x256 (Lanczos) unless `resize: 'none'`, points scaled to pixels of the evaluated size, then
  * queries sampled ('first' or 'strided').
  * @param source - file name for error messages.
- * @throws TaptrError `TAPTR_DATASET_FORMAT` when keys, dtypes or shapes are not those of TAP-Vid.
+ * @throws TaptrError `TAPTR_DATASET_FORMAT` when keys, dtypes or shapes are not those of TAP-Vid,
+ *   `TAPTR_VIDEO_FORMAT` for an undecodable JPEG frame, `TAPTR_IO` when a payload cannot be read;
+ *   every message names `source` and the video.
  */
 export function prepareTapvidVideo(entry: VideoEntry, source: string, options: PrepareVideoOptions = {}): TapvidVideo {
   const resize = options.resize ?? 256;
@@ -69,17 +85,17 @@ export function prepareTapvidVideo(entry: VideoEntry, source: string, options: P
   const { name, record } = entry;
   for (const key of ['video', 'points', 'occluded']) if (!record.has(key)) fail(source, name, `missing key '${key}'`);
 
-  const rawVideo = materializeArray(record.get('video'));
+  const rawVideo = step(source, name, "reading 'video'", () => materializeArray(record.get('video')));
   let frames: TensorView;
-  if (Array.isArray(rawVideo) && rawVideo.every((item) => item instanceof Uint8Array)) {
-    frames = decodeJpegFrames(rawVideo as Uint8Array[]);
+  if (Array.isArray(rawVideo) && rawVideo.length > 0 && rawVideo.every((item) => item instanceof Uint8Array)) {
+    frames = step(source, name, 'decoding its JPEG frames', () => decodeJpegFrames(rawVideo as Uint8Array[]));
   } else if (isTensor(rawVideo) && rawVideo.type === 'uint8' && rawVideo.dims.length === 4 && rawVideo.dims[3] === 3) {
     frames = rawVideo;
   } else {
     fail(source, name, `'video' must be uint8 [T, H, W, 3] or an array of JPEG bytes, got ${describeValue(rawVideo)}`);
   }
-  const points = materializeArray(record.get('points'));
-  const occluded = materializeArray(record.get('occluded'));
+  const points = step(source, name, "reading 'points'", () => materializeArray(record.get('points')));
+  const occluded = step(source, name, "reading 'occluded'", () => materializeArray(record.get('occluded')));
   const [T, H, W] = frames.dims as [number, number, number, number];
   if (!isTensor(points) || (points.type !== 'float32' && points.type !== 'float64') || points.dims.length !== 3 || points.dims[1] !== T || points.dims[2] !== 2) {
     fail(source, name, `'points' must be float32/float64 [N, T=${T}, 2], got ${describeValue(points)}`);

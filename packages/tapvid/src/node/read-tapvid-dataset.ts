@@ -3,14 +3,18 @@ import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { numpyGlobals, unpickle } from '@taptr/pickle';
 import { fileSource } from '@taptr/pickle/node';
-import { invalidArgument, TaptrError } from '@taptr/tensor';
-import { DATASET_KINDS, detectDatasetKind, type TapvidDatasetKind } from '../dataset/dataset-kind.js';
+import { invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
+import { inspectDatasetContent, type DatasetContent } from '../dataset/dataset-content.js';
+import { DATASET_KINDS, datasetKindFromName, type TapvidDatasetKind } from '../dataset/dataset-kind.js';
 import { prepareTapvidVideo, type PrepareVideoOptions, type TapvidVideo } from '../dataset/prepare-video.js';
 import { listVideoEntries, type VideoEntry } from '../dataset/video-entries.js';
 
 /** Options of {@link readTapvidDataset}. */
 export interface ReadTapvidOptions extends PrepareVideoOptions {
-  /** Dataset kind; detected from the file or folder names when omitted. */
+  /**
+   * Dataset kind. When omitted it is recognised from the content (see
+   * {@link inspectTapvidDataset}); when given, the content must have that kind's structure.
+   */
   readonly kind?: TapvidDatasetKind;
   /**
    * Bytes read from a pickle at a time; payloads of at least this size (capped at 64 KiB) stay in
@@ -19,89 +23,217 @@ export interface ReadTapvidOptions extends PrepareVideoOptions {
   readonly chunkSize?: number;
 }
 
-const NUMPY = numpyGlobals({ lazy: true });
-
-/** Lists the pickle files of a dataset path (file or folder) in reading order. */
-export function listDatasetFiles(path: string, kind?: TapvidDatasetKind): { kind: TapvidDatasetKind; files: string[] } {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch (error) {
-    throw new TaptrError('TAPTR_IO', `readTapvidDataset: cannot read '${path}': ${(error as Error).message}`, { cause: error });
-  }
-  if (!stats.isDirectory()) {
-    const detected = kind ?? detectDatasetKind(path);
-    if (detected === undefined) throw unknownKind(path);
-    return { kind: detected, files: [path] };
-  }
-  const pickles = readdirSync(path).filter((f) => f.endsWith('.pkl')).sort(naturalCompare);
-  const shards = pickles.filter((f) => /_of_\d+\.pkl$/.test(f));
-  const splits = pickles.filter((f) => /^robotap_split.*\.pkl$/.test(f));
-  const resolved = kind ?? (shards.length > 0 ? 'kinetics' : splits.length > 0 ? 'robotap' : pickles.length === 1 ? detectDatasetKind(pickles[0]!) : undefined);
-  if (resolved === undefined) throw unknownKind(path);
-  const files = resolved === 'kinetics' && shards.length > 0 ? shards : resolved === 'robotap' && splits.length > 0 ? splits : pickles;
-  if (files.length === 0) throw new TaptrError('TAPTR_DATASET_FORMAT', `readTapvidDataset: no .pkl files in '${path}'`);
-  if ((resolved === 'davis' || resolved === 'rgb_stacking') && files.length !== 1) {
-    throw new TaptrError('TAPTR_DATASET_FORMAT', `readTapvidDataset: expected one ${resolved} pickle in '${path}', found ${files.join(', ')}`);
-  }
-  return { kind: resolved, files: files.map((f) => join(path, f)) };
+/** What {@link inspectTapvidDataset} found in a dataset path. */
+export interface TapvidDatasetInspection {
+  /** The dataset kind, or undefined when the content is not a TAP-Vid dataset (`found` says what it is). */
+  readonly kind: TapvidDatasetKind | undefined;
+  /** The pickle files of the dataset in reading order (the path itself for a file). */
+  readonly files: readonly string[];
+  /** One line saying what the content is, e.g. `dict of 30 videos with uint8 frames [50, 480, 854, 3]`. */
+  readonly found: string;
 }
 
-function unknownKind(path: string): TaptrError {
-  return new TaptrError('TAPTR_DATASET_FORMAT', `readTapvidDataset: cannot tell the dataset kind of '${path}' from its name; pass { kind: ${DATASET_KINDS.map((k) => `'${k}'`).join(' | ')} }`);
+const NUMPY = numpyGlobals({ lazy: true });
+const DEFAULT_CHUNK = 1 << 20;
+
+/** The structure each kind's pickles hold (for mismatch messages). */
+const STRUCTURE: Readonly<Record<TapvidDatasetKind, string>> = {
+  davis: 'a dict of videos with uint8 frames',
+  robotap: 'dicts of videos with uint8 frames',
+  rgb_stacking: 'a list of videos with uint8 frames',
+  kinetics: 'videos whose frames are JPEG bytes',
+};
+
+/** One pickle opened and decoded down to its structure (array payloads left in the file). */
+interface OpenedPickle {
+  readonly path: string;
+  readonly fd: number;
+  readonly root: unknown;
+  readonly content: DatasetContent;
+}
+
+/** A dataset path opened: its kind (undefined when unrecognised) and its pickles, still open. */
+interface OpenedDataset {
+  readonly kind: TapvidDatasetKind | undefined;
+  readonly found: string;
+  readonly pickles: readonly OpenedPickle[];
+}
+
+/**
+ * Recognises the TAP-Vid dataset at `path` (a pickle file or a folder of them) by CONTENT, whatever
+ * the files are called. Each pickle is decoded down to its structure only (array payloads are
+ * skipped, no frame is read or decoded) and {@link inspectDatasetContent} looks at its top-level
+ * container, its first video's keys and frame dtype:
+ * - JPEG-bytes frames -> 'kinetics' (a file, or a folder of such shards read in natural name order);
+ * - a list of uint8-frame videos -> 'rgb_stacking' (one pickle);
+ * - a dict of uint8-frame videos -> 'davis' or 'robotap', which store exactly the same structure:
+ *   a folder of several such pickles is RoboTAP (splits, merged); a single one is 'robotap' when its
+ *   name contains `robotap`, else 'davis'. This is the only place a file name counts, and both
+ *   kinds are read identically.
+ * A folder's `.pkl` files must all hold the same kind. With `kind`, the content must have that
+ * kind's structure.
+ * @returns the kind, or `kind: undefined` with `found` describing the content when it is not a
+ *   TAP-Vid dataset (e.g. `top-level dict of 3 entries whose first value ('a') has keys [x, y]`).
+ * @throws TaptrError `TAPTR_IO` (unreadable path), `TAPTR_PICKLE_FORMAT` / `TAPTR_PICKLE_FORBIDDEN`
+ *   (truncated, corrupt or unsafe pickle; names the file), `TAPTR_DATASET_FORMAT` (no pickle in a
+ *   folder, pickles of different kinds, or content that does not match `kind`).
+ */
+export function inspectTapvidDataset(path: string, kind?: TapvidDatasetKind): TapvidDatasetInspection {
+  checkPathAndKind('inspectTapvidDataset', path, kind);
+  const dataset = openDataset(path, kind, DEFAULT_CHUNK);
+  for (const p of dataset.pickles) closeSync(p.fd);
+  return { kind: dataset.kind, files: dataset.pickles.map((p) => p.path), found: dataset.found };
+}
+
+/**
+ * Lists the pickle files of a dataset path (file or folder) in reading order, with its kind
+ * recognised by content as {@link inspectTapvidDataset} does.
+ * @throws TaptrError `TAPTR_DATASET_FORMAT` when the content is not a TAP-Vid dataset, and
+ *   whatever {@link inspectTapvidDataset} throws.
+ */
+export function listDatasetFiles(path: string, kind?: TapvidDatasetKind): { kind: TapvidDatasetKind; files: string[] } {
+  const inspection = inspectTapvidDataset(path, kind);
+  if (inspection.kind === undefined) throw unrecognised(path, inspection.found);
+  return { kind: inspection.kind, files: [...inspection.files] };
+}
+
+function unrecognised(path: string, found: string): TaptrError {
+  return new TaptrError('TAPTR_DATASET_FORMAT', `cannot recognise a TAP-Vid dataset in '${path}': ${found} (or set options.kind to ${DATASET_KINDS.map((k) => `'${k}'`).join(' | ')})`);
+}
+
+function checkPathAndKind(fn: string, path: string, kind: TapvidDatasetKind | undefined): void {
+  if (typeof path !== 'string' || path === '') throw invalidArgument('type', fn, 'path', 'a file or folder path', String(path));
+  if (kind !== undefined && !DATASET_KINDS.includes(kind)) {
+    throw invalidArgument('range', fn, 'kind', DATASET_KINDS.map((k) => `'${k}'`).join(' | '), String(kind));
+  }
 }
 
 function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
+/** Opens `path` and decodes its pickles' structure; the caller closes the returned descriptors. */
+function openDataset(path: string, forced: TapvidDatasetKind | undefined, chunkSize: number): OpenedDataset {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `cannot read '${path}': ${(error as Error).message}`, { cause: error });
+  }
+  let names: string[];
+  if (stats.isDirectory()) {
+    names = readdirSync(path).filter((f) => f.toLowerCase().endsWith('.pkl')).sort(naturalCompare).map((f) => join(path, f));
+    if (names.length === 0) throw new TaptrError('TAPTR_DATASET_FORMAT', `no .pkl files in '${path}'`);
+  } else {
+    names = [path];
+  }
+  const pickles: OpenedPickle[] = [];
+  try {
+    for (const name of names) pickles.push(openPickle(name, chunkSize));
+    return { ...resolveKind(path, stats.isDirectory(), pickles, forced), pickles };
+  } catch (error) {
+    for (const p of pickles) closeSync(p.fd);
+    throw error;
+  }
+}
+
+/** Opens one pickle and decodes its structure (payloads stay in the file); errors name the file. */
+function openPickle(path: string, chunkSize: number): OpenedPickle {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `cannot read '${path}': ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const source = fileSource(fd);
+    const head = source.read(0, Math.min(4, source.size));
+    if (head[0] !== 0x80) {
+      // Protocol 2+ pickles (every TAP-Vid file) begin with PROTO (0x80): this is no pickle at all.
+      const bytes = head.length === 0 ? 'an empty file' : `a file starting with bytes ${[...head].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+      return { path, fd, root: undefined, content: { kinds: [], found: `not a pickle (${bytes}; pickles begin with 80)` } };
+    }
+    const root = unpickle(source, { globals: NUMPY, chunkSize, lazyThreshold: Math.min(chunkSize, 65536) });
+    return { path, fd, root, content: inspectDatasetContent(root) };
+  } catch (error) {
+    closeSync(fd);
+    if (isTaptrError(error)) throw new TaptrError(error.code, `${path}: ${error.message}`, { cause: error });
+    throw new TaptrError('TAPTR_PICKLE_FORMAT', `${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Decides the kind of opened pickles (see {@link inspectTapvidDataset}). */
+function resolveKind(path: string, folder: boolean, pickles: readonly OpenedPickle[], forced: TapvidDatasetKind | undefined): { kind: TapvidDatasetKind | undefined; found: string } {
+  const label = (p: OpenedPickle): string => (folder ? basename(p.path) : p.path);
+  const found = folder ? pickles.map((p) => `${label(p)}: ${p.content.found}`).join('; ') : pickles[0]!.content.found;
+  if (forced !== undefined) {
+    for (const p of pickles) {
+      if (!p.content.kinds.includes(forced)) {
+        throw new TaptrError('TAPTR_DATASET_FORMAT', `'${p.path}' is not a ${forced} dataset (${STRUCTURE[forced]}); found ${p.content.found}`);
+      }
+    }
+    if ((forced === 'davis' || forced === 'rgb_stacking') && pickles.length !== 1) {
+      throw new TaptrError('TAPTR_DATASET_FORMAT', `a ${forced} dataset is one pickle, '${path}' holds ${pickles.length}: ${pickles.map(label).join(', ')}`);
+    }
+    return { kind: forced, found };
+  }
+  const unknown = pickles.find((p) => p.content.kinds.length === 0);
+  if (unknown !== undefined) return { kind: undefined, found: folder ? `${label(unknown)}: ${unknown.content.found}` : unknown.content.found };
+  const layout = (p: OpenedPickle): string => p.content.kinds.join(' or ');
+  const layouts = new Set(pickles.map(layout));
+  if (layouts.size > 1) {
+    throw new TaptrError('TAPTR_DATASET_FORMAT', `'${path}' mixes pickles of different kinds: ${pickles.map((p) => `${label(p)} (${layout(p)})`).join(', ')}`);
+  }
+  const kinds = pickles[0]!.content.kinds;
+  if (kinds.length === 1) {
+    if (kinds[0] === 'rgb_stacking' && pickles.length > 1) {
+      throw new TaptrError('TAPTR_DATASET_FORMAT', `'${path}' holds ${pickles.length} lists of uint8-frame videos (${pickles.map(label).join(', ')}); RGB-Stacking is one pickle`);
+    }
+    return { kind: kinds[0], found };
+  }
+  // A dict of uint8-frame videos: DAVIS and RoboTAP store the same structure.
+  if (pickles.length > 1) return { kind: 'robotap', found };
+  return { kind: datasetKindFromName(pickles[0]!.path) === 'robotap' ? 'robotap' : 'davis', found };
+}
+
 /**
- * Reads a TAP-Vid dataset (Node): TAP-Vid-DAVIS (`tapvid_davis.pkl`), RGB-Stacking
- * (`tapvid_rgb_stacking.pkl`), RoboTAP (a folder of `robotap_split*.pkl`, merged like
- * `dict.update`) or Kinetics (a folder of `NNNN_of_NNNN.pkl` shards, in name order), yielding one
- * evaluation-ready video at a time (see {@link prepareTapvidVideo}).
+ * Reads a TAP-Vid dataset (Node): TAP-Vid-DAVIS, RGB-Stacking, RoboTAP (a folder of splits, merged
+ * like `dict.update`) or Kinetics (a shard file or a folder of shards, in natural name order),
+ * recognised by content whatever the files are called (see {@link inspectTapvidDataset}), yielding
+ * one evaluation-ready video at a time (see {@link prepareTapvidVideo}).
  *
  * Files are read by offsets in chunks: the pickle structure is decoded without the array payloads,
  * and each video's arrays are read only when that video is yielded, so a multi-GB DAVIS pickle is
  * never held in one buffer. Files stay open until the iteration ends (or is broken off).
  *
  * @param path - a pickle file or a folder of them.
- * @throws TaptrError `TAPTR_IO` (unreadable path), `TAPTR_DATASET_FORMAT` (unknown kind, bad
- *   structure), `TAPTR_PICKLE_FORMAT` / `TAPTR_PICKLE_FORBIDDEN` (bad or unsafe pickle).
+ * @throws TaptrError `TAPTR_IO` (unreadable path), `TAPTR_DATASET_FORMAT` (not a TAP-Vid dataset,
+ *   content not of `options.kind`, bad keys, dtypes or shapes; names the file and the video),
+ *   `TAPTR_PICKLE_FORMAT` / `TAPTR_PICKLE_FORBIDDEN` (truncated, corrupt or unsafe pickle; names
+ *   the file), `TAPTR_VIDEO_FORMAT` (an undecodable JPEG frame; names the file, video and frame).
  */
 export async function* readTapvidDataset(path: string, options: ReadTapvidOptions = {}): AsyncGenerator<TapvidVideo, void, undefined> {
-  if (typeof path !== 'string' || path === '') throw invalidArgument('type', 'readTapvidDataset', 'path', 'a file or folder path', String(path));
-  if (options.kind !== undefined && !DATASET_KINDS.includes(options.kind)) {
-    throw invalidArgument('range', 'readTapvidDataset', 'options.kind', DATASET_KINDS.map((k) => `'${k}'`).join(' | '), String(options.kind));
-  }
-  const chunkSize = options.chunkSize ?? 1 << 20;
+  checkPathAndKind('readTapvidDataset', path, options.kind);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw invalidArgument('range', 'readTapvidDataset', 'options.chunkSize', 'a positive integer', String(chunkSize));
-  const { kind, files } = listDatasetFiles(path, options.kind);
-  const decodeFile = (file: string, fd: number, prefix: string): VideoEntry[] => {
-    const root = unpickle(fileSource(fd), { globals: NUMPY, chunkSize, lazyThreshold: Math.min(chunkSize, 65536) });
-    return listVideoEntries(root, file, prefix);
-  };
-  const fds: number[] = [];
+  const dataset = openDataset(path, options.kind, chunkSize);
+  const open = new Set(dataset.pickles.map((p) => p.fd));
   try {
-    if (kind === 'robotap') {
+    if (dataset.kind === undefined) throw unrecognised(path, dataset.found);
+    if (dataset.kind === 'robotap') {
       // All splits merged like dict.update (a repeated name keeps its first position, last value).
       const merged = new Map<string, { entry: VideoEntry; file: string }>();
-      for (const file of files) {
-        const fd = openSync(file, 'r');
-        fds.push(fd);
-        for (const entry of decodeFile(file, fd, '')) merged.set(entry.name, { entry, file });
-      }
+      for (const p of dataset.pickles) for (const entry of listVideoEntries(p.root, p.path, '')) merged.set(entry.name, { entry, file: p.path });
       for (const { entry, file } of merged.values()) yield prepareTapvidVideo(entry, file, options);
     } else {
-      for (const file of files) {
-        const fd = openSync(file, 'r');
-        fds.push(fd);
-        const prefix = kind === 'kinetics' ? `${basename(file, '.pkl')}/` : '';
-        for (const entry of decodeFile(file, fd, prefix)) yield prepareTapvidVideo(entry, file, options);
-        closeSync(fds.pop()!);
+      for (const p of dataset.pickles) {
+        const prefix = dataset.kind === 'kinetics' ? `${basename(p.path).replace(/\.pkl$/i, '')}/` : '';
+        for (const entry of listVideoEntries(p.root, p.path, prefix)) yield prepareTapvidVideo(entry, p.path, options);
+        closeSync(p.fd);
+        open.delete(p.fd);
       }
     }
   } finally {
-    for (const fd of fds) closeSync(fd);
+    for (const fd of open) closeSync(fd);
   }
 }

@@ -149,7 +149,7 @@ function decodeOne(bytes: Uint8Array): { width: number; height: number; data: Ui
  * Pillow does, so results are within a few levels of Pillow (the IDCTs differ slightly).
  * @param frames - T JPEG files.
  * @returns `[T, H, W, 3]` uint8.
- * @throws TaptrError `TAPTR_DATASET_FORMAT` for an undecodable frame or frames of different sizes.
+ * @throws TaptrError `TAPTR_VIDEO_FORMAT` for an undecodable frame or frames of different sizes.
  */
 export function decodeJpegFrames(frames: readonly Uint8Array[]): TensorView<'uint8'> {
   if (frames.length === 0) return tensor('uint8', [0, 0, 0, 3]);
@@ -159,12 +159,12 @@ export function decodeJpegFrames(frames: readonly Uint8Array[]): TensorView<'uin
     try {
       image = decodeOne(bytes);
     } catch (error) {
-      throw new TaptrError('TAPTR_DATASET_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
     }
     if (out === undefined) out = tensor('uint8', [frames.length, image.height, image.width, 3]);
     const [, H, W] = out.dims as [number, number, number, number];
     if (image.height !== H || image.width !== W || image.data.length !== H * W * 3) {
-      throw new TaptrError('TAPTR_DATASET_FORMAT', `decodeJpegFrames: frame ${t} is ${image.width}x${image.height}, frame 0 is ${W}x${H}`);
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is ${image.width}x${image.height}, frame 0 is ${W}x${H}`);
     }
     out.data.set(image.data, t * H * W * 3);
   });

@@ -18,6 +18,8 @@ export { checkQueriesInVideo, normalizeQueryPositions, prepareQueries } from './
 export type { PreparedQueries, QueryInput, QueryPoint } from './queries.js';
 export { createLegacyRandom } from './mt19937.js';
 export type { LegacyRandom } from './mt19937.js';
+export { firstTrackedFrame, float32Number, positionOf, readTracksFile, TRACKS_FILE_FORMAT, TRACKS_FILE_VERSION, writeTracksFile } from './tracks-file.js';
+export type { ReadTracksFileOptions, TrackingMode, TracksFile, TracksFileInput, TracksFileQuery, TracksFileVideo } from './tracks-file.js';
 export { generatePaddingPoints, PADDING_RESTART_FRAMES } from './query-padding.js';
 export type { PaddingPoints, PaddingPointsInput } from './query-padding.js';
 export { inverseSigmoid, sigmoid } from './sigmoid.js';

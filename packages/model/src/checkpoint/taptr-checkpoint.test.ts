@@ -158,11 +158,11 @@ describe('readTaptrCheckpoint', () => {
     expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length - 30)), 'TAPTR_CHECKPOINT_CORRUPT', 'truncated');
     // Offsets from Python's zipfile: data.pkl's payload starts at 64, data/0's local header is at 78643.
     const pkl = checkpointBytes.slice();
-    pkl[64 + 1000] ^= 0x04;
+    pkl[64 + 1000] = pkl[64 + 1000]! ^ 0x04;
     expectError(() => readTaptrCheckpoint(pkl), 'TAPTR_CHECKPOINT_CORRUPT', 'checkpoint: checkpoint/data.pkl: CRC-32 0x', '!= 0x1ef84c8f recorded');
     // 64 random bytes flipped in the middle (the issue's reproduction): a storage's CRC-32 fails.
     const flipped = checkpointBytes.slice();
-    for (let i = 0, at = checkpointBytes.length >> 1; i < 64; i++) flipped[at + i * 37] ^= 0x5a;
+    for (let i = 0, at = checkpointBytes.length >> 1; i < 64; i++) flipped[at + i * 37] = flipped[at + i * 37]! ^ 0x5a;
     expectError(() => readTaptrCheckpoint(flipped, { config }), 'TAPTR_CHECKPOINT_CORRUPT', 'checkpoint: checkpoint/data/', 'recorded');
   });
 

@@ -93,12 +93,13 @@ describe('openZipArchive', () => {
     const bad = fixture.slice();
     const entry = openZipArchive(fixture, 'checkpoint').entries.get('checkpoint/data/0')!;
     const zip = openZipArchive(bad, 'checkpoint');
-    bad[78643 + 30 + 'checkpoint/data/0'.length + 100] ^= 0x10; // inside data/0's payload (header at 78643, per Python's zipfile)
+    const inside = 78643 + 30 + 'checkpoint/data/0'.length + 100; // data/0's payload (local header at 78643, per Python's zipfile)
+    bad[inside] = bad[inside]! ^ 0x10;
     expectCorrupt(() => zip.read(entry), 'checkpoint: checkpoint/data/0: ', /CRC-32 0x[0-9a-f]{8} != 0x46fc7b4c recorded/);
     // The same in a deflated entry: the inflated bytes are checked.
     const deflated = zipSync({ 'a/b': enc.encode('abc'.repeat(50)) }, { level: 6 });
     const flipped = deflated.slice();
-    flipped[30 + 3 + 2] ^= 0x01;
+    flipped[30 + 3 + 2] = flipped[30 + 3 + 2]! ^ 0x01;
     expectCorrupt(() => {
       const z = openZipArchive(flipped, 'checkpoint');
       z.read(z.entries.get('a/b')!);

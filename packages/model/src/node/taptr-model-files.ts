@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
@@ -19,6 +19,7 @@ import {
   type TaptrGraphs,
   type TaptrOptionalGraphRole,
 } from '../graphs/taptr-graphs.js';
+import { writeFilesAtomically } from './write-files-atomically.js';
 
 /** Name of the manifest of a saved model folder. */
 export const TAPTR_MODEL_MANIFEST = 'model.json';
@@ -88,11 +89,13 @@ function precisionList(): string {
  * Writes the three graphs as `frame_encoder.onnx`, `query_init.onnx`, `decoder_window.onnx`, the
  * few-points decoder `decoder_window_sample_first.onnx` when `graphs` has it, plus a `model.json`
  * manifest (configuration, files with size and sha256, each graph's inputs/outputs, the source
- * checkpoint's sha256, the `precision` variant) into `dir` (created if needed).
+ * checkpoint's sha256, the `precision` variant) into `dir` (created if needed). All or nothing: the
+ * files are written under temporary names and renamed at the end, so a failure leaves no new
+ * folder behind and an existing folder as it was.
  * @returns the manifest written.
  * @throws TypeError when a graph is not ONNX bytes; RangeError when `decoderWindowSampleFirst` does
  *   not declare the inputs and outputs of `decoderWindow`, or `options.precision` is not a precision.
- * @throws TaptrError `TAPTR_IO` when a file cannot be written.
+ * @throws TaptrError `TAPTR_IO` when a file cannot be written (nothing left behind).
  */
 export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: SaveTaptrModelOptions = {}): Promise<TaptrModelManifest> {
   if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'saveTaptrModel', 'dir', 'a folder path', describeValue(dir));
@@ -127,9 +130,10 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
     graphs: entries,
   };
   try {
-    await mkdir(dir, { recursive: true });
-    for (const role of roles) await writeFile(join(dir, TAPTR_GRAPH_FILES[role]), graphs[role]!);
-    await writeFile(join(dir, TAPTR_MODEL_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFilesAtomically(dir, [
+      ...roles.map((role) => [TAPTR_GRAPH_FILES[role], graphs[role]!] as const),
+      [TAPTR_MODEL_MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`] as const,
+    ]);
   } catch (error) {
     throw new TaptrError('TAPTR_IO', `saveTaptrModel: cannot write to ${dir}: ${(error as Error).message}`, { cause: error });
   }

@@ -58,7 +58,7 @@ describe('TAP-Vid datasets recognised by content, whatever they are called', () 
 
   it('a DAVIS pickle named my_data.pkl is davis (dict of uint8-frame videos)', async () => {
     const inspection = inspectTapvidDataset(join(plain, 'my_data.pkl'));
-    expect(inspection).toEqual({ kind: 'davis', files: [join(plain, 'my_data.pkl')], found: 'dict of 2 videos with uint8 frames [12, 64, 80, 3]' });
+    expect(inspection).toEqual({ kind: 'davis', files: [join(plain, 'my_data.pkl')], found: 'dict of 2 videos with uint8 frames [12, 64, 80, 3]', pickle: true });
     expect(await names(join(plain, 'my_data.pkl'))).toEqual(await names(SRC.davis));
   });
 
@@ -99,7 +99,7 @@ describe('what is not a TAP-Vid dataset is refused with what was found', () => {
   it('a pickle of a dict whose first value has other keys', async () => {
     const path = join(dir, 'other.pkl');
     writeFileSync(path, tinyPickle(new Map<string, unknown>([['v0', new Map<string, unknown>([['a', 1], ['b', 'x']])], ['v1', 2], ['v2', 3]])));
-    expect(inspectTapvidDataset(path)).toEqual({ kind: undefined, files: [path], found: "top-level dict of 3 entries whose first value ('v0') has keys [a, b]" });
+    expect(inspectTapvidDataset(path)).toEqual({ kind: undefined, files: [path], found: "top-level dict of 3 entries whose first value ('v0') has keys [a, b]", pickle: true });
     const error = await rejection(readAll(path));
     expect(error.code).toBe('TAPTR_DATASET_FORMAT');
     expect(error.message).toBe(
@@ -120,7 +120,7 @@ describe('what is not a TAP-Vid dataset is refused with what was found', () => {
       writeFileSync(path, tinyPickle(value));
       expect(inspectTapvidDataset(path), found).toMatchObject({ kind: undefined, found });
     });
-    expect(inspectTapvidDataset(join(dir, 'data.json'))).toMatchObject({ kind: undefined, found: 'not a pickle (a file starting with bytes 7b 22 76 69; pickles begin with 80)' });
+    expect(inspectTapvidDataset(join(dir, 'data.json'))).toMatchObject({ kind: undefined, pickle: false, found: 'not a pickle (a file starting with bytes 7b 22 76 69; pickles begin with 80)' });
     writeFileSync(join(dir, 'empty.pkl'), '');
     expect(inspectTapvidDataset(join(dir, 'empty.pkl')).found).toBe('not a pickle (an empty file; pickles begin with 80)');
   });
@@ -145,6 +145,14 @@ describe('a forced kind', () => {
   it('is used when the content has its structure (davis and robotap are interchangeable)', async () => {
     expect(listDatasetFiles(join(plain, 'data.pkl'), 'robotap').kind).toBe('robotap');
     expect(await names(join(plain, 'data.pkl'), { kind: 'robotap' })).toEqual(await names(SRC.davis));
+  });
+
+  it('on an unrecognised pickle reads it as that kind, each video checked as it is read', async () => {
+    const path = join(dir, 'forced-other.pkl');
+    writeFileSync(path, tinyPickle(new Map([['v0', new Map<string, unknown>([['a', 1]])]])));
+    expect(inspectTapvidDataset(path, 'davis')).toMatchObject({ kind: 'davis', found: "top-level dict of 1 entry whose first value ('v0') has keys [a]" });
+    const error = await rejection(readAll(path, { kind: 'davis' }));
+    expect(error.message).toBe(`${path}: video 'v0': missing key 'video'`);
   });
 
   it('that contradicts the content is a clear TAPTR_DATASET_FORMAT error', async () => {

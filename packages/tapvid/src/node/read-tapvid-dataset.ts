@@ -13,7 +13,7 @@ import { listVideoEntries, type VideoEntry } from '../dataset/video-entries.js';
 export interface ReadTapvidOptions extends PrepareVideoOptions {
   /**
    * Dataset kind. When omitted it is recognised from the content (see
-   * {@link inspectTapvidDataset}); when given, the content must have that kind's structure.
+   * {@link inspectTapvidDataset}); when given, content recognised as another kind is refused.
    */
   readonly kind?: TapvidDatasetKind;
   /**
@@ -31,9 +31,13 @@ export interface TapvidDatasetInspection {
   readonly files: readonly string[];
   /** One line saying what the content is, e.g. `dict of 30 videos with uint8 frames [50, 480, 854, 3]`. */
   readonly found: string;
+  /** False when a file is not a pickle at all (no kind can be forced on it). */
+  readonly pickle: boolean;
 }
 
 const NUMPY = numpyGlobals({ lazy: true });
+/** Root of a file that is no pickle at all. */
+const NOT_A_PICKLE = Symbol('not a pickle');
 const DEFAULT_CHUNK = 1 << 20;
 
 /** The structure each kind's pickles hold (for mismatch messages). */
@@ -70,19 +74,21 @@ interface OpenedDataset {
  *   a folder of several such pickles is RoboTAP (splits, merged); a single one is 'robotap' when its
  *   name contains `robotap`, else 'davis'. This is the only place a file name counts, and both
  *   kinds are read identically.
- * A folder's `.pkl` files must all hold the same kind. With `kind`, the content must have that
- * kind's structure.
+ * A folder's `.pkl` files must all hold the same kind. With `kind`, recognition is skipped unless
+ * the content contradicts it: a pickle recognised as another kind, or a file that is no pickle, is
+ * refused; an unrecognised pickle is read as `kind`, each video's keys, dtypes and shapes checked
+ * as it is read.
  * @returns the kind, or `kind: undefined` with `found` describing the content when it is not a
  *   TAP-Vid dataset (e.g. `top-level dict of 3 entries whose first value ('a') has keys [x, y]`).
  * @throws TaptrError `TAPTR_IO` (unreadable path), `TAPTR_PICKLE_FORMAT` / `TAPTR_PICKLE_FORBIDDEN`
  *   (truncated, corrupt or unsafe pickle; names the file), `TAPTR_DATASET_FORMAT` (no pickle in a
- *   folder, pickles of different kinds, or content that does not match `kind`).
+ *   folder, pickles of different kinds, or content that contradicts `kind`).
  */
 export function inspectTapvidDataset(path: string, kind?: TapvidDatasetKind): TapvidDatasetInspection {
   checkPathAndKind('inspectTapvidDataset', path, kind);
   const dataset = openDataset(path, kind, DEFAULT_CHUNK);
   for (const p of dataset.pickles) closeSync(p.fd);
-  return { kind: dataset.kind, files: dataset.pickles.map((p) => p.path), found: dataset.found };
+  return { kind: dataset.kind, files: dataset.pickles.map((p) => p.path), found: dataset.found, pickle: dataset.pickles.every((p) => p.root !== NOT_A_PICKLE) };
 }
 
 /**
@@ -151,7 +157,7 @@ function openPickle(path: string, chunkSize: number): OpenedPickle {
     if (head[0] !== 0x80) {
       // Protocol 2+ pickles (every TAP-Vid file) begin with PROTO (0x80): this is no pickle at all.
       const bytes = head.length === 0 ? 'an empty file' : `a file starting with bytes ${[...head].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
-      return { path, fd, root: undefined, content: { kinds: [], found: `not a pickle (${bytes}; pickles begin with 80)` } };
+      return { path, fd, root: NOT_A_PICKLE, content: { kinds: [], found: `not a pickle (${bytes}; pickles begin with 80)` } };
     }
     const root = unpickle(source, { globals: NUMPY, chunkSize, lazyThreshold: Math.min(chunkSize, 65536) });
     return { path, fd, root, content: inspectDatasetContent(root) };
@@ -168,7 +174,8 @@ function resolveKind(path: string, folder: boolean, pickles: readonly OpenedPick
   const found = folder ? pickles.map((p) => `${label(p)}: ${p.content.found}`).join('; ') : pickles[0]!.content.found;
   if (forced !== undefined) {
     for (const p of pickles) {
-      if (!p.content.kinds.includes(forced)) {
+      // Recognition is skipped, but content that contradicts the forced kind is refused.
+      if (p.root === NOT_A_PICKLE || (p.content.kinds.length > 0 && !p.content.kinds.includes(forced))) {
         throw new TaptrError('TAPTR_DATASET_FORMAT', `'${p.path}' is not a ${forced} dataset (${STRUCTURE[forced]}); found ${p.content.found}`);
       }
     }

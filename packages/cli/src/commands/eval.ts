@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { writeFile } from 'node:fs/promises';
-import { formatMetricsTable, type PointScale, type QueryMode } from '@taptr/tapvid';
+import { DATASET_KINDS, formatMetricsTable, type PointScale, type QueryMode, type TapvidDatasetKind } from '@taptr/tapvid';
 import { TaptrError } from '@taptr/tensor';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
 import { evaluateDataset, metricsJson } from '../eval/evaluate-dataset.js';
+import { resolveDataset } from '../eval/resolve-dataset.js';
 import { startProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
@@ -14,6 +15,7 @@ interface EvalOptions {
   model?: string;
   config?: string;
   baseline?: 'stationary';
+  dataset?: TapvidDatasetKind;
   mode?: QueryMode;
   resize: '256' | 'none';
   padQueries: number;
@@ -32,12 +34,14 @@ export function evalCommand(io: CliIo): Command {
     'taptr eval tapvid_davis.pkl --model models/taptr-v1 --mode strided --out davis-strided.json',
     'taptr eval kinetics/ --model models/taptr-v1 --mode first --scale tapnet --pad-queries 0',
     'taptr eval tapvid_davis.pkl --baseline stationary --mode first --resize none --json',
+    'taptr eval my_split.pkl --dataset robotap --model models/taptr-v1 --mode first',
   ])
     .description(
-      'Evaluate on a TAP-Vid dataset (DAVIS/RGB-Stacking pickle, RoboTAP or Kinetics folder) with the official TAPTR protocol: ' +
+      'Evaluate on a TAP-Vid dataset (DAVIS/RGB-Stacking pickle, RoboTAP or Kinetics folder, recognised by content whatever the files are called) with the official TAPTR protocol: ' +
         'frames resized to 256x256, points x (W-1), queries padded to 800, strided mode bidirectional. Prints per-video and mean AJ, <δ^x_avg, OA and every threshold.',
     )
     .argument('<dataset>', 'TAP-Vid pickle file or folder')
+    .option('--dataset <kind>', `force the dataset kind (${DATASET_KINDS.join(', ')}) instead of recognising it from the content`, oneOf(DATASET_KINDS))
     .option('--model <dir|checkpoint>', 'converted model folder (taptr convert) or official .pth checkpoint')
     .option('--config <config.json>', 'model configuration for a .pth (keys of the reference config.json)')
     .option('--baseline <name>', 'evaluate a baseline instead of a model: stationary (zero motion, always visible)', oneOf(['stationary'] as const))
@@ -56,6 +60,8 @@ export function evalCommand(io: CliIo): Command {
       if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
       if (options.out !== undefined && !options.out.toLowerCase().endsWith('.json')) throw new UsageError(`--out must end in .json, got ${options.out}`);
       const started = performance.now();
+      // Recognised (or the forced kind checked) before any model is loaded.
+      const resolved = resolveDataset(dataset, options.dataset);
       const engine = await openEngine({
         backend: options.backend,
         ...(options.model !== undefined ? { model: options.model } : {}),
@@ -71,6 +77,7 @@ export function evalCommand(io: CliIo): Command {
           mode: options.mode,
           resize,
           scale: options.scale,
+          kind: resolved.kind,
           padQueries: options.padQueries,
           ...(options.maxVideos !== undefined ? { maxVideos: options.maxVideos } : {}),
           onVideo: (i, name) => {
@@ -86,6 +93,7 @@ export function evalCommand(io: CliIo): Command {
       if (evaluation.videos.length === 0) throw new TaptrError('TAPTR_DATASET_FORMAT', `${dataset}: no videos to evaluate`);
       const doc = {
         dataset,
+        datasetKind: resolved.kind,
         protocol: { mode: options.mode, resize, scale: options.scale, padQueries: options.padQueries },
         model: engine.model,
         backend: engine.backend,
@@ -105,7 +113,7 @@ export function evalCommand(io: CliIo): Command {
         return;
       }
       const rows = [...evaluation.videos.map((v) => ({ name: v.name, metrics: v.metrics })), { name: `mean (${evaluation.videos.length} videos)`, metrics: evaluation.mean }];
-      io.stdout.write(`${dataset}: ${options.mode}, resize ${resize}, scale ${options.scale}, ${engine.backend === 'baseline' ? `baseline ${String(engine.model['name'])}` : `model ${String(engine.model['name'] ?? options.model)} (${engine.backend})`}\n`);
+      io.stdout.write(`${dataset} (${resolved.kind}): ${options.mode}, resize ${resize}, scale ${options.scale}, ${engine.backend === 'baseline' ? `baseline ${String(engine.model['name'])}` : `model ${String(engine.model['name'] ?? options.model)} (${engine.backend})`}\n`);
       io.stdout.write(`${formatMetricsTable(rows, { jaccard: true })}\n`);
       if (options.out !== undefined) io.stdout.write(`metrics: ${options.out}\n`);
     });

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { aggregateMetrics, METRIC_NAMES, type MetricValues, type PointScale, type QueryMode, toTapnetKeys } from '@taptr/tapvid';
+import { aggregateMetrics, METRIC_NAMES, type MetricValues, type PointScale, type QueryMode, type TapvidDatasetKind, toTapnetKeys } from '@taptr/tapvid';
 import { readTapvidDataset } from '@taptr/tapvid/node';
 import type { TrackingEngine, TrackProgress } from '../engine/tracking-engine.js';
 import { evaluateVideo } from './evaluate-video.js';
@@ -10,6 +10,8 @@ export interface EvaluateDatasetOptions {
   /** 256: frames resized to 256x256 (the standard); 'none': the video's own size (metric scale follows it). */
   readonly resize: 256 | 'none';
   readonly scale: PointScale;
+  /** Dataset kind (see resolveDataset); recognised from the content when omitted. */
+  readonly kind?: TapvidDatasetKind;
   /** Official TAPTR protocol: 800; 0 = no padding. */
   readonly padQueries: number;
   /** Stop after this many videos. */
@@ -46,7 +48,7 @@ export async function evaluateDataset(engine: TrackingEngine, dataset: string, o
   const videos: VideoResult[] = [];
   const perVideo = [];
   let index = 0;
-  for await (const sample of readTapvidDataset(dataset, { resize: options.resize, queryMode: options.mode, scale: options.scale })) {
+  for await (const sample of readTapvidDataset(dataset, { resize: options.resize, queryMode: options.mode, scale: options.scale, ...(options.kind !== undefined ? { kind: options.kind } : {}) })) {
     if (options.maxVideos !== undefined && index >= options.maxVideos) break;
     options.onVideo?.(index, sample.name);
     const start = performance.now();

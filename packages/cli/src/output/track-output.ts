@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { TracksFileInput, TrackingMode } from '@taptr/tracker';
 import type { QueryPoint } from '../queries/query-set.js';
 
 /** What `taptr track` writes: the user's queries (never padding points) and their tracks. */
 export interface TrackOutput {
   readonly video: { readonly width: number; readonly height: number; readonly frames: number };
   readonly queries: readonly QueryPoint[];
-  /** `[N, T, 2]` (x, y) in video pixels, point-major. */
+  /**
+   * How the points were tracked (defaults to `'forward'`): in forward mode the frames before a
+   * point's query frame have no position (docs/coordinates.md).
+   */
+  readonly mode?: TrackingMode;
+  /** `[N, T, 2]` (x, y) in video pixels, point-major: the tracker's output, unchanged. */
   readonly tracks: ArrayLike<number>;
   /** `[N, T]`, non-zero = visible. */
   readonly visible: ArrayLike<number | boolean>;
@@ -17,16 +23,7 @@ export interface TrackOutput {
   readonly timings: Readonly<Record<string, number>>;
 }
 
-/**
- * Shortest decimal text of a number that reads back to the same float32 value
- * (tracks are float32, so at most 9 significant digits are ever needed).
- */
-export function float32Number(value: number): number | null {
-  if (!Number.isFinite(value)) return null;
-  const f = Math.fround(value);
-  for (let p = 1; p < 9; p++) {
-    const candidate = Number(f.toPrecision(p));
-    if (Math.fround(candidate) === f) return candidate;
-  }
-  return Number(f.toPrecision(9));
+/** The tracks-file input of a {@link TrackOutput} (mode filled in). */
+export function tracksFileInput(output: TrackOutput): TracksFileInput {
+  return { ...output, mode: output.mode ?? 'forward' };
 }

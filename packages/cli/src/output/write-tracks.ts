@@ -1,54 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 import { writeFile } from 'node:fs/promises';
 import { TaptrError } from '@taptr/tensor';
-import { float32Number, type TrackOutput } from './track-output.js';
+import { float32Number, positionOf, writeTracksFile } from '@taptr/tracker';
+import { type TrackOutput, tracksFileInput } from './track-output.js';
 
 /**
- * The JSON document of a tracking result:
- * `{ video: {width, height, frames}, queries: [{t, x, y}], tracks: [N][T][2], visible: [N][T], backend, model, timings }`.
- * Coordinates are written with the fewest digits that read back to the same float32.
+ * The JSON document of a tracking result: the tracks file of `@taptr/tracker` (`format:
+ * 'taptr-tracks'`, version 2; see `writeTracksFile`). In forward mode the frames before a point's
+ * query frame are `null` and not visible.
  */
 export function tracksToJson(output: TrackOutput): string {
-  const n = output.queries.length;
-  const t = output.video.frames;
-  const tracks: (number | null)[][][] = [];
-  const visible: boolean[][] = [];
-  for (let i = 0; i < n; i++) {
-    const row: (number | null)[][] = [];
-    const vis: boolean[] = [];
-    for (let f = 0; f < t; f++) {
-      const k = i * t + f;
-      row.push([float32Number(output.tracks[k * 2]!), float32Number(output.tracks[k * 2 + 1]!)]);
-      vis.push(Boolean(output.visible[k]));
-    }
-    tracks.push(row);
-    visible.push(vis);
-  }
-  // One line per point: readable without the bloat of full indentation.
-  const rows = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n  ${items.map((r) => JSON.stringify(r)).join(',\n  ')}\n ]`);
-  return `{
- "video": ${JSON.stringify(output.video)},
- "queries": ${rows(output.queries.map((q) => ({ t: q.t, x: q.x, y: q.y })))},
- "tracks": ${rows(tracks)},
- "visible": ${rows(visible)},
- "backend": ${JSON.stringify(output.backend)},
- "model": ${JSON.stringify(output.model)},
- "timings": ${JSON.stringify(output.timings)}
-}
-`;
+  return writeTracksFile(tracksFileInput(output));
 }
 
-/** The CSV form of a tracking result: header `point,t,x,y,visible`, one row per point and frame, visible as 1/0. */
+/**
+ * The CSV form of a tracking result: header `point,t,x,y,visible`, one row per point and frame,
+ * visible as 1/0. A frame without a position (in forward mode, before the point's query frame) has
+ * empty `x` and `y` cells and `visible` 0, the same rule as the JSON's `null`.
+ */
 export function tracksToCsv(output: TrackOutput): string {
+  const input = tracksFileInput(output);
   const n = output.queries.length;
-  const t = output.video.frames;
+  const frames = output.video.frames;
   const lines = ['point,t,x,y,visible'];
   for (let i = 0; i < n; i++) {
-    for (let f = 0; f < t; f++) {
-      const k = i * t + f;
-      const x = float32Number(output.tracks[k * 2]!);
-      const y = float32Number(output.tracks[k * 2 + 1]!);
-      lines.push(`${i},${f},${x ?? 'nan'},${y ?? 'nan'},${output.visible[k] ? 1 : 0}`);
+    for (let t = 0; t < frames; t++) {
+      const p = positionOf(input, i, t);
+      if (p === null) lines.push(`${i},${t},,,0`);
+      else lines.push(`${i},${t},${float32Number(p[0])},${float32Number(p[1])},${output.visible[i * frames + t] ? 1 : 0}`);
     }
   }
   return `${lines.join('\n')}\n`;

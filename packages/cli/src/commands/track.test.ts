@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tensor, writeNpy } from '@taptr/tensor';
+import { readTracksFile } from '@taptr/tracker';
 import { runCli } from '../test-io.js';
 
 let dir: string;
@@ -40,14 +41,29 @@ describe('taptr track', () => {
     const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', out]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain(`tracked 2 points over ${T} frames`);
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { video: unknown; tracks: number[][][]; visible: boolean[][]; queries: unknown[]; backend: string };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { format: string; version: number; mode: string; video: unknown; tracks: (number[] | null)[][]; visible: boolean[][]; queries: unknown[]; backend: string };
+    expect(doc).toMatchObject({ format: 'taptr-tracks', version: 2, mode: 'forward' });
     expect(doc.video).toEqual({ width: W, height: H, frames: T });
     expect(doc.queries).toEqual([{ t: 0, x: 3, y: 4 }, { t: 2, x: 20.5, y: 10 }]);
     expect(doc.tracks).toHaveLength(2);
     expect(doc.tracks[1]).toHaveLength(T);
     expect(doc.tracks[1]![4]).toEqual([20.5, 10]);
     expect(doc.visible[0]).toEqual(new Array(T).fill(true));
+    // Point 1 is queried at frame 2: forward tracking gives frames 0 and 1 no position, like the overlay.
+    expect(doc.tracks[1]!.slice(0, 3)).toEqual([null, null, [20.5, 10]]);
+    expect(doc.visible[1]).toEqual([false, false, true, true, true]);
     expect(doc.backend).toBe('baseline');
+    expect(readTracksFile(readFileSync(out, 'utf8')).queries).toHaveLength(2);
+  });
+
+  it('--bidirectional keeps the positions before the query frame', async () => {
+    const out = join(dir, 'bi.json');
+    const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--bidirectional', '--out', out]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const doc = readTracksFile(readFileSync(out, 'utf8'));
+    expect(doc.mode).toBe('bidirectional');
+    expect(Array.from(doc.tracks.subarray(T * 2, T * 2 + 4))).toEqual([20.5, 10, 20.5, 10]);
+    expect(Array.from(doc.visible.subarray(T))).toEqual(new Array(T).fill(1));
   });
 
   it('tracks a masked grid on a .npy video and writes CSV', async () => {
@@ -60,7 +76,8 @@ describe('taptr track', () => {
     expect(lines[0]).toBe('point,t,x,y,visible');
     expect(lines).toHaveLength(1 + 8 * T);
     // Grid x = (i + 0.5) * 24 / 4 - 0.5 = 2.5, 8.5 (left half only); y = (j + 0.5) * 16 / 4 - 0.5.
-    expect(lines[1]).toBe('0,0,2.5,1.5,1');
+    // Frame 0 is before the grid frame: no position (empty cells), not visible.
+    expect(lines.slice(1, 3)).toEqual(['0,0,,,0', '0,1,2.5,1.5,1']);
   });
 
   it('reads an mp4 (ffmpeg) and writes an overlay video and its summary PNG', async () => {
@@ -75,6 +92,28 @@ describe('taptr track', () => {
     expect(run2.code).toBe(0);
     expect(existsSync(join(frames, 'frame_00004.png'))).toBe(true);
     expect(existsSync(join(frames, 'summary.png'))).toBe(true);
+    // A trailing / names a folder even when the name has a dot.
+    const dotted = join(dir, 'overlay.v2');
+    const run3 = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', join(dir, 'd.json'), '--overlay', `${dotted}/`]);
+    expect(run3).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(join(dotted, 'frame_00000.png'))).toBe(true);
+  });
+
+  it('refuses an unknown overlay extension before any work, listing the accepted ones', async () => {
+    const gif = join(dir, 'out.gif');
+    const out = join(dir, 'never.json');
+    const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', out, '--overlay', gif]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `taptr track: --overlay must be a video file ending in .mp4, .mov, .mkv or .webm, or a folder for PNG frames (a path without an extension, or ending in /), got ${gif}\n`,
+    );
+    expect(existsSync(gif)).toBe(false);
+    expect(existsSync(out)).toBe(false);
+    const summary = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', out, '--overlay', join(dir, 'o.mp4'), '--summary', join(dir, 's.jpg')]);
+    expect(summary).toMatchObject({ code: 2, stderr: `taptr track: --summary must end in .png, got ${join(dir, 's.jpg')}\n` });
+    expect(existsSync(out)).toBe(false);
+    const help = await runCli(['track', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('.mp4, .mov, .mkv or .webm, or a folder for PNG frames');
   });
 
   it('rejects (x, y) where (t, x, y) was expected with a one-line usage error', async () => {

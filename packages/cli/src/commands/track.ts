@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { firstTrackedFrame, type TrackingMode } from '@taptr/tracker';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
 import { describeModelVariant } from '../engine/load-model.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
 import { writeTracks } from '../output/write-tracks.js';
-import { VIDEO_EXTENSIONS } from '../overlay/frame-sink.js';
+import { OVERLAY_FORMS, overlayTarget } from '../overlay/frame-sink.js';
 import { writeOverlay } from '../overlay/write-overlay.js';
 import { startProgress } from '../progress.js';
 import { gridQueries } from '../queries/grid-queries.js';
@@ -37,7 +38,7 @@ interface TrackOptions {
 /** Where the summary PNG goes by default: `<overlay stem>.summary.png` beside a video, `summary.png` inside a frame folder. */
 export function defaultSummaryPath(overlay: string): string {
   const ext = extname(overlay);
-  return VIDEO_EXTENSIONS.includes(ext.toLowerCase()) ? join(dirname(overlay), `${basename(overlay, ext)}.summary.png`) : join(overlay, 'summary.png');
+  return overlayTarget(overlay) === 'video' ? join(dirname(overlay), `${basename(overlay, ext)}.summary.png`) : join(overlay, 'summary.png');
 }
 
 /** `taptr track`: track query points through a video. */
@@ -59,12 +60,12 @@ export function trackCommand(io: CliIo): Command {
     .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
     .option('--grid-frame <t>', 'frame of the grid points (default 0)', nonNegativeInt)
     .option('--mask <mask.png>', 'keep only the grid points on non-zero pixels of this PNG (same size as the video)')
-    .option('--bidirectional', 'also track backward from each query frame (the official strided protocol)')
+    .option('--bidirectional', "also track backward from each query frame (the official strided protocol); without it, the frames before a point's query frame have no position (null in JSON, empty in CSV) and are not visible")
     .option('--pad-queries <n>', 'pad to n points with random points, as the official evaluation does (0 = no padding)', nonNegativeInt)
     .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--out <tracks.json|tracks.csv>', 'where to write the tracks (JSON or CSV)')
-    .option('--overlay <out.mp4|dir>', 'also render an overlay video (.mp4/.mov/.mkv/.webm) or a folder of PNG frames')
+    .option('--overlay <out.mp4|dir/>', `also render an overlay: ${OVERLAY_FORMS}`)
     .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay)')
     .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
     .option('--json', 'print a JSON report on stdout')
@@ -78,6 +79,9 @@ export function trackCommand(io: CliIo): Command {
         throw new UsageError(`${options.gridFrame !== undefined ? '--grid-frame' : '--mask'} needs --grid N`);
       }
       if (options.summary !== undefined && options.overlay === undefined) throw new UsageError('--summary needs --overlay');
+      if (options.overlay !== undefined && overlayTarget(options.overlay) === undefined) throw new UsageError(`--overlay must be ${OVERLAY_FORMS}, got ${options.overlay}`);
+      if (options.summary !== undefined && !/\.png$/i.test(options.summary)) throw new UsageError(`--summary must end in .png, got ${options.summary}`);
+      const mode: TrackingMode = options.bidirectional === true ? 'bidirectional' : 'forward';
       const started = performance.now();
       const video = await openVideo(videoPath, io.env);
       const extent = { frames: video.frameCount, width: video.width, height: video.height };
@@ -107,7 +111,7 @@ export function trackCommand(io: CliIo): Command {
       let result;
       try {
         result = await engine.track(video, queries, {
-          bidirectional: options.bidirectional === true,
+          bidirectional: mode === 'bidirectional',
           padQueries: options.padQueries ?? 0,
           onProgress: (p) => bar.update(p.done, p.total),
         });
@@ -119,6 +123,7 @@ export function trackCommand(io: CliIo): Command {
       await writeTracks(options.out, {
         video: { width: video.width, height: video.height, frames: result.frames },
         queries,
+        mode,
         tracks: result.tracks,
         visible: result.visible,
         backend: engine.backend,
@@ -137,7 +142,7 @@ export function trackCommand(io: CliIo): Command {
               frames: result.frames,
               tracks: result.tracks,
               visible: result.visible,
-              startFrame: queries.map((q) => (options.bidirectional ? 0 : q.t)),
+              startFrame: queries.map((q) => firstTrackedFrame(mode, q.t)),
             },
             options.overlay,
             { summary, onFrame: (n) => overlayBar.update(n), env: io.env },

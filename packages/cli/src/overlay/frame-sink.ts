@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { PNG } from 'pngjs';
 import { TaptrError } from '@taptr/tensor';
 import { ffmpegCommand, ffmpegMissing, lastLine } from '../video/ffmpeg-command.js';
@@ -17,8 +17,26 @@ export interface FrameSink {
   close(): Promise<void>;
 }
 
-/** Video file extensions written with ffmpeg; anything else is a folder of PNG frames. */
+/** Video file extensions written with ffmpeg (H.264; VP9 for .webm). */
 export const VIDEO_EXTENSIONS: readonly string[] = ['.mp4', '.mov', '.mkv', '.webm'];
+
+/** What an overlay path names: a video file encoded with ffmpeg, or a folder of PNG frames. */
+export type OverlayTarget = 'video' | 'png-folder';
+
+/** The accepted overlay paths, in words (for `--help` and errors). */
+export const OVERLAY_FORMS = 'a video file ending in .mp4, .mov, .mkv or .webm, or a folder for PNG frames (a path without an extension, or ending in /)';
+
+/**
+ * Classifies an overlay path: a video when it ends in one of {@link VIDEO_EXTENSIONS}, a folder of
+ * PNG frames when it ends in a path separator or has no extension, `undefined` otherwise (e.g.
+ * `out.gif`: an unknown extension is refused rather than taken for a folder name).
+ */
+export function overlayTarget(path: string): OverlayTarget | undefined {
+  if (path.endsWith('/') || path.endsWith(sep)) return 'png-folder';
+  const ext = extname(path).toLowerCase();
+  if (VIDEO_EXTENSIONS.includes(ext)) return 'video';
+  return ext === '' ? 'png-folder' : undefined;
+}
 
 /**
  * Encodes an RGB image to a PNG file.

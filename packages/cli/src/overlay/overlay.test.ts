@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tensor } from '@taptr/tensor';
 import { videoFromTensor } from '../video/video-source.js';
 import { drawOverlayFrame, drawSummary, type TrackSet } from './draw-tracks.js';
+import { overlayTarget } from './frame-sink.js';
 import { pointColor } from './palette.js';
 import { fillDisc, type RgbImage, strokeRing, strokeSegment, upscale } from './rgb-image.js';
 import { writeOverlay } from './write-overlay.js';
@@ -88,9 +89,23 @@ describe('drawOverlayFrame', () => {
   });
 });
 
+describe('overlayTarget', () => {
+  it('takes video extensions as videos, extension-less paths and trailing / as folders, and refuses the rest', () => {
+    expect(['a.mp4', 'dir/b.MOV', 'c.mkv', 'd.webm'].map(overlayTarget)).toEqual(['video', 'video', 'video', 'video']);
+    expect(['frames', 'out/frames', 'out.v2/', '.hidden', './'].map(overlayTarget)).toEqual(['png-folder', 'png-folder', 'png-folder', 'png-folder', 'png-folder']);
+    expect(['out.gif', 'out.avi', 'x.png', 'out.v2'].map(overlayTarget)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
 describe('writeOverlay', () => {
   const frames = tensor('uint8', [4, 32, 32, 3], new Uint8Array(4 * 32 * 32 * 3).fill(40));
   const video = videoFromTensor(frames, 'mem', 10);
+
+  it('refuses an unknown extension without writing anything', async () => {
+    const gif = join(dir, 'out.gif');
+    await expect(writeOverlay(video, set, gif, { style })).rejects.toThrow(/^the overlay must be a video file ending in \.mp4, \.mov, \.mkv or \.webm, or a folder for PNG frames/);
+    expect(existsSync(gif)).toBe(false);
+  });
 
   it('writes an mp4 (ffmpeg) with every frame and a summary PNG', async () => {
     const out = join(dir, 'overlay.mp4');

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { extname } from 'node:path';
+import { TaptrError } from '@taptr/tensor';
 import type { VideoSource } from '../video/video-source.js';
 import { defaultOverlayStyle, drawOverlayFrame, drawSummary, type OverlayStyle, type TrackSet } from './draw-tracks.js';
-import { type FrameSink, openPngFrameSink, openVideoSink, VIDEO_EXTENSIONS, writePng } from './frame-sink.js';
+import { type FrameSink, OVERLAY_FORMS, openPngFrameSink, openVideoSink, overlayTarget, writePng } from './frame-sink.js';
 
 /** Options of {@link writeOverlay}. */
 export interface WriteOverlayOptions {
@@ -17,15 +17,19 @@ export interface WriteOverlayOptions {
 
 /**
  * Renders the overlay of `set` on `video` into `out`: a video file when `out` ends in
- * .mp4/.mov/.mkv/.webm (ffmpeg), otherwise a folder of PNG frames; plus the summary PNG
- * (whole trajectories on the first frame) when `options.summary` is given.
+ * .mp4/.mov/.mkv/.webm (ffmpeg), a folder of PNG frames when it has no extension or ends in `/`
+ * ({@link overlayTarget}); plus the summary PNG (whole trajectories on the first frame) when
+ * `options.summary` is given.
  * @returns the number of frames written.
+ * @throws TaptrError `TAPTR_INVALID_ARGUMENT` for any other path (checked before anything is written).
  */
 export async function writeOverlay(video: VideoSource, set: TrackSet, out: string, options: WriteOverlayOptions = {}): Promise<number> {
+  const target = overlayTarget(out);
+  if (target === undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `the overlay must be ${OVERLAY_FORMS}, got ${out}`);
   const style = options.style ?? defaultOverlayStyle(video.width, video.height);
   const w = video.width * style.scale;
   const h = video.height * style.scale;
-  const sink: FrameSink = VIDEO_EXTENSIONS.includes(extname(out).toLowerCase()) ? openVideoSink(out, w, h, video.fps, options.env) : await openPngFrameSink(out);
+  const sink: FrameSink = target === 'video' ? openVideoSink(out, w, h, video.fps, options.env) : await openPngFrameSink(out);
   let t = 0;
   try {
     for await (const data of video.frames()) {

@@ -36,9 +36,19 @@ export function createCursor(source: ByteSource, chunkSize: number): Cursor {
   const size = source.size;
   let pos = 0;
   let chunk: Uint8Array = new Uint8Array(0);
+  let chunkView = new DataView(chunk.buffer);
   let chunkStart = 0;
-  const scratch = new DataView(new ArrayBuffer(8));
 
+  /** Index in `chunk` of the next `n` bytes (refilled when needed; `n` small). Fixed-size reads index the chunk directly: no view per read. */
+  const fill = (n: number): number => {
+    if (n > size - pos) throw new TruncatedInputError(n, pos, size - pos);
+    const rel = pos - chunkStart;
+    if (rel >= 0 && rel + n <= chunk.length) return rel;
+    chunkStart = pos;
+    chunk = source.read(pos, Math.min(Math.max(chunkSize, n), size - pos));
+    chunkView = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return 0;
+  };
   const take = (n: number): Uint8Array => {
     if (n > size - pos) throw new TruncatedInputError(n, pos, size - pos);
     const rel = pos - chunkStart;
@@ -48,17 +58,16 @@ export function createCursor(source: ByteSource, chunkSize: number): Cursor {
     } else if (n >= chunkSize) {
       view = source.read(pos, n);
     } else {
-      chunkStart = pos;
-      chunk = source.read(pos, Math.min(chunkSize, size - pos));
-      view = chunk.subarray(0, n);
+      const at = fill(n); // (refills `chunk`: read it after)
+      view = chunk.subarray(at, at + n);
     }
     pos += n;
     return view;
   };
-  const fixed = (n: number): DataView => {
-    const bytes = take(n);
-    for (let i = 0; i < n; i++) scratch.setUint8(i, bytes[i]!);
-    return scratch;
+  const fixed = (n: number): number => {
+    const rel = fill(n);
+    pos += n;
+    return rel;
   };
 
   return {
@@ -69,12 +78,31 @@ export function createCursor(source: ByteSource, chunkSize: number): Cursor {
       if (n > size - pos) throw new TruncatedInputError(n, pos, size - pos);
       pos += n;
     },
-    u8: () => take(1)[0]!,
-    u16: () => fixed(2).getUint16(0, true),
-    u32: () => fixed(4).getUint32(0, true),
-    i32: () => fixed(4).getInt32(0, true),
-    u64: () => fixed(8).getBigUint64(0, true),
-    f64be: () => fixed(8).getFloat64(0, false),
+    // (`fixed` may refill the chunk: call it before reading `chunk` / `chunkView`.)
+    u8(): number {
+      const at = fixed(1);
+      return chunk[at]!;
+    },
+    u16(): number {
+      const at = fixed(2);
+      return chunkView.getUint16(at, true);
+    },
+    u32(): number {
+      const at = fixed(4);
+      return chunkView.getUint32(at, true);
+    },
+    i32(): number {
+      const at = fixed(4);
+      return chunkView.getInt32(at, true);
+    },
+    u64(): bigint {
+      const at = fixed(8);
+      return chunkView.getBigUint64(at, true);
+    },
+    f64be(): number {
+      const at = fixed(8);
+      return chunkView.getFloat64(at, false);
+    },
     signedLE(n: number): bigint {
       if (n === 0) return 0n;
       const bytes = take(n);
@@ -87,7 +115,8 @@ export function createCursor(source: ByteSource, chunkSize: number): Cursor {
       let text = '';
       for (;;) {
         if (pos >= size) return undefined;
-        const c = take(1)[0]!;
+        const at = fixed(1);
+        const c = chunk[at]!;
         if (c === 0x0a) return text;
         text += String.fromCharCode(c);
         if (text.length > 4096) return undefined;

@@ -93,6 +93,6 @@ describe('gridQueries', () => {
     ]);
     expect(() => gridQueries(4, 0, 16, 8, mask)).toThrow(/gridQueries: mask must be 16x8 \(the video's size\), got 8x8/);
     expect(() => gridQueries(0, 0, 16, 8)).toThrow(RangeError);
-    await expect(readMask(file('mask-bad.png', 'nope'))).rejects.toThrow(/the mask must be a PNG image/);
+    await expect(readMask(file('mask-bad.png', 'nope'))).rejects.toThrow(/mask-bad\.png: the mask is not a valid PNG image \(missing the PNG signature\)$/);
   });
 });

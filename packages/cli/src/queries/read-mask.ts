@@ -1,27 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
-import { PNG } from 'pngjs';
 import { TaptrError } from '@taptr/tensor';
+import { decodePng } from '../video/decode-png.js';
 import type { PixelMask } from './grid-queries.js';
 
 /**
- * Reads a mask PNG: a pixel is inside when its alpha is non-zero and any of R, G, B is non-zero
+ * Decodes a mask PNG: a pixel is inside when its alpha is non-zero and any of R, G, B is non-zero
  * (so white-on-black, any colour on black, and opaque-on-transparent masks all work).
- * @throws TaptrError `TAPTR_IO` when the file cannot be read, `TAPTR_INVALID_ARGUMENT` when it is not a PNG.
+ * @param path - names the file in messages.
+ * @throws TaptrError `TAPTR_VIDEO_FORMAT` naming the file when it is not a valid PNG (truncated, CRC mismatch, ...).
  */
-export async function readMask(path: string): Promise<PixelMask> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new TaptrError('TAPTR_IO', `${path}: cannot read the mask (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
-  let png: PNG;
-  try {
-    png = PNG.sync.read(bytes);
-  } catch (error) {
-    throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${path}: the mask must be a PNG image (${(error as Error).message})`, { cause: error });
-  }
+export function decodeMask(bytes: Uint8Array, path: string): PixelMask {
+  const png = decodePng(bytes, path, 'the mask');
   const inside = new Uint8Array(png.width * png.height);
   for (let i = 0; i < inside.length; i++) {
     const r = png.data[i * 4]!;
@@ -31,4 +21,18 @@ export async function readMask(path: string): Promise<PixelMask> {
     inside[i] = a !== 0 && (r | g | b) !== 0 ? 1 : 0;
   }
   return { width: png.width, height: png.height, inside };
+}
+
+/**
+ * Reads a mask PNG file ({@link decodeMask}).
+ * @throws TaptrError `TAPTR_IO` when the file cannot be read, `TAPTR_VIDEO_FORMAT` naming the file when it is not a valid PNG.
+ */
+export async function readMask(path: string): Promise<PixelMask> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new TaptrError('TAPTR_IO', `${path}: cannot read the mask (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  return decodeMask(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }

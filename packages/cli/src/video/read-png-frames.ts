@@ -1,25 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { TaptrError } from '@taptr/tensor';
+import { decodePng } from './decode-png.js';
 import { naturalCompare } from './natural-compare.js';
 import { DEFAULT_FPS, type VideoSource } from './video-source.js';
 
 /**
- * Decodes one PNG file to rgb24 (alpha dropped, grey expanded, 16-bit reduced to 8 by pngjs).
+ * Decodes PNG bytes to rgb24 (alpha dropped, grey and palette expanded, 16-bit reduced to 8).
+ * @param path - names the file in messages.
  * @returns `{ width, height, rgb }` with `rgb` `[H, W, 3]` uint8.
- * @throws TaptrError `TAPTR_VIDEO_FORMAT` naming the file when it is not a valid PNG.
+ * @throws TaptrError `TAPTR_VIDEO_FORMAT` naming the file and what is wrong (truncated, CRC mismatch, ...).
  */
-export async function readPngRgb(path: string): Promise<{ width: number; height: number; rgb: Uint8Array }> {
-  let png: PNG;
-  try {
-    png = PNG.sync.read(await readFile(path));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TaptrError('TAPTR_IO', `${path}: no such file`, { cause: error });
-    throw new TaptrError('TAPTR_VIDEO_FORMAT', `${path}: not a valid PNG image (${(error as Error).message})`, { cause: error });
-  }
-  const { width, height, data } = png;
+export function decodePngRgb(bytes: Uint8Array, path: string): { width: number; height: number; rgb: Uint8Array } {
+  const { width, height, data } = decodePng(bytes, path);
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0, j = 0; i < width * height; i++, j += 4) {
     rgb[i * 3] = data[j]!;
@@ -27,6 +21,21 @@ export async function readPngRgb(path: string): Promise<{ width: number; height:
     rgb[i * 3 + 2] = data[j + 2]!;
   }
   return { width, height, rgb };
+}
+
+/**
+ * Reads and decodes one PNG file to rgb24 ({@link decodePngRgb}).
+ * @throws TaptrError `TAPTR_IO` when the file cannot be read, `TAPTR_VIDEO_FORMAT` naming the file when it is not a valid PNG.
+ */
+export async function readPngRgb(path: string): Promise<{ width: number; height: number; rgb: Uint8Array }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TaptrError('TAPTR_IO', code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`, { cause: error });
+  }
+  return decodePngRgb(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
 
 /**

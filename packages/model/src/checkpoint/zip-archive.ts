@@ -2,10 +2,11 @@
 // The zip container of torch.save checkpoints: central directory (ZIP64 included), local headers,
 // and the CRC-32 of every entry that is read.
 //
-// CRC-32: `crc-32` (SheetJS, Apache-2.0, no dependencies, slicing-by-16) because @taptr/model is
-// platform:universal (the checkpoint reader runs in browsers too), so Node's `zlib.crc32` is out;
-// its `buf(data, seed)` continues a running CRC, which lets an entry be checked chunk by chunk over
-// views of the archive without copying it.
+// CRC-32: Node's `zlib.crc32(data, value)` (native, ~10x faster) when the platform has it, found
+// at run time through `process.getBuiltinModule` so that no bundler sees a `node:` import; elsewhere
+// (browsers: @taptr/model is platform:universal) `crc-32` (SheetJS, Apache-2.0, no dependencies,
+// slicing-by-16). Both continue a running CRC, so an entry is checked chunk by chunk over views of
+// the archive, never copied.
 import { TaptrError } from '@taptr/tensor';
 import CRC32 from 'crc-32';
 import { inflateSync } from 'fflate';
@@ -54,10 +55,19 @@ function corrupt(label: string, entry: string | undefined, message: string, caus
   return new TaptrError('TAPTR_CHECKPOINT_CORRUPT', `${label}: ${entry === undefined ? '' : `${entry}: `}${message}`, cause === undefined ? undefined : { cause });
 }
 
+/** Continues the CRC-32 `value` (unsigned) over `data`. */
+type Crc32Update = (data: Uint8Array, value: number) => number;
+
+/** The pure JavaScript CRC-32 (`crc-32`). @internal */
+export const crc32Js: Crc32Update = (data, value) => CRC32.buf(data, value) >>> 0;
+
+const nodeZlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:zlib') as { crc32?: Crc32Update } | undefined;
+const crc32Update: Crc32Update = typeof nodeZlib?.crc32 === 'function' ? nodeZlib.crc32 : crc32Js;
+
 /** CRC-32 (IEEE, as in zip) of `bytes`, fed in chunks of views. @internal */
-export function crc32Of(bytes: Uint8Array): number {
+export function crc32Of(bytes: Uint8Array, update: Crc32Update = crc32Update): number {
   let crc = 0;
-  for (let at = 0; at < bytes.length; at += CRC_CHUNK) crc = CRC32.buf(bytes.subarray(at, Math.min(bytes.length, at + CRC_CHUNK)), crc);
+  for (let at = 0; at < bytes.length; at += CRC_CHUNK) crc = update(bytes.subarray(at, Math.min(bytes.length, at + CRC_CHUNK)), crc);
   return crc >>> 0;
 }
 

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTaptrError, tensor, writeNpy } from '@taptr/tensor';
+import { fuzzBytes } from '@taptr/tensor/testing';
 import { gridQueries } from './grid-queries.js';
 import { readMask } from './read-mask.js';
-import { readQueries } from './read-queries.js';
+import { parseQueries, readQueries } from './read-queries.js';
+import type { QueryPoint } from './query-set.js';
 
 const extent = { frames: 10, width: 64, height: 48 };
 let dir: string;
@@ -59,6 +61,50 @@ describe('readQueries', () => {
     await expect(readQueries(file('y.npy', y), extent)).rejects.toThrow(/y\.npy: row 0: y must be a pixel y in \[-0.5, 47.5\], got 48/);
     const error = await readQueries(join(dir, 'missing.json'), extent).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_IO')).toBe(true);
+  });
+});
+
+describe('parseQueries', () => {
+  it('refuses what a lenient reader would take: hex or Infinity cells, a column named twice, bytes that are not UTF-8', () => {
+    const parse = (name: string, text: string | Uint8Array): QueryPoint[] => parseQueries(typeof text === 'string' ? new TextEncoder().encode(text) : text, name, extent);
+    expect(() => parse('a.csv', 't,x,y\n0x1,1,1\n')).toThrow(/^a\.csv: line 2: field t must be a number, got "0x1"$/);
+    expect(() => parse('a.csv', 't,x,y\n1,Infinity,1\n')).toThrow(/^a\.csv: line 2: field x must be a number, got "Infinity"$/);
+    expect(() => parse('a.csv', 't,x,y,x\n1,1,1,2\n')).toThrow(/^a\.csv: line 1: the header names the column x twice/);
+    expect(() => parse('a.json', Uint8Array.from([0x5b, 0xc3, 0x28, 0x5d]))).toThrow(/^a\.json: not UTF-8 text$/);
+    // A byte-order mark (Excel's CSV) is not part of the header.
+    expect(parse('b.csv', '\uFEFFt,x,y\n1,2.5,-0.5\n')).toEqual([{ t: 1, x: 2.5, y: -0.5 }]);
+    expect(parse('b.json', '\uFEFF[{"t": 1, "x": 2.5, "y": 3}]')).toEqual([{ t: 1, x: 2.5, y: 3 }]);
+  });
+
+  const wellFormed = (points: QueryPoint[]): void => {
+    if (points.length === 0) throw new Error('no points');
+    points.forEach((p, i) => {
+      if (!Number.isInteger(p.t) || p.t < 0 || p.t >= extent.frames) throw new Error(`point ${i}: t = ${p.t}`);
+      if (!(p.x >= -0.5 && p.x <= extent.width - 0.5 && p.y >= -0.5 && p.y <= extent.height - 0.5)) throw new Error(`point ${i}: (${p.x}, ${p.y}) outside the video`);
+    });
+  };
+  const inputs = {
+    json: new TextEncoder().encode('[{"t": 0, "x": 1.5, "y": 2.25},\n {"t": 9, "x": 63, "y": 0},\n {"t": 4, "x": 31.5, "y": 47.5, "label": "car"}]\n'),
+    csv: new TextEncoder().encode('t,x,y\n0,1.5,2.25\n9,63,0\n\n4,31.5,47.5\n'),
+    npy: writeNpy(tensor('float32', [3, 3], Float32Array.from([0, 2.25, 1.5, 9, 0, 63, 4, 47.5, 31.5]))),
+  };
+  const tokens = {
+    json: ['null', 'true', '[', ']', '{', '}', ',', ':', '"', '"t"', '"x"', '"y"', '-1', '0', '9', '10', '1e400', '-0.5', '63.5', '2.5', '[1,2]', '"\\u0000"', '\uFFFD'],
+    csv: [',', '\n', '\r\n', 't', 'x', 'y', 'T', '-1', '0', '9', '10', '1e3', '.5', '-0.5', '63.5', 'nan', '0x1', 'Infinity', '"', ' ', '\uFEFF', '1,2,3'],
+  };
+  it.each(['json', 'csv', 'npy'] as const)('.%s: thousands of seeded mutations, each refused with a typed error or read to well-formed points', async (kind) => {
+    const report = await fuzzBytes({
+      input: inputs[kind],
+      seed: 0x71 + kind.length * 1000 + kind.charCodeAt(0),
+      minCases: 3000,
+      budgetMs: 3000,
+      ...(kind === 'npy' ? { hotRanges: [[0, 80]] as const } : { tokens: tokens[kind] }),
+      read: (bytes) => parseQueries(bytes, `q.${kind}`, extent),
+      onAccept: wellFormed,
+    });
+    expect(report.failures, report.summary).toEqual([]);
+    expect(report.cases).toBeGreaterThanOrEqual(3000);
+    expect(report.rejected['TAPTR_INVALID_ARGUMENT'] ?? 0, report.summary).toBeGreaterThan(0);
   });
 });
 

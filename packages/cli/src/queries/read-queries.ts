@@ -6,6 +6,9 @@ import { checkQueryPoint, type QueryPoint, type VideoExtent } from './query-set.
 
 const FORM = 'queries are (t, x, y): frame index, then pixel x and y';
 
+/** A decimal number as CSV files write it (no hex, no `Infinity`). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** Parsed query points with, for each, where it came from (`points.csv: line 3`) for messages. */
 export interface ParsedQueries {
   readonly points: QueryPoint[];
@@ -53,11 +56,12 @@ export function parseJsonQueries(text: string, name: string): ParsedQueries {
  * (the header is line 1).
  */
 export function parseCsvQueries(text: string, name: string): ParsedQueries {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const col = (field: string): number => {
     const index = header.indexOf(field);
-    if (index < 0) fail(`${name}: line 1: the header must name the columns t,x,y, got "${lines[0] ?? ''}"${field === 't' ? ' (missing t, the frame index)' : ''}; ${FORM}`);
+    if (index < 0) fail(`${name}: line 1: the header must name the columns t,x,y, got ${JSON.stringify(lines[0] ?? '')}${field === 't' ? ' (missing t, the frame index)' : ''}; ${FORM}`);
+    if (header.indexOf(field, index + 1) >= 0) fail(`${name}: line 1: the header names the column ${field} twice, got ${JSON.stringify(lines[0])}`);
     return index;
   };
   const ct = col('t');
@@ -71,7 +75,7 @@ export function parseCsvQueries(text: string, name: string): ParsedQueries {
     const cells = line.split(',').map((c) => c.trim());
     const get = (field: string, index: number): number => {
       const cell = cells[index];
-      const v = cell === undefined || cell === '' ? Number.NaN : Number(cell);
+      const v = cell !== undefined && DECIMAL.test(cell) ? Number(cell) : Number.NaN;
       if (!Number.isFinite(v)) fail(`${name}: line ${i + 1}: field ${field} must be a number, got ${cell === undefined ? 'nothing' : JSON.stringify(cell)}`);
       return v;
     };
@@ -103,26 +107,42 @@ export function parseNpyQueries(bytes: Uint8Array, name: string): ParsedQueries 
 }
 
 /**
+ * Parses the bytes of a query file (`.json`, `.csv` or `.npy`, chosen by the extension of `path`)
+ * and checks every point against the video.
+ * @throws TaptrError `TAPTR_INVALID_ARGUMENT` naming the file, the item/line/row and the field.
+ */
+export function parseQueries(bytes: Uint8Array, path: string, extent: VideoExtent): QueryPoint[] {
+  const name = basename(path);
+  const lower = path.toLowerCase();
+  const text = (): string => {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return fail(`${name}: not UTF-8 text`);
+    }
+  };
+  let parsed: ParsedQueries;
+  if (lower.endsWith('.json')) parsed = parseJsonQueries(text(), name);
+  else if (lower.endsWith('.csv')) parsed = parseCsvQueries(text(), name);
+  else if (lower.endsWith('.npy')) parsed = parseNpyQueries(bytes, name);
+  else fail(`${name}: query files must end in .json, .csv or .npy`);
+  if (parsed.points.length === 0) fail(`${name}: holds no query points`);
+  parsed.points.forEach((p, i) => checkQueryPoint(p, extent, parsed.labels[i]!));
+  return parsed.points;
+}
+
+/**
  * Reads a query file (`.json`, `.csv` or `.npy`, chosen by extension) and checks every point
- * against the video.
+ * against the video ({@link parseQueries}).
  * @throws TaptrError `TAPTR_INVALID_ARGUMENT` naming the file, the item/line/row and the field;
  *   `TAPTR_IO` when the file cannot be read.
  */
 export async function readQueries(path: string, extent: VideoExtent): Promise<QueryPoint[]> {
-  const name = basename(path);
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new TaptrError('TAPTR_IO', `${path}: cannot read the query file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
-  const lower = path.toLowerCase();
-  let parsed: ParsedQueries;
-  if (lower.endsWith('.json')) parsed = parseJsonQueries(bytes.toString('utf8'), name);
-  else if (lower.endsWith('.csv')) parsed = parseCsvQueries(bytes.toString('utf8'), name);
-  else if (lower.endsWith('.npy')) parsed = parseNpyQueries(new Uint8Array(bytes), name);
-  else fail(`${name}: query files must end in .json, .csv or .npy`);
-  if (parsed.points.length === 0) fail(`${name}: holds no query points`);
-  parsed.points.forEach((p, i) => checkQueryPoint(p, extent, parsed.labels[i]!));
-  return parsed.points;
+  return parseQueries(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path, extent);
 }

@@ -21,7 +21,10 @@ export type TaptrErrorCode =
   | 'TAPTR_TRACKS_FORMAT'
   | 'TAPTR_IO'
   | 'TAPTR_NETWORK'
-  | 'TAPTR_CHECKSUM_MISMATCH';
+  | 'TAPTR_CHECKSUM_MISMATCH'
+  | 'TAPTR_JOB_INVALID'
+  | 'TAPTR_JOB_FAILED'
+  | 'TAPTR_PATH_FORBIDDEN';
 
 /**
  * Base class of every domain or runtime failure raised by taptr-js. Bad arguments to a public

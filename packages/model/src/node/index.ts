@@ -6,8 +6,7 @@ export {
   readTaptrConfigFile,
   saveTaptrModel,
   sha256Hex,
-  TAPTR_MODEL_FORMAT,
-  TAPTR_MODEL_FORMAT_VERSION,
-  TAPTR_MODEL_MANIFEST,
 } from './taptr-model-files.js';
-export type { ConvertCheckpointOptions, LoadedTaptrModel, SaveTaptrModelOptions, TaptrManifestGraph, TaptrModelManifest } from './taptr-model-files.js';
+export type { ConvertCheckpointOptions, LoadedTaptrModel, SaveTaptrModelOptions } from './taptr-model-files.js';
+export { parseTaptrModelManifest, TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST } from './taptr-model-manifest.js';
+export type { TaptrManifestGraph, TaptrModelManifest } from './taptr-model-manifest.js';

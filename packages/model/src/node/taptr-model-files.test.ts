@@ -9,7 +9,8 @@ import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { runOnnx } from '../../test/run-onnx.js';
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_FILES } from '../graphs/taptr-graphs.js';
-import { convertTaptrCheckpoint, loadTaptrModel, readTaptrConfigFile, saveTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST, type TaptrModelManifest } from './taptr-model-files.js';
+import { convertTaptrCheckpoint, loadTaptrModel, readTaptrConfigFile, saveTaptrModel, sha256Hex } from './taptr-model-files.js';
+import { TAPTR_MODEL_MANIFEST, type TaptrModelManifest } from './taptr-model-manifest.js';
 
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 const checkpointPath = join(TAPTR_FIXTURES, 'checkpoint.pth');

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
+import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { OPSET_VERSION } from '../onnx/graph-builder.js';
@@ -19,45 +19,8 @@ import {
   type TaptrGraphs,
   type TaptrOptionalGraphRole,
 } from '../graphs/taptr-graphs.js';
+import { parseTaptrModelManifest, TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST, type TaptrManifestGraph, type TaptrModelManifest } from './taptr-model-manifest.js';
 import { writeFilesAtomically } from './write-files-atomically.js';
-
-/** Name of the manifest of a saved model folder. */
-export const TAPTR_MODEL_MANIFEST = 'model.json';
-/** `format` field of the manifest. */
-export const TAPTR_MODEL_FORMAT = 'taptr-js-model';
-/** Manifest version written by this package. */
-export const TAPTR_MODEL_FORMAT_VERSION = 1;
-
-/** One graph entry of the manifest. */
-export interface TaptrManifestGraph extends GraphSignature {
-  /** File name, relative to the model folder. */
-  readonly file: string;
-  readonly bytes: number;
-  /** Lower-case hex sha256 of the file. */
-  readonly sha256: string;
-}
-
-/** The `model.json` manifest of a saved model folder. */
-export interface TaptrModelManifest {
-  readonly format: typeof TAPTR_MODEL_FORMAT;
-  readonly version: number;
-  readonly opset: number;
-  /** The configuration in the official key form (see `parseTaptrConfig`). */
-  readonly config: Record<string, unknown>;
-  /** The checkpoint the graphs were built from (sha256 of the `.pth` file, when known). */
-  readonly source: { readonly sha256: string | null };
-  /**
-   * The numeric variant of the graphs (`applyTaptrPrecision`). Manifests written before the field
-   * existed have none; {@link loadTaptrModel} reads them as `'fp32'`, and always returns the field.
-   * The input resolution stays in `config` (`data_aug_scales`).
-   */
-  readonly precision: TaptrPrecision;
-  /**
-   * Per graph role. The three roles of `TAPTR_GRAPH_ROLES` are always present; the optional ones
-   * (`decoderWindowSampleFirst`) only in folders that have that graph.
-   */
-  readonly graphs: Readonly<Record<TaptrGraphRole, TaptrManifestGraph>> & Readonly<Partial<Record<TaptrOptionalGraphRole, TaptrManifestGraph>>>;
-}
 
 /** A model folder loaded by {@link loadTaptrModel}. */
 export interface LoadedTaptrModel {
@@ -149,7 +112,8 @@ async function readOrFail(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Loads a folder written by {@link saveTaptrModel}: parses and validates `model.json`, reads the three
+ * Loads a folder written by {@link saveTaptrModel}: parses and validates `model.json` (every field,
+ * with `parseTaptrModelManifest`), reads the three
  * graphs, and the few-points decoder when the manifest lists it (folders converted before it existed
  * load without it), and (unless `verify` is false) checks their sizes and sha256. The returned
  * manifest always has `precision` (`'fp32'` for manifests written without it).
@@ -159,32 +123,12 @@ async function readOrFail(path: string): Promise<Uint8Array> {
 export async function loadTaptrModel(dir: string, options: { verify?: boolean } = {}): Promise<LoadedTaptrModel> {
   if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'loadTaptrModel', 'dir', 'a folder path', describeValue(dir));
   const manifestPath = join(dir, TAPTR_MODEL_MANIFEST);
-  let manifest: TaptrModelManifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(await readOrFail(manifestPath))) as TaptrModelManifest;
-  } catch (error) {
-    if (isTaptrError(error)) throw error;
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${manifestPath} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  if (manifest?.format !== TAPTR_MODEL_FORMAT || typeof manifest.graphs !== 'object' || manifest.graphs === null) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${manifestPath} is not a ${TAPTR_MODEL_FORMAT} manifest (format ${describeValue(manifest?.format)})`);
-  }
-  if (manifest.version !== TAPTR_MODEL_FORMAT_VERSION) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: unsupported manifest version ${describeValue(manifest.version)} (expected ${TAPTR_MODEL_FORMAT_VERSION})`);
-  }
-  const rawPrecision = (manifest as { precision?: unknown }).precision;
-  if (rawPrecision !== undefined && !isTaptrPrecision(rawPrecision)) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${manifestPath}: precision must be ${precisionList()} (or absent for 'fp32'), got ${describeValue(rawPrecision)}`);
-  }
-  const precision: TaptrPrecision = rawPrecision ?? 'fp32';
+  const manifest = parseTaptrModelManifest(new TextDecoder().decode(await readOrFail(manifestPath)), manifestPath);
   const config = parseTaptrConfig(manifest.config);
   const loaded = {} as Record<TaptrGraphRole, Uint8Array> & Partial<Record<TaptrOptionalGraphRole, Uint8Array>>;
   const listed = TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => manifest.graphs[role] !== undefined);
   for (const role of [...TAPTR_GRAPH_ROLES, ...listed]) {
-    const entry = manifest.graphs[role];
-    if (entry === undefined || typeof entry.file !== 'string' || entry.file.includes('/') || entry.file.includes('\\')) {
-      throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: manifest entry graphs.${role} must name a file in the model folder, got ${describeValue(entry?.file)}`);
-    }
+    const entry = manifest.graphs[role]!;
     const bytes = await readOrFail(join(dir, entry.file));
     if (options.verify !== false) {
       const actual = sha256Hex(bytes);
@@ -194,7 +138,7 @@ export async function loadTaptrModel(dir: string, options: { verify?: boolean } 
     }
     loaded[role] = bytes;
   }
-  return { graphs: { ...loaded, config }, manifest: { ...manifest, precision } };
+  return { graphs: { ...loaded, config }, manifest };
 }
 
 /** Options of {@link convertTaptrCheckpoint}. */

@@ -13,8 +13,7 @@ import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { createWebRuntime } from '@taptr/runtime-web/wasm';
 import { tensor } from '@taptr/tensor';
-import { createTracker } from '@taptr/tracker';
-import type { TracksJson } from '../src/tracks-json.js';
+import { createTracker, readTracksFile, type TracksFile } from '@taptr/tracker';
 import { browserSkipReason, DIST, startBrowser } from '../test/chromium.js';
 
 const args = process.argv.slice(2);
@@ -96,26 +95,27 @@ async function benchChromium(backend: 'wasm' | 'webgpu', frames: number): Promis
   const browser = await startBrowser();
   try {
     const page = await browser.open('index.html');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 60_000 });
     const box = (await page.locator('#view').boundingBox())!;
     for (const [fx, fy] of CLICKS) await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
     await page.selectOption('#backend', backend);
     const T = Math.min(frames, meta.frames);
     await page.fill('#max-frames', String(T));
-    const results: TracksJson[] = [];
+    const results: TracksFile[] = [];
     for (let r = 0; r < RUNS; r++) {
       await page.click('#track');
       await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.dataset['state']!), null, { timeout: 3_600_000 });
       if ((await page.getAttribute('#status', 'data-state')) === 'error') return emit({ backend: name, skipped: await page.textContent('#status') });
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-      results.push(JSON.parse(await readFile(await download.path(), 'utf8')) as TracksJson);
+      results.push(readTracksFile(await readFile(await download.path(), 'utf8')));
     }
     const first = results[0]!;
-    const warm = results.slice(RUNS > 1 ? 1 : 0).map((j) => j.timing.trackMs);
+    const warm = results.slice(RUNS > 1 ? 1 : 0).map((j) => j.timings!['trackMs']!);
     const threads = await page.evaluate(() => (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1));
     const lastJson = results[results.length - 1]!;
-    const diff = await versusCpu(T, lastJson.tracks.flat(2), lastJson.visible.flat().map((v) => (v ? 1 : 0)));
-    emit({ backend: name, runtime: first.runtime, frames: T, points: queries.length, wasmThreads: backend === 'wasm' ? threads : undefined, loadMs: Math.round(first.timing.loadMs), firstMsPerFrame: first.timing.msPerFrame, msPerFrame: +(median(warm) / T).toFixed(2), ...diff });
+    const diff = await versusCpu(T, lastJson.tracks, lastJson.visible);
+    const timings = first.timings!;
+    emit({ backend: name, runtime: first.model?.['runtime'], frames: T, points: queries.length, wasmThreads: backend === 'wasm' ? threads : undefined, loadMs: timings['loadMs'], firstMsPerFrame: timings['msPerFrame'], msPerFrame: +(median(warm) / T).toFixed(2), ...diff });
   } finally {
     await browser.close();
   }

@@ -18,19 +18,17 @@ function folder(overrides: { sha?: string; format?: string; names?: Record<strin
 
 describe('readModelFiles', () => {
   it('reads a converted model folder without the sample-first decoder (older folders) and checks sizes and sha256', async () => {
-    const model = await readModelFiles(folder());
-    expect(model.kind).toBe('bytes');
-    expect(model.manifest.config).toEqual({ hidden_dim: 64 });
-    expect(Array.from(model.frameEncoder)).toEqual([0, 1, 2]);
-    expect(Array.from(model.decoderWindow)).toEqual([2, 3, 4]);
-    expect('decoderWindowSampleFirst' in model).toBe(false);
+    const { manifest, graphs } = await readModelFiles(folder());
+    expect(manifest.config).toEqual({ hidden_dim: 64 });
+    expect(Array.from(graphs.frameEncoder)).toEqual([0, 1, 2]);
+    expect(Array.from(graphs.decoderWindow)).toEqual([2, 3, 4]);
+    expect('decoderWindowSampleFirst' in graphs).toBe(false);
   });
 
-  it('reads the sample-first decoder when model.json lists it (and tells the two folders apart)', async () => {
-    const model = await readModelFiles(folder({ names: NEW }));
-    expect(Array.from(model.decoderWindow)).toEqual([2, 3, 4]);
-    expect(Array.from(model.decoderWindowSampleFirst!)).toEqual([3, 4, 5]);
-    expect(model.id).not.toBe((await readModelFiles(folder())).id);
+  it('reads the sample-first decoder when model.json lists it ', async () => {
+    const { graphs } = await readModelFiles(folder({ names: NEW }));
+    expect(Array.from(graphs.decoderWindow)).toEqual([2, 3, 4]);
+    expect(Array.from(graphs.decoderWindowSampleFirst!)).toEqual([3, 4, 5]);
   });
 
   it('names what is wrong: no model.json, a missing graph, a checksum, a foreign manifest', async () => {
@@ -43,6 +41,7 @@ describe('readModelFiles', () => {
     corrupt[4] = new File([new Uint8Array([9, 9, 9])], NEW.decoderWindowSampleFirst);
     await expect(readModelFiles(corrupt)).rejects.toThrow('decoder_window_sample_first.onnx: sha256 does not match model.json');
     await expect(readModelFiles(folder({ format: 'other' }))).rejects.toThrow(/taptr-js-model/);
+    await expect(readModelFiles([new File(['{not json'], 'model.json')])).rejects.toThrow(/^model.json: not JSON/);
   });
 });
 

@@ -1,64 +1,117 @@
 // SPDX-License-Identifier: Apache-2.0
-// Drawing of query points and tracks over a frame.
-import { pointColor, toCanvas, type QueryPoint } from './query-points.js';
+// Drawing of tracks over a frame, with the look and the options of the CLI's overlay
+// (packages/cli/src/overlay/draw-tracks.ts): each point in its colour, a trail of its last `trail`
+// frames (fading, fainter where occluded), a filled marker where visible and a hollow ring where
+// occluded, nothing before a point's start frame. The page's preview and the exported video use it.
+import { pointColor } from './point-color.js';
+import { toCanvas, type QueryPoint } from './query-points.js';
 
-/** A tracking result as the page keeps it. */
+/** Tracks to draw, in video pixels. */
 export interface TrackedPoints {
+  /** Point ids (they pick the colours). */
   readonly ids: readonly number[];
   readonly frames: number;
-  /** `[N, T, 2]` pixels. */
+  /** `[N, T, 2]` (x, y) video pixels. */
   readonly tracks: Float32Array;
   /** `[N, T]` 1 = visible. */
   readonly visible: Uint8Array;
+  /** `[N]` first frame drawn per point: its query frame (forward tracking) or 0 (bidirectional). */
+  readonly startFrame: readonly number[];
 }
 
-/** Frames of trail drawn behind each tracked point. */
-export const TRAIL_FRAMES = 12;
+/** How overlays look (the CLI's `OverlayStyle` plus the colour choice). */
+export interface OverlayStyle {
+  /** Integer upscale of the video for the exported overlay (small videos become readable). */
+  readonly scale: number;
+  /** Marker radius in pixels of the upscaled video. */
+  readonly radius: number;
+  /** Frames of trail behind each point. */
+  readonly trail: number;
+  /** One CSS colour for every point; per-point colours when undefined. */
+  readonly color?: string;
+}
+
+/** The CLI's default style: upscale until the short side is >= 360 px (at most 8x), radius 1/90 of the short side, 12-frame trails. */
+export function defaultOverlayStyle(width: number, height: number): OverlayStyle {
+  const scale = Math.max(1, Math.min(8, Math.ceil(360 / Math.min(width, height))));
+  const radius = Math.max(3, Math.round((Math.min(width, height) * scale) / 90));
+  return { scale, radius, trail: 12 };
+}
 
 /**
- * Draws trails (last {@link TRAIL_FRAMES} frames, fading) and markers at frame `t`: a filled disc
- * where the point is visible, a hollow ring where it is occluded.
+ * Draws frame `t` of `set` on `ctx`, whose top-left `area` (default: the whole canvas) shows the
+ * whole `width x height` video; sizes follow `style` for an area `width * style.scale` wide (they
+ * shrink or grow with the area).
  */
-export function drawTracks(ctx: CanvasRenderingContext2D, result: TrackedPoints, t: number, width: number, height: number): void {
-  const { width: cw, height: ch } = ctx.canvas;
-  const T = result.frames;
-  const r = Math.max(4, cw / 90);
-  result.ids.forEach((id, n) => {
-    const color = pointColor(id);
-    const at = (k: number): { x: number; y: number } => toCanvas(result.tracks[(n * T + k) * 2]!, result.tracks[(n * T + k) * 2 + 1]!, cw, ch, width, height);
-    ctx.lineWidth = Math.max(2, cw / 300);
-    ctx.strokeStyle = color;
-    for (let k = Math.max(1, t - TRAIL_FRAMES + 1); k <= t; k++) {
-      const a = at(k - 1);
-      const b = at(k);
-      ctx.globalAlpha = 0.25 + 0.75 * (1 - (t - k) / TRAIL_FRAMES);
+export function drawTracks(
+  ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
+  set: TrackedPoints,
+  t: number,
+  width: number,
+  height: number,
+  style: OverlayStyle,
+  area: { readonly width: number; readonly height: number } = ctx.canvas,
+): void {
+  const { width: cw, height: ch } = area;
+  const k = cw / (width * style.scale);
+  const radius = style.radius * k;
+  const lineWidth = Math.max(1, style.radius / 2) * k;
+  const T = set.frames;
+  const at = (n: number, f: number): { x: number; y: number } => toCanvas(set.tracks[(n * T + f) * 2]!, set.tracks[(n * T + f) * 2 + 1]!, cw, ch, width, height);
+  const seen = (n: number, f: number): boolean => set.visible[n * T + f] === 1;
+  const colorOf = (n: number): string => style.color ?? pointColor(set.ids[n]!);
+  ctx.save();
+  ctx.lineCap = 'round';
+  ctx.lineWidth = lineWidth;
+  set.ids.forEach((_, n) => {
+    const start = set.startFrame[n]!;
+    if (t < start) return;
+    ctx.strokeStyle = colorOf(n);
+    for (let f = Math.max(start, t - style.trail); f < t; f++) {
+      const a = at(n, f);
+      const b = at(n, f + 1);
+      const age = (t - f) / (style.trail + 1);
+      ctx.globalAlpha = (1 - age) * (seen(n, f) && seen(n, f + 1) ? 0.9 : 0.35);
       ctx.beginPath();
       ctx.moveTo(a.x, a.y);
       ctx.lineTo(b.x, b.y);
       ctx.stroke();
     }
-    ctx.globalAlpha = 1;
-    const p = at(t);
-    ctx.beginPath();
-    ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
-    if (result.visible[n * T + t] === 1) {
-      ctx.fillStyle = color;
-      ctx.fill();
-      ctx.lineWidth = 1.5;
+  });
+  ctx.globalAlpha = 1;
+  set.ids.forEach((_, n) => {
+    if (t < set.startFrame[n]!) return;
+    const p = at(n, t);
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
+    const color = colorOf(n);
+    if (seen(n, t)) {
+      ctx.globalAlpha = 0.6;
       ctx.strokeStyle = '#000';
+      ctx.lineWidth = 1.5 * Math.max(1, k);
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, radius + 0.5 * Math.max(1, k), 0, 2 * Math.PI);
       ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
+      ctx.fill();
     } else {
-      ctx.lineWidth = Math.max(2, r / 2.5);
       ctx.strokeStyle = color;
+      ctx.lineWidth = Math.max(1.5, radius / 2.5);
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
       ctx.stroke();
     }
   });
+  ctx.restore();
 }
 
 /** Draws the query points: a cross-hair on their query frame, a small dot elsewhere. */
 export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly QueryPoint[], t: number, width: number, height: number, selected: number | undefined): void {
   const { width: cw, height: ch } = ctx.canvas;
   const r = Math.max(5, cw / 70);
+  ctx.save();
   for (const q of points) {
     const p = toCanvas(q.x, q.y, cw, ch, width, height);
     ctx.strokeStyle = pointColor(q.id);
@@ -82,4 +135,5 @@ export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly Quer
       ctx.globalAlpha = 1;
     }
   }
+  ctx.restore();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { createQueryPoints, pointColor, toCanvas, toVideoPixel } from './query-points.js';
+import { pointColor, pointRgb } from './point-color.js';
+import { createQueryPoints, toCanvas, toVideoPixel } from './query-points.js';
 
 describe('query points', () => {
   it('adds, moves and removes points with stable ids, clamped into the frame', () => {
@@ -38,8 +39,21 @@ describe('query points', () => {
     expect(back.y).toBeCloseTo(100, 10);
   });
 
-  it('gives distinct colours to the first 16 points', () => {
+  it('adds a list of points on one frame with consecutive ids', () => {
+    const q = createQueryPoints(10, 10).add(0, 1, 1).addAll(4, [{ x: 2, y: 3 }, { x: 20, y: -1 }]);
+    expect(q.points).toEqual([
+      { id: 0, t: 0, x: 1, y: 1 },
+      { id: 1, t: 4, x: 2, y: 3 },
+      { id: 2, t: 4, x: 9, y: 0 },
+    ]);
+    expect(q.add(0, 0, 0).points.at(-1)!.id).toBe(3);
+  });
+
+  it('colours points with the CLI overlay palette (golden-angle hues), distinct for the first 16', () => {
+    // packages/cli/src/overlay/palette.ts: point 0 is hue 0, point 1 hue 137.508.
+    expect(pointRgb(0)).toEqual([255, 38, 38]);
+    expect(pointRgb(1)).toEqual([38, 255, 101]);
+    expect(pointColor(0)).toBe('rgb(255, 38, 38)');
     expect(new Set(Array.from({ length: 16 }, (_, i) => pointColor(i))).size).toBe(16);
-    expect(pointColor(16)).toBe(pointColor(0));
   });
 });

@@ -14,6 +14,8 @@ export interface QueryPoint {
 export interface QueryPoints {
   readonly points: readonly QueryPoint[];
   add(t: number, x: number, y: number): QueryPoints;
+  /** Adds several points on frame `t` (ids in list order). */
+  addAll(t: number, points: readonly { readonly x: number; readonly y: number }[]): QueryPoints;
   move(id: number, x: number, y: number): QueryPoints;
   remove(id: number): QueryPoints;
   /** The point of frame `t` nearest to `(x, y)` within `radius` pixels, if any. */
@@ -29,6 +31,13 @@ export function createQueryPoints(width: number, height: number, points: readonl
   return {
     points,
     add: (t, x, y) => createQueryPoints(width, height, [...points, { id: next, t, x: clampX(x), y: clampY(y) }], next + 1),
+    addAll: (t, list) =>
+      createQueryPoints(
+        width,
+        height,
+        [...points, ...list.map((p, i) => ({ id: next + i, t, x: clampX(p.x), y: clampY(p.y) }))],
+        next + list.length,
+      ),
     move: (id, x, y) => make(points.map((p) => (p.id === id ? { ...p, x: clampX(x), y: clampY(y) } : p))),
     remove: (id) => make(points.filter((p) => p.id !== id)),
     hit(t, x, y, radius) {
@@ -59,11 +68,4 @@ export function toVideoPixel(cssX: number, cssY: number, cssWidth: number, cssHe
 /** Inverse of {@link toVideoPixel}: where video pixel `(x, y)` is drawn on a canvas of `canvasWidth` x `canvasHeight`. */
 export function toCanvas(x: number, y: number, canvasWidth: number, canvasHeight: number, width: number, height: number): { x: number; y: number } {
   return { x: ((x + 0.5) / width) * canvasWidth, y: ((y + 0.5) / height) * canvasHeight };
-}
-
-const PALETTE = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990', '#dcbeff', '#9a6324', '#fffac8', '#800000', '#aaffc3'];
-
-/** Colour of point `id` (16 distinct colours, then repeating). */
-export function pointColor(id: number): string {
-  return PALETTE[((id % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
 }

@@ -4,23 +4,14 @@
 /** A backend the page offers (browser backends of `@taptr/runtime-web`). */
 export type PageBackend = 'wasm' | 'webgpu';
 
-/**
- * Where the worker gets the model: the bundled folder by URL (its `model.json` lists the graphs), or a
- * converted model loaded from disk.
- */
-export type ModelPayload =
-  | { readonly kind: 'url'; readonly id: string; readonly base: string }
-  | {
-      readonly kind: 'bytes';
-      readonly id: string;
-      /** The `model.json` manifest (its `config` in the official key form). */
-      readonly manifest: { readonly config: Record<string, unknown> };
-      readonly frameEncoder: Uint8Array;
-      readonly queryInit: Uint8Array;
-      readonly decoderWindow: Uint8Array;
-      /** The few-points decoder (`decoder_window_sample_first.onnx`), when the folder has it. */
-      readonly decoderWindowSampleFirst?: Uint8Array;
-    };
+/** The graphs of a converted model (`taptr convert` folder), as bytes. */
+export interface ModelGraphs {
+  readonly frameEncoder: Uint8Array;
+  readonly queryInit: Uint8Array;
+  readonly decoderWindow: Uint8Array;
+  /** The few-points decoder (`decoder_window_sample_first.onnx`), when the folder has it. */
+  readonly decoderWindowSampleFirst?: Uint8Array;
+}
 
 /** Windows decoded per decoder build (`@taptr/tracker` picks one per window by its point count). */
 export interface DecoderWindowCounts {
@@ -30,35 +21,96 @@ export interface DecoderWindowCounts {
   readonly 'project-first': number;
 }
 
-/** A query point `(t, x, y)` in video pixels (integer = pixel centre). */
+/** A query point `(t, x, y)` in the pixels of the frames sent (integer = pixel centre). */
 export interface QueryMessage {
   readonly t: number;
   readonly x: number;
   readonly y: number;
 }
 
-/** Page -> worker: track `queries` through `video` (`[T, H, W, 3]` uint8 RGB). */
-export interface TrackRequest {
+/**
+ * The frames to track:
+ * - `frames`: `[T, H, W, 3]` uint8 RGB, sent whole (the bundled sample; videos decoded without WebCodecs);
+ * - `file`: a video file the worker decodes itself with WebCodecs, frame by frame at its full
+ *   resolution (every `step`-th frame in presentation order, `frames` of them), streamed into the tracker.
+ */
+export type VideoPayload =
+  | { readonly kind: 'frames'; readonly frames: number; readonly height: number; readonly width: number; readonly data: Uint8Array }
+  | { readonly kind: 'file'; readonly file: Blob; readonly frames: number; readonly step: number; readonly width: number; readonly height: number };
+
+/** Page -> worker: the model later requests run (replaces the previous one; buffers are transferred). */
+export interface ModelMessage {
+  readonly type: 'model';
+  /** Identifies the model (its graphs' sha256); requests name it. */
+  readonly modelId: string;
+  /** The `model.json` configuration (official key form). */
+  readonly config: Record<string, unknown>;
+  readonly graphs: ModelGraphs;
+}
+
+/** Where the runtime comes from: backend, wasm threads (0 = automatic), onnxruntime-web's wasm folder URL. */
+export interface RuntimeChoice {
+  readonly backend: PageBackend;
+  readonly threads: number;
+  readonly ortBase: string;
+  readonly modelId: string;
+}
+
+/** Page -> worker: track `queries` through `video`. */
+export interface TrackRequest extends RuntimeChoice {
   readonly type: 'track';
   readonly id: number;
-  readonly backend: PageBackend;
-  /** wasm threads (0 = automatic). */
-  readonly threads: number;
-  /** Absolute URL of the folder with onnxruntime-web's wasm files. */
-  readonly ortBase: string;
-  readonly model: ModelPayload;
-  readonly video: { readonly frames: number; readonly height: number; readonly width: number; readonly data: Uint8Array };
+  readonly video: VideoPayload;
   readonly queries: readonly QueryMessage[];
   readonly bidirectional: boolean;
 }
 
-/** Page -> worker: abort the running request. */
+/** Page -> worker: abort the running request (it ends with a `cancelled` response). */
 export interface CancelRequest {
   readonly type: 'cancel';
   readonly id: number;
 }
 
-export type WorkerRequest = TrackRequest | CancelRequest;
+/** Page -> worker: start an online session (live mode); `id` names it in the other live messages. */
+export interface LiveStart extends RuntimeChoice {
+  readonly type: 'live-start';
+  readonly id: number;
+}
+
+/** Page -> worker: the next frame of the live session (RGBA, transferred). */
+export interface LiveFrame {
+  readonly type: 'live-frame';
+  readonly id: number;
+  /** Frame index in the session (0, 1, 2, ...). */
+  readonly index: number;
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8ClampedArray;
+}
+
+/** Page -> worker: add a point on frame `t` (normally the next frame to be pushed). */
+export interface LiveAdd {
+  readonly type: 'live-add';
+  readonly id: number;
+  /** The page's key for the point (echoed back with the tracker's id). */
+  readonly key: number;
+  readonly point: QueryMessage;
+}
+
+/** Page -> worker: stop tracking points (tracker ids). */
+export interface LiveRemove {
+  readonly type: 'live-remove';
+  readonly id: number;
+  readonly pointIds: readonly number[];
+}
+
+/** Page -> worker: end the live session. */
+export interface LiveStop {
+  readonly type: 'live-stop';
+  readonly id: number;
+}
+
+export type WorkerRequest = ModelMessage | TrackRequest | CancelRequest | LiveStart | LiveFrame | LiveAdd | LiveRemove | LiveStop;
 
 /** Worker -> page. */
 export type WorkerResponse =
@@ -79,16 +131,47 @@ export type WorkerResponse =
       readonly backend: PageBackend;
       readonly runtime: string;
       readonly threads: number;
-      /** `[N, T, 2]` float32 (x, y) pixels. */
+      /** `[N, T, 2]` float32 (x, y) in the pixels of the frames tracked. */
       readonly tracks: Float32Array;
       /** `[N, T]` 1 = visible. */
       readonly visible: Uint8Array;
       readonly points: number;
       readonly frames: number;
+      /** Size of the frames the tracker read (a `file` video: its full resolution). */
+      readonly width: number;
+      readonly height: number;
+      /** Model input resolution R (frames are resized to R x R inside the tracker). */
+      readonly resolution: number;
       /** Which decoder build ran the windows of this request. */
       readonly decoderWindows: DecoderWindowCounts;
       /** Session creation (model load) time and tracking time, ms. */
       readonly loadMs: number;
       readonly trackMs: number;
     }
-  | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string };
+  | { readonly type: 'cancelled'; readonly id: number }
+  | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string }
+  | { readonly type: 'live-ready'; readonly id: number; readonly runtime: string; readonly resolution: number; readonly loadMs: number }
+  | {
+      /** A frame was pushed (the page sends the next one only then). */
+      readonly type: 'live-pushed';
+      readonly id: number;
+      readonly index: number;
+      /** Time the push took, ms. */
+      readonly ms: number;
+      /** Smallest query frame a new point may have now. */
+      readonly earliestQueryFrame: number;
+    }
+  | { readonly type: 'live-added'; readonly id: number; readonly key: number; readonly pointId: number }
+  | {
+      /** The final result of one frame. */
+      readonly type: 'live-result';
+      readonly id: number;
+      readonly frame: number;
+      /** Tracker ids of the points, in row order. */
+      readonly ids: readonly number[];
+      /** `[n, 2]` (x, y) in the pushed frames' pixels. */
+      readonly tracks: Float32Array;
+      /** `[n]` 1 = visible. */
+      readonly visible: Uint8Array;
+    }
+  | { readonly type: 'live-stopped'; readonly id: number };

@@ -18,10 +18,9 @@ import { runRuntimeConformance } from '@taptr/runtime/testing';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { tensor } from '@taptr/tensor';
-import { createFramePreprocessor, createTracker } from '@taptr/tracker';
+import { createFramePreprocessor, createTracker, readTracksFile, type TracksFile } from '@taptr/tracker';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TracksJson } from '../src/tracks-json.js';
 import { ARTIFACTS, browserSkipReason, CHROMIUM, DIST, IN_CI, startBrowser, type BrowserSession } from './chromium.js';
 import { browserAdapter } from './harness-client.js';
 
@@ -140,7 +139,7 @@ describe.each([
 // ---- the page ------------------------------------------------------------------------------------
 
 interface PageRun {
-  readonly json: TracksJson;
+  readonly json: TracksFile;
   readonly page: Page;
   readonly clicked: readonly { x: number; y: number }[];
   /** The status line after the model folder was read (runs with a model from disk). */
@@ -150,15 +149,15 @@ interface PageRun {
 /** Loads the page, clicks the three points on frame 0 of the sample, tracks `frames` frames on `backend`, downloads the JSON. */
 async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: number, modelFolder?: string): Promise<PageRun> {
   const page = await browser!.open('index.html');
-  await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 60_000 });
   let modelStatus: string | undefined;
   if (modelFolder !== undefined) {
     // The user path: pick "converted model from disk…" and select all the folder's files.
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.selectOption('#model-select', 'disk')]);
     await chooser.setFiles((await readdir(modelFolder)).map((f) => join(modelFolder, f)));
-    await page.waitForFunction(() => /^(Converted model loaded|Error)/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^(Model ready: converted model from disk|Error)/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30_000 });
     modelStatus = (await page.textContent('#status')) ?? '';
-    expect(modelStatus).toMatch(/^Converted model loaded/);
+    expect(modelStatus).toMatch(/^Model ready: converted model from disk/);
   }
   const box = await page.locator('#view').boundingBox();
   if (box === null) throw new Error('the frame canvas is not visible');
@@ -176,12 +175,12 @@ async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: nu
   expect(await page.getAttribute('#status', 'data-state'), status ?? '').toBe('done');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
   const path = await download.path();
-  const json = JSON.parse(await readFile(path, 'utf8')) as TracksJson;
+  const json = readTracksFile(await readFile(path, 'utf8'), { name: 'the page download' });
   return { json, page, clicked, ...(modelStatus === undefined ? {} : { modelStatus }) };
 }
 
 /** The same queries and frames through @taptr/tracker on onnxruntime-node CPU. */
-async function nodeReference(json: TracksJson): Promise<{ tracks: Float32Array; visible: Uint8Array }> {
+async function nodeReference(json: TracksFile): Promise<{ tracks: Float32Array; visible: Uint8Array }> {
   const video = await sampleVideo();
   const T = json.video.frames;
   const size = video.height * video.width * 3;
@@ -203,19 +202,19 @@ function checkAgainstNode(run: PageRun, reference: { tracks: Float32Array; visib
     expect(Math.abs(q.x - run.clicked[i]!.x), `query ${i} x`).toBeLessThan(0.25);
     expect(Math.abs(q.y - run.clicked[i]!.y), `query ${i} y`).toBeLessThan(0.25);
   });
-  const tracks = json.tracks.flat(2);
-  const visible = json.visible.flat().map((v) => (v ? 1 : 0));
-  const error = maxAbsDiff(tracks, reference.tracks);
+  expect(json.mode).toBe('forward');
+  const error = maxAbsDiff(json.tracks, reference.tracks);
   report[`${label} tracks max |diff| px (${frames} frames)`] = error;
   expect(error, 'tracks max |diff| (px)').toBeLessThanOrEqual(TRACK_PX);
-  expect(visible).toEqual(Array.from(reference.visible));
+  expect(Array.from(json.visible)).toEqual(Array.from(reference.visible));
 }
 
 /** Every decoded window ran on `path` (the page's JSON reports the windows per decoder build). */
-function expectDecoder(json: TracksJson, path: 'sample-first' | 'project-first'): void {
+function expectDecoder(json: TracksFile, path: 'sample-first' | 'project-first'): void {
   const other = path === 'sample-first' ? 'project-first' : 'sample-first';
-  expect(json.decoderWindows[path], `windows on ${path}`).toBeGreaterThan(0);
-  expect(json.decoderWindows[other], `windows on ${other}`).toBe(0);
+  const windows = json.model?.['decoderWindows'] as Record<string, number>;
+  expect(windows[path], `windows on ${path}`).toBeGreaterThan(0);
+  expect(windows[other], `windows on ${other}`).toBe(0);
 }
 
 /** A copy of the bundled model folder as converted before the sample-first decoder existed (three graphs). */
@@ -252,18 +251,17 @@ async function testVideo(): Promise<string | undefined> {
 }
 
 describe('the page in Chromium', () => {
-  it.skipIf(browser === undefined)('opens a video file: decodes frames at the chosen fps, then tracks a clicked point on wasm', async () => {
+  it.skipIf(browser === undefined)('opens a video file: decodes every frame with WebCodecs, then tracks a clicked point on wasm', async () => {
     const file = await testVideo();
     if (file === undefined) {
       expect(IN_CI, 'ffmpeg is needed to make the test video in CI').toBe(false);
       return;
     }
     const page = await browser!.open('index.html');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Sample video loaded'), null, { timeout: 60_000 });
-    await page.fill('#fps', '10');
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 60_000 });
     await page.setInputFiles('#video-file', file);
     await page.waitForFunction(() => /frames of/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000 });
-    expect(await page.textContent('#status')).toMatch(/: 15 frames of 80x60\./);
+    expect(await page.textContent('#status')).toMatch(/: 15 frames of 80x60, decoded in [\d.]+ s with WebCodecs\./);
     expect(await page.getAttribute('#frame', 'max')).toBe('14');
     const box = (await page.locator('#view').boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -280,7 +278,7 @@ describe('the page in Chromium', () => {
   it.skipIf(browser === undefined || wasm.adapter === undefined)(`tracks three clicked points on the sample with wasm like onnxruntime-node CPU${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
     const frames = (await sampleVideo()).frames;
     const run = await runPage('wasm', frames, 300_000);
-    expect(run.json.runtime).toBe('ort-web-wasm');
+    expect(run.json.model?.['runtime']).toBe('ort-web-wasm');
     // The bundled model has the sample-first decoder: three points decode on it.
     expect((await bundledModel()).decoderWindowSampleFirst).toBeInstanceOf(Uint8Array);
     expectDecoder(run.json, 'sample-first');
@@ -295,8 +293,8 @@ describe('the page in Chromium', () => {
     // dist/model is a folder in the `taptr convert` format (model.json + four .onnx files, the
     // sample-first decoder included).
     const run = await runPage('wasm', 8, 300_000, join(DIST, 'model'));
-    expect(run.json.model).toMatch(/converted model from disk \(.*decoder_window_sample_first\.onnx/);
-    expect(run.modelStatus).toBe('Converted model loaded (checksums match model.json).');
+    expect(run.json.model?.['name']).toMatch(/converted model from disk \(.*decoder_window_sample_first\.onnx/);
+    expect(run.modelStatus).toMatch(/^Model ready: converted model from disk \(.*\) \(read from disk; checksums match model\.json\)\.$/);
     expectDecoder(run.json, 'sample-first');
     checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, model from disk');
     expect(browser!.errors).toEqual([]);
@@ -320,7 +318,7 @@ describe('the page in Chromium', () => {
 
   it.skipIf(browser === undefined || webgpu.adapter === undefined)(`tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
     const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
-    expect(run.json.runtime).toBe('ort-web-webgpu');
+    expect(run.json.model?.['runtime']).toBe('ort-web-webgpu');
     expectDecoder(run.json, 'sample-first');
     checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES, 'page chromium-webgpu');
     await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');

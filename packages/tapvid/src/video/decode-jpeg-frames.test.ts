@@ -18,8 +18,15 @@ describe('decodeJpegFrames', () => {
     expect(Math.abs(video.data[8 * 16 * 3 + 1]! - 220)).toBeLessThanOrEqual(3);
   });
 
-  it('rejects broken JPEGs and mixed sizes with dataset errors', () => {
+  it('rejects broken JPEGs and mixed sizes with TAPTR_VIDEO_FORMAT errors naming the frame', () => {
     expect(() => decodeJpegFrames([Uint8Array.from([1, 2, 3])])).toThrow(TaptrError);
+    expect(() => decodeJpegFrames([encode(8, 8, [0, 0, 0]), Uint8Array.from([1, 2, 3])])).toThrow(/^decodeJpegFrames: frame 1 is not a decodable JPEG \(3 bytes\): no JPEG start-of-image marker/);
     expect(() => decodeJpegFrames([encode(8, 8, [0, 0, 0]), encode(16, 8, [0, 0, 0])])).toThrow(/frame 1 is 16x8, frame 0 is 8x8/);
+    try {
+      decodeJpegFrames([encode(8, 8, [0, 0, 0]).subarray(0, 100)]);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'TAPTR_VIDEO_FORMAT' });
+    }
   });
 });

@@ -1,38 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError, tensor, type TensorView } from '@taptr/tensor';
 import jpeg from 'jpeg-js';
-
-/** Component sampling factors from a JPEG's start-of-frame marker. */
-interface FrameLayout {
-  readonly components: readonly { readonly h: number; readonly v: number }[];
-  readonly adobeTransform: number | undefined;
-}
-
-/** Reads the SOF components and the Adobe transform flag (undefined when absent). */
-function readLayout(bytes: Uint8Array): FrameLayout | undefined {
-  let offset = 2;
-  let adobeTransform: number | undefined;
-  while (offset + 4 <= bytes.length) {
-    if (bytes[offset] !== 0xff) return undefined;
-    const marker = bytes[offset + 1]!;
-    const length = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
-    if (marker === 0xee && length >= 12 && bytes[offset + 4] === 0x41 /* 'A' */) adobeTransform = bytes[offset + 4 + 11];
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      const count = bytes[offset + 9];
-      if (count === undefined) return undefined;
-      const components = [];
-      for (let i = 0; i < count; i++) {
-        const factors = bytes[offset + 10 + i * 3 + 1];
-        if (factors === undefined) return undefined;
-        components.push({ h: factors >> 4, v: factors & 15 });
-      }
-      return { components, adobeTransform };
-    }
-    if (marker === 0xda) return undefined;
-    offset += 2 + length;
-  }
-  return undefined;
-}
+import { readJpegHeader, type JpegHeader } from './jpeg-header.js';
 
 // libjpeg's YCbCr -> RGB tables (jdcolor.c, 16-bit fixed point).
 const SCALEBITS = 16;
@@ -128,11 +97,10 @@ function ycbcrToRgbLikeLibjpeg(ycc: Uint8Array, W: number, H: number, h2: boolea
   }
 }
 
-function decodeOne(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
-  const layout = readLayout(bytes);
-  const comps = layout?.components;
+function decodeOne(bytes: Uint8Array, layout: JpegHeader): { width: number; height: number; data: Uint8Array } {
+  const comps = layout.components;
   const ycc =
-    comps !== undefined && comps.length === 3 && layout!.adobeTransform !== 0 &&
+    comps.length === 3 && layout.adobeTransform !== 0 &&
     comps[1]!.h === 1 && comps[1]!.v === 1 && comps[2]!.h === 1 && comps[2]!.v === 1 &&
     (comps[0]!.h === 1 || comps[0]!.h === 2) && (comps[0]!.v === 1 || comps[0]!.v === 2);
   if (!ycc) return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
@@ -149,24 +117,36 @@ function decodeOne(bytes: Uint8Array): { width: number; height: number; data: Ui
  * Pillow does, so results are within a few levels of Pillow (the IDCTs differ slightly).
  * @param frames - T JPEG files.
  * @returns `[T, H, W, 3]` uint8.
+ * Each file's marker segments are checked first ({@link readJpegHeader}), so corrupt headers and
+ * truncated data are refused before the decoder runs.
  * @throws TaptrError `TAPTR_VIDEO_FORMAT` for an undecodable frame or frames of different sizes.
  */
 export function decodeJpegFrames(frames: readonly Uint8Array[]): TensorView<'uint8'> {
   if (frames.length === 0) return tensor('uint8', [0, 0, 0, 3]);
-  let out: TensorView<'uint8'> | undefined;
-  frames.forEach((bytes, t) => {
-    let image: { width: number; height: number; data: Uint8Array };
+  // Every header is checked (and every size compared) before any pixel is decoded.
+  const headers = frames.map((bytes, t) => {
     try {
-      image = decodeOne(bytes);
+      return readJpegHeader(bytes);
     } catch (error) {
       throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
     }
-    if (out === undefined) out = tensor('uint8', [frames.length, image.height, image.width, 3]);
-    const [, H, W] = out.dims as [number, number, number, number];
+  });
+  const { width: W, height: H } = headers[0]!;
+  headers.forEach((header, t) => {
+    if (header.width !== W || header.height !== H) throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is ${header.width}x${header.height}, frame 0 is ${W}x${H}`);
+  });
+  const out = tensor('uint8', [frames.length, H, W, 3]);
+  frames.forEach((bytes, t) => {
+    let image: { width: number; height: number; data: Uint8Array };
+    try {
+      image = decodeOne(bytes, headers[t]!);
+    } catch (error) {
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
+    }
     if (image.height !== H || image.width !== W || image.data.length !== H * W * 3) {
-      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is ${image.width}x${image.height}, frame 0 is ${W}x${H}`);
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} decoded to ${image.width}x${image.height}, its header says ${W}x${H}`);
     }
     out.data.set(image.data, t * H * W * 3);
   });
-  return out!;
+  return out;
 }

@@ -86,7 +86,8 @@ interface OpenedDataset {
  */
 export function inspectTapvidDataset(path: string, kind?: TapvidDatasetKind): TapvidDatasetInspection {
   checkPathAndKind('inspectTapvidDataset', path, kind);
-  const dataset = openDataset(path, kind, DEFAULT_CHUNK);
+  // Payloads of 64 KiB and more are skipped unread; small chunks keep the reads near the structure.
+  const dataset = openDataset(path, kind, 65536);
   for (const p of dataset.pickles) closeSync(p.fd);
   return { kind: dataset.kind, files: dataset.pickles.map((p) => p.path), found: dataset.found, pickle: dataset.pickles.every((p) => p.root !== NOT_A_PICKLE) };
 }
@@ -243,4 +244,74 @@ export async function* readTapvidDataset(path: string, options: ReadTapvidOption
   } finally {
     for (const fd of open) closeSync(fd);
   }
+}
+
+/** One video of a dataset in {@link readTapvidDataset}'s order (see {@link indexTapvidDataset}). */
+export interface TapvidVideoLocation {
+  /** The name `readTapvidDataset` gives it. */
+  readonly name: string;
+  /** The pickle file holding it. */
+  readonly file: string;
+  /** Its position in that file's stored order. */
+  readonly position: number;
+}
+
+/**
+ * Lists the videos of a dataset in the order {@link readTapvidDataset} yields them (same names,
+ * RoboTAP splits merged the same way), with the file and position of each, without reading any
+ * frame: what a distributed run needs to hand out one video per job and read it back with
+ * {@link readTapvidVideoAt}.
+ * @throws as {@link inspectTapvidDataset}, and `TAPTR_DATASET_FORMAT` when not a TAP-Vid dataset.
+ */
+export function indexTapvidDataset(path: string, kind?: TapvidDatasetKind): { kind: TapvidDatasetKind; files: string[]; videos: TapvidVideoLocation[] } {
+  checkPathAndKind('indexTapvidDataset', path, kind);
+  const dataset = openDataset(path, kind, 65536);
+  try {
+    if (dataset.kind === undefined) throw unrecognised(path, dataset.found);
+    const videos: TapvidVideoLocation[] = [];
+    if (dataset.kind === 'robotap') {
+      // dict.update: a repeated name keeps its first position in the order, and the last split's video.
+      const merged = new Map<string, TapvidVideoLocation>();
+      for (const p of dataset.pickles) listVideoEntries(p.root, p.path, '').forEach((e, position) => merged.set(e.name, { name: e.name, file: p.path, position }));
+      videos.push(...merged.values());
+    } else {
+      for (const p of dataset.pickles) listVideoEntries(p.root, p.path, entryPrefix(dataset.kind, p.path)).forEach((e, position) => videos.push({ name: e.name, file: p.path, position }));
+    }
+    return { kind: dataset.kind, files: dataset.pickles.map((p) => p.path), videos };
+  } finally {
+    for (const p of dataset.pickles) closeSync(p.fd);
+  }
+}
+
+/**
+ * Reads one video of a dataset (a location from {@link indexTapvidDataset}) exactly as
+ * {@link readTapvidDataset} prepares it, reading only that video's arrays.
+ * @param file - the pickle holding the video; `options.kind` is the dataset's kind (its names depend on it).
+ * @param position - the video's position in the file.
+ * @param options.name - when given, the video found there must have this name.
+ * @throws TaptrError `TAPTR_DATASET_FORMAT` when the position is past the file's videos or the name differs; as {@link readTapvidDataset}.
+ */
+export function readTapvidVideoAt(
+  file: string,
+  position: number,
+  options: PrepareVideoOptions & { readonly kind: TapvidDatasetKind; readonly name?: string },
+): TapvidVideo {
+  checkPathAndKind('readTapvidVideoAt', file, options.kind);
+  if (!Number.isSafeInteger(position) || position < 0) throw invalidArgument('range', 'readTapvidVideoAt', 'position', 'a non-negative integer', String(position));
+  const pickle = openPickle(file, DEFAULT_CHUNK);
+  try {
+    if (pickle.root === NOT_A_PICKLE) throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}' is ${pickle.content.found}`);
+    const entries = listVideoEntries(pickle.root, file, entryPrefix(options.kind, file));
+    const entry = entries[position];
+    if (entry === undefined) throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}' holds ${entries.length} videos, no video at position ${position}`);
+    if (options.name !== undefined && entry.name !== options.name) throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}': the video at position ${position} is '${entry.name}', not '${options.name}'`);
+    return prepareTapvidVideo(entry, file, options);
+  } finally {
+    closeSync(pickle.fd);
+  }
+}
+
+/** Name prefix of a file's videos: Kinetics list entries are named `<shard>/<index>`. */
+function entryPrefix(kind: TapvidDatasetKind, file: string): string {
+  return kind === 'kinetics' ? `${basename(file).replace(/\.pkl$/i, '')}/` : '';
 }

@@ -199,15 +199,15 @@ function findEndRecord(bytes: Uint8Array, view: DataView): number {
 
 /** The error for an archive without an end record: names the last entry whose header is in the file. */
 function truncatedArchive(bytes: Uint8Array, view: DataView, label: string): TaptrError {
-  const hint = ` (file has ${bytes.length} bytes, no end-of-central-directory record)`;
+  const hint = `file has ${bytes.length} bytes, no end-of-central-directory record`;
   for (let at = bytes.length - LOCAL_SIZE; at >= 0; at--) {
     if (bytes[at] !== 0x50 || view.getUint32(at, true) !== SIG_LOCAL) continue;
     const nameLength = view.getUint16(at + 26, true);
     if (at + LOCAL_SIZE + nameLength > bytes.length) continue;
     const name = NAMES.decode(bytes.subarray(at + LOCAL_SIZE, at + LOCAL_SIZE + nameLength));
-    return corrupt(label, name, `truncated: the file ends in or after this entry (local header at byte ${at})${hint}`);
+    return corrupt(label, name, `truncated: the file ends in or after this entry (local header at byte ${at}; ${hint})`);
   }
-  return corrupt(label, undefined, `truncated or not a zip${hint}`);
+  return corrupt(label, undefined, `truncated or not a zip (${hint})`);
 }
 
 /** The data range of the extra field `id` inside `[start, start + length)`, if present. */

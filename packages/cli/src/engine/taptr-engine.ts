@@ -65,6 +65,7 @@ export async function createTaptrEngine(model: LoadedModel, options: TaptrEngine
         padQueries: request.padQueries ?? 0,
         ...(video.frameCount > 0 ? { frameCount: video.frameCount } : {}),
         onProgress: (p) => request.onProgress?.({ stage: p.pass, done: p.framesEncoded, total: p.frameCount ?? video.frameCount }),
+        ...(request.signal !== undefined ? { signal: request.signal } : {}),
       });
       return { frames: result.frameCount, tracks: result.tracks.data, visible: result.visible.data };
     },

@@ -21,6 +21,8 @@ export interface TrackRequestOptions {
    */
   readonly padQueries?: number | QueryPaddingSpec;
   readonly onProgress?: (progress: TrackProgress) => void;
+  /** Cancels the run: `track` rejects with the signal's reason (a queue worker told to abort). */
+  readonly signal?: AbortSignal;
 }
 
 /** Evaluation-time query padding (spec §12.3). */

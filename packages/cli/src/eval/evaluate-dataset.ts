@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { aggregateMetrics, METRIC_NAMES, type MetricValues, type PointScale, type QueryMode, type TapvidDatasetKind, toTapnetKeys } from '@taptr/tapvid';
+import { aggregateMetrics, METRIC_NAMES, type MetricValues, type PointScale, type QueryMode, type TapvidDatasetKind, type TapvidMetrics, toTapnetKeys } from '@taptr/tapvid';
 import { readTapvidDataset } from '@taptr/tapvid/node';
 import type { TrackingEngine, TrackProgress } from '../engine/tracking-engine.js';
 import { evaluateVideo } from './evaluate-video.js';
@@ -45,8 +45,7 @@ export interface DatasetEvaluation {
  * streamed; never held whole in memory).
  */
 export async function evaluateDataset(engine: TrackingEngine, dataset: string, options: EvaluateDatasetOptions): Promise<DatasetEvaluation> {
-  const videos: VideoResult[] = [];
-  const perVideo = [];
+  const videos: VideoMetrics[] = [];
   let index = 0;
   for await (const sample of readTapvidDataset(dataset, { resize: options.resize, queryMode: options.mode, scale: options.scale, ...(options.kind !== undefined ? { kind: options.kind } : {}) })) {
     if (options.maxVideos !== undefined && index >= options.maxVideos) break;
@@ -57,12 +56,23 @@ export async function evaluateDataset(engine: TrackingEngine, dataset: string, o
       padQueries: options.padQueries,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    perVideo.push(result.metrics);
     const [T, H, W] = sample.video.dims as [number, number, number, number];
-    videos.push({ name: sample.name, frames: T, width: W, height: H, queries: result.queries, metrics: aggregateMetrics([result.metrics]), ms: Math.round(performance.now() - start) });
+    videos.push({ name: sample.name, frames: T, width: W, height: H, queries: result.queries, metrics: result.metrics, ms: Math.round(performance.now() - start) });
     index++;
   }
-  const mean = videos.length > 0 ? aggregateMetrics(perVideo) : (Object.fromEntries(METRIC_NAMES.map((n) => [n, Number.NaN])) as MetricValues);
+  return summarizeVideos(videos);
+}
+
+/** One video's raw result: {@link VideoResult} with the per-video metrics as computed (`[1]` each). */
+export type VideoMetrics = Omit<VideoResult, 'metrics'> & { readonly metrics: TapvidMetrics };
+
+/**
+ * The per-video rows and the dataset mean of per-video results, in the given (dataset) order: the
+ * one aggregation `taptr eval` reports, whether the videos ran in this process or on queue workers.
+ */
+export function summarizeVideos(results: readonly VideoMetrics[]): DatasetEvaluation {
+  const videos = results.map((v) => ({ ...v, metrics: aggregateMetrics([v.metrics]) }));
+  const mean = results.length > 0 ? aggregateMetrics(results.map((v) => v.metrics)) : (Object.fromEntries(METRIC_NAMES.map((n) => [n, Number.NaN])) as MetricValues);
   return { videos, mean };
 }
 

@@ -12,6 +12,8 @@ export interface EvaluateVideoOptions {
   /** Pad the queries to this many points (official TAPTR protocol: 800; 0 = none). */
   readonly padQueries: number;
   readonly onProgress?: (progress: TrackProgress) => void;
+  /** Cancels the evaluation (rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
 }
 
 /** Result for one video. */
@@ -59,7 +61,12 @@ export async function evaluateVideo(engine: TrackingEngine, sample: TapvidVideo,
     const result = await engine.track(
       video,
       members.map((q) => queries[q]!),
-      { bidirectional: options.mode === 'strided', padQueries, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+      {
+        bidirectional: options.mode === 'strided',
+        padQueries,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
     members.forEach((q, i) => {
       predTracks.data.set(result.tracks.subarray(i * T * 2, (i + 1) * T * 2), q * T * 2);

@@ -235,8 +235,7 @@ export async function* readTapvidDataset(path: string, options: ReadTapvidOption
       for (const { entry, file } of merged.values()) yield prepareTapvidVideo(entry, file, options);
     } else {
       for (const p of dataset.pickles) {
-        const prefix = dataset.kind === 'kinetics' ? `${basename(p.path).replace(/\.pkl$/i, '')}/` : '';
-        for (const entry of listVideoEntries(p.root, p.path, prefix)) yield prepareTapvidVideo(entry, p.path, options);
+        for (const entry of listVideoEntries(p.root, p.path, entryPrefix(dataset.kind, p.path))) yield prepareTapvidVideo(entry, p.path, options);
         closeSync(p.fd);
         open.delete(p.fd);
       }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-export { createGraphBuilder, IR_VERSION, onnx, onnxDataType, OPSET_VERSION, rawBytes, tensorProtoOf } from './onnx/index.js';
-export type { Attrs, AttrValue, ConvOptions, Dim, FloatAttr, FloatsAttr, GraphBuilder, GraphBuilderOptions, GraphStats, GridSampleOptions, OnnxTypes, OnnxValue } from './onnx/index.js';
+export { createGraphBuilder, IR_VERSION, onnxDataType, OPSET_VERSION, rawBytes } from './onnx/index.js';
+export type { Attrs, AttrValue, ConvOptions, Dim, FloatAttr, FloatsAttr, GraphBuilder, GraphBuilderOptions, GraphStats, GridSampleOptions, OnnxValue } from './onnx/index.js';
 export {
   detrMlp,
   groupNorm,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { onnx, RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
-import { buildProbeModel, type ModelSession, type RuntimeAdapter } from '@taptr/runtime';
+import { RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
+import { buildProbeModel, buildTinyModel, type ModelSession, type RuntimeAdapter, type TinyValue } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
@@ -59,9 +59,10 @@ function fakeRuntime(C: number, S: number, omit?: string) {
 const roles = new Map<Uint8Array, string>();
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const BOOL = onnx.TensorProto.DataType.BOOL;
-const DECODER_INPUTS: [string, number][] = [
+const FLOAT = 'float32';
+const BOOL = 'bool';
+type ValueType = TinyValue['type'];
+const DECODER_INPUTS: [string, ValueType][] = [
   ['memory', FLOAT],
   ['content', FLOAT],
   ['ref_unsig', FLOAT],
@@ -69,15 +70,15 @@ const DECODER_INPUTS: [string, number][] = [
   ['update_mask', BOOL],
   ['init_content', FLOAT],
 ];
-const DECODER_OUTPUTS: [string, number][] = [
+const DECODER_OUTPUTS: [string, ValueType][] = [
   ['ref_unsig_out', FLOAT],
   ['vis_logits', FLOAT],
   ['content_out', FLOAT],
 ];
 /** ONNX bytes declaring `inputs` / `outputs` (no nodes: only the fake runtime "runs" them), session role `role`. */
 function graphBytes(role: string, inputs = DECODER_INPUTS, outputs = DECODER_OUTPUTS): Uint8Array {
-  const info = ([name, elemType]: [string, number]) => ({ name, type: { tensorType: { elemType, shape: { dim: [] } } } });
-  const encoded = onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 17 }], graph: { name: 'decoder_window', input: inputs.map(info), output: outputs.map(info) } }).finish();
+  const value = ([name, type]: [string, ValueType]): TinyValue => ({ name, type, shape: [] });
+  const encoded = buildTinyModel({ name: 'decoder_window', inputs: inputs.map(value), outputs: outputs.map(value), nodes: [] });
   roles.set(encoded, role);
   return encoded;
 }

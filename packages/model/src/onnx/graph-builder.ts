@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { invalidArgument, tensor, type DType, type TensorView } from '@taptr/tensor';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
-import { onnxDataType, tensorProtoOf } from './tensor-proto.js';
+import { onnxDataType } from './onnx-data-type.js';
+import { tensorProtoOf } from './tensor-proto.js';
 
 /** ONNX opset (default domain) of every graph built here. */
 export const OPSET_VERSION = 17;
@@ -164,8 +165,6 @@ export interface GraphBuilder {
 
   /** Counts of the graph so far. */
   stats(): GraphStats;
-  /** The `ModelProto` (opset 17, IR 8). */
-  toModel(): OnnxTypes.ModelProto;
   /** The encoded model bytes, loadable by `InferenceSession.create(bytes)`. */
   toModelBytes(): Uint8Array;
 }
@@ -396,7 +395,6 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
     tile: (x, repeats) => op('Tile', [x, shapeValue(repeats)]),
     identity: (x) => op('Identity', [x]),
     stats: () => ({ nodes: nodes.length, initializers: initializers.length, floatElements, initializerBytes }),
-    toModel: buildModel,
     toModelBytes: () => onnx.ModelProto.encode(buildModel()).finish(),
   };
   return builder;

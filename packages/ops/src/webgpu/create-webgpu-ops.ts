@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { describeValue, formatShape, invalidArgument, shapeSize, TaptrError, tensor } from '@taptr/tensor';
 import type { OpsBackend, OpsKernels, OpsTensor } from '../ops-backend.js';
 import { withValidation } from '../with-validation.js';

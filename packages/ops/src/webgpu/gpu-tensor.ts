@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 
 /**
  * A WebGPU tensor: dense row-major float32 data in a storage buffer (usage STORAGE | COPY_SRC |

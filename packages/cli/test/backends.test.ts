@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensor, writeNpy } from '@taptr/tensor';
-import { compareClose, fixtureDir, loadNpy } from '@taptr/tensor/testing';
-import { referenceModelDir } from '../src/assets.js';
+import { compareClose, loadNpy } from '@taptr/tensor/testing';
 import { runCli } from '../src/test-io.js';
+import { REFERENCE_FIXTURES } from './reference-fixtures.js';
 
-const ref = fixtureDir('TAPTR_REFERENCE_FIXTURES', referenceModelDir());
+const ref = REFERENCE_FIXTURES;
 const dir = mkdtempSync(join(tmpdir(), 'taptr-backends-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
-import { referenceModelDir } from '../src/assets.js';
+import { loadJson, loadNpy } from '@taptr/tensor/testing';
 import { runCli } from '../src/test-io.js';
+import { REFERENCE_FIXTURES } from './reference-fixtures.js';
 
-const ref = fixtureDir('TAPTR_REFERENCE_FIXTURES', referenceModelDir());
+const ref = REFERENCE_FIXTURES;
 const meta = loadJson<{ T: number; n_queries: number; model_hw: number }>(ref, 'meta.json');
 const dir = mkdtempSync(join(tmpdir(), 'taptr-variants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

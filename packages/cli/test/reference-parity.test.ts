@@ -8,12 +8,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareClose, fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { readTracksFile } from '@taptr/tracker';
-import { referenceModelDir, sampleDatasetPath } from '../src/assets.js';
+import { sampleDatasetPath } from '../src/assets.js';
 import { runCli } from '../src/test-io.js';
+import { REFERENCE_FIXTURES } from './reference-fixtures.js';
 
-const ref = fixtureDir('TAPTR_REFERENCE_FIXTURES', referenceModelDir());
+const ref = REFERENCE_FIXTURES;
 const meta = loadJson<{ T: number; H: number; W: number; n_queries: number; model_hw: number }>(ref, 'meta.json');
 const dir = mkdtempSync(join(tmpdir(), 'taptr-parity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // G1 `frame_encoder` parity against the official model's intermediates (fixture README tolerances:
-// backbone/encoder outputs 1e-3 absolute).
+// backbone/encoder outputs 1e-3 absolute, ENCODER_TOLERANCE). Sizes come from the config and .npy headers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor, type TensorView } from '@taptr/tensor';
-import { compareClose, compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { compareClose, compareExact, loadJson, loadNpy, type CloseOptions } from '@taptr/tensor/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTaptrCheckpoint } from '../src/checkpoint/taptr-checkpoint.js';
 import { featureLevelShapes, parseTaptrConfig } from '../src/config/taptr-config.js';
@@ -12,17 +12,17 @@ import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
 import { levelPositionEmbedding, levelPositionEmbeddingNode, sinePositionEmbedding } from '../src/graphs/position-embedding.js';
 import { createGraphBuilder } from '../src/onnx/graph-builder.js';
 import { TAPTR_FIXTURES } from './fixture-dir.js';
+import { ENCODER_TOLERANCE } from './reference-tolerances.js';
 import { runOnnx } from './run-onnx.js';
 
-const ENCODER_ATOL = 1e-3;
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 const stateDict = readTaptrCheckpoint(new Uint8Array(readFileSync(join(TAPTR_FIXTURES, 'checkpoint.pth'))), { config });
 const levels = featureLevelShapes(config);
 
-function expectClose(actual: TensorView | undefined, expected: TensorView, atol: number, what: string): void {
+function expectClose(actual: TensorView | undefined, expected: TensorView, tolerance: CloseOptions, what: string): void {
   expect(actual, what).toBeDefined();
   expect(actual!.dims, what).toEqual(expected.dims);
-  const report = compareClose(actual!.data as Float32Array, expected.data as Float32Array, { atol });
+  const report = compareClose(actual!.data as Float32Array, expected.data as Float32Array, tolerance);
   expect(report.ok, `${what}: ${report.message}`).toBe(true);
 }
 
@@ -36,13 +36,13 @@ describe('positional and level embeddings (spec §4)', () => {
   it('sinePositionEmbedding matches first.pos_l*', () => {
     levels.forEach((level, l) => {
       const expected = loadNpy(TAPTR_FIXTURES, `first.pos_l${l}.npy`);
-      expectClose(sinePositionEmbedding(level.h, level.w, config.hiddenDim / 2, config.peTemperatureH, config.peTemperatureW), expected, 1e-5, `pos_l${l}`);
+      expectClose(sinePositionEmbedding(level.h, level.w, config.hiddenDim / 2, config.peTemperatureH, config.peTemperatureW), expected, { atol: 1e-5 }, `pos_l${l}`);
     });
   });
 
   it('levelPositionEmbedding matches first.lvl_pos_embed', () => {
     const actual = levelPositionEmbedding(levels, stateDict.get('transformer.level_embed') as TensorView<'float32'>, config.peTemperatureH, config.peTemperatureW);
-    expectClose(actual, loadNpy(TAPTR_FIXTURES, 'first.lvl_pos_embed.npy'), 1e-5, 'lvl_pos_embed');
+    expectClose(actual, loadNpy(TAPTR_FIXTURES, 'first.lvl_pos_embed.npy'), { atol: 1e-5 }, 'lvl_pos_embed');
   });
 
   it('the factored in-graph lvl_pos_embed equals levelPositionEmbedding bit for bit', async () => {
@@ -65,25 +65,25 @@ describe('G1 frame_encoder (onnxruntime-node)', () => {
   });
 
   it('backbone stage outputs match first.backbone_l*', () => {
-    for (let l = 0; l < 4; l++) expectClose(out[`backbone_l${l}`], loadNpy(TAPTR_FIXTURES, `first.backbone_l${l}.npy`), ENCODER_ATOL, `backbone_l${l}`);
+    for (let l = 0; l < levels.length; l++) expectClose(out[`backbone_l${l}`], loadNpy(TAPTR_FIXTURES, `first.backbone_l${l}.npy`), ENCODER_TOLERANCE, `backbone_l${l}`);
   });
 
   it('input projections match first.src_l*', () => {
-    for (let l = 0; l < 4; l++) expectClose(out[`src_l${l}`], loadNpy(TAPTR_FIXTURES, `first.src_l${l}.npy`), ENCODER_ATOL, `src_l${l}`);
+    for (let l = 0; l < levels.length; l++) expectClose(out[`src_l${l}`], loadNpy(TAPTR_FIXTURES, `first.src_l${l}.npy`), ENCODER_TOLERANCE, `src_l${l}`);
   });
 
   it('memory matches first.memory_qframes and frame 0 of first.memory_w0', () => {
-    expectClose(out.memory, loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), ENCODER_ATOL, 'memory_qframes');
+    expectClose(out.memory, loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), ENCODER_TOLERANCE, 'memory_qframes');
     const frames = Array.from(loadNpy(TAPTR_FIXTURES, 'first.frames_kept.npy').data as BigInt64Array, Number);
     const k = frames.indexOf(0);
     expect(k).toBeGreaterThanOrEqual(0);
-    expectClose(frame(out.memory!, k), frame(loadNpy(TAPTR_FIXTURES, 'first.memory_w0.npy'), 0), ENCODER_ATOL, 'memory_w0[0]');
+    expectClose(frame(out.memory!, k), frame(loadNpy(TAPTR_FIXTURES, 'first.memory_w0.npy'), 0), ENCODER_TOLERANCE, 'memory_w0[0]');
   });
 
   it('the graph without debug outputs has a fixed-batch variant that gives the same memory', async () => {
     const single = await runOnnx(buildFrameEncoder(stateDict, config, { batch: 1 }), { image: frame(input, 1) }, { threads: 2 });
     expect(Object.keys(single)).toEqual(['memory']);
-    expectClose(single.memory, frame(loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), 1), ENCODER_ATOL, 'memory (B = 1)');
+    expectClose(single.memory, frame(loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy'), 1), ENCODER_TOLERANCE, 'memory (B = 1)');
   });
 
   it('all frames of window 0 (batch of K = 8 from video.npy) match first.memory_w0', async () => {
@@ -99,7 +99,7 @@ describe('G1 frame_encoder (onnxruntime-node)', () => {
       expect(report.ok, `preprocessing of frame ${t}: ${report.message}`).toBe(true);
     });
     const out8 = await runOnnx(buildFrameEncoder(stateDict, config), { image: images }, { threads: 2 });
-    expectClose(out8.memory, memoryW0, ENCODER_ATOL, 'memory_w0');
+    expectClose(out8.memory, memoryW0, ENCODER_TOLERANCE, 'memory_w0');
   });
 });
 

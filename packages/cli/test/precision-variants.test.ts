@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `taptr convert --precision / --resolution` end to end on the reference fixtures: the folder's
-// model.json records the variant, `taptr track` reports it, and the variants' tracks on the `first`
-// protocol stay within their documented deviation (packages/model/README.md, "Deviation from the fp32
-// tracks": measured with `taptr track --threads 1` on this video and these queries against the fp32
-// tracks). The fp32 tracks equal the official ones within the parity tolerance (1e-2 px, occlusion
-// exact; reference-parity.test.ts), so the variants are compared with the official tracks and each
-// pixel bound is the documented figure plus that 1e-2 px.
+// model.json records the variant, `taptr track` reports it, and the approximate variants' tracks on the
+// `first` protocol stay within their accuracy contract (packages/model/README.md, "Accuracy contract of
+// the approximate variants"): deviation from the official tracks over the tracked entries (frames from
+// each point's query frame on), as mean / max pixel distance and occlusion decisions that differ.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,19 +13,27 @@ import { runCli } from '../src/test-io.js';
 import { REFERENCE_FIXTURES } from './reference-fixtures.js';
 
 const ref = REFERENCE_FIXTURES;
-const meta = loadJson<{ T: number; n_queries: number; model_hw: number }>(ref, 'meta.json');
+const meta = loadJson<{ T: number; H: number; W: number; n_queries: number; model_hw: number }>(ref, 'meta.json');
 const dir = mkdtempSync(join(tmpdir(), 'taptr-variants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The fp32 parity tolerance of the CLI tracks (fixture README; reference-parity.test.ts). */
 const PARITY_PX = 1e-2;
 /**
- * Documented deviation from the fp32 tracks on the fixture video (model README table, 16 queries x 50
- * frames): mean and max pixel distance over every point and frame, occlusion decisions that differ.
+ * The accuracy contract (model README table): pixel distances as fractions of the frame size
+ * max(W, H) - 1 (95 px on the reference video), occlusion flips as a fraction of the tracked entries
+ * (569 there), so another fixture set of this format is held to the same relative bounds. Each bound is
+ * at least 2x the worst figure measured on an AVX2-only CPU, on an AVX-512 VNNI CPU and under 1-ulp
+ * float32 perturbations of the frame_encoder input or of the weights (benchmarks/src/precision-envelope.ts):
+ * int8 rounding amplifies tiny float32 differences between CPUs' kernels.
  */
-const DOCUMENTED = {
-  int8: { meanPx: 0.13, maxPx: 2.11, occlusionFlips: 5 },
-  'fp16-weights': { meanPx: 0.05, maxPx: 0.58, occlusionFlips: 3 },
+const CONTRACT = {
+  // contract: 2x worst of AVX2 (0.18 / 2.11 px, 5 flips), AVX-512 VNNI (0.17 / 2.05 px, 6) and the 1-ulp envelope (0.20 / 2.32 px, 7), see README
+  int8: { mean: 0.41 / 95, max: 4.7 / 95, flips: 14 / 569 },
+  // contract: 2x worst of AVX2 (0.07 / 0.58 px, 3 flips), AVX-512 VNNI (0.074 / 0.58 px, 3) and the 1-ulp envelope (0.075 / 0.59 px, 3), see README
+  'fp16-weights': { mean: 0.16 / 95, max: 1.2 / 95, flips: 6 / 569 },
+  // contract: 2x worst of AVX2 (6.95 / 29.0 px, 115 flips), AVX-512 VNNI and the 1-ulp envelope (6.95 / 29.03 px, 115), see README
+  resolution: { mean: 14 / 95, max: 59 / 95, flips: 230 / 569 },
 } as const;
 
 interface Manifest {
@@ -54,22 +60,49 @@ async function track(model: string, name: string): Promise<{ stdout: string; doc
   return { stdout: run.stdout, doc: JSON.parse(readFileSync(out, 'utf8')) as { tracks: number[][][]; visible: boolean[][]; model: Record<string, unknown> } };
 }
 
-/** Pixel distance of `tracks` to the official `first` tracks (mean, max) and the occlusion decisions that differ. */
-function deviation(doc: { tracks: number[][][]; visible: boolean[][] }): { meanPx: number; maxPx: number; occlusionFlips: number } {
+interface Deviation {
+  readonly meanPx: number;
+  readonly maxPx: number;
+  readonly occlusionFlips: number;
+  /** Tracked entries compared: every point's frames from its query frame on. */
+  readonly entries: number;
+}
+
+/**
+ * Pixel distance of `tracks` to the official `first` tracks (mean, max) and the occlusion decisions that
+ * differ, over the tracked entries (t >= the point's query frame: the frames the model predicts).
+ */
+function deviation(doc: { tracks: (number | null)[][][]; visible: boolean[][] }): Deviation {
   const expected = loadNpy(ref, 'first.tracks_xy.npy').data as Float32Array;
   const occluded = loadNpy(ref, 'first.occluded.npy').data as Uint8Array;
-  const xy = doc.tracks.flat(2);
-  const visible = doc.visible.flat();
-  expect(xy).toHaveLength(expected.length);
+  const queryFrames = Array.from(loadNpy(ref, 'queries_tyx.npy').data as Float32Array).filter((_, i) => i % 3 === 0);
+  expect(doc.tracks).toHaveLength(queryFrames.length);
   let sum = 0;
   let max = 0;
-  for (let i = 0; i < visible.length; i++) {
-    const d = Math.hypot(xy[2 * i]! - expected[2 * i]!, xy[2 * i + 1]! - expected[2 * i + 1]!);
-    sum += d;
-    max = Math.max(max, d);
-  }
-  const occlusionFlips = visible.filter((v, i) => v === (occluded[i] === 1)).length;
-  return { meanPx: sum / visible.length, maxPx: max, occlusionFlips };
+  let occlusionFlips = 0;
+  let entries = 0;
+  queryFrames.forEach((q, n) => {
+    expect(doc.tracks[n]).toHaveLength(meta.T);
+    for (let t = q; t < meta.T; t++) {
+      const [x, y] = doc.tracks[n]![t]!;
+      const i = n * meta.T + t;
+      const d = Math.hypot((x ?? Number.NaN) - expected[2 * i]!, (y ?? Number.NaN) - expected[2 * i + 1]!);
+      sum += d; // a missing position is NaN and fails the bounds below
+      max = Math.max(max, d);
+      if (doc.visible[n]![t] === (occluded[i] === 1)) occlusionFlips++;
+      entries++;
+    }
+  });
+  return { meanPx: sum / entries, maxPx: max, occlusionFlips, entries };
+}
+
+/** Checks a deviation against a contract row (fractions of the frame size / of the tracked entries). */
+function expectWithinContract(measured: Deviation, contract: { mean: number; max: number; flips: number }): void {
+  const frame = Math.max(meta.W, meta.H) - 1;
+  const summary = JSON.stringify(measured);
+  expect(measured.meanPx, summary).toBeLessThanOrEqual(contract.mean * frame);
+  expect(measured.maxPx, summary).toBeLessThanOrEqual(contract.max * frame);
+  expect(measured.occlusionFlips, summary).toBeLessThanOrEqual(contract.flips * measured.entries);
 }
 
 describe('taptr convert --precision / --resolution on the reference fixtures', () => {
@@ -83,11 +116,13 @@ describe('taptr convert --precision / --resolution on the reference fixtures', (
     const { stdout, doc } = await track(model, 'fp32');
     expect(doc.model).toMatchObject({ precision: 'fp32', resolution: meta.model_hw });
     expect(stdout).toContain(`(cpu, fp32 @ ${meta.model_hw}, `);
-    expect(deviation(doc).maxPx).toBeLessThanOrEqual(PARITY_PX);
+    const measured = deviation(doc);
+    expect(measured.maxPx).toBeLessThanOrEqual(PARITY_PX);
+    expect(measured.occlusionFlips).toBe(0);
   });
 
   for (const precision of ['fp16-weights', 'int8'] as const) {
-    it(`--precision ${precision}: model.json says so and the tracks stay within the documented deviation`, async () => {
+    it(`--precision ${precision}: model.json says so and the tracks stay within the accuracy contract`, async () => {
       const model = await convert(precision, ['--precision', precision]);
       const manifest = readManifest(model);
       expect(manifest.precision).toBe(precision);
@@ -106,15 +141,12 @@ describe('taptr convert --precision / --resolution on the reference fixtures', (
       expect(doc.model).toMatchObject({ precision, resolution: meta.model_hw });
       expect(stdout).toContain(`(cpu, ${precision} @ ${meta.model_hw}, `);
       const measured = deviation(doc);
-      const bound = DOCUMENTED[precision];
       if (process.env['TAPTR_REPORT_ERRORS']) console.log(JSON.stringify({ precision, measured }));
-      expect(measured.meanPx).toBeLessThanOrEqual(bound.meanPx + PARITY_PX);
-      expect(measured.maxPx).toBeLessThanOrEqual(bound.maxPx + PARITY_PX);
-      expect(measured.occlusionFlips).toBeLessThanOrEqual(bound.occlusionFlips);
+      expectWithinContract(measured, CONTRACT[precision]);
     });
   }
 
-  it('--resolution R builds a model of that input size, and taptr track --json reports it', async () => {
+  it('--resolution R builds a model of that input size, taptr track --json reports it, and the tracks stay within the accuracy contract', async () => {
     const R = meta.model_hw - 32;
     const model = await convert(`r${R}`, ['--resolution', String(R)]);
     const manifest = readManifest(model);
@@ -126,10 +158,13 @@ describe('taptr convert --precision / --resolution on the reference fixtures', (
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const report = JSON.parse(run.stdout) as { model: Record<string, unknown> };
     expect(report.model).toMatchObject({ format: 'taptr-js-model', precision: 'fp32', resolution: R });
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { tracks: number[][][]; model: Record<string, unknown> };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { tracks: number[][][]; visible: boolean[][]; model: Record<string, unknown> };
     expect(doc.tracks).toHaveLength(meta.n_queries);
     expect(doc.tracks[0]).toHaveLength(meta.T);
     expect(doc.model).toMatchObject({ precision: 'fp32', resolution: R });
+    const measured = deviation(doc);
+    if (process.env['TAPTR_REPORT_ERRORS']) console.log(JSON.stringify({ resolution: R, measured }));
+    expectWithinContract(measured, CONTRACT.resolution);
   });
 
   it('rejects bad --precision / --resolution values with exit 2 and one line naming the option, the expected form and the value', async () => {

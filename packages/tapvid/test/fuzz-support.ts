@@ -1,24 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared by the tapvid fuzz tests: engine errors hidden inside typed errors, hot byte ranges of a
+// Shared by the tapvid fuzz tests: hot byte ranges of a
 // pickle (its structure, not its array payloads) and of JPEG files (their headers).
 import { isNumpyArrayRef, memorySource, numpyGlobals, unpickle } from '@taptr/pickle';
-import { isTaptrError } from '@taptr/tensor';
-
-/** Engine messages a typed error may only carry when a catch-all wrapped a crash. */
-const ENGINE = /Cannot (read|set) propert|is not a function|is not iterable|is not a constructor|Invalid (typed )?array length|outside the bounds|out of bounds|Maximum call stack|allocation failed|Cannot convert|Cannot mix BigInt|Invalid string length|start offset of|should be a multiple of/i;
-
-/**
- * Rethrows `error`, unless it is or wraps (anywhere in its `cause` chain) an engine error: that is
- * thrown as a plain Error so that the fuzz harness counts it as the crash it is.
- */
-export function unwrapEngineError(error: unknown): never {
-  let e: unknown = error;
-  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
-    if (ENGINE.test(e.message)) throw new Error(`engine error${isTaptrError(e) ? ` inside ${e.code}` : ''}: ${e.message}`);
-    e = (e as { cause?: unknown }).cause;
-  }
-  throw error;
-}
 
 /** `[start, end)` ranges of a pickle outside its NumPy array payloads (opcodes, shapes, dtypes). */
 export function pickleStructureRanges(bytes: Uint8Array): [number, number][] {

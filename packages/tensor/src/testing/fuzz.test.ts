@@ -48,5 +48,10 @@ describe('fuzzBytes', () => {
     expect(classifyFuzzError(new RangeError('Invalid typed array length: -4'))).toBeUndefined();
     expect(classifyFuzzError(new RangeError('Offset is outside the bounds of the DataView'))).toBeUndefined();
     expect(classifyFuzzError(new Error('x'))).toBeUndefined();
+    // A catch-all that wraps a crash into a typed error still counts as the crash it is.
+    expect(classifyFuzzError(new TaptrError('TAPTR_PICKLE_FORMAT', "unpickle: Cannot read properties of undefined (reading 'x')"))).toBeUndefined();
+    const inner = new RangeError('Offset is outside the bounds of the DataView');
+    expect(classifyFuzzError(new TaptrError('TAPTR_NPY_FORMAT', 'readNpy: bad file', { cause: inner }))).toBeUndefined();
+    expect(classifyFuzzError(new TaptrError('TAPTR_NPY_FORMAT', 'readNpy: truncated data'))).toBe('TAPTR_NPY_FORMAT');
   });
 });

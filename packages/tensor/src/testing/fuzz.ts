@@ -73,12 +73,22 @@ export interface FuzzReport {
 // the DataView", "Maximum call stack size exceeded") do not start with an identifier and a colon.
 const OWN_ARGUMENT_ERROR = /^[A-Za-z_$][\w$.]*(?:\(\))?: \S/;
 
+/** Messages of JavaScript engine errors: a typed error may only carry one when a catch-all hid a crash. */
+const ENGINE_MESSAGE =
+  /Cannot (read|set) propert|is not a function|is not iterable|is not a constructor|Invalid (typed )?array length|outside the bounds|out of bounds|Maximum call stack|allocation failed|Cannot convert|Cannot mix BigInt|Invalid string length|start offset of|should be a multiple of/i;
+
 /**
  * Classifies an error thrown by a reader: the error code or class when it is one of the typed
- * errors taptr-js raises on bad input, undefined when it is a crash (anything else, including an
- * engine `TypeError` / `RangeError` from deep inside).
+ * errors taptr-js raises on bad input, undefined when it is a crash: anything else, including an
+ * engine `TypeError` / `RangeError` from deep inside, and a typed error that only wraps an engine
+ * error (its message or any error in its `cause` chain reads like one), as a catch-all would.
  */
 export function classifyFuzzError(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (ENGINE_MESSAGE.test(e.message)) return undefined;
+    e = (e as { cause?: unknown }).cause;
+  }
   if (error instanceof TaptrError) return error.code;
   if ((error instanceof TypeError || error instanceof RangeError) && OWN_ARGUMENT_ERROR.test(error.message)) return error.name;
   return undefined;

@@ -8,6 +8,7 @@ import { createTracker } from '@taptr/tracker';
 import type { QueryPoint } from '../queries/query-set.js';
 import type { VideoSource } from '../video/video-source.js';
 import type { LoadedModel } from './load-model.js';
+import { optionalBackendError } from './optional-backend.js';
 import type { TrackingEngine, TrackRequestOptions } from './tracking-engine.js';
 
 /** Where the model runs. */
@@ -25,13 +26,15 @@ interface WasmRuntimeModule {
  * Creates the runtime adapter of a backend: onnxruntime-node's CPU or WebGPU execution provider,
  * or onnxruntime-web's wasm build (loaded only when asked for; its `.wasm` binary is read from disk
  * because the web bundle cannot fetch it from a file URL).
- * @throws TaptrError `TAPTR_NO_RUNTIME` when the wasm adapter cannot be loaded.
+ * @throws TaptrError `TAPTR_NO_RUNTIME` when the wasm adapter cannot be loaded (one line naming the
+ * package to install when the optional `@taptr/runtime-web` is missing).
  */
 export async function createBackendRuntime(options: TaptrEngineOptions): Promise<RuntimeAdapter> {
   if (options.backend !== 'wasm') {
     return createNodeRuntime({ executionProvider: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
   }
-  // A variable specifier keeps @taptr/runtime-web (and onnxruntime-web) out of the CLI's start-up and build graph.
+  // @taptr/runtime-web and onnxruntime-web are optional peers of the CLI (onnxruntime-web is 139 MB); a
+  // variable specifier keeps them out of the CLI's start-up and build graph.
   const specifier = '@taptr/runtime-web/wasm';
   try {
     const { createWebRuntime } = (await import(specifier)) as WasmRuntimeModule;
@@ -39,7 +42,7 @@ export async function createBackendRuntime(options: TaptrEngineOptions): Promise
     const wasmBinary = new Uint8Array(await readFile(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')));
     return createWebRuntime({ threads: options.threads ?? 1, wasmBinary });
   } catch (error) {
-    throw new TaptrError('TAPTR_NO_RUNTIME', `--backend wasm: cannot load ${specifier} / onnxruntime-web (${(error as Error).message.split('\n')[0]})`, { cause: error });
+    throw optionalBackendError('wasm', error);
   }
 }
 

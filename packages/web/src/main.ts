@@ -131,9 +131,12 @@ const state: {
   busy: false,
 };
 
+let statusSeq = 0;
+/** Shows `message`; `data-state` is its kind and `data-seq` counts the messages (tests wait on both). */
 function setStatus(message: string, kind: StatusState = 'idle'): void {
   ui.status.textContent = message;
   ui.status.dataset['state'] = kind;
+  ui.status.dataset['seq'] = String(++statusSeq);
 }
 
 function showError(error: unknown): void {
@@ -444,27 +447,29 @@ async function decodeFile(file: File): Promise<VideoClip> {
   const step = intIn(ui.frameStep, 1, 30, 1);
   const maxFrames = intIn(ui.maxDecode, 1, 2000, 600);
   const started = performance.now();
+  setStatus(`Opening ${file.name}…`, 'loading');
   const onProgress = (done: number, total?: number): void => {
     ui.progress.value = total ? done / total : (done % 50) / 50;
     setStatus(`Decoding ${file.name}: frame ${done}${total ? ` / ${total}` : ''}…`, 'loading');
   };
   let clip: VideoClip;
-  let note = '';
+  let how = 'WebCodecs';
+  const fallback = { fps: 10 / step, maxFrames, maxSide: 512, onProgress };
   if (hasWebCodecs() && !forceVideoElement) {
     try {
       clip = await decodeVideoFile(file, { step, maxFrames, maxSide: 512, onProgress });
     } catch (error) {
-      note = ` WebCodecs could not decode it (${(error as Error).message}): seeking a <video> element instead.`;
-      clip = await decodeWithVideoElement(file, { fps: 10 / step, maxFrames, maxSide: 512, onProgress });
+      clip = await decodeWithVideoElement(file, fallback);
+      how = `a <video> element (WebCodecs could not decode it: ${(error as Error).message}; frames sampled at ${fallback.fps} fps)`;
     }
   } else {
-    clip = await decodeWithVideoElement(file, { fps: 10 / step, maxFrames, maxSide: 512, onProgress });
-    note = ' (no WebCodecs here: frames sampled at 10 fps by seeking a <video> element)';
+    clip = await decodeWithVideoElement(file, fallback);
+    how = `a <video> element (no WebCodecs here: frames sampled at ${fallback.fps} fps)`;
   }
   ui.progress.value = 1;
   const seconds = (performance.now() - started) / 1000;
   setClip(clip);
-  setStatus(`${file.name}: ${clip.frames} frames of ${clip.width}x${clip.height}, decoded in ${seconds.toFixed(1)} s with ${clip.decoder === 'webcodecs' ? 'WebCodecs' : 'a <video> element'}.${note} Click on the frame to add query points.`);
+  setStatus(`${file.name}: ${clip.frames} frames of ${clip.width}x${clip.height}, decoded in ${seconds.toFixed(1)} s with ${how}. Click on the frame to add query points.`);
   return clip;
 }
 ui.videoFile.addEventListener('change', () => {
@@ -548,6 +553,7 @@ ui.modelSelect.addEventListener('change', () => {
   else if (value === 'url') ui.modelUrl.focus();
   else if (value === 'bundled') void loadBundled().catch(modelFailed);
   else if (value.startsWith('cached:')) {
+    setStatus('Loading the model from the browser cache…', 'loading');
     void store
       .loadCached(value.slice('cached:'.length), showModelProgress)
       .then((model) => useModel(model, 'from the browser cache'))
@@ -562,6 +568,7 @@ ui.loadModelUrl.addEventListener('click', () => {
   } catch {
     return showError(new Error(`not a URL: ${ui.modelUrl.value}`));
   }
+  setStatus(`Loading the model from ${base}…`, 'loading');
   void store
     .loadUrl(base, { onProgress: showModelProgress })
     .then((model) => useModel(model, 'downloaded'))
@@ -594,7 +601,15 @@ function runtimeChoice(): RuntimeChoice | undefined {
   return { backend: ui.backend.value as PageBackend, threads: 0, ortBase: new URL('ort/', document.baseURI).href, modelId: state.model.id };
 }
 
-let pending: { id: number; queries: readonly QueryPoint[]; clip: VideoClip; scaled: boolean; mode: 'forward' | 'bidirectional' } | undefined;
+let pending: { id: number; queries: readonly QueryPoint[]; clip: VideoClip; scaled: boolean; mode: 'forward' | 'bidirectional'; cancel: Int32Array | undefined } | undefined;
+
+/**
+ * A cancel flag the worker reads between frames (shared memory, where the page is cross-origin
+ * isolated): a worker busy in a long wasm run may not see a cancel message until it is done.
+ */
+function cancelFlag(): Int32Array | undefined {
+  return globalThis.crossOriginIsolated === true ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+}
 
 function setRunning(running: boolean): void {
   ui.track.disabled = running || live.running;
@@ -626,15 +641,18 @@ ui.track.addEventListener('click', () => {
       : { kind: 'frames', frames: head.frames, height: display.height, width: display.width, data: display.data.slice() };
   const sent = queries.map(({ t, x, y }) => (scaled ? { t, ...scalePoint(x, y, clip, display) } : { t, x, y }));
   const mode = ui.bidirectional.checked ? 'bidirectional' : 'forward';
-  pending = { id: requestId, queries, clip: head, scaled, mode };
+  const cancel = cancelFlag();
+  pending = { id: requestId, queries, clip: head, scaled, mode, cancel };
   setRunning(true);
   ui.progress.value = 0;
   setStatus('Starting…', 'running');
-  const request: TrackRequest = { type: 'track', id: requestId, ...choice, video, queries: sent, bidirectional: mode === 'bidirectional' };
+  const request: TrackRequest = { type: 'track', id: requestId, ...choice, video, queries: sent, bidirectional: mode === 'bidirectional', ...(cancel === undefined ? {} : { cancel }) };
   postWorker(request, video.kind === 'frames' ? [video.data.buffer] : []);
 });
 ui.cancel.addEventListener('click', () => {
-  if (pending !== undefined) postWorker({ type: 'cancel', id: pending.id });
+  if (pending === undefined) return;
+  if (pending.cancel !== undefined) Atomics.store(pending.cancel, 0, 1);
+  postWorker({ type: 'cancel', id: pending.id });
 });
 
 function onTrackMessage(message: WorkerResponse): void {

@@ -82,6 +82,18 @@ async function readBody(response: Response, onChunk: (loaded: number) => void): 
   return out;
 }
 
+/** Downloads `url` with progress. @throws Error naming the URL (network failure or HTTP status). */
+async function download(url: string, onChunk: (loaded: number) => void): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`cannot download ${url} (${(error as Error).message})`);
+  }
+  if (!response.ok) throw new Error(`cannot download ${url}: HTTP ${response.status}`);
+  return readBody(response, onChunk);
+}
+
 /** Creates the model store of the page at `origin` (e.g. `location.origin`). */
 export function createModelStore(origin: string, cacheName = MODEL_CACHE): ModelStore {
   const available = typeof globalThis.caches !== 'undefined';
@@ -183,12 +195,7 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
       if (text === undefined && cache !== undefined) text = await (await cache.match(manifestUrl))?.text();
       if (text === undefined) throw new Error(`cannot load ${manifestUrl}: ${(networkError as Error)?.message ?? networkError}`);
       const manifest = parseManifest(text, manifestUrl);
-      const fetchGraph = async (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => {
-        const url = new URL(file, base).href;
-        const response = await fetch(url);
-        if (!response.ok) throw new Error(`cannot download ${url}: HTTP ${response.status}`);
-        return readBody(response, onChunk);
-      };
+      const fetchGraph = (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(new URL(file, base).href, onChunk);
       const { graphs, cachedFiles } = await graphsOf(manifest, cache, fetchGraph, options.onProgress);
       const name = options.name ?? `converted model from ${base}`;
       if (cache !== undefined) {
@@ -229,11 +236,7 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
       const fetchGraph =
         base === undefined
           ? undefined
-          : async (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => {
-              const response = await fetch(new URL(file, base).href);
-              if (!response.ok) throw new Error(`cannot download ${file}: HTTP ${response.status}`);
-              return readBody(response, onChunk);
-            };
+          : (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(new URL(file, base).href, onChunk);
       const { graphs, cachedFiles } = await graphsOf(manifest, cache, fetchGraph, onProgress);
       return loaded(manifest, graphs, entry.name, cachedFiles);
     },

@@ -99,6 +99,7 @@ async function track(request: TrackRequest): Promise<void> {
       frameCount: T,
       signal: abort.signal,
       onProgress: (p) => {
+        if (request.cancel !== undefined && Atomics.load(request.cancel, 0) === 1) abort.abort(new DOMException('cancelled', 'AbortError'));
         const now = performance.now();
         const total = p.frameCount ?? T;
         const fraction = ((p.pass === 'backward' ? 1 : 0) + p.framesEncoded / Math.max(1, total)) / passes;

@@ -63,6 +63,8 @@ export interface TrackRequest extends RuntimeChoice {
   readonly video: VideoPayload;
   readonly queries: readonly QueryMessage[];
   readonly bidirectional: boolean;
+  /** Shared `[1]` flag the page sets to 1 to cancel (read between frames; see {@link CancelRequest}). */
+  readonly cancel?: Int32Array;
 }
 
 /** Page -> worker: abort the running request (it ends with a `cancelled` response). */

@@ -45,13 +45,14 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function startBrowser(): Promise<BrowserSession> {
+/** Starts Chromium on a fresh profile with the built page served; `extraArgs` are added to {@link CHROMIUM_ARGS}. */
+export async function startBrowser(extraArgs: readonly string[] = []): Promise<BrowserSession> {
   const profile = await mkdtemp(join(tmpdir(), 'taptr-chromium-'));
   const server = await startStaticServer({ root: DIST });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     acceptDownloads: true,
     viewport: { width: 1200, height: 900 },
   });
@@ -64,7 +65,7 @@ export async function startBrowser(): Promise<BrowserSession> {
       const page = await context.newPage();
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+        if (m.type() === 'error') errors.push(`console: ${m.text()}${m.location().url ? ` (${m.location().url})` : ''}`);
       });
       await page.goto(new URL(path, server.url).href);
       return page;

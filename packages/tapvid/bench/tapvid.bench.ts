@@ -58,6 +58,15 @@ async function time(task: string, shape: string, fn: () => unknown): Promise<voi
   await time('decodeJpegFrames per frame', '340x256', () => decodeJpegFrames([bytes]));
 }
 
+// JPEG: 30 frames of 640x480 (issue 18's comparison; MozJPEG replaced jpeg-js + hand-written upsampling).
+{
+  const frames = Array.from({ length: 30 }, () => {
+    const data = Uint8Array.from({ length: 640 * 480 * 4 }, (_, i) => (i % 4 === 3 ? 255 : Math.floor(rand() * 256)));
+    return new Uint8Array(jpeg.encode({ width: 640, height: 480, data }, 90).data);
+  });
+  await time('decodeJpegFrames 30 frames', '30 x 640x480', () => decodeJpegFrames(frames));
+}
+
 // Reader: a DAVIS-like pickle with one 480p video of 50 frames (protocol 4 layout, ~61 MB), streamed.
 {
   const dir = mkdtempSync(join(tmpdir(), 'tapvid-bench-'));

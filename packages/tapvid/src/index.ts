@@ -24,6 +24,7 @@ export type { PrepareVideoOptions, TapvidVideo } from './dataset/prepare-video.j
 export { listVideoEntries } from './dataset/video-entries.js';
 export type { VideoEntry } from './dataset/video-entries.js';
 export { decodeJpegFrames } from './video/decode-jpeg-frames.js';
+export { initJpegDecoder } from './video/mozjpeg-decoder.js';
 export { readJpegHeader } from './video/jpeg-header.js';
 export type { JpegComponent, JpegHeader } from './video/jpeg-header.js';
 export { resizeVideoLanczos } from './video/resize-lanczos.js';

@@ -8,7 +8,7 @@ import { compareExact, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import type { TapvidVideo } from '../src/index.js';
 import { readTapvidDataset, type ReadTapvidOptions } from '../src/node/index.js';
-import { expectJpegFramesClose } from './expect-jpeg-frames.js';
+import { expectJpegFramesExact } from './expect-jpeg-frames.js';
 import { expectQuerySet } from './expect-query-set.js';
 import { FIXTURES } from './fixture-dir.js';
 
@@ -75,7 +75,7 @@ describe('readTapvidDataset on the fixture datasets', () => {
         const raw = loadNpy(dir, 'points.npy');
         const decoded = existsSync(join(dir, 'video_decoded.npy'));
         const frames = loadNpy(dir, decoded ? 'video_decoded.npy' : 'video.npy');
-        if (decoded) expectJpegFramesClose(video.video, frames, `${folder} ${video.name}`);
+        if (decoded) expectJpegFramesExact(video.video, frames, `${folder} ${video.name}`);
         else expectExact(video.video, frames, `${folder} ${video.name} video`);
         const [, H, W] = frames.dims as [number, number, number, number];
         expect(video.originalSize).toEqual({ width: W, height: H });

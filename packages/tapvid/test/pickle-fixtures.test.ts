@@ -10,7 +10,7 @@ import { compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeJpegFrames, listVideoEntries } from '../src/index.js';
 import { FIXTURES } from './fixture-dir.js';
-import { expectJpegFramesClose } from './expect-jpeg-frames.js';
+import { expectJpegFramesExact } from './expect-jpeg-frames.js';
 
 const DATASETS = join(FIXTURES, 'datasets');
 
@@ -68,7 +68,7 @@ function checkFile(file: string, jpegSha256?: (index: number) => readonly string
       expect(items.map((b) => b.length), `${file} ${name} JPEG lengths`).toEqual(Array.from(nbytes.data as BigInt64Array, Number));
       const hashes = jpegSha256?.(index);
       if (hashes !== undefined) expect(items.map(sha256), `${file} ${name} JPEG sha256`).toEqual(hashes);
-      expectJpegFramesClose(decodeJpegFrames(items), loadNpy(dir, 'video_decoded.npy'), `${file} ${name}`);
+      expectJpegFramesExact(decodeJpegFrames(items), loadNpy(dir, 'video_decoded.npy'), `${file} ${name}`);
     } else {
       expectSameArray(video, loadNpy(dir, 'video.npy'), `${file} ${name} video`);
     }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// decodeJpegFrames against Pillow on 4:4:4, 4:2:2 and 4:2:0 JPEGs (tools/tapvid/make-pil-jpeg-fixtures.py).
+// decodeJpegFrames against Pillow on 4:4:4, 4:2:2 and 4:2:0 JPEGs (tools/tapvid/make-pil-jpeg-fixtures.py): every byte equal.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, it } from 'vitest';
 import { decodeJpegFrames } from '../src/index.js';
-import { expectJpegFramesClose } from './expect-jpeg-frames.js';
+import { expectJpegFramesExact } from './expect-jpeg-frames.js';
 
 const DIR = fixtureDir('TAPVID_JPEG_FIXTURES', join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'pil-jpeg'));
 const manifest = loadJson<{ pillow: string; cases: Record<string, { subsampling: string }> }>(DIR, 'manifest.json');
@@ -15,7 +15,7 @@ describe(`decodeJpegFrames vs Pillow ${manifest.pillow}`, () => {
   for (const [name, info] of Object.entries(manifest.cases)) {
     it(`${name} (${info.subsampling})`, () => {
       const decoded = decodeJpegFrames([new Uint8Array(readFileSync(join(DIR, `${name}.jpg`)))]);
-      expectJpegFramesClose(decoded, loadNpy(DIR, `${name}.expected.npy`), name);
+      expectJpegFramesExact(decoded, loadNpy(DIR, `${name}.expected.npy`), name);
     });
   }
 });

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TaptrError } from '@taptr/tensor';
 import jpeg from 'jpeg-js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeJpegFrames } from './decode-jpeg-frames.js';
+
+const PIL = join(import.meta.dirname, '..', '..', 'fixtures', 'pil-jpeg');
 
 function encode(width: number, height: number, rgb: [number, number, number]): Uint8Array {
   const data = new Uint8Array(width * height * 4);
@@ -27,6 +31,33 @@ describe('decodeJpegFrames', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'TAPTR_VIDEO_FORMAT' });
+    }
+  });
+
+  it('refuses what libjpeg refuses or finds truncated, prints nothing, and decodes the next file as before', () => {
+    const file = new Uint8Array(readFileSync(join(PIL, 'yuv444.jpg')));
+    const reference = decodeJpegFrames([file]);
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const consoleError = vi.spyOn(console, 'error');
+    try {
+      // A frame header the marker check accepts but libjpeg does not (luma sampled 4x4: 18 blocks per MCU, libjpeg allows 10).
+      let at = 2;
+      while (file[at + 1] !== 0xc0) at += 2 + ((file[at + 2]! << 8) | file[at + 3]!);
+      const sampling = file.slice();
+      sampling[at + 11] = 0x44;
+      expect(() => decodeJpegFrames([file, sampling])).toThrow(
+        new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame 1 is not a decodable JPEG (${file.length} bytes): libjpeg: Sampling factors too large for interleaved scan`),
+      );
+      // The last 40 bytes cut off: enough entropy data for the marker check, but the image is incomplete (Pillow: "image file is truncated").
+      expect(() => decodeJpegFrames([file.subarray(0, file.length - 40)])).toThrow(/^decodeJpegFrames: frame 0 is not a decodable JPEG \(\d+ bytes\): libjpeg: Premature end of JPEG file/);
+      // A failed decode leaves the decoder as it was (each failure starts a fresh wasm instance).
+      for (let i = 0; i < 50; i++) expect(() => decodeJpegFrames([sampling])).toThrow(TaptrError);
+      expect(decodeJpegFrames([file]).data).toEqual(reference.data);
+      expect(stderr).not.toHaveBeenCalled();
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+      consoleError.mockRestore();
     }
   });
 });

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { TensorView } from '@taptr/tensor';
 import { memoryTokens, type TaptrConfig } from '../config/index.js';
 import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { mlp2 } from './blocks/mlp.js';
+import { withSharedInitializers } from './blocks/shared-initializers.js';
 import type { StateDict } from './blocks/state-dict.js';
 import { CORR_TAPS, correlationKeys, correlationVolume } from './corr-sampling.js';
 import type { CrossAttentionMode } from './decoder-cross-attention.js';
@@ -49,22 +49,6 @@ export interface DecoderWindowGraphOptions {
 /** Shared modules: their parameters are stored once although every layer uses them. */
 const SHARED_PREFIXES = ['transformer.decoder.ref_point_head.', 'transformer.decoder.query_updater.'];
 
-function withSharedInitializers(g: GraphBuilder): GraphBuilder {
-  const cache = new Map<string, OnnxValue>();
-  return {
-    ...g,
-    initializer(view: TensorView, hint?: string): OnnxValue {
-      if (hint === undefined || !SHARED_PREFIXES.some((p) => hint.startsWith(p))) return g.initializer(view, hint);
-      let value = cache.get(hint);
-      if (value === undefined) {
-        value = g.initializer(view, hint);
-        cache.set(hint, value);
-      }
-      return value;
-    },
-  };
-}
-
 /**
  * Builds G3 `decoder_window` (spec §7-§9, §13): one sliding window of K frames through the
  * correlation block, the D decoder layers, the heads and the between-window content update, with the
@@ -95,7 +79,7 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
   const C = config.hiddenDim;
   const D = config.decLayers;
   const base = createGraphBuilder({ name: DECODER_WINDOW_GRAPH_NAME });
-  const g = withSharedInitializers(base);
+  const g = withSharedInitializers(base, SHARED_PREFIXES);
 
   const memory = g.input('memory', 'float32', [K, memoryTokens(config), C]);
   const content = g.input('content', 'float32', [K, 'N', C]);

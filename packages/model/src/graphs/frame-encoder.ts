@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import { backboneChannels, featureLevelShapes, memoryTokens, type TaptrConfig } from '../config/taptr-config.js';
 import { checkStateDict } from '../checkpoint/taptr-checkpoint.js';
+import { describeValue, invalidArgument } from '@taptr/tensor';
 import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { resnet50Backbone } from './backbone.js';
 import { groupNorm } from './blocks/group-norm.js';
 import { layerNorm } from './blocks/layer-norm.js';
 import { linear } from './blocks/linear.js';
-import { msDeformAttn } from './blocks/ms-deform-attn.js';
+import { msdaAttend, msdaValue } from './blocks/ms-deform-attn.js';
+import { withSharedInitializers } from './blocks/shared-initializers.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
 import { encoderReferencePoints, levelPositionEmbeddingNode } from './position-embedding.js';
 
@@ -26,6 +28,29 @@ export interface FrameEncoderOptions {
    * [B, C, h_l, w_l] (input_proj outputs). Defaults to false.
    */
   readonly debugOutputs?: boolean;
+  /**
+   * Rows (memory tokens) per tile of the deformable encoder layers: each layer computes its values
+   * once, then runs the sampling, the residual + LayerNorm and the FFN tile by tile and concatenates
+   * the tiles, so its largest transients are [tile, 2048] (FFN) and [M·Dh, P, tile] (sampling) instead
+   * of [S, 2048] and [M·Dh, P, S] (178 MB and 89 MB at 512x512). Every row is computed exactly as
+   * untiled (all of these ops are row-wise in the queries). `Infinity` = one tile. Defaults to
+   * {@link DEFAULT_ENCODER_TILE_TOKENS}.
+   */
+  readonly tileTokens?: number;
+}
+
+/**
+ * Default {@link FrameEncoderOptions.tileTokens}: 21760 tokens at 512x512 run as 8 tiles of 2720, whose
+ * FFN transient is 22 MB (measured on the released configuration: see the runtime-node README).
+ */
+export const DEFAULT_ENCODER_TILE_TOKENS = 2720;
+
+/** Splits `total` rows into `ceil(total / tile)` tiles of near-equal size (in order). */
+export function tileSizes(total: number, tile: number): number[] {
+  if (!(tile >= 1)) throw invalidArgument('range', 'buildFrameEncoder', 'options.tileTokens', 'a positive number of tokens (Infinity = one tile)', describeValue(tile));
+  const count = Number.isFinite(tile) ? Math.max(1, Math.ceil(total / Math.floor(tile))) : 1;
+  const base = Math.floor(total / count);
+  return Array.from({ length: count }, (_, i) => base + (i < total - base * count ? 1 : 0));
 }
 
 /** Number of groups of the input projections' GroupNorm. */
@@ -37,7 +62,9 @@ const INPUT_PROJ_GROUPS = 32;
  * @param image - [B, 3, R, R] normalized.
  * @returns memory [B, S, C] and the per-level intermediates.
  */
-export function frameEncoderBody(g: GraphBuilder, stateDict: StateDict, config: TaptrConfig, image: OnnxValue): { memory: OnnxValue; backbone: OnnxValue[]; src: OnnxValue[] } {
+export function frameEncoderBody(graph: GraphBuilder, stateDict: StateDict, config: TaptrConfig, image: OnnxValue, tileTokens: number = DEFAULT_ENCODER_TILE_TOKENS): { memory: OnnxValue; backbone: OnnxValue[]; src: OnnxValue[] } {
+  // The encoder layers' parameters are stored once, however many query tiles use them.
+  const g = withSharedInitializers(graph, ['transformer.encoder.']);
   const C = config.hiddenDim;
   const levels = featureLevelShapes(config);
   const features = g.scope('backbone', () => resnet50Backbone(g, stateDict, 'backbone.0.body', image));
@@ -51,13 +78,28 @@ export function frameEncoderBody(g: GraphBuilder, stateDict: StateDict, config: 
   let x = g.transpose(g.concat(src.map((s) => g.reshape(s, [0, C, -1])), 2), [0, 2, 1]);
   const pos = g.scope('lvl_pos_embed', () => levelPositionEmbeddingNode(g, levels, requireParam(stateDict, 'transformer.level_embed', [levels.length, C]), config.peTemperatureH, config.peTemperatureW));
   const reference = g.initializer(encoderReferencePoints(levels), 'encoder_reference_points');
+  const shape = { heads: config.nheads, points: config.encNPoints, levels };
+  const tiles = tileSizes(memoryTokens(config), tileTokens);
   for (let i = 0; i < config.encLayers; i++) {
     const p = `transformer.encoder.layers.${i}`;
     x = g.scope(`encoder.${i}`, () => {
-      const attended = msDeformAttn(g, stateDict, `${p}.self_attn`, { query: g.add(x, pos), reference, referenceBatched: false, input: x }, { heads: config.nheads, points: config.encNPoints, levels });
-      const y = layerNorm(g, stateDict, `${p}.norm1`, g.add(x, attended));
-      const ffn = linear(g, stateDict, `${p}.linear2`, g.relu(linear(g, stateDict, `${p}.linear1`, y)));
-      return layerNorm(g, stateDict, `${p}.norm2`, g.add(y, ffn));
+      const value = msdaValue(g, stateDict, `${p}.self_attn`, x, shape);
+      const query = g.add(x, pos);
+      const layerTile = (rows: OnnxValue, queryRows: OnnxValue, referenceRows: OnnxValue): OnnxValue => {
+        const attended = msdaAttend(g, stateDict, `${p}.self_attn`, { query: queryRows, reference: referenceRows, referenceBatched: false }, value, shape);
+        const y = layerNorm(g, stateDict, `${p}.norm1`, g.add(rows, attended));
+        const ffn = linear(g, stateDict, `${p}.linear2`, g.relu(linear(g, stateDict, `${p}.linear1`, y)));
+        return layerNorm(g, stateDict, `${p}.norm2`, g.add(y, ffn));
+      };
+      if (tiles.length === 1) return layerTile(x, query, reference);
+      let start = 0;
+      const out = tiles.map((size) => {
+        const rows = (v: OnnxValue, axis: number) => g.slice(v, [start], [start + size], [axis]);
+        const tile = layerTile(rows(x, 1), rows(query, 1), rows(reference, 0));
+        start += size;
+        return tile;
+      });
+      return g.concat(out, 1);
     });
   }
   return { memory: x, backbone: features, src };
@@ -75,7 +117,7 @@ export function buildFrameEncoder(stateDict: StateDict, config: TaptrConfig, opt
   const R = config.resolution;
   const g = createGraphBuilder({ name: FRAME_ENCODER_GRAPH });
   const image = g.input(FRAME_ENCODER_INPUT, 'float32', [B, 3, R, R]);
-  const { memory, backbone, src } = frameEncoderBody(g, stateDict, config, image);
+  const { memory, backbone, src } = frameEncoderBody(g, stateDict, config, image, options.tileTokens);
   g.output(memory, FRAME_ENCODER_OUTPUT, 'float32', [B, memoryTokens(config), config.hiddenDim]);
   if (options.debugOutputs) {
     const levels = featureLevelShapes(config);

@@ -34,31 +34,55 @@ export interface MsdaInputs {
   readonly input: OnnxValue;
 }
 
+/** The head-split values of {@link msdaValue}: computed once, attended by every query tile. */
+export interface MsdaValue {
+  /** `[B·M, Dh, S]` (channel c = m·Dh + d). */
+  readonly heads: OnnxValue;
+  readonly channels: number;
+}
+
 /**
- * Multi-scale deformable attention (`MSDeformAttn`, spec §5.1) with the state-dict Linear layers
- * `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`. Per level, the head-split
- * values [B·M, Dh, h, w] are sampled with one GridSample (bilinear, zeros, align_corners=0; heads as
- * batch) at grid = 2·ref − 1 + Δ·(2/w, 2/h) (the scale folded into the offset weights; grid laid out as
- * [B·M, P, Lq, 2] so the output is [B·M, Dh, P, Lq]), multiplied by the softmaxed attention weights,
- * summed over points and accumulated level by level (no Concat of the levels), then projected.
- * Returns [B, Lq, C].
+ * The values of multi-scale deformable attention: `value_proj` of `input` [B, S, C], split by head
+ * into `[B·M, Dh, S]`. Shared by every query tile of {@link msdaAttend}.
  */
-export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
-  const { heads, points, levels } = shape;
+export function msdaValue(g: GraphBuilder, stateDict: StateDict, prefix: string, input: OnnxValue, shape: MsdaShape): MsdaValue {
+  const { heads, levels } = shape;
   const valueW = requireParam(stateDict, `${prefix}.value_proj.weight`);
   const channels = valueW.dims[0]!;
   if (!Number.isInteger(heads) || heads <= 0 || channels % heads !== 0) {
     throw invalidArgument('range', 'msDeformAttn', 'shape.heads', `a positive divisor of ${channels}`, String(heads));
   }
+  const tokens = levels.reduce((s, l) => s + l.h * l.w, 0);
+  // Values: [B, S, C] -> [B, C, S] -> [B·M, Dh, S] (channel c = m·Dh + d).
+  const value = linear(g, stateDict, `${prefix}.value_proj`, input);
+  return { heads: g.reshape(g.transpose(value, [0, 2, 1]), [-1, channels / heads, tokens]), channels };
+}
+
+/** Queries of {@link msdaAttend}: any subset of rows (a tile) of the full query set. */
+export interface MsdaQueries {
+  /** Queries [B, Lq, C] (already including any positional embedding). */
+  readonly query: OnnxValue;
+  /** Normalized reference points (x, y): [B, Lq, 2] when `referenceBatched`, else [Lq, 2]. */
+  readonly reference: OnnxValue;
+  readonly referenceBatched: boolean;
+}
+
+/**
+ * The sampling half of multi-scale deformable attention for a set of queries over values from
+ * {@link msdaValue}: per level, the values [B·M, Dh, h, w] are sampled with one GridSample (bilinear,
+ * zeros, align_corners=0; heads as batch) at grid = 2·ref − 1 + Δ·(2/w, 2/h) (the scale folded into the
+ * offset weights; grid laid out as [B·M, P, Lq, 2] so the output is [B·M, Dh, P, Lq]), multiplied by the
+ * softmaxed attention weights, summed over points and accumulated level by level (no Concat of the
+ * levels), then projected. Every output row depends only on its own query row, so the queries may be
+ * split into tiles (the frame encoder does, to bound its transients). Returns [B, Lq, C].
+ */
+export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string, queries: MsdaQueries, value: MsdaValue, shape: MsdaShape): OnnxValue {
+  const { heads, points, levels } = shape;
+  const { channels } = value;
   const nLevels = levels.length;
   const headDim = channels / heads;
-  const tokens = levels.reduce((s, l) => s + l.h * l.w, 0);
   requireParam(stateDict, `${prefix}.sampling_offsets.weight`, [heads * nLevels * points * 2, channels]);
   requireParam(stateDict, `${prefix}.attention_weights.weight`, [heads * nLevels * points, channels]);
-
-  // Values: [B, S, C] -> [B, C, S] -> [B·M, Dh, S] (channel c = m·Dh + d).
-  const value = linear(g, stateDict, `${prefix}.value_proj`, inputs.input);
-  const valueHeads = g.reshape(g.transpose(value, [0, 2, 1]), [-1, headDim, tokens]);
 
   // Sampling grids in grid units: the per-level scale (2/w_l, 2/h_l) is folded into the
   // sampling_offsets rows (exact for power-of-two level sizes), then 2·ref − 1 is added.
@@ -73,14 +97,14 @@ export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: stri
     scaledB[r] = offB.data[r]! * scale;
     for (let c = 0; c < channels; c++) scaledW[r * channels + c] = offW.data[r * channels + c]! * scale;
   }
-  const offsets = linearWith(g, inputs.query, tensor('float32', offW.dims, scaledW), tensor('float32', [scaledB.length], scaledB), `${prefix}.sampling_offsets_scaled`);
+  const offsets = linearWith(g, queries.query, tensor('float32', offW.dims, scaledW), tensor('float32', [scaledB.length], scaledB), `${prefix}.sampling_offsets_scaled`);
   const offsetsT = g.transpose(g.reshape(offsets, [0, 0, heads, nLevels, points, 2]), [0, 2, 3, 4, 1, 5]); // [B, M, L, P, Lq, 2]
-  const refGrid = g.sub(g.mul(inputs.reference, g.constFloat(2)), g.constFloat(1));
+  const refGrid = g.sub(g.mul(queries.reference, g.constFloat(2)), g.constFloat(1));
   // [Lq, 2] broadcasts as is; [B, Lq, 2] -> [B, 1, 1, 1, Lq, 2]
-  const grids = g.add(offsetsT, inputs.referenceBatched ? g.unsqueeze(refGrid, [1, 2, 3]) : refGrid);
+  const grids = g.add(offsetsT, queries.referenceBatched ? g.unsqueeze(refGrid, [1, 2, 3]) : refGrid);
 
   // Attention weights: softmax over L·P per head -> [B, M, L, P, Lq].
-  const logits = g.reshape(linear(g, stateDict, `${prefix}.attention_weights`, inputs.query), [0, 0, heads, nLevels * points]);
+  const logits = g.reshape(linear(g, stateDict, `${prefix}.attention_weights`, queries.query), [0, 0, heads, nLevels * points]);
   const weights = g.transpose(g.reshape(g.softmax(logits, -1), [0, 0, heads, nLevels, points]), [0, 2, 3, 4, 1]);
 
   // Merge the first two axes (B, M) whatever is symbolic: shape [-1, ...shape[2:]].
@@ -89,7 +113,7 @@ export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: stri
   let acc: OnnxValue | undefined;
   let start = 0;
   levels.forEach((level, l) => {
-    const valueL = g.reshape(g.slice(valueHeads, [start], [start + level.h * level.w], [2]), [-1, headDim, level.h, level.w]);
+    const valueL = g.reshape(g.slice(value.heads, [start], [start + level.h * level.w], [2]), [-1, headDim, level.h, level.w]);
     start += level.h * level.w;
     const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, P, Lq, 2]
     const sampled = g.gridSample(valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, P, Lq]
@@ -100,4 +124,14 @@ export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: stri
   const summed = acc!; // [B·M, Dh, Lq]
   const merged = g.transpose(g.reshape(summed, [-1, channels, 0]), [0, 2, 1]); // [B, Lq, C]
   return linear(g, stateDict, `${prefix}.output_proj`, merged);
+}
+
+/**
+ * Multi-scale deformable attention (`MSDeformAttn`, spec §5.1) with the state-dict Linear layers
+ * `${prefix}.{sampling_offsets,attention_weights,value_proj,output_proj}`: {@link msdaValue} of
+ * `inputs.input`, attended by all of `inputs.query` with {@link msdaAttend}. Returns [B, Lq, C].
+ */
+export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
+  const value = msdaValue(g, stateDict, prefix, inputs.input, shape);
+  return msdaAttend(g, stateDict, prefix, inputs, value, shape);
 }

@@ -8,4 +8,4 @@ export type { TensorConstructor } from './tensor-factory.js';
 export { buildProbeModel, buildTinyModel } from './tiny-model.js';
 export type { TinyModelSpec, TinyNode, TinyValue } from './tiny-model.js';
 export { inputSpecsOf, wrapInferenceSession } from './wrap-session.js';
-export type { InferenceSessionLike } from './wrap-session.js';
+export type { InferenceSessionLike, WrapSessionOptions } from './wrap-session.js';

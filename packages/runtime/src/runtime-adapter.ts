@@ -36,10 +36,17 @@ export interface ModelSession {
   /**
    * Runs the model.
    * @param feeds - one tensor per input name, made by the adapter's {@link TensorFactory}.
-   * @returns one tensor per output name.
-   * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` for bad feeds, `TAPTR_INVALID_ARGUMENT` after {@link ModelSession.release}.
+   * @param outputs - optional pre-allocated outputs (tensors of the adapter's factory with exactly the
+   *   output's type and shape, e.g. views into a caller's ring buffer): the run leaves each of these
+   *   outputs in the given tensor's data. Where the runtime can, it writes them there directly (the
+   *   onnxruntime-node adapter does), else the adapter copies them in after the run. Outputs not named
+   *   here are allocated by the runtime as usual.
+   * @returns one tensor per output name (for a pre-allocated output, possibly a copy: read the
+   *   pre-allocated tensor).
+   * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` for bad feeds or a pre-allocated output that is not
+   *   an output of the model, `TAPTR_INVALID_ARGUMENT` after {@link ModelSession.release}.
    */
-  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
+  run(feeds: Readonly<Record<string, Tensor>>, outputs?: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
   /** Frees the native session. Idempotent; `run` fails afterwards. */
   release(): Promise<void>;
 }

@@ -34,4 +34,33 @@ describe('wrapInferenceSession', () => {
     expect(inner.released).toBe(1);
     await expect(s.run({ x })).rejects.toThrow('toy: run() called after release()');
   });
+
+  it('leaves pre-allocated outputs in the given tensors (copied, or as fetches where the runtime writes in place)', async () => {
+    const calls: unknown[] = [];
+    const inner = {
+      ...fakeSession(),
+      outputNames: ['y', 'z'],
+      run: (feeds: InferenceSession.FeedsType, fetches?: unknown) => {
+        calls.push(fetches);
+        const x = feeds['x']!.data as Float32Array;
+        // A runtime that returns its own copies (it did not write into the given tensor).
+        return Promise.resolve({ y: { data: x.map((v) => v * 2), dims: [2, 3] }, z: { data: Float32Array.of(7), dims: [1] } } as unknown as InferenceSession.ReturnType);
+      },
+    } as unknown as InferenceSessionLike;
+    const x = { type: 'float32', dims: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) } as never;
+    const ring = new Float32Array(10).fill(-1);
+    const y = { type: 'float32', dims: [2, 3], data: ring.subarray(2, 8) } as never;
+    const copied = wrapInferenceSession(inner, 'toy');
+    const out = await copied.run({ x }, { y });
+    expect(calls[0]).toBeUndefined();
+    expect(Array.from(ring)).toEqual([-1, -1, 2, 4, 6, 8, 10, 12, -1, -1]);
+    expect(Array.from(out['z']!.data as Float32Array)).toEqual([7]);
+    // An adapter whose runtime writes in place: fetches passed, nothing copied.
+    ring.fill(-1);
+    await wrapInferenceSession(inner, 'toy', { writesOutputsInPlace: true }).run({ x }, { y });
+    expect(calls[1]).toEqual({ y, z: null });
+    expect(Array.from(ring)).toEqual(Array(10).fill(-1));
+    await expect(copied.run({ x }, { w: y })).rejects.toThrow('toy: pre-allocated output "w" is not an output of the model (outputs: "y", "z")');
+  });
 });
+

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { checkFeeds, type ModelInputSpec } from './model-io.js';
+import { checkFeeds, ModelIoMismatchError, type ModelInputSpec } from './model-io.js';
 import type { ModelSession } from './runtime-adapter.js';
 
 /** The part of an onnxruntime `InferenceSession` that {@link wrapInferenceSession} uses. */
@@ -23,23 +23,55 @@ export function inputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
   });
 }
 
+/** Options of {@link wrapInferenceSession}. */
+export interface WrapSessionOptions {
+  /**
+   * True when the runtime writes pre-allocated outputs (onnxruntime `fetches`) into the given tensors'
+   * data (onnxruntime-node 1.30 does, and also returns a copy): they are passed as fetches. False
+   * (default): the session runs as usual and the wrapper copies those outputs into the given tensors
+   * (onnxruntime-web 1.30's wasm backend returns a pre-allocated CPU tensor unwritten).
+   */
+  readonly writesOutputsInPlace?: boolean;
+}
+
 /**
  * Adapts an onnxruntime `InferenceSession` (node or web) to {@link ModelSession}: feeds are
- * validated with {@link checkFeeds} first, `release` is idempotent and `run` after it fails.
+ * validated with {@link checkFeeds} first, pre-allocated outputs end up in the given tensors (as
+ * onnxruntime `fetches` or copied, see {@link WrapSessionOptions}), `release` is
+ * idempotent and `run` after it fails.
  * @param label - model label used in error messages.
  */
-export function wrapInferenceSession(session: InferenceSessionLike, label: string): ModelSession {
+export function wrapInferenceSession(session: InferenceSessionLike, label: string, options: WrapSessionOptions = {}): ModelSession {
   const specs = inputSpecsOf(session);
+  const outputNames = Object.freeze([...session.outputNames]);
   let released = false;
   let pending: Promise<void> | undefined;
   return {
     inputNames: Object.freeze([...session.inputNames]),
-    outputNames: Object.freeze([...session.outputNames]),
-    async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    outputNames,
+    async run(feeds: Readonly<Record<string, Tensor>>, outputs?: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
       if (released) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${label}: run() called after release()`);
       checkFeeds(label, specs, feeds);
-      const out = await session.run(feeds as InferenceSession.FeedsType);
-      return out as Record<string, Tensor>;
+      if (outputs === undefined) return (await session.run(feeds as InferenceSession.FeedsType)) as Record<string, Tensor>;
+      const unknown = Object.keys(outputs).filter((name) => !outputNames.includes(name));
+      if (unknown.length > 0) {
+        throw new ModelIoMismatchError(`${label}: pre-allocated output ${unknown.map((n) => JSON.stringify(n)).join(', ')} is not an output of the model (outputs: ${outputNames.map((n) => JSON.stringify(n)).join(', ')})`, {
+          expected: outputNames,
+          missing: [],
+          unexpected: unknown,
+        });
+      }
+      if (!options.writesOutputsInPlace) {
+        // onnxruntime-web 1.30 (wasm) returns a pre-allocated CPU tensor without writing into it: run
+        // as usual and copy.
+        const out = (await session.run(feeds as InferenceSession.FeedsType)) as Record<string, Tensor>;
+        for (const [name, given] of Object.entries(outputs)) (given.data as Float32Array).set(out[name]!.data as Float32Array);
+        return out;
+      }
+      const fetches: Record<string, Tensor | null> = {};
+      for (const name of outputNames) fetches[name] = outputs[name] ?? null;
+      const out = (await session.run(feeds as InferenceSession.FeedsType, fetches as InferenceSession.FetchesType)) as Record<string, Tensor>;
+      return out;
     },
     release(): Promise<void> {
       if (!released) {

@@ -54,8 +54,8 @@ async function expectIoMismatch(promise: Promise<unknown>, ...fragments: string[
 
 /**
  * The shared runtime-adapter conformance suite (vitest `describe`/`it`). Every adapter runs it:
- * session creation from bytes and from a path, named float32/int64/bool tensors, dynamic
- * dimensions, typed errors for bad feeds, release, and two sessions running concurrently.
+ * session creation from bytes and from a path, named float32/int64/bool tensors, pre-allocated
+ * outputs, dynamic dimensions, typed errors for bad feeds, release, and two sessions running concurrently.
  * The models are built in memory with `onnx-proto`; they are tiny so slow backends stay fast.
  * @param name - suite title, e.g. `'ort-node-cpu'`.
  * @param getAdapter - returns the adapter under test (called inside each test).
@@ -105,6 +105,24 @@ export function runRuntimeConformance(name: string, getAdapter: () => RuntimeAda
         expect(Object.keys(out)).toEqual(['y']);
         expect([...out['y']!.dims]).toEqual([2, 3]);
         expect(values(out['y'])).toEqual([2.5, 4.5, 6.5, 9, 11, 13]);
+      });
+    });
+
+    test('leaves pre-allocated outputs in the given tensors (views into a larger buffer)', async () => {
+      const adapter = getAdapter();
+      await withSession(adapter, buildAffineModel(), async (s) => {
+        const ring = new Float32Array(10).fill(-1);
+        const y = adapter.tensors.tensor('float32', ring.subarray(2, 8), [2, 3]);
+        const feeds = {
+          b: adapter.tensors.tensor('float32', new Float32Array([0.5, 0.5, 0.5, 1, 1, 1]), [2, 3]),
+          x: adapter.tensors.tensor('float32', new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]),
+        };
+        for (let run = 0; run < 2; run++) {
+          const out = await s.run(feeds, { y });
+          expect(Array.from(ring)).toEqual([-1, -1, 2.5, 4.5, 6.5, 9, 11, 13, -1, -1]);
+          expect(values(out['y'])).toEqual([2.5, 4.5, 6.5, 9, 11, 13]);
+          ring.fill(0, 2, 8);
+        }
       });
     });
 

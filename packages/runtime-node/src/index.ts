@@ -1,3 +1,3 @@
 // SPDX-License-Identifier: Apache-2.0
-export { createNodeRuntime, DEFAULT_NODE_RUNTIME_OPTIONS } from './node-runtime.js';
-export type { NodeRuntimeOptions } from './node-runtime.js';
+export { createNodeRuntime, DEFAULT_NODE_RUNTIME_OPTIONS, memorySessionOptions } from './node-runtime.js';
+export type { NodeMemoryMode, NodeRuntimeOptions } from './node-runtime.js';

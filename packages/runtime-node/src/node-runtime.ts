@@ -16,33 +16,40 @@ export interface NodeRuntimeOptions {
   /** onnxruntime graph optimisation level. Defaults to `'all'`. */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /**
-   * How CPU sessions hold their intermediate tensors (issue 9):
-   * - `'low'` (default): no CPU memory arena and no memory pattern (`enableCpuMemArena: false`,
-   *   `enableMemPattern: false`): every intermediate is allocated when produced and freed after its
-   *   last use, so a session's memory returns to the system after each run and the peak is the live
-   *   set of the running graph. onnxruntime's arena instead keeps its high-water mark per session for
-   *   good (it grows in powers of two and never shrinks, and the encoder and decoder each have one),
-   *   and the memory pattern reserves one block per input shape that is far larger than the live set
-   *   for the decoder's graph.
-   * - `'fast'`: onnxruntime's defaults (arena and memory pattern on). Measured on the released model:
-   *   the same encoder and few-point decoder times, a ~25% faster decoder at N = 800, and 1.7-2.3x the
-   *   peak RSS (see the package README).
-   * Per-session options (`enableCpuMemArena`, `enableMemPattern`) still win. Defaults to `'low'`.
+   * How CPU sessions hold their intermediate tensors (issues 9 and 15):
+   * - `'balanced'` (default): onnxruntime's CPU arena without the memory pattern, and the weights
+   *   outside the arena (`enableCpuMemArena: true`, `enableMemPattern: false`, session config
+   *   `session.use_device_allocator_for_initializers`). After its first run a session reuses its
+   *   arena, so no run writes to memory fresh from the kernel (which costs ~3 ms per MB on some
+   *   machines, see the package README); the arena holds the session's largest live set, which the
+   *   TAPTR graphs keep small (the encoder is tiled over its tokens, the decoder projects one frame at a
+   *   time). As fast as `'fast'` everywhere, with far less memory.
+   * - `'fast'`: onnxruntime's defaults (arena and memory pattern on; weights in the arena). The memory
+   *   pattern reserves one block per input shape that, for the decoder's graph, is far larger than
+   *   the tensors alive at any time.
+   * - `'low'`: no CPU memory arena and no memory pattern: every intermediate is allocated when
+   *   produced and freed after its last use, so memory returns to the system after every run. Cheap on
+   *   machines where fresh memory is cheap; several times slower where it is not (4.7x measured).
+   * Per-session options (`enableCpuMemArena`, `enableMemPattern`, `extra`) still win. Defaults to
+   * `'balanced'`.
    */
-  readonly memory?: 'low' | 'fast';
+  readonly memory?: NodeMemoryMode;
 }
+
+/** {@link NodeRuntimeOptions.memory}. */
+export type NodeMemoryMode = 'balanced' | 'fast' | 'low';
 
 /** Defaults of {@link NodeRuntimeOptions}. */
 export const DEFAULT_NODE_RUNTIME_OPTIONS: Readonly<Required<NodeRuntimeOptions>> = Object.freeze({
   threads: 0,
   executionProvider: 'cpu',
   graphOptimizationLevel: 'all',
-  memory: 'low',
+  memory: 'balanced',
 });
 
 const EXECUTION_PROVIDERS = ['cpu', 'webgpu'] as const;
 const OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
-const MEMORY_MODES = ['low', 'fast'] as const;
+const MEMORY_MODES = ['balanced', 'fast', 'low'] as const;
 
 function resolveOptions(options: NodeRuntimeOptions): Required<NodeRuntimeOptions> {
   const o = { ...DEFAULT_NODE_RUNTIME_OPTIONS, ...options };
@@ -59,6 +66,35 @@ function resolveOptions(options: NodeRuntimeOptions): Required<NodeRuntimeOption
     throw invalidArgument('range', 'createNodeRuntime', 'options.memory', `one of ${MEMORY_MODES.join(', ')}`, describeValue(o.memory));
   }
   return o;
+}
+
+/** The CPU session options of a memory mode (see {@link NodeRuntimeOptions.memory}). */
+export function memorySessionOptions(memory: NodeMemoryMode): ModelSessionOptions {
+  switch (memory) {
+    case 'balanced':
+      return { enableCpuMemArena: true, enableMemPattern: false, extra: { session: { use_device_allocator_for_initializers: '1' } } };
+    case 'low':
+      return { enableCpuMemArena: false, enableMemPattern: false };
+    default:
+      return {};
+  }
+}
+
+/** `options` over `base`, with their `extra` config entries merged (per-session entries win). @internal */
+export function mergeSessionOptions(base: ModelSessionOptions, options: ModelSessionOptions): ModelSessionOptions {
+  const merged: ModelSessionOptions = { ...base, ...options };
+  if (base.extra !== undefined && options.extra !== undefined) {
+    const a = base.extra as Record<string, unknown>;
+    const b = options.extra as Record<string, unknown>;
+    const extra: Record<string, unknown> = { ...a, ...b };
+    for (const key of Object.keys(a)) {
+      const x = a[key];
+      const y = b[key];
+      if (x !== null && typeof x === 'object' && y !== null && typeof y === 'object') extra[key] = { ...x, ...y };
+    }
+    return { ...merged, extra };
+  }
+  return merged;
 }
 
 const nodeTensors: TensorFactory = createTensorFactory(ort.Tensor);
@@ -81,7 +117,7 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): RuntimeAdap
     executionMode: 'sequential',
     logSeverityLevel: 3,
     ...(o.threads > 0 ? { intraOpNumThreads: o.threads } : {}),
-    ...(o.memory === 'low' && o.executionProvider === 'cpu' ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
+    ...(o.executionProvider === 'cpu' ? memorySessionOptions(o.memory) : {}),
   };
   let probe: Promise<string | undefined> | undefined;
 
@@ -123,13 +159,14 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): RuntimeAdap
       const label = sessionOptions.logId ?? (typeof model === 'string' ? basename(model) : `model (${model.byteLength} bytes)`);
       let session: ort.InferenceSession;
       try {
-        const merged = { ...base, ...sessionOptions };
+        const merged = mergeSessionOptions(base, sessionOptions);
         session = typeof model === 'string' ? await ort.InferenceSession.create(model, merged) : await ort.InferenceSession.create(model, merged);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new TaptrError('TAPTR_IO', `createSession: cannot load ${label} on ${o.executionProvider}: ${reason}`, { cause: error });
       }
-      return wrapInferenceSession(session, label);
+      // onnxruntime-node writes pre-allocated outputs (fetches) into the given buffers (checked by the conformance suite).
+      return wrapInferenceSession(session, label, { writesOutputsInPlace: o.executionProvider === 'cpu' });
     },
   };
 }

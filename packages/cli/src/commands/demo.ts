@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatMetricsTable } from '@taptr/tapvid';
+import { hasFfmpeg, readNpyVideo, writeOverlay } from '@taptr/video';
 import { referenceModelDir, sampleDatasetPath } from '../assets.js';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, oneOf, positiveInt } from '../command-kit.js';
@@ -12,11 +13,8 @@ import { createStationaryEngine } from '../engine/stationary-engine.js';
 import { createTaptrEngine } from '../engine/taptr-engine.js';
 import { evaluateDataset, metricsJson } from '../eval/evaluate-dataset.js';
 import { writeTracks } from '../output/write-tracks.js';
-import { writeOverlay } from '../overlay/write-overlay.js';
 import { startProgress } from '../progress.js';
 import { gridQueries } from '../queries/grid-queries.js';
-import { hasFfmpeg } from '../video/ffmpeg-command.js';
-import { readNpyVideo } from '../video/read-npy-video.js';
 
 interface DemoOptions {
   out: string;

@@ -2,20 +2,18 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { firstTrackedFrame, type TrackingMode } from '@taptr/tracker';
+import { openVideo, OVERLAY_FORMS, overlayTarget, writeOverlay } from '@taptr/video';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
 import { describeModelVariant } from '../engine/load-model.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
 import { writeTracks } from '../output/write-tracks.js';
-import { OVERLAY_FORMS, overlayTarget } from '../overlay/frame-sink.js';
-import { writeOverlay } from '../overlay/write-overlay.js';
 import { startProgress } from '../progress.js';
 import { gridQueries } from '../queries/grid-queries.js';
 import type { QueryPoint } from '../queries/query-set.js';
 import { readMask } from '../queries/read-mask.js';
 import { readQueries } from '../queries/read-queries.js';
 import { UsageError } from '../usage-error.js';
-import { openVideo } from '../video/open-video.js';
 
 interface TrackOptions {
   model?: string;

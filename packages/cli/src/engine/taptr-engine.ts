@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
-import { tensor, TaptrError } from '@taptr/tensor';
+import { TaptrError } from '@taptr/tensor';
 import { createTracker } from '@taptr/tracker';
+import { frameTensors, type VideoSource } from '@taptr/video';
 import type { QueryPoint } from '../queries/query-set.js';
-import type { VideoSource } from '../video/video-source.js';
 import type { LoadedModel } from './load-model.js';
 import { optionalBackendError } from './optional-backend.js';
 import type { TrackingEngine, TrackRequestOptions } from './tracking-engine.js';
@@ -44,11 +44,6 @@ export async function createBackendRuntime(options: TaptrEngineOptions): Promise
   } catch (error) {
     throw optionalBackendError('wasm', error);
   }
-}
-
-/** The frames of a {@link VideoSource} as `[H, W, 3]` uint8 tensors, streamed. */
-async function* frameTensors(video: VideoSource): AsyncGenerator<ReturnType<typeof tensor<'uint8'>>> {
-  for await (const frame of video.frames()) yield tensor('uint8', [video.height, video.width, 3], frame);
 }
 
 /** A {@link TrackingEngine} over `@taptr/tracker` with a loaded TAPTR model. */

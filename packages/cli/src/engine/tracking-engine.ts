@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { VideoSource } from '@taptr/video';
 import type { QueryPoint } from '../queries/query-set.js';
-import type { VideoSource } from '../video/video-source.js';
 
 /** Progress of a tracking run. */
 export interface TrackProgress {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { computeTapvidMetrics, type QueryMode, type TapvidMetrics, type TapvidVideo } from '@taptr/tapvid';
 import { tensor } from '@taptr/tensor';
+import { videoFromTensor } from '@taptr/video';
 import type { TrackingEngine, TrackProgress } from '../engine/tracking-engine.js';
 import type { QueryPoint } from '../queries/query-set.js';
-import { videoFromTensor } from '../video/video-source.js';
 
 /** Options of {@link evaluateVideo}. */
 export interface EvaluateVideoOptions {

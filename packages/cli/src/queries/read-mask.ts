@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
 import { TaptrError } from '@taptr/tensor';
-import { decodePng } from '../video/decode-png.js';
+import { decodePng } from '@taptr/video';
 import type { PixelMask } from './grid-queries.js';
 
 /**

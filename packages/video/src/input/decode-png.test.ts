@@ -4,45 +4,12 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { isTaptrError, type TaptrError } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
-import { decodeMask } from '../queries/read-mask.js';
+import { withAncillaryAndSplitIdat } from '../testing/png-chunks.js';
 import { pngStructureError } from './decode-png.js';
-import { decodePngRgb } from './read-png-frames.js';
+import { decodePngRgb } from './read-frame-folder.js';
 
 const W = 16;
 const H = 12;
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** Splits pngjs output into its chunks and rebuilds it with a tEXt chunk and the IDAT in two parts. */
-function withAncillaryAndSplitIdat(png: Uint8Array): Uint8Array {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  const chunks: Uint8Array[] = [];
-  let idat: Uint8Array | undefined;
-  for (let o = 8; o < png.length; ) {
-    const length = view.getUint32(o);
-    const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
-    const data = png.subarray(o + 8, o + 8 + length);
-    if (type === 'IDAT') idat = data;
-    else if (type === 'IEND') {
-      const half = idat!.length >> 1;
-      chunks.push(chunk('tEXt', new TextEncoder().encode('Comment\0taptr fuzz input')), chunk('IDAT', idat!.subarray(0, half)), chunk('IDAT', idat!.subarray(half)));
-      chunks.push(chunk('IEND', data));
-    } else chunks.push(chunk(type, data));
-    o += 12 + length;
-  }
-  const out = new Uint8Array(8 + chunks.reduce((n, c) => n + c.length, 0));
-  out.set(png.subarray(0, 8));
-  chunks.reduce((o, c) => (out.set(c, o), o + c.length), 8);
-  return out;
-}
 
 /** A frame PNG (RGB, colour type 2) with every pixel different, plus its rgb24 pixels. */
 function framePng(): { bytes: Uint8Array; rgb: Uint8Array } {
@@ -53,18 +20,6 @@ function framePng(): { bytes: Uint8Array; rgb: Uint8Array } {
     png.data.set([rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, 255], i * 4);
   }
   return { bytes: withAncillaryAndSplitIdat(new Uint8Array(PNG.sync.write(png, { colorType: 2 }))), rgb };
-}
-
-/** A mask PNG (RGBA): inside where alpha and a colour are non-zero. */
-function maskPng(): { bytes: Uint8Array; inside: Uint8Array } {
-  const png = new PNG({ width: W, height: H });
-  const inside = new Uint8Array(W * H);
-  for (let i = 0; i < W * H; i++) {
-    const on = (i * 37) % 5 < 2;
-    inside[i] = on ? 1 : 0;
-    png.data.set(on ? [255, 255, 255, 255] : i % 2 === 0 ? [0, 0, 0, 255] : [200, 10, 10, 0], i * 4);
-  }
-  return { bytes: withAncillaryAndSplitIdat(new Uint8Array(PNG.sync.write(png))), inside };
 }
 
 function message(read: () => unknown): string {
@@ -137,27 +92,5 @@ describe('decodePng', () => {
     expect(report.failures, report.summary).toEqual([]);
     expect(report.cases).toBeGreaterThanOrEqual(3000);
     expect(report.rejected['TAPTR_VIDEO_FORMAT'] ?? 0, report.summary).toBeGreaterThan(report.cases / 2);
-  });
-
-  it('masks: thousands of seeded mutations, each refused with TAPTR_VIDEO_FORMAT or read to the same mask', async () => {
-    const mask = maskPng();
-    expect(decodeMask(mask.bytes, 'm.png').inside).toEqual(mask.inside);
-    const report = await fuzzBytes({
-      input: mask.bytes,
-      seed: 0x6d61736b,
-      minCases: 3000,
-      budgetMs: 3000,
-      hotRanges: [
-        [0, 60],
-        [mask.bytes.length - 24, mask.bytes.length],
-      ],
-      read: (bytes) => decodeMask(bytes, 'mask.png'),
-      onAccept: (decoded) => {
-        if (decoded.width !== W || decoded.height !== H) throw new Error(`decoded as ${decoded.width}x${decoded.height}`);
-        if (Buffer.compare(Buffer.from(decoded.inside), Buffer.from(mask.inside)) !== 0) throw new Error('decoded to another mask');
-      },
-    });
-    expect(report.failures, report.summary).toEqual([]);
-    expect(report.cases).toBeGreaterThanOrEqual(3000);
   });
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -58,6 +58,10 @@ beforeAll(() => {
   execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'lossless.mkv'), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-qp', '0', join(dir, 'upright.mp4')]);
   execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'upright.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(dir, 'rotated.mp4')]);
   writeFileSync(join(dir, 'broken.mp4'), 'this is not a video');
+  // The same frames as JPEG files (ffmpeg's encoder at high quality), named so plain sorting would misorder them.
+  const jpegDir = join(dir, 'jpeg');
+  mkdirSync(jpegDir);
+  for (let t = 0; t < T; t++) execFileSync('ffmpeg', ['-v', 'error', '-i', join(seqDir, `${String(t).padStart(3, '0')}.png`), '-q:v', '1', join(jpegDir, `f${t * 5}.jpg`)]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -141,10 +145,43 @@ describe('openVideo', () => {
     expect(isTaptrError(error, 'TAPTR_IO')).toBe(true);
   });
 
-  it('rejects a folder without PNG frames and frames of different sizes', async () => {
+  it('reads a folder of JPEG frames in natural order, each within JPEG error of its source frame and nearest to it', async () => {
+    const video = await openVideo(join(dir, 'jpeg'));
+    expect([video.kind, video.width, video.height, video.frameCount]).toEqual(['jpeg-dir', W, H, T]);
+    const all = await readAllFrames(video);
+    expect(all.dims).toEqual([T, H, W, 3]);
+    const meanError = (i: number, t: number): number => {
+      const frame = all.data.subarray(i * W * H * 3, (i + 1) * W * H * 3);
+      const source = synthFrame(t);
+      return frame.reduce((sum, v, k) => sum + Math.abs(v - source[k]!), 0) / frame.length;
+    };
+    for (let i = 0; i < T; i++) {
+      const errors = Array.from({ length: T }, (_, t) => meanError(i, t));
+      expect(errors[i], `frame ${i}: mean error ${errors[i]}`).toBeLessThan(6);
+      expect(errors.indexOf(Math.min(...errors)), `frame ${i} is nearest to another source frame: ${errors.map((e) => e.toFixed(1)).join(' ')}`).toBe(i);
+    }
+  });
+
+  it('refuses a folder with both PNG and JPEG frames, and a JPEG that does not decode (naming the file)', async () => {
+    const both = join(dir, 'both');
+    mkdirSync(both);
+    writePng(join(both, '0.png'), synthFrame(0));
+    writeFileSync(join(both, '1.jpg'), readFileSync(join(dir, 'jpeg', 'f5.jpg')));
+    await expect(openVideo(both)).rejects.toThrow(/holds both \.png and \.jpg frames/);
+    const broken = join(dir, 'broken-jpeg');
+    mkdirSync(broken);
+    writeFileSync(join(broken, '0.jpg'), readFileSync(join(dir, 'jpeg', 'f0.jpg')));
+    writeFileSync(join(broken, '1.jpeg'), readFileSync(join(dir, 'jpeg', 'f5.jpg')).subarray(0, 40));
+    const video = await openVideo(broken);
+    const error = await readAllFrames(video).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_VIDEO_FORMAT'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/broken-jpeg\/1\.jpeg: /);
+  });
+
+  it('rejects a folder without frames and frames of different sizes', async () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
-    await expect(openVideo(empty)).rejects.toThrow(/holds no \.png frames/);
+    await expect(openVideo(empty)).rejects.toThrow(/holds no \.png or \.jpg frames/);
     const mixed = join(dir, 'mixed');
     mkdirSync(mixed);
     writePng(join(mixed, '0.png'), synthFrame(0));

@@ -9,19 +9,19 @@ import { tensor, type TensorView } from '@taptr/tensor';
 export interface VideoSource {
   /** Where the frames come from (a path), for messages. */
   readonly path: string;
-  /** `'video'` (decoded with ffmpeg), `'png-dir'` or `'npy'`. */
-  readonly kind: 'video' | 'png-dir' | 'npy';
+  /** `'video'` (decoded with ffmpeg), `'png-dir'`, `'jpeg-dir'` (frame folders) or `'npy'`. */
+  readonly kind: 'video' | 'png-dir' | 'jpeg-dir' | 'npy';
   readonly width: number;
   readonly height: number;
   /** Number of frames (for ffmpeg inputs, the number of packets counted by ffprobe). */
   readonly frameCount: number;
-  /** Frames per second (PNG and `.npy` inputs: 25 unless the caller says otherwise). */
+  /** Frames per second (frame folders and `.npy` inputs: 25 unless the caller says otherwise). */
   readonly fps: number;
   /** Streams the frames, each `[H, W, 3]` uint8. */
   frames(): AsyncIterable<Uint8Array>;
 }
 
-/** Default frame rate for inputs that carry none (PNG folders, `.npy`). */
+/** Default frame rate for inputs that carry none (frame folders, `.npy`). */
 export const DEFAULT_FPS = 25;
 
 /**

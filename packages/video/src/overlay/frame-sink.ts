@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { PNG } from 'pngjs';
 import { TaptrError } from '@taptr/tensor';
-import { ffmpegCommand, ffmpegMissing, lastLine } from '../video/ffmpeg-command.js';
+import { ffmpegCommand, ffmpegMissing, lastLine } from '../input/ffmpeg-command.js';
 import type { RgbImage } from './rgb-image.js';
 
 /** Where rendered frames go: a video file or a folder of PNG frames. */

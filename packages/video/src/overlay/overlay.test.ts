@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensor } from '@taptr/tensor';
-import { videoFromTensor } from '../video/video-source.js';
+import { videoFromTensor } from '../input/video-source.js';
 import { drawOverlayFrame, drawSummary, type TrackSet } from './draw-tracks.js';
 import { overlayTarget } from './frame-sink.js';
 import { pointColor } from './palette.js';

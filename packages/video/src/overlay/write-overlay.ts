@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
-import type { VideoSource } from '../video/video-source.js';
+import type { VideoSource } from '../input/video-source.js';
 import { defaultOverlayStyle, drawOverlayFrame, drawSummary, type OverlayStyle, type TrackSet } from './draw-tracks.js';
 import { type FrameSink, OVERLAY_FORMS, openPngFrameSink, openVideoSink, overlayTarget, writePng } from './frame-sink.js';
 

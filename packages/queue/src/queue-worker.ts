@@ -18,6 +18,13 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Reports progress (shown by the submitter and `taptr queue status`); cheap to call often. */
   progress(done: number, total: number): void;
+  /**
+   * Holds the job's lock for `ms` from now: call it before a step that blocks the event loop for
+   * long (loading a model, decoding a long video), during which the lock cannot be renewed; call it
+   * without `ms` after the step to go back to `lockDurationMs` (so that a worker killed later loses
+   * its job to another after `lockDurationMs`, not `ms`).
+   */
+  extendLock(ms?: number): Promise<void>;
 }
 
 /** The work itself, supplied by the caller (the CLI): one function per job kind. */
@@ -156,6 +163,9 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions)
         if (now - lastReport < 500 && done < total) return;
         lastReport = now;
         job.updateProgress({ done, total }).catch(() => {});
+      },
+      extendLock: async (ms) => {
+        if (token !== undefined) await job.extendLock(token, ms ?? lockDuration).catch(() => {});
       },
     };
     const started = performance.now();

@@ -282,7 +282,7 @@ export function resultKeyOfId(id: string): string {
 }
 
 function jobName(job: QueueJob): string {
-  return job.kind === 'eval' ? `${job.dataset.index}:${job.dataset.name}` : job.video.path.split(/[\\/]/).pop()!;
+  return job.kind === 'eval' ? job.dataset.name : job.video.path.split(/[\\/]/).pop()!;
 }
 
 function oneLine(text: string): string {

@@ -5,7 +5,9 @@ import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { fetchCommand } from './commands/fetch.js';
+import { queueCommand } from './commands/queue.js';
 import { trackCommand } from './commands/track.js';
+import { workerCommand } from './commands/worker.js';
 import { classifyError, EXIT } from './usage-error.js';
 
 const EXAMPLES = [
@@ -30,6 +32,8 @@ function buildProgram(io: CliIo): Command {
   program.addCommand(convertCommand(io));
   program.addCommand(fetchCommand(io));
   program.addCommand(evalCommand(io));
+  program.addCommand(workerCommand(io));
+  program.addCommand(queueCommand(io));
   return program;
 }
 

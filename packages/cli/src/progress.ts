@@ -4,7 +4,8 @@ import type { TextOut } from './cli-io.js';
 
 /** A progress bar on stderr (drawn only when stderr is a terminal). */
 export interface Progress {
-  update(value: number, total?: number): void;
+  /** `detail`: a short text shown after the counts (e.g. `2 failed | 3.1 frames/s`). */
+  update(value: number, total?: number, detail?: string): void;
   stop(): void;
 }
 
@@ -18,19 +19,21 @@ export function startProgress(stream: TextOut, label: string, total: number, uni
   const format =
     unit === 'bytes'
       ? `${label} [{bar}] {percentage}% | {valueMB}/{totalMB} MB | {speed} MB/s | ETA {eta_formatted}`
-      : `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`;
+      : `${label} [{bar}] {percentage}% | {value}/{total} ${unit}{detail} | ETA {eta_formatted}`;
   const bar = new cliProgress.SingleBar(
     { format, stream: stream as unknown as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, etaBuffer: 50, fps: 10 },
     cliProgress.Presets.shades_classic,
   );
   const start = Date.now();
   const mb = (v: number): string => (v / 1e6).toFixed(1);
+  let detail = '';
   const payload = (value: number, t: number): Record<string, string> =>
-    unit === 'bytes' ? { valueMB: mb(value), totalMB: t > 0 ? mb(t) : '?', speed: mb(value / Math.max(1e-3, (Date.now() - start) / 1000)) } : {};
+    unit === 'bytes' ? { valueMB: mb(value), totalMB: t > 0 ? mb(t) : '?', speed: mb(value / Math.max(1e-3, (Date.now() - start) / 1000)) } : { detail };
   let currentTotal = Math.max(1, total);
   bar.start(currentTotal, 0, payload(0, total));
   return {
-    update(value, newTotal) {
+    update(value, newTotal, newDetail) {
+      if (newDetail !== undefined) detail = newDetail === '' ? '' : ` | ${newDetail}`;
       if (newTotal !== undefined && newTotal > 0 && newTotal !== currentTotal) {
         currentTotal = newTotal;
         bar.setTotal(newTotal);

@@ -5,6 +5,8 @@ import { firstTrackedFrame, type TrackingMode } from '@taptr/tracker';
 import { openVideo, OVERLAY_FORMS, overlayTarget, writeOverlay } from '@taptr/video';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
+import { addQueueOptions, type QueueSubmitOptions } from '../distributed/queue-options.js';
+import { runQueuedTrack } from '../distributed/queued-track.js';
 import { describeModelVariant } from '../engine/load-model.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
 import { writeTracks } from '../output/write-tracks.js';
@@ -15,7 +17,8 @@ import { readMask } from '../queries/read-mask.js';
 import { readQueries } from '../queries/read-queries.js';
 import { UsageError } from '../usage-error.js';
 
-interface TrackOptions {
+interface TrackOptions extends QueueSubmitOptions {
+  outDir?: string;
   model?: string;
   config?: string;
   queries?: string;
@@ -41,33 +44,39 @@ export function defaultSummaryPath(overlay: string): string {
 
 /** `taptr track`: track query points through a video. */
 export function trackCommand(io: CliIo): Command {
-  return newCommand('track', io, [
-    'taptr track clip.mp4 --model models/taptr-v1 --queries points.json --out tracks.json --overlay overlay.mp4',
-    'taptr track frames/ --model models/taptr-v1 --grid 10 --out tracks.csv',
-    'taptr track clip.mp4 --model models/taptr-v1 --grid 20 --grid-frame 30 --mask car.png --bidirectional --out car.json --overlay car-frames/',
-    'taptr track video.npy --model ~/.cache/taptr/taptrv1.pth --config config.json --queries q.npy --out tracks.json',
-  ])
-    .description(
-      'Track points through a video. VIDEO: a video file (mp4, webm, mov, mkv; ffmpeg), a folder of PNG frames, or a .npy uint8 [T,H,W,3]. ' +
-        'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md).',
-    )
-    .argument('<video>', 'video file, folder of PNG frames, or .npy [T,H,W,3] uint8')
-    .option('--model <dir|checkpoint>', 'converted model folder (taptr convert) or official .pth checkpoint')
-    .option('--config <config.json>', 'model configuration (keys of the reference config.json; sets the input resolution, default 512)')
-    .option('--queries <file>', 'query points: .json [{"t","x","y"}], .csv with header t,x,y, or .npy float [N,3] in TAP-Vid order (t, y, x)')
-    .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
-    .option('--grid-frame <t>', 'frame of the grid points (default 0)', nonNegativeInt)
-    .option('--mask <mask.png>', 'keep only the grid points on non-zero pixels of this PNG (same size as the video)')
-    .option('--bidirectional', "also track backward from each query frame (the official strided protocol); without it, the frames before a point's query frame have no position (null in JSON, empty in CSV) and are not visible")
-    .option('--pad-queries <n>', 'pad to n points with random points, as the official evaluation does (0 = no padding)', nonNegativeInt)
-    .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
-    .option('--threads <n>', 'CPU threads', positiveInt)
-    .option('--out <tracks.json|tracks.csv>', 'where to write the tracks (JSON or CSV)')
-    .option('--overlay <out.mp4|dir/>', `also render an overlay: ${OVERLAY_FORMS}`)
-    .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay)')
-    .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
-    .option('--json', 'print a JSON report on stdout')
+  return addQueueOptions(
+    newCommand('track', io, [
+      'taptr track clip.mp4 --model models/taptr-v1 --queries points.json --out tracks.json --overlay overlay.mp4',
+      'taptr track frames/ --model models/taptr-v1 --grid 10 --out tracks.csv',
+      'taptr track clip.mp4 --model models/taptr-v1 --grid 20 --grid-frame 30 --mask car.png --bidirectional --out car.json --overlay car-frames/',
+      'taptr track video.npy --model ~/.cache/taptr/taptrv1.pth --config config.json --queries q.npy --out tracks.json',
+      "taptr track 'clips/*.mp4' --model models/taptr-v1 --grid 10 --queue redis://queue.internal:6379/0 --out-dir /shared/tracks",
+    ])
+      .description(
+        'Track points through a video. VIDEO: a video file (mp4, webm, mov, mkv; ffmpeg), a folder of PNG frames, or a .npy uint8 [T,H,W,3]. ' +
+          'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md).',
+      )
+      .argument('<video>', 'video file, folder of PNG frames, or .npy [T,H,W,3] uint8; with --queue: a folder of videos or a quoted pattern like \'clips/*.mp4\'')
+      .option('--model <dir|checkpoint>', 'converted model folder (taptr convert) or official .pth checkpoint')
+      .option('--config <config.json>', 'model configuration (keys of the reference config.json; sets the input resolution, default 512)')
+      .option('--queries <file>', 'query points: .json [{"t","x","y"}], .csv with header t,x,y, or .npy float [N,3] in TAP-Vid order (t, y, x)')
+      .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
+      .option('--grid-frame <t>', 'frame of the grid points (default 0)', nonNegativeInt)
+      .option('--mask <mask.png>', 'keep only the grid points on non-zero pixels of this PNG (same size as the video)')
+      .option('--bidirectional', "also track backward from each query frame (the official strided protocol); without it, the frames before a point's query frame have no position (null in JSON, empty in CSV) and are not visible")
+      .option('--pad-queries <n>', 'pad to n points with random points, as the official evaluation does (0 = no padding)', nonNegativeInt)
+      .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
+      .option('--threads <n>', 'CPU threads', positiveInt)
+      .option('--out <tracks.json|tracks.csv>', 'where to write the tracks (JSON or CSV)')
+      .option('--overlay <out.mp4|dir/>', `also render an overlay: ${OVERLAY_FORMS}`)
+      .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay)')
+      .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
+      .option('--json', 'print a JSON report on stdout'),
+  )
+    .option('--out-dir <dir>', 'with --queue: where the tracks files go (<video name>.json each; every worker must reach it)')
     .action(async (videoPath: string, options: TrackOptions) => {
+      if (options.queue !== undefined) return runQueuedTrack(io, videoPath, { ...options, queue: options.queue });
+      if (options.outDir !== undefined) throw new UsageError('--out-dir needs --queue (a local run writes --out)');
       if (options.out === undefined) throw new UsageError('--out is required (a .json or .csv file)');
       if (!/\.(json|csv)$/i.test(options.out)) throw new UsageError(`--out must end in .json or .csv, got ${options.out}`);
       if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './test-io.js';
 
 describe('taptr --help', () => {
-  it.each(['demo', 'track', 'convert', 'fetch', 'eval'])('%s --help lists its options and examples', async (command) => {
+  it.each(['demo', 'track', 'convert', 'fetch', 'eval', 'worker', 'queue'])('%s --help lists its options and examples', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Usage: taptr ${command}`);
@@ -13,7 +13,7 @@ describe('taptr --help', () => {
   it('lists every command at the top level, and an unknown command is a one-line usage error', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['demo', 'track', 'convert', 'fetch', 'eval']) expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
+    for (const command of ['demo', 'track', 'convert', 'fetch', 'eval', 'worker', 'queue']) expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
     const unknown = await runCli(['trak']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toMatch(/^taptr: unknown command 'trak'.*\n$/);

@@ -10,7 +10,7 @@ export const QUEUE_VIDEO_EXTENSIONS: readonly string[] = ['.mp4', '.mov', '.mkv'
 /**
  * The videos of `DIR_OR_GLOB`, absolute, in natural name order:
  * - a folder: its video files (by extension, {@link QUEUE_VIDEO_EXTENSIONS}) and its sub-folders
- *   holding PNG frames; a folder holding only PNG frames is itself one video;
+ *   holding PNG or JPEG frames; a folder holding only frames is itself one video;
  * - a pattern whose last part has `*`, `?` or `[...]` (quote it so the shell leaves it alone), e.g.
  *   `'clips/*.mp4'`: the matching files and PNG folders of that folder;
  * - anything else: that one video.
@@ -19,9 +19,10 @@ export const QUEUE_VIDEO_EXTENSIONS: readonly string[] = ['.mp4', '.mov', '.mkv'
 export async function listTrackInputs(input: string): Promise<string[]> {
   const path = resolve(input);
   const name = basename(path);
-  if (/[*?[]/.test(name)) {
+  const exists = (await stat(path).catch(() => undefined)) !== undefined;
+  if (!exists && /[*?[]/.test(dirname(path))) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${input}: only the last part of a pattern may hold * ? [ ]`);
+  if (!exists && /[*?[]/.test(name)) {
     const folder = dirname(path);
-    if (/[*?[]/.test(folder)) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${input}: only the last part of a pattern may hold * ? [ ]`);
     const pattern = globRegExp(name);
     const matches: string[] = [];
     for (const entry of await list(folder, input)) {
@@ -46,8 +47,8 @@ export async function listTrackInputs(input: string): Promise<string[]> {
     if (await isVideo(full)) videos.push(full);
   }
   if (videos.length === 0) {
-    if (entries.some((e) => e.toLowerCase().endsWith('.png'))) return [path];
-    throw new TaptrError('TAPTR_IO', `${input}: no videos (${QUEUE_VIDEO_EXTENSIONS.join(', ')}, or folders of PNG frames)`);
+    if (entries.some(isFrameFile)) return [path];
+    throw new TaptrError('TAPTR_IO', `${input}: no videos (${QUEUE_VIDEO_EXTENSIONS.join(', ')}, or folders of PNG/JPEG frames)`);
   }
   return videos.sort(naturalCompare);
 }
@@ -63,8 +64,13 @@ async function list(folder: string, input: string): Promise<string[]> {
 async function isVideo(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) return false;
-  if (info.isDirectory()) return (await readdir(path).catch(() => [] as string[])).some((e) => e.toLowerCase().endsWith('.png'));
+  if (info.isDirectory()) return (await readdir(path).catch(() => [] as string[])).some(isFrameFile);
   return info.isFile() && QUEUE_VIDEO_EXTENSIONS.includes(extname(path).toLowerCase());
+}
+
+/** A PNG or JPEG frame of a frame folder. */
+function isFrameFile(name: string): boolean {
+  return /\.(png|jpe?g)$/i.test(name);
 }
 
 function globRegExp(pattern: string): RegExp {

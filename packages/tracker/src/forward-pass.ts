@@ -2,6 +2,7 @@
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { inverseSigmoid } from './sigmoid.js';
 import type { DecoderWindowInput, TaptrGraphRunner } from './graph-runner.js';
+import { createMemoryRing, type MemoryRing } from './memory-ring.js';
 import { windowMasks } from './window-masks.js';
 import { padsContentAfter, WINDOW_SIZE, WINDOW_STRIDE, type FrameWindow } from './window-schedule.js';
 
@@ -73,6 +74,12 @@ export interface ForwardPassOptions {
    * emitted (every later frame and every window's computation stay exact).
    */
   readonly eager?: boolean | undefined;
+  /**
+   * Where the pass keeps its encoder memories (cleared at the start; the caller may reuse it for a
+   * later pass once this one's {@link ForwardPass.finish} result is no longer needed). Defaults to a
+   * ring of its own.
+   */
+  readonly ring?: MemoryRing | undefined;
 }
 
 /**
@@ -92,7 +99,8 @@ export interface ForwardPass {
   pushMemory(memory: Float32Array, channels: number): Promise<void>;
   /**
    * Ends the stream: pads a video shorter than 8 frames, decodes the last window, emits every frame.
-   * @returns the encoder memories still held (frame -> `[S, C]`), for reuse by a reversed pass.
+   * @returns the encoder memories still held (frame -> `[S, C]`, views into the pass's ring, valid
+   *   until the ring is reused), for reuse by a reversed pass.
    */
   finish(): Promise<Map<number, Float32Array>>;
   /** Frames pushed so far. */
@@ -126,8 +134,15 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const { graphs, frameCount, onFrame, onWindow, onProgress, signal } = options;
   const K = WINDOW_SIZE;
   const slots: Slot[] = [];
-  const cache = new Map<number, Float32Array>();
+  // Encoder memories of the frames still needed, contiguous (windows are views, never copies).
+  const ring = options.ring ?? createMemoryRing();
+  ring.clear();
   const states = new Map<number, FrameState>();
+  // Frame states of emitted frames, reused for the next frames while the point count is unchanged.
+  const freeStates: FrameState[] = [];
+  // Window inputs reused window after window when the runner does not keep them (and no one inspects them).
+  const reuseInputs = graphs.copiesInputs === true && onWindow === undefined;
+  let windowInputs: { n: number; content: Float32Array; refUnsig: Float32Array; initContent: Float32Array } | undefined;
   let channels = 0;
   let pendLoc: Float32Array = new Float32Array(0);
   let pendVis: Float32Array = new Float32Array(0);
@@ -141,7 +156,6 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   // Last real frame once finish() pads a short video (padding frames are never emitted).
   let lastReal = Number.POSITIVE_INFINITY;
   let finished = false;
-  let lastMemory: Float32Array | undefined;
   let framesEncoded = 0;
   let windowsDecoded = 0;
   let windowsSkipped = 0;
@@ -177,6 +191,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     }
     slots.length = 0;
     slots.push(...next);
+    freeStates.length = 0;
   };
 
   const setInit = (index: number, feature: Float32Array): void => {
@@ -188,7 +203,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
 
   /** Computes the content feature of every point queried at `frame` that lacks one. */
   const initPointsAt = async (frame: number): Promise<void> => {
-    const memory = cache.get(frame);
+    const memory = ring.get(frame);
     if (memory === undefined) return;
     const waiting: number[] = [];
     slots.forEach((s, i) => {
@@ -204,7 +219,15 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const materialise = (t: number): FrameState => {
     let st = states.get(t);
     if (st === undefined) {
-      st = { loc: pendLoc.slice(), vis: pendVis.slice(), feat: pendFeat.slice() };
+      const free = freeStates.pop();
+      if (free !== undefined) {
+        free.loc.set(pendLoc);
+        free.vis.set(pendVis);
+        free.feat.set(pendFeat);
+        st = free;
+      } else {
+        st = { loc: pendLoc.slice(), vis: pendVis.slice(), feat: pendFeat.slice() };
+      }
       states.set(t, st);
     }
     return st;
@@ -219,7 +242,11 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
 
   /** Drops the state of frames <= last (they are final and emitted). */
   const retainFrom = (first: number): void => {
-    for (; retained < first; retained++) states.delete(retained);
+    for (; retained < first; retained++) {
+      const st = states.get(retained);
+      if (st !== undefined && st.loc.length === slots.length * 4 && st.feat.length === slots.length * channels) freeStates.push(st);
+      states.delete(retained);
+    }
   };
 
   const decide = async (window: FrameWindow): Promise<void> => {
@@ -237,9 +264,10 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     for (let t = retained; t <= end; t++) materialise(t);
     const n = slots.length;
     const C = channels;
-    const content = new Float32Array(K * n * C);
-    const refUnsig = new Float32Array(K * n * 4);
-    const initContent = new Float32Array(K * n * C);
+    if (!reuseInputs || windowInputs?.n !== n) {
+      windowInputs = { n, content: new Float32Array(K * n * C), refUnsig: new Float32Array(K * n * 4), initContent: new Float32Array(K * n * C) };
+    }
+    const { content, refUnsig, initContent } = windowInputs;
     const memory: Float32Array[] = [];
     for (let k = 0; k < K; k++) {
       const st = states.get(start + k)!;
@@ -247,12 +275,23 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       refUnsig.set(st.loc, k * n * 4);
       slots.forEach((s, i) => {
         if (s.init) initContent.set(s.init, (k * n + i) * C);
+        else initContent.fill(0, (k * n + i) * C, (k * n + i + 1) * C);
       });
-      const m = cache.get(start + k);
+      const m = ring.get(start + k);
       if (m === undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `tracker: internal error, frame ${start + k} is not cached for window ${index}`);
-      memory.push(m);
+      // A report outlives the window: give it memories of its own (the ring's slots are rewritten).
+      memory.push(onWindow === undefined ? m : m.slice());
     }
-    const input: DecoderWindowInput = { points: n, memory, content, refUnsig, trackMask: masks.track, updateMask: masks.update, initContent };
+    const input: DecoderWindowInput = {
+      points: n,
+      memory,
+      ...(onWindow === undefined ? { window: ring.range(start, K) } : {}),
+      content,
+      refUnsig,
+      trackMask: masks.track,
+      updateMask: masks.update,
+      initContent,
+    };
     const out = await graphs.decodeWindow(input);
     for (let k = 0; k < K; k++) {
       const st = states.get(start + k)!;
@@ -285,21 +324,32 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     progress();
   };
 
-  const acceptMemory = async (memory: Float32Array): Promise<void> => {
+  /** Processes frame `pushed`, whose memory is already in the ring. */
+  const acceptMemory = async (): Promise<void> => {
     const t = pushed;
-    cache.set(t, memory);
-    lastMemory = memory;
     pushed = t + 1;
     await initPointsAt(t);
     if (t === WINDOW_STRIDE * nextRegular + K - 1) {
       const w = nextRegular++;
       await decide({ index: w, start: WINDOW_STRIDE * w, end: WINDOW_STRIDE * w + K - 1 });
       // Any later window starts at or after 4w + 1: older memories are no longer needed and frames <= 4w are final.
-      for (const key of cache.keys()) if (key < WINDOW_STRIDE * w + 1) cache.delete(key);
+      ring.dropBefore(WINDOW_STRIDE * w + 1);
       emitThrough(WINDOW_STRIDE * w + (options.eager ? WINDOW_STRIDE - 1 : 0));
       retainFrom(WINDOW_STRIDE * w + 1);
     }
   };
+
+  /** Frame `pushed`'s memory is in the ring: fix the channels at the first frame, then process it. */
+  const acceptEncoded = async (memoryChannels: number): Promise<void> => {
+    if (channels === 0) {
+      channels = memoryChannels;
+      pendFeat = new Float32Array(slots.length * channels);
+    }
+    await acceptMemory();
+  };
+
+  /** Whether `m` is the very slot `slot` (same memory), so that nothing needs copying. */
+  const sameMemory = (m: Float32Array, slot: Float32Array): boolean => m.buffer === slot.buffer && m.byteOffset === slot.byteOffset && m.length === slot.length;
 
   const pass: ForwardPass = {
     async addPoints(points) {
@@ -340,10 +390,27 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       if (frameCount !== undefined && pushed >= frameCount) {
         throw invalidArgument('range', 'pushFrame', 'frame', `at most frameCount = ${frameCount} frames`, `frame ${pushed}`);
       }
-      const encoded = await graphs.encodeFrames(image, 1);
+      // The encoder writes into the frame's ring slot when the runner knows the memory size up front.
+      const floats = ring.frameSize || graphs.memoryFloats || 0;
+      const slot = floats > 0 ? ring.reserve(pushed, floats) : undefined;
+      let encoded;
+      try {
+        encoded = await graphs.encodeFrames(image, 1, slot);
+      } catch (error) {
+        if (slot !== undefined) ring.dropLast();
+        throw error;
+      }
       framesEncoded++;
       progress();
-      await pass.pushMemory(encoded.memories[0]!, encoded.channels);
+      const memory = encoded.memories[0]!;
+      if (slot !== undefined && sameMemory(memory, slot)) {
+        await acceptEncoded(encoded.channels);
+      } else if (slot !== undefined) {
+        slot.set(memory);
+        await acceptEncoded(encoded.channels);
+      } else {
+        await pass.pushMemory(memory, encoded.channels);
+      }
     },
     async pushMemory(memory, memoryChannels) {
       signal?.throwIfAborted();
@@ -351,11 +418,8 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       if (frameCount !== undefined && pushed >= frameCount) {
         throw invalidArgument('range', 'pushMemory', 'frame', `at most frameCount = ${frameCount} frames`, `frame ${pushed}`);
       }
-      if (channels === 0) {
-        channels = memoryChannels;
-        pendFeat = new Float32Array(slots.length * channels);
-      }
-      await acceptMemory(memory);
+      ring.reserve(pushed, memory.length).set(memory);
+      await acceptEncoded(memoryChannels);
     },
     async finish() {
       if (finished) return new Map();
@@ -364,14 +428,19 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       if (realCount === 0) return new Map();
       lastReal = realCount - 1;
       // Videos shorter than one window: repeat the last frame (its memory) up to K frames.
-      while (pushed < K) await acceptMemory(lastMemory!);
+      while (pushed < K) {
+        const slot = ring.reserve(pushed, ring.frameSize);
+        slot.set(ring.get(pushed - 1)!);
+        await acceptMemory();
+      }
       const total = pushed;
       const lastRegularEnd = WINDOW_STRIDE * (nextRegular - 1) + K - 1;
       if (lastRegularEnd < total - 1) await decide({ index: nextRegular, start: total - K, end: total - 1 });
       emitThrough(realCount - 1);
-      const left = new Map([...cache].filter(([t]) => t < realCount));
-      cache.clear();
+      const left = new Map<number, Float32Array>();
+      for (let t = ring.first; t < ring.first + ring.size && t < realCount; t++) left.set(t, ring.get(t)!);
       states.clear();
+      freeStates.length = 0;
       return left;
     },
     get framesPushed() {
@@ -381,7 +450,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       return lastDecidedEnd + 1;
     },
     get cachedFrames() {
-      return cache.size;
+      return ring.size;
     },
     get channels() {
       return channels;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { invalidArgument } from '@taptr/tensor';
-import { createForwardPass, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
+import { createForwardPass, type ForwardPassOptions, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
+import type { MemoryRing } from './memory-ring.js';
 import { createFramePreprocessor, type FramePreprocessor } from './preprocess.js';
 import type { TaptrGraphRunner } from './graph-runner.js';
 import type { RawFrame } from './video-input.js';
@@ -35,6 +36,8 @@ export interface RunPassOptions {
   readonly onWindow?: ((report: WindowReport) => void) | undefined;
   readonly onProgress?: ((progress: PassProgress) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Where the pass keeps its encoder memories (see {@link ForwardPassOptions.ring}); default: a ring of its own. */
+  readonly ring?: MemoryRing | undefined;
   /** Encoder memories already computed for some frames of this pass (frame -> `[S, C]`), used instead of encoding (and removed from the map once used). */
   readonly reuse?: { readonly memories: Map<number, Float32Array>; readonly channels: number } | undefined;
 }
@@ -57,6 +60,7 @@ export async function runPass(options: RunPassOptions): Promise<PassRun> {
     onWindow: options.onWindow,
     onProgress: options.onProgress,
     signal,
+    ring: options.ring,
     onFrame: (out) => {
       locRows[out.frame] = out.loc.slice(0, count * 4);
       visRows[out.frame] = out.vis.slice(0, count * 3);

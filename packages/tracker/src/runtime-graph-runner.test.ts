@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
+import { memoryTokens, RELEASED_CONFIG, type TaptrConfig } from '@taptr/model';
 import { buildProbeModel, buildTinyModel, type ModelSession, type RuntimeAdapter, type TinyValue } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
@@ -18,6 +18,8 @@ interface FakeTensor {
 /** A runtime whose sessions record their feeds and answer with zero tensors of the spec §13 shapes. */
 function fakeRuntime(C: number, S: number, omit?: string) {
   const feeds: Record<string, Record<string, FakeTensor>[]> = { encoder: [], init: [], decoder: [], 'decoder-fast': [] };
+  /** Pre-allocated outputs passed to each role's runs (undefined: none). */
+  const fetched: Record<string, (Record<string, FakeTensor> | undefined)[]> = { encoder: [], init: [], decoder: [], 'decoder-fast': [] };
   /** Roles of the sessions created and released, in order. */
   const created: string[] = [];
   const released: string[] = [];
@@ -26,9 +28,12 @@ function fakeRuntime(C: number, S: number, omit?: string) {
     return {
       inputNames: [],
       outputNames: [],
-      async run(f: Record<string, FakeTensor>) {
+      async run(f: Record<string, FakeTensor>, outputs?: Record<string, FakeTensor>) {
         feeds[role]!.push(f);
+        fetched[role]!.push(outputs);
         const out = run(f);
+        // Like onnxruntime-node: writes the pre-allocated output and returns a copy.
+        for (const [name, t] of Object.entries(outputs ?? {})) (t.data as Float32Array).fill(feeds[role]!.length);
         if (omit) delete out[omit];
         return out;
       },
@@ -52,7 +57,7 @@ function fakeRuntime(C: number, S: number, omit?: string) {
       });
     },
   } as unknown as RuntimeAdapter;
-  return { runtime, feeds, created, released };
+  return { runtime, feeds, fetched, created, released };
 }
 
 /** The fake runtime's session role of each graph (by identity); other bytes are read as the role's text. */
@@ -83,12 +88,14 @@ function graphBytes(role: string, inputs = DECODER_INPUTS, outputs = DECODER_OUT
   return encoded;
 }
 
-const config: TaptrConfig = { ...RELEASED_CONFIG, hiddenDim: 8, resolution: 16 };
+const config: TaptrConfig = { ...RELEASED_CONFIG, hiddenDim: 8, resolution: 32 };
+/** Memory tokens of `config` (levels 8x8, 4x4, 2x2, 1x1). */
+const S_TEST = memoryTokens(config);
 const model: TaptrModel = { config, frameEncoder: bytes('encoder'), queryInit: bytes('init'), decoderWindow: graphBytes('decoder') };
 const withFast: TaptrModel = { ...model, decoderWindowSampleFirst: graphBytes('decoder-fast') };
 
 /** A window of N points over memories of S tokens (C = 8). */
-function windowOf(N: number, S = 5): DecoderWindowInput {
+function windowOf(N: number, S = S_TEST): DecoderWindowInput {
   const K = 8;
   return {
     points: N,
@@ -103,14 +110,14 @@ function windowOf(N: number, S = 5): DecoderWindowInput {
 
 describe('createGraphRunner (graph I/O of spec §13)', () => {
   it('feeds the three graphs with the spec names, types and shapes', async () => {
-    const { runtime, feeds } = fakeRuntime(8, 5);
+    const { runtime, feeds } = fakeRuntime(8, S_TEST);
     const runner = await createGraphRunner(runtime, model);
-    expect(runner.resolution).toBe(16);
-    const enc = await runner.encodeFrames(new Float32Array(3 * 16 * 16), 1);
-    expect([enc.tokens, enc.channels, enc.memories[0]!.length]).toEqual([5, 8, 40]);
-    expect(feeds['encoder']![0]!['image']!.dims).toEqual([1, 3, 16, 16]);
+    expect(runner.resolution).toBe(32);
+    const enc = await runner.encodeFrames(new Float32Array(3 * 32 * 32), 1);
+    expect([enc.tokens, enc.channels, enc.memories[0]!.length]).toEqual([S_TEST, 8, S_TEST * 8]);
+    expect(feeds['encoder']![0]!['image']!.dims).toEqual([1, 3, 32, 32]);
     await runner.initQueries(enc.memories[0]!, new Float32Array(6), 3);
-    expect(Object.fromEntries(Object.entries(feeds['init']![0]!).map(([k, v]) => [k, v.dims]))).toEqual({ memory: [1, 5, 8], xy_norm: [3, 2] });
+    expect(Object.fromEntries(Object.entries(feeds['init']![0]!).map(([k, v]) => [k, v.dims]))).toEqual({ memory: [1, S_TEST, 8], xy_norm: [3, 2] });
     const K = 8;
     const N = 3;
     await runner.decodeWindow({
@@ -124,7 +131,7 @@ describe('createGraphRunner (graph I/O of spec §13)', () => {
     });
     const d = feeds['decoder']![0]!;
     expect(Object.fromEntries(Object.entries(d).map(([k, v]) => [k, [v.type, ...v.dims]]))).toEqual({
-      memory: ['float32', K, 5, 8],
+      memory: ['float32', K, S_TEST, 8],
       content: ['float32', K, N, 8],
       ref_unsig: ['float32', K, N, 4],
       track_mask: ['bool', N, K],
@@ -134,9 +141,9 @@ describe('createGraphRunner (graph I/O of spec §13)', () => {
   });
 
   it('names a missing output (TAPTR_MODEL_IO_MISMATCH) and rejects a non-official window size', async () => {
-    const { runtime } = fakeRuntime(8, 5, 'memory');
+    const { runtime } = fakeRuntime(8, S_TEST, 'memory');
     const runner = await createGraphRunner(runtime, model);
-    const error = await runner.encodeFrames(new Float32Array(3 * 16 * 16), 1).catch((e: unknown) => e);
+    const error = await runner.encodeFrames(new Float32Array(3 * 32 * 32), 1).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_MODEL_IO_MISMATCH')).toBe(true);
     expect(String(error)).toMatch(/"memory"/);
     await expect(createGraphRunner(runtime, { ...model, config: { ...config, slidingWindowSize: 16 } })).rejects.toThrow(/size 8 and stride 4/);
@@ -144,9 +151,47 @@ describe('createGraphRunner (graph I/O of spec §13)', () => {
   });
 });
 
+describe('createGraphRunner: buffers of the caller (issue 15)', () => {
+  it('declares the memory size and that it keeps no window input; writes the memory into a given target', async () => {
+    const { runtime, feeds, fetched } = fakeRuntime(8, S_TEST);
+    const runner = await createGraphRunner(runtime, model);
+    expect(runner.memoryFloats).toBe(S_TEST * 8);
+    expect(runner.copiesInputs).toBe(true);
+    const ring = new Float32Array(3 * S_TEST * 8);
+    const target = ring.subarray(S_TEST * 8, 2 * S_TEST * 8);
+    const enc = await runner.encodeFrames(new Float32Array(3 * 32 * 32), 1, target);
+    expect(fetched['encoder']![0]!['memory']!.data).toBe(target);
+    expect(enc.memories[0]!.buffer).toBe(ring.buffer);
+    expect(enc.memories[0]!.byteOffset).toBe(target.byteOffset);
+    expect(Array.from(new Set(target))).toEqual([1]);
+    expect(ring[0]).toBe(0);
+    expect(ring[2 * S_TEST * 8]).toBe(0);
+    // A target of the wrong size is not used.
+    await runner.encodeFrames(new Float32Array(3 * 32 * 32), 1, new Float32Array(5));
+    expect(fetched['encoder']![1]).toBeUndefined();
+    expect(feeds['encoder']).toHaveLength(2);
+  });
+
+  it('feeds a window given contiguous as is, and copies separate memories into one buffer reused across windows', async () => {
+    const { runtime, feeds } = fakeRuntime(8, S_TEST);
+    const runner = await createGraphRunner(runtime, model, undefined, { sampleFirstMaxPoints: 0 });
+    const K = 8;
+    const window = Float32Array.from({ length: K * S_TEST * 8 }, (_, i) => i);
+    const input = { ...windowOf(3), memory: Array.from({ length: K }, (_, k) => window.subarray(k * S_TEST * 8, (k + 1) * S_TEST * 8)) };
+    await runner.decodeWindow({ ...input, window });
+    expect(feeds['decoder']![0]!['memory']!.data).toBe(window);
+    await runner.decodeWindow(input);
+    await runner.decodeWindow(input);
+    const [a, b] = [feeds['decoder']![1]!['memory']!.data, feeds['decoder']![2]!['memory']!.data];
+    expect(a).not.toBe(window);
+    expect(a).toBe(b);
+    expect(Array.from(a)).toEqual(Array.from(window));
+  });
+});
+
 describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)', () => {
   it('creates each decoder session only at the first window that runs on it, then picks per window', async () => {
-    const { runtime, feeds, created, released } = fakeRuntime(8, 5);
+    const { runtime, feeds, created, released } = fakeRuntime(8, S_TEST);
     const runner = await createGraphRunner(runtime, withFast);
     expect(created).toEqual(['encoder', 'init']);
     expect(DEFAULT_SAMPLE_FIRST_MAX_POINTS).toBe(64);
@@ -163,7 +208,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     // The same feed names, types and shapes as the project-first graph.
     const fast = feeds['decoder-fast']![1]!;
     expect(Object.fromEntries(Object.entries(fast).map(([k, v]) => [k, [v.type, ...v.dims]]))).toEqual({
-      memory: ['float32', 8, 5, 8],
+      memory: ['float32', 8, S_TEST, 8],
       content: ['float32', 8, 3, 8],
       ref_unsig: ['float32', 8, 3, 4],
       track_mask: ['bool', 3, 8],
@@ -181,7 +226,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
   });
 
   it('never creates the sample-first session with sampleFirstMaxPoints 0, nor without the graph', async () => {
-    const off = fakeRuntime(8, 5);
+    const off = fakeRuntime(8, S_TEST);
     const never = await createGraphRunner(off.runtime, withFast, undefined, { sampleFirstMaxPoints: 0 });
     await never.decodeWindow(windowOf(1));
     expect(never.decoderPath(1)).toBe('project-first');
@@ -189,7 +234,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     await never.release();
     expect(off.released).toHaveLength(3);
 
-    const old = fakeRuntime(8, 5);
+    const old = fakeRuntime(8, S_TEST);
     const runner = await createGraphRunner(old.runtime, model, undefined, { sampleFirstMaxPoints: Infinity });
     await runner.decodeWindow(windowOf(2));
     expect([runner.decoderPath(2), old.feeds['decoder']!.length]).toEqual(['project-first', 1]);
@@ -197,14 +242,14 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     await expect(runner.decodeWindowOn('sample-first', windowOf(2))).rejects.toThrow(/'sample-first' needs model\.decoderWindowSampleFirst/);
     expect(old.created).toEqual(['encoder', 'init', 'decoder']);
 
-    const all = fakeRuntime(8, 5);
+    const all = fakeRuntime(8, S_TEST);
     const always = await createGraphRunner(all.runtime, withFast, undefined, { sampleFirstMaxPoints: Infinity });
     await always.decodeWindow(windowOf(800));
     expect([all.feeds['decoder']!.length, all.feeds['decoder-fast']!.length]).toEqual([0, 1]);
   });
 
   it('reports a failed decoder session creation on the window that needed it (naming the graph) and retries on the next', async () => {
-    const { runtime, created, released } = fakeRuntime(8, 5);
+    const { runtime, created, released } = fakeRuntime(8, S_TEST);
     const failing = new Set(['decoder', 'decoder-fast']);
     const flaky = {
       ...runtime,
@@ -231,7 +276,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
   });
 
   it("keeps a typed creation error's code, creates a decoder once for concurrent windows, and fails after release", async () => {
-    const { runtime, created, released } = fakeRuntime(8, 5);
+    const { runtime, created, released } = fakeRuntime(8, S_TEST);
     let creations = 0;
     const slow = {
       ...runtime,
@@ -264,7 +309,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
       [model, undefined],
       [withFast, 0],
     ] as const) {
-      const { runtime, created, released } = fakeRuntime(8, 5);
+      const { runtime, created, released } = fakeRuntime(8, S_TEST);
       const runner = await createGraphRunner(runtime, m, undefined, { sampleFirstMaxPoints: max });
       expect(created).toEqual(['encoder', 'init', 'decoder']);
       await runner.decodeWindow(windowOf(1));
@@ -275,7 +320,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
   });
 
   it('checks the decoder graphs up front: unreadable bytes (TAPTR_IO) or other inputs/outputs (TAPTR_MODEL_IO_MISMATCH), naming the graph', async () => {
-    const { runtime, created } = fakeRuntime(8, 5);
+    const { runtime, created } = fakeRuntime(8, S_TEST);
     const garbage = new Uint8Array([1, 2, 3, 4, 5]);
     const cases: [TaptrModel, string, RegExp][] = [
       [{ ...withFast, decoderWindow: garbage }, 'TAPTR_IO', /^createTracker: model\.decoderWindow \(decoder_window\) is not a readable ONNX model \(5 bytes\): /],
@@ -308,7 +353,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
   });
 
   it('rejects a bad sampleFirstMaxPoints (createGraphRunner and createTracker) and a bad sample-first graph', async () => {
-    const { runtime } = fakeRuntime(8, 5);
+    const { runtime } = fakeRuntime(8, S_TEST);
     for (const bad of [-1, 1.5, Number.NaN]) {
       await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: bad })).rejects.toThrow(RangeError);
       await expect(createTracker({ runtime, model: withFast, sampleFirstMaxPoints: bad })).rejects.toThrow(/^createTracker: options\.sampleFirstMaxPoints must be a non-negative integer point count or Infinity/);

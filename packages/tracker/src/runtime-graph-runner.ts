@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { graphSignature, type GraphSignature, type GraphValueInfo, type TaptrConfig } from '@taptr/model';
+import { graphSignature, memoryTokens, type GraphSignature, type GraphValueInfo, type TaptrConfig } from '@taptr/model';
 import type { ModelSession, ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { chooseDecoderPath, resolveSampleFirstMaxPoints, type DecoderPath } from './decoder-path.js';
@@ -120,23 +120,32 @@ interface LazySession {
   release(): Promise<void>;
 }
 
-function lazySession(graph: string, create: () => Promise<ModelSession>): LazySession {
+function lazySession(graph: string, createSession: () => Promise<ModelSession>): LazySession {
+  // Dropped once the session exists: the graph's bytes are then referenced by the caller only.
+  let create: (() => Promise<ModelSession>) | undefined = createSession;
   let pending: Promise<ModelSession> | undefined;
   let released = false;
   return {
     get() {
       if (released) return Promise.reject(new TaptrError('TAPTR_INVALID_ARGUMENT', `${graph}: the graph runner was released`));
       if (pending === undefined) {
-        const created = create().catch((error: unknown) => {
-          if (pending === created) pending = undefined; // reported by the window that asked, retried by the next
-          throw sessionError(graph, error);
-        });
+        const created = create!().then(
+          (session) => {
+            create = undefined;
+            return session;
+          },
+          (error: unknown) => {
+            if (pending === created) pending = undefined; // reported by the window that asked, retried by the next
+            throw sessionError(graph, error);
+          },
+        );
         pending = created;
       }
       return pending;
     },
     async release() {
       released = true;
+      create = undefined;
       const created = pending;
       pending = undefined;
       await created?.then((s) => s.release(), () => undefined);
@@ -168,6 +177,7 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
     if (!(model[key] instanceof Uint8Array)) throw invalidArgument('type', 'createTracker', `model.${key}`, 'ONNX bytes (Uint8Array)', describeValue(model[key]));
   }
   const fastGraph = model.decoderWindowSampleFirst;
+  const hasSampleFirst = fastGraph !== undefined;
   if (fastGraph !== undefined && !(fastGraph instanceof Uint8Array)) {
     throw invalidArgument('type', 'createTracker', 'model.decoderWindowSampleFirst', 'ONNX bytes (Uint8Array) or undefined', describeValue(fastGraph));
   }
@@ -192,29 +202,35 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
     }
   }
   const [encoder, queryInit, eagerProjectFirst] = sessions as [ModelSession, ModelSession, ModelSession | undefined];
+  // The runner keeps only what it still needs: each decoder's bytes until its session exists.
   const decoders: Record<DecoderPath, LazySession> = {
     'project-first':
       eagerProjectFirst === undefined
         ? lazySession(PROJECT_FIRST_GRAPH, create(model.decoderWindow))
         : { get: () => Promise.resolve(eagerProjectFirst), release: () => eagerProjectFirst.release() },
-    'sample-first': lazySession(SAMPLE_FIRST_GRAPH, create(fastGraph!)),
+    'sample-first': hasSampleFirst ? lazySession(SAMPLE_FIRST_GRAPH, create(fastGraph)) : lazySession(SAMPLE_FIRST_GRAPH, () => Promise.reject(new RangeError('no sample-first decoder'))),
   };
-  const decoderPath = (points: number): DecoderPath => chooseDecoderPath(points, sampleFirstMaxPoints, fastGraph !== undefined);
+  const decoderPath = (points: number): DecoderPath => chooseDecoderPath(points, sampleFirstMaxPoints, hasSampleFirst);
   const R = config.resolution;
   const { tensors } = runtime;
-  let tokens = 0;
   const C = config.hiddenDim;
+  const S = memoryTokens(config);
+  // Used only when a window's memories are not given contiguous (allocated once).
   let windowMemory: Float32Array | undefined;
 
   const decodeOn = async (path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput> => {
     const session = await decoders[path].get();
     const K = input.memory.length;
     const n = input.points;
-    const s = tokens || input.memory[0]!.length / C;
-    if (windowMemory === undefined || windowMemory.length !== K * s * C) windowMemory = new Float32Array(K * s * C);
-    input.memory.forEach((m, k) => windowMemory!.set(m, k * s * C));
+    let memory = input.window;
+    if (memory === undefined || memory.length !== K * S * C) {
+      if (windowMemory === undefined || windowMemory.length !== K * S * C) windowMemory = new Float32Array(K * S * C);
+      const target = windowMemory;
+      input.memory.forEach((m, k) => target.set(m, k * S * C));
+      memory = target;
+    }
     const out = await session.run({
-      memory: tensors.tensor('float32', windowMemory, [K, s, C]),
+      memory: tensors.tensor('float32', memory, [K, S, C]),
       content: tensors.tensor('float32', input.content, [K, n, C]),
       ref_unsig: tensors.tensor('float32', input.refUnsig, [K, n, 4]),
       track_mask: tensors.tensor('bool', input.trackMask, [n, K]),
@@ -231,16 +247,21 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
 
   return {
     resolution: R,
-    async encodeFrames(images, count): Promise<EncodedFrames> {
-      const out = await encoder.run({ image: tensors.tensor('float32', images, [count, 3, R, R]) });
+    memoryFloats: S * C,
+    copiesInputs: true,
+    async encodeFrames(images, count, target): Promise<EncodedFrames> {
+      const image = tensors.tensor('float32', images, [count, 3, R, R]);
+      // Written straight into the caller's buffer (e.g. the tracker's memory ring) when it has the size.
+      const into = target !== undefined && target.length === count * S * C ? target : undefined;
+      const out = await encoder.run({ image }, into === undefined ? undefined : { memory: tensors.tensor('float32', into, [count, S, C]) });
       const memory = outputOf('frame_encoder', out, 'memory');
       const [b, s, c] = memory.dims as [number, number, number];
-      if (b !== count || c !== C) {
-        throw new TaptrError('TAPTR_MODEL_IO_MISMATCH', `frame_encoder: memory must be [${count}, S, ${C}], got [${memory.dims.join(', ')}]`);
+      if (b !== count || s !== S || c !== C) {
+        throw new TaptrError('TAPTR_MODEL_IO_MISMATCH', `frame_encoder: memory must be [${count}, ${S}, ${C}], got [${memory.dims.join(', ')}]`);
       }
-      tokens = s;
+      const data = into ?? memory.data;
       const memories: Float32Array[] = [];
-      for (let i = 0; i < count; i++) memories.push(memory.data.subarray(i * s * c, (i + 1) * s * c));
+      for (let i = 0; i < count; i++) memories.push(data.subarray(i * s * c, (i + 1) * s * c));
       return { memories, tokens: s, channels: c };
     },
     async initQueries(memory, xyNorm, count) {
@@ -256,7 +277,7 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
     },
     async decodeWindowOn(path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput> {
       if (path !== 'sample-first' && path !== 'project-first') throw invalidArgument('range', 'decodeWindowOn', 'path', "'sample-first' or 'project-first'", describeValue(path));
-      if (path === 'sample-first' && fastGraph === undefined) {
+      if (path === 'sample-first' && !hasSampleFirst) {
         throw invalidArgument('range', 'decodeWindowOn', 'path', "a decoder the model has ('sample-first' needs model.decoderWindowSampleFirst)", "'sample-first'");
       }
       return decodeOn(path, input);

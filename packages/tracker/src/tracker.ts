@@ -5,6 +5,7 @@ import type { PassPoint } from './forward-pass.js';
 import { createOnlineSession, type OnlineOptions, type OnlineSession } from './online-session.js';
 import { checkQueriesInVideo, normalizeQueryPositions, prepareQueries, type PreparedQueries, type QueryInput } from './queries.js';
 import { generatePaddingPoints } from './query-padding.js';
+import { createMemoryRing, type MemoryRing } from './memory-ring.js';
 import { runPass, type PassStates } from './run-pass.js';
 import { resolveSampleFirstMaxPoints } from './decoder-path.js';
 import { createGraphRunner, type GraphRunnerOptions, type TaptrModel } from './runtime-graph-runner.js';
@@ -128,6 +129,9 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
   } else {
     throw invalidArgument('type', 'createTracker', 'options', '{runtime, model} or {runner}', describeValue(options));
   }
+  // Memory rings reused by every track() call (one per pass running at a time: a bidirectional
+  // track's backward pass starts from memories still in the forward pass's ring).
+  const idleRings: MemoryRing[] = [];
   let released = false;
   const alive = (fn: string): void => {
     if (released) throw invalidArgument('range', fn, 'tracker', 'a tracker that is not released', 'released');
@@ -150,42 +154,55 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
     };
     const progress = (pass: 'forward' | 'backward') => (p: { framesEncoded: number; windowsDecoded: number; windowsSkipped: number }) =>
       trackOptions.onProgress?.({ pass, ...p, frameCount: knownT });
-    const forward = await runPass({
-      fn,
-      graphs,
-      frames: reader.frames(),
-      frameCount: knownT,
-      count: q.count,
-      points: (w, h) => passPoints(pointsFor(w, h), w, h, (t) => t),
-      onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'forward')),
-      onProgress: progress('forward'),
-      signal: trackOptions.signal,
-    });
-    const T = forward.frameCount;
-    if (reader.frameCount === undefined && o.frameCount !== undefined && o.frameCount !== T) {
-      throw invalidArgument('range', fn, 'options.frameCount', `the number of frames the video yielded (${T})`, String(o.frameCount));
-    }
-    if (knownT === undefined) checkQueriesInVideo(fn, q, T, forward.width, forward.height);
-    let states: PassStates = forward;
-    if (o.bidirectional) {
-      const reuse = new Map([...forward.leftover.memories].map(([t, m]) => [T - 1 - t, m]));
-      forward.leftover.memories.clear();
-      const backward = await runPass({
+    // Rings from the tracker's pool, one per pass (the backward pass starts from memories still in the forward pass's ring).
+    const rings: MemoryRing[] = [];
+    const acquireRing = (): MemoryRing => {
+      const r = idleRings.pop() ?? createMemoryRing();
+      rings.push(r);
+      return r;
+    };
+    try {
+      const forward = await runPass({
         fn,
         graphs,
-        frames: reversed(reader, T),
-        frameCount: T,
+        ring: acquireRing(),
+        frames: reader.frames(),
+        frameCount: knownT,
         count: q.count,
-        points: (w, h) => passPoints(set!, w, h, (t) => T - 1 - t),
-        onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'backward')),
-        onProgress: progress('backward'),
+        points: (w, h) => passPoints(pointsFor(w, h), w, h, (t) => t),
+        onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'forward')),
+        onProgress: progress('forward'),
         signal: trackOptions.signal,
-        // The forward pass ends holding the memories of the last frames: the backward pass starts with them.
-        reuse: { memories: reuse, channels: forward.leftover.channels },
       });
-      states = fuseBidirectional(forward, backward, q.frames);
+      const T = forward.frameCount;
+      if (reader.frameCount === undefined && o.frameCount !== undefined && o.frameCount !== T) {
+        throw invalidArgument('range', fn, 'options.frameCount', `the number of frames the video yielded (${T})`, String(o.frameCount));
+      }
+      if (knownT === undefined) checkQueriesInVideo(fn, q, T, forward.width, forward.height);
+      let states: PassStates = forward;
+      if (o.bidirectional) {
+        const reuse = new Map([...forward.leftover.memories].map(([t, m]) => [T - 1 - t, m]));
+        forward.leftover.memories.clear();
+        const backward = await runPass({
+          fn,
+          graphs,
+          ring: acquireRing(),
+          frames: reversed(reader, T),
+          frameCount: T,
+          count: q.count,
+          points: (w, h) => passPoints(set!, w, h, (t) => T - 1 - t),
+          onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'backward')),
+          onProgress: progress('backward'),
+          signal: trackOptions.signal,
+          // The forward pass ends holding the memories of the last frames: the backward pass starts with them.
+          reuse: { memories: reuse, channels: forward.leftover.channels },
+        });
+        states = fuseBidirectional(forward, backward, q.frames);
+      }
+      return toTrackResult(states, q.count, o.threshold);
+    } finally {
+      idleRings.push(...rings);
     }
-    return toTrackResult(states, q.count, o.threshold);
   };
 
   return {
@@ -198,6 +215,7 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
     async release() {
       if (released) return;
       released = true;
+      idleRings.length = 0;
       await graphs.release();
     },
   };

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+import { TaptrError } from '@taptr/tensor';
+
+/** Frames of encoder memory a forward pass holds at most (spec §9: a window of 8 plus the 3 frames a last window may revisit). */
+export const MEMORY_RING_FRAMES = 12;
+
+/**
+ * The encoder memories of consecutive frames in one contiguous buffer `[capacity, S, C]`, allocated
+ * once: each frame's memory is written into its slot (by the encoder itself when the graph runner
+ * accepts a target), and any run of held frames is one contiguous view, so a decoder window's
+ * `[8, S, C]` memory is never copied. Frames are appended in order and dropped from the front; when
+ * the end of the buffer is reached the held frames move to its start (one `copyWithin`, at most
+ * every window). Views from {@link MemoryRing.get} and {@link MemoryRing.range} are valid until the
+ * next {@link MemoryRing.reserve}.
+ * @internal
+ */
+export interface MemoryRing {
+  /** Floats per frame (S·C); 0 until the first {@link MemoryRing.reserve}. */
+  readonly frameSize: number;
+  /** Frames held. */
+  readonly size: number;
+  /** First frame held (meaningless when empty). */
+  readonly first: number;
+  /** The memory of frame `t` (a view), or undefined when not held. */
+  get(t: number): Float32Array | undefined;
+  /**
+   * Appends frame `t` (the next frame after the last one held, or any frame when empty) and returns
+   * its slot `[S, C]` to write. Allocates the buffer at the first call.
+   * @throws TaptrError `TAPTR_INVALID_ARGUMENT` (internal error) when `t` is not the next frame, the
+   *   size differs from the first frame's or the ring is full.
+   */
+  reserve(t: number, frameSize: number): Float32Array;
+  /** Frames `start..start + count - 1` (all held) as one contiguous view `[count, S, C]`. */
+  range(start: number, count: number): Float32Array;
+  /** Forgets frames before `t`. */
+  dropBefore(t: number): void;
+  /** Forgets the last frame (a reserved slot that was never filled). */
+  dropLast(): void;
+  /** Forgets every frame (the buffer is kept for reuse). */
+  clear(): void;
+}
+
+/** @internal */
+export function createMemoryRing(capacity = MEMORY_RING_FRAMES): MemoryRing {
+  let buffer: Float32Array | undefined;
+  let frameSize = 0;
+  let first = 0;
+  let size = 0;
+  // Slot of frame `first`.
+  let offset = 0;
+  const internal = (what: string): TaptrError => new TaptrError('TAPTR_INVALID_ARGUMENT', `tracker: internal error, memory ring: ${what}`);
+  const view = (slot: number, count: number): Float32Array => buffer!.subarray(slot * frameSize, (slot + count) * frameSize);
+  return {
+    get frameSize() {
+      return frameSize;
+    },
+    get size() {
+      return size;
+    },
+    get first() {
+      return first;
+    },
+    get(t) {
+      return size > 0 && t >= first && t < first + size ? view(offset + t - first, 1) : undefined;
+    },
+    reserve(t, floats) {
+      if (buffer === undefined) {
+        buffer = new Float32Array(capacity * floats);
+        frameSize = floats;
+      }
+      if (floats !== frameSize) throw internal(`frame ${t} has ${floats} floats, the ring holds frames of ${frameSize}`);
+      if (size === 0) {
+        first = t;
+        offset = 0;
+      } else if (t !== first + size) {
+        throw internal(`frame ${t} is not the next frame (${first + size})`);
+      }
+      if (size === capacity) throw internal(`full (${capacity} frames)`);
+      if (offset + size === capacity) {
+        buffer.copyWithin(0, offset * frameSize, (offset + size) * frameSize);
+        offset = 0;
+      }
+      size++;
+      return view(offset + size - 1, 1);
+    },
+    range(start, count) {
+      if (count < 1 || start < first || start + count > first + size) throw internal(`frames ${start}..${start + count - 1} are not all held (${first}..${first + size - 1})`);
+      return view(offset + start - first, count);
+    },
+    dropBefore(t) {
+      const drop = Math.min(size, Math.max(0, t - first));
+      first += drop;
+      offset += drop;
+      size -= drop;
+      if (size === 0) offset = 0;
+    },
+    dropLast() {
+      if (size > 0) size--;
+      if (size === 0) offset = 0;
+    },
+    clear() {
+      size = 0;
+      offset = 0;
+    },
+  };
+}

@@ -18,8 +18,24 @@ export {
 export type { AttentionInputs, LevelShape, MsdaInputs, MsdaShape, StateDict } from './graphs/blocks/index.js';
 export { backboneChannels, featureLevelShapes, levelStartIndex, memoryTokens, parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson } from './config/index.js';
 export type { TaptrConfig } from './config/index.js';
-export { checkStateDict, CORR_FEATURES, countParameters, expectedStateDictShapes, isLazyTensor, QUERY_SINE_WIDTH, readTaptrCheckpoint, readTorchZip, RESNET50_BLOCKS, syntheticStateDict } from './checkpoint/index.js';
-export type { LazyTensor, OpaqueObject, ParameterCount, ReadCheckpointOptions, StateDictEntry, StateDictEntryKind, TorchZip } from './checkpoint/index.js';
+export {
+  checkStateDict,
+  CORR_FEATURES,
+  countParameters,
+  describeTaptrShapes,
+  expectedStateDictShapes,
+  inferTaptrShapes,
+  isLazyTensor,
+  isReleasedTaptrShapes,
+  QUERY_SINE_WIDTH,
+  readTaptrCheckpoint,
+  readTorchZip,
+  RESNET50_BLOCKS,
+  syntheticStateDict,
+  taptrConfigShapes,
+  taptrShapeDifferences,
+} from './checkpoint/index.js';
+export type { LazyTensor, OpaqueObject, ParameterCount, ReadCheckpointOptions, StateDictEntry, StateDictEntryKind, TaptrCheckpointShapes, TorchZip } from './checkpoint/index.js';
 export { foldFrozenBatchNorm, resnet50Backbone } from './graphs/backbone.js';
 export { buildFrameEncoder, FRAME_ENCODER_GRAPH, FRAME_ENCODER_INPUT, FRAME_ENCODER_OUTPUT, frameEncoderBody } from './graphs/frame-encoder.js';
 export type { FrameEncoderOptions } from './graphs/frame-encoder.js';

@@ -1,28 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
+import { defaultCacheDir, downloadFile, hubFileUrl, hubHeaders, isUnreachableError, PRETRAINED_MODELS } from '@taptr/model/node';
+import { TaptrError } from '@taptr/tensor';
 import type { CliIo } from '../cli-io.js';
 import { newCommand } from '../command-kit.js';
-import { downloadFile } from '../fetch/download-file.js';
 import { startProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
 
-/** Hugging Face repository and file of the official TAPTR v1 checkpoint. */
-export const DEFAULT_CHECKPOINT = { repo: 'HYeungLee/TAPTR-Series', file: 'taptrv1.pth' } as const;
-
-/** `https://huggingface.co/<repo>/resolve/main/<file>` */
-export const DEFAULT_CHECKPOINT_URL = `https://huggingface.co/${DEFAULT_CHECKPOINT.repo}/resolve/main/${DEFAULT_CHECKPOINT.file}`;
-
-/** The default cache folder: `$TAPTR_CACHE`, else `$XDG_CACHE_HOME/taptr`, else `~/.cache/taptr`. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  if (env['TAPTR_CACHE']) return env['TAPTR_CACHE'];
-  if (env['XDG_CACHE_HOME']) return join(env['XDG_CACHE_HOME'], 'taptr');
-  return join(homedir(), '.cache', 'taptr');
-}
+/** The official TAPTR v1 checkpoint: `taptrv1.pth` of the Hugging Face repository `HYeungLee/TAPTR-Series`. */
+const DEFAULT_CHECKPOINT = PRETRAINED_MODELS['taptr-v1']!;
 
 interface FetchOptions {
-  url: string;
+  url?: string;
   sha256?: string;
   cache?: string;
   retries: number;
@@ -36,16 +26,19 @@ export function fetchCommand(io: CliIo): Command {
     'taptr fetch --cache ./models',
     'taptr fetch --url https://example.org/my-taptr.pth --sha256 <64 hex digits>',
   ])
-    .description(`Download a TAPTR checkpoint (default: ${DEFAULT_CHECKPOINT.file} of huggingface.co/${DEFAULT_CHECKPOINT.repo}) into a cache folder, resuming cut downloads and checking its sha256.`)
-    .option('--url <url>', 'checkpoint URL', DEFAULT_CHECKPOINT_URL)
+    .description(
+      `Download a TAPTR checkpoint (default: ${DEFAULT_CHECKPOINT.file} of huggingface.co/${DEFAULT_CHECKPOINT.repo}, or of the mirror $HF_ENDPOINT) into a cache folder, ` +
+        'resuming cut downloads and checking its sha256; honours HF_TOKEN and HTTPS_PROXY / HTTP_PROXY / NO_PROXY. (taptr track --model taptr-v1 downloads, converts and caches in one step.)',
+    )
+    .option('--url <url>', `checkpoint URL (default: ${hubFileUrl(DEFAULT_CHECKPOINT, {})}, on $HF_ENDPOINT when set)`)
     .option('--sha256 <hex>', 'expected sha256 of the file (default: the one the server announces, if any)')
-    .option('--cache <dir>', 'cache folder (default: $TAPTR_CACHE, $XDG_CACHE_HOME/taptr or ~/.cache/taptr)')
+    .option('--cache <dir>', 'cache folder (default: $TAPTR_CACHE, else the user cache folder: $XDG_CACHE_HOME/taptr or ~/.cache/taptr on Linux, ~/Library/Caches/taptr on macOS, %LOCALAPPDATA%\\taptr\\Cache on Windows)')
     .option('--retries <n>', 'resume attempts after a cut connection', (v) => Number(v), 5)
     .option('--json', 'print the result as JSON on stdout')
     .action(async (options: FetchOptions) => {
       let url: URL;
       try {
-        url = new URL(options.url);
+        url = new URL(options.url ?? hubFileUrl(DEFAULT_CHECKPOINT, io.env));
       } catch {
         throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(options.url)}`);
       }
@@ -66,11 +59,16 @@ export function fetchCommand(io: CliIo): Command {
           dest,
           ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}),
           retries: options.retries,
+          headers: hubHeaders(url.toString(), io.env),
+          env: io.env,
           onProgress: (received, total) => progress.update(received, total),
           onRetry: (attempt, error, at) => {
             if (!options.json) io.stderr.write(`\ntaptr fetch: connection cut (${error.message}); resuming at ${at} bytes (attempt ${attempt})\n`);
           },
         });
+      } catch (error) {
+        if (!isUnreachableError(error)) throw error;
+        throw new TaptrError('TAPTR_NETWORK', `${(error as Error).message}; offline or behind a proxy? Download ${url.toString()} by hand into ${dest}, then run: taptr convert ${dest} --out models/taptr-v1 (or set HTTPS_PROXY / HF_ENDPOINT)`, { cause: error });
       } finally {
         progress.stop();
       }

@@ -1,5 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Node-only: model folders on disk (graphs + model.json manifest) and checkpoint conversion.
+// Node-only: model folders on disk (graphs + model.json manifest), checkpoint conversion, downloads
+// and pretrained models.
+export { defaultCacheDir } from './cache-dir.js';
+export { downloadFile, isUnreachableError, sha256File } from './download-file.js';
+export type { DownloadOptions, DownloadResult } from './download-file.js';
+export { CONVERTER_VERSION, loadPretrained } from './load-pretrained.js';
+export type { ChecksumTrust, LoadPretrainedOptions, PretrainedModel, PretrainedProgress } from './load-pretrained.js';
+export { hubEndpoint, hubFileUrl, hubHeaders, PRETRAINED_MODELS } from './pretrained-models.js';
+export type { PretrainedModelSpec } from './pretrained-models.js';
+export { proxyDispatcher } from './proxy-dispatcher.js';
+export type { DownloadEnv } from './proxy-dispatcher.js';
 export {
   convertTaptrCheckpoint,
   loadTaptrModel,

@@ -4,6 +4,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TaptrError } from '@taptr/tensor';
+import { fetch, type Response } from 'undici';
+import { type DownloadEnv, proxyDispatcher } from './proxy-dispatcher.js';
 
 /** Options of {@link downloadFile}. */
 export interface DownloadOptions {
@@ -18,6 +20,15 @@ export interface DownloadOptions {
   readonly sha256?: string;
   /** Attempts after a cut connection (each resumes where the last stopped). Defaults to 5. */
   readonly retries?: number;
+  /**
+   * Request headers (e.g. `Authorization: Bearer <HF_TOKEN>`), sent only to the origin of `url`,
+   * never to the hosts it redirects to (signed CDN URLs need none).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Where the proxy settings are read (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); default `process.env`. */
+  readonly env?: DownloadEnv;
+  /** Stops the download (the `.part` file stays for a later resume); rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
   /** Called as bytes arrive: bytes in the file so far, and the total when the server gave it. */
   readonly onProgress?: (received: number, total: number | undefined) => void;
   /** Called when an attempt fails and the download resumes. */
@@ -31,6 +42,8 @@ export interface DownloadResult {
   readonly sha256: string;
   /** True when `sha256` was checked against an expected value (given or announced). */
   readonly verified: boolean;
+  /** The sha256 the server announced (`X-Linked-Etag`), when it did. */
+  readonly announcedSha256?: string;
   /** True when the file was already complete in the cache and nothing was downloaded. */
   readonly cached: boolean;
   /** Number of times a cut download was resumed with an HTTP Range request. */
@@ -38,6 +51,18 @@ export interface DownloadResult {
 }
 
 const MAX_REDIRECTS = 10;
+
+/** Errors of {@link downloadFile} raised because the server (or proxy) could not be reached at all. */
+const unreachable = new WeakSet<object>();
+
+/**
+ * True when `error` is a {@link downloadFile} failure to reach the server or the proxy at all (DNS
+ * failure, connection refused or reset, a proxy that refuses the tunnel): the machine is offline or
+ * behind a proxy that is not configured. HTTP errors and cut downloads are not.
+ */
+export function isUnreachableError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && unreachable.has(error);
+}
 
 /** sha256 of a file, streamed. */
 export async function sha256File(path: string): Promise<string> {
@@ -54,17 +79,36 @@ async function sizeOf(path: string): Promise<number | undefined> {
   }
 }
 
+/** The first `code` (or message) found along an error's `cause` chain: `ENOTFOUND`, `ECONNREFUSED`, ... */
+function rootCause(error: unknown): string {
+  let current: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, message: text, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    if (typeof text === 'string' && text !== '' && text !== 'fetch failed') message = text;
+    current = cause;
+  }
+  return message;
+}
+
 /** One GET, following redirects by hand so that a sha256 announced on a redirect is seen. */
-async function request(url: string, offset: number): Promise<{ response: Response; announced: string | undefined }> {
+async function request(options: DownloadOptions, offset: number): Promise<{ response: Response; announced: string | undefined }> {
+  const { url } = options;
+  const origin = new URL(url).origin;
+  const dispatcher = proxyDispatcher(options.env ?? process.env);
   let current = url;
   let announced: string | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const headers: Record<string, string> = { ...(new URL(current).origin === origin ? options.headers : {}), ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) };
     let response: Response;
     try {
-      response = await fetch(current, { redirect: 'manual', headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+      response = await fetch(current, { redirect: 'manual', headers, dispatcher, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new TaptrError('TAPTR_NETWORK', `cannot reach ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { cause: error });
+      if (options.signal?.aborted) throw options.signal.reason;
+      const failure = new TaptrError('TAPTR_NETWORK', `cannot reach ${current}: ${rootCause(error)}`, { cause: error });
+      unreachable.add(failure);
+      throw failure;
     }
     const etag = (response.headers.get('x-linked-etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
     if (/^[0-9a-f]{64}$/i.test(etag)) announced = etag.toLowerCase();
@@ -84,9 +128,11 @@ async function request(url: string, offset: number): Promise<{ response: Respons
  * existing `.part` is resumed with an HTTP `Range` request, and a connection cut mid-way is
  * resumed the same way (at most `retries` times). Once complete, the sha256 is checked and the
  * file renamed to `dest`. An existing `dest` whose checksum matches (or with no checksum to
- * check) is returned as is.
- * @throws TaptrError `TAPTR_NETWORK` (unreachable, HTTP error, too many cuts), `TAPTR_CHECKSUM_MISMATCH`
- *   (the `.part` file is deleted), `TAPTR_IO` (cannot write the cache).
+ * check) is returned as is, without any request. Requests go through `HTTPS_PROXY` / `HTTP_PROXY`
+ * unless `NO_PROXY` names the host (see {@link proxyDispatcher}).
+ * @throws TaptrError `TAPTR_NETWORK` (unreachable: {@link isUnreachableError}; HTTP error; too many
+ *   cuts), `TAPTR_CHECKSUM_MISMATCH` (the `.part` file is deleted), `TAPTR_IO` (cannot write the
+ *   cache); the signal's reason when aborted.
  */
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const { url, dest } = options;
@@ -115,9 +161,10 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   let resumed = 0;
   let total: number | undefined;
   for (let attempt = 0; ; attempt++) {
+    options.signal?.throwIfAborted();
     const offset = (await sizeOf(part)) ?? 0;
     if (total !== undefined && offset === total) break;
-    const reply = await request(url, offset);
+    const reply = await request(options, offset);
     const { response } = reply;
     announced = reply.announced ?? announced;
     if (response.status === 416 && offset > 0) {
@@ -151,6 +198,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     } finally {
       await file.close();
     }
+    if (options.signal?.aborted) throw options.signal.reason;
     if (cut === undefined && (total === undefined || received === total)) break;
     const reason = cut ?? new Error(`connection closed after ${received} of ${total} bytes`);
     if (attempt >= retries) {
@@ -171,5 +219,5 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   }
   await rename(part, dest);
   const bytes = (await sizeOf(dest)) ?? 0;
-  return { path: dest, bytes, sha256, verified: expected !== undefined, cached: false, resumed };
+  return { path: dest, bytes, sha256, verified: expected !== undefined, ...(announced !== undefined ? { announcedSha256: announced } : {}), cached: false, resumed };
 }

@@ -5,15 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isTaptrError } from '@taptr/tensor';
-import { fixtureDir } from '@taptr/tensor/testing';
-import { runCli } from '../test-io.js';
-import { downloadFile } from './download-file.js';
+import { startFakeProxy, type FakeProxy } from '../../test/fake-hub.js';
+import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
+import { downloadFile, isUnreachableError } from './download-file.js';
 
-const referenceDir = fixtureDir('TAPTR_REFERENCE_FIXTURES', fileURLToPath(new URL('../../../model/fixtures/taptr-reference', import.meta.url)));
-const body = readFileSync(join(referenceDir, 'checkpoint.pth'));
+const body = readFileSync(join(TAPTR_FIXTURES, 'checkpoint.pth'));
 const sha256 = createHash('sha256').update(body).digest('hex');
 
 /** Server behaviour for the next requests. */
@@ -22,9 +20,18 @@ const requests: { url: string; range: string | undefined }[] = [];
 let server: Server;
 let base: string;
 let dir: string;
+let proxy: FakeProxy;
+/** Where `/elsewhere/taptrv1.pth` redirects to, and the Authorization headers it received. */
+let redirectTarget = '';
+const authorizations: (string | undefined)[] = [];
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   requests.push({ url: req.url ?? '', range: req.headers.range });
+  if (req.url === '/elsewhere/taptrv1.pth') {
+    authorizations.push(req.headers.authorization);
+    res.writeHead(302, { location: redirectTarget }).end();
+    return;
+  }
   if (req.url === '/redirect/taptrv1.pth') {
     res.writeHead(302, { location: '/files/taptrv1.pth', ...(behaviour.announce ? { 'x-linked-etag': `"${behaviour.announce}"` } : {}) });
     res.end();
@@ -57,8 +64,10 @@ beforeAll(async () => {
   server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy = await startFakeProxy();
 });
 afterAll(async () => {
+  await proxy.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   rmSync(dir, { recursive: true, force: true });
@@ -66,6 +75,8 @@ afterAll(async () => {
 beforeEach(() => {
   Object.assign(behaviour, { cutFirstAfter: 0, cutsLeft: 0, announce: '', ignoreRange: false });
   requests.length = 0;
+  proxy.seen.length = 0;
+  proxy.refuse = 0;
 });
 
 describe('downloadFile', () => {
@@ -145,39 +156,79 @@ describe('downloadFile', () => {
     const notFound = await downloadFile({ url: `${base}/files/missing.pth`, dest: join(dir, 'nf', 'x.pth') }).catch((e: unknown) => e);
     expect((notFound as Error).message).toMatch(/HTTP 404/);
   });
-});
 
-describe('taptr fetch', () => {
-  it('downloads into --cache and prints JSON', async () => {
-    const cache = join(dir, 'cli-cache');
-    const run = await runCli(['fetch', '--url', `${base}/files/taptrv1.pth`, '--sha256', sha256, '--cache', cache, '--json']);
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ path: join(cache, 'taptrv1.pth'), bytes: body.length, sha256, verified: true });
-    const human = await runCli(['fetch', '--url', `${base}/files/taptrv1.pth`, '--cache', cache]);
-    expect(human.code).toBe(0);
-    expect(human.stdout).toContain('already in the cache');
-    expect(human.stdout).toContain(`taptr convert ${join(cache, 'taptrv1.pth')}`);
+  it('goes through HTTP_PROXY (CONNECT tunnel), bypasses it for NO_PROXY hosts, and never reads process.env behind the caller', async () => {
+    const host = new URL(base).host;
+    const viaProxy = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest: join(dir, 'proxied', 'a.pth'), sha256, env: { HTTP_PROXY: proxy.url } });
+    expect(viaProxy.verified).toBe(true);
+    expect(proxy.seen).toEqual([`CONNECT ${host}`]);
+    expect(requests).toHaveLength(1);
+    await downloadFile({ url: `${base}/files/taptrv1.pth`, dest: join(dir, 'proxied', 'b.pth'), sha256, env: { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' } });
+    expect(proxy.seen).toHaveLength(1);
+    expect(requests).toHaveLength(2);
+    await downloadFile({ url: `${base}/files/taptrv1.pth`, dest: join(dir, 'proxied', 'c.pth'), sha256, env: {} });
+    expect(proxy.seen).toHaveLength(1);
   });
 
-  it('exits 1 with a one-line error on a bad checksum, 2 on a malformed --sha256', async () => {
-    const bad = await runCli(['fetch', '--url', `${base}/files/taptrv1.pth`, '--sha256', 'a'.repeat(64), '--cache', join(dir, 'cli-bad')]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^taptr fetch: .*sha256 mismatch: expected a{64}, got [0-9a-f]{64}.*\n$/);
-    const usage = await runCli(['fetch', '--sha256', 'xyz', '--cache', join(dir, 'cli-bad')]);
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toBe('taptr fetch: --sha256 must be 64 hexadecimal digits, got "xyz"\n');
-    const url = await runCli(['fetch', '--url', 'ftp://x/y', '--cache', join(dir, 'cli-bad')]);
-    expect(url.code).toBe(2);
+  it('uses HTTPS_PROXY for https URLs; a proxy that refuses the tunnel is an unreachable-server error', async () => {
+    proxy.refuse = 407;
+    const error = await downloadFile({ url: 'https://127.0.0.1:8443/x.pth', dest: join(dir, 'https', 'x.pth'), env: { HTTPS_PROXY: proxy.url } }).catch((e: unknown) => e);
+    expect(proxy.seen).toEqual(['CONNECT 127.0.0.1:8443']);
+    expect(isTaptrError(error, 'TAPTR_NETWORK')).toBe(true);
+    expect(isUnreachableError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^cannot reach https:\/\/127\.0\.0\.1:8443\/x\.pth: .*407/);
   });
 
-  it('reports an unreachable server as a network error', async () => {
-    // A port that was just free: nothing listens there.
+  it('sends its headers to the first origin only, not to the host a redirect names', async () => {
+    const other = createServer((req, res) => {
+      requests.push({ url: `other:${req.url}`, range: req.headers.authorization });
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      redirectTarget = `http://127.0.0.1:${(other.address() as AddressInfo).port}/blob`;
+      await downloadFile({ url: `${base}/elsewhere/taptrv1.pth`, dest: join(dir, 'headers', 'x.pth'), sha256, headers: { authorization: 'Bearer secret' } });
+      expect(authorizations).toEqual(['Bearer secret']);
+      expect(requests[requests.length - 1]).toEqual({ url: 'other:/blob', range: undefined });
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
+  it('stops when its signal aborts, keeps the .part file and resumes from it on the next call', async () => {
+    behaviour.cutsLeft = 1;
+    behaviour.cutFirstAfter = 1_000_000;
+    const dest = join(dir, 'abort', 'taptrv1.pth');
+    const controller = new AbortController();
+    const error = await downloadFile({
+      url: `${base}/files/taptrv1.pth`,
+      dest,
+      sha256,
+      signal: controller.signal,
+      onProgress: (received) => {
+        if (received >= 500_000) controller.abort(new Error('stopped by the test'));
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('stopped by the test');
+    const kept = readFileSync(`${dest}.part`).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(body.length);
+    expect(requests).toHaveLength(1);
+    const result = await downloadFile({ url: `${base}/files/taptrv1.pth`, dest, sha256 });
+    expect(requests[1]!.range).toBe(`bytes=${kept}-`);
+    expect(result.verified).toBe(true);
+  });
+
+  it('reports an unreachable server as a network error naming the cause', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const run = await runCli(['fetch', '--url', `http://127.0.0.1:${port}/x.pth`, '--cache', join(dir, 'cli-unreachable')]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`taptr fetch: cannot reach http://127.0.0.1:${port}/x.pth: ECONNREFUSED\n`);
+    const error = await downloadFile({ url: `http://127.0.0.1:${port}/x.pth`, dest: join(dir, 'unreachable', 'x.pth'), env: {} }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`cannot reach http://127.0.0.1:${port}/x.pth: ECONNREFUSED`);
+    expect(isUnreachableError(error)).toBe(true);
+    const notFound = await downloadFile({ url: `${base}/files/missing.pth`, dest: join(dir, 'unreachable', 'y.pth') }).catch((e: unknown) => e);
+    expect(isUnreachableError(notFound)).toBe(false);
   });
 });

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+import { EnvHttpProxyAgent } from 'undici';
+
+/** The environment variables a download reads (`process.env` by default). */
+export type DownloadEnv = Readonly<Record<string, string | undefined>>;
+
+const agents = new Map<string, EnvHttpProxyAgent>();
+
+/**
+ * The undici dispatcher of a download: `HTTPS_PROXY` / `https_proxy` for https URLs, `HTTP_PROXY` /
+ * `http_proxy` for http URLs (and https ones when no https proxy is set), `NO_PROXY` / `no_proxy`
+ * for hosts that bypass them (Node's built-in `fetch` ignores all of these). Read from `env` only,
+ * never from `process.env` behind its back; one agent per distinct setting, kept for the process.
+ */
+export function proxyDispatcher(env: DownloadEnv): EnvHttpProxyAgent {
+  const httpProxy = env['http_proxy'] ?? env['HTTP_PROXY'] ?? '';
+  const httpsProxy = env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '';
+  const noProxy = env['no_proxy'] ?? env['NO_PROXY'] ?? '';
+  const key = JSON.stringify([httpProxy, httpsProxy, noProxy]);
+  let agent = agents.get(key);
+  if (agent === undefined) {
+    // Empty strings, not undefined, so that undici does not fall back to process.env (an empty
+    // httpsProxy falls back to the http proxy).
+    agent = new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy });
+    agents.set(key, agent);
+  }
+  return agent;
+}

@@ -189,9 +189,27 @@ export function createLiveMode(deps: LiveModeDeps): LiveMode {
     ctx.restore();
   }
 
+  /** Set when the camera has a frame not pushed yet (without requestVideoFrameCallback: always). */
+  let fresh = true;
+  const watchFrames = (): void => {
+    const v = video;
+    if (v === undefined || typeof v.requestVideoFrameCallback !== 'function') return;
+    fresh = false;
+    const next = (): void => {
+      if (video !== v) return;
+      fresh = true;
+      v.requestVideoFrameCallback(next);
+    };
+    v.requestVideoFrameCallback(next);
+  };
+
   function loop(): void {
     raf = requestAnimationFrame(loop);
-    if (ready && inFlight === 0) pushFrame();
+    // One camera frame at a time, and only new ones: a slow model drops frames instead of queueing them.
+    if (ready && inFlight === 0 && fresh) {
+      if (typeof video?.requestVideoFrameCallback === 'function') fresh = false;
+      pushFrame();
+    }
     draw();
   }
 
@@ -277,6 +295,7 @@ export function createLiveMode(deps: LiveModeDeps): LiveMode {
       showStats();
       deps.setStatus(`Camera ${capture.width}x${capture.height}: loading the model…`, 'loading');
       post({ type: 'live-start', id: session, ...choice });
+      watchFrames();
       loop();
     },
     stop(message) {

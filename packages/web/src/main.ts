@@ -243,7 +243,13 @@ function renderLivePoints(points: readonly LivePointView[]): void {
     ...points.map((p) =>
       listItem(
         p.id === undefined ? '#888' : pointColor(p.id),
-        p.id === undefined ? 'adding…' : `#${p.id}  x=${p.x.toFixed(2)}  y=${p.y.toFixed(2)}  ${p.frame < 0 ? '(waiting for its first final frame)' : `frame ${p.frame}${p.visible ? '' : ' (occluded)'}`}`,
+        p.id === undefined
+          ? 'adding…'
+          : p.frame < 0
+            ? `#${p.id}  waiting for its first final frame`
+            : Number.isFinite(p.x) && Number.isFinite(p.y)
+              ? `#${p.id}  x=${p.x.toFixed(2)}  y=${p.y.toFixed(2)}  frame ${p.frame}${p.visible ? '' : ' (occluded)'}`
+              : `#${p.id}  lost (no finite position)  frame ${p.frame}`,
         p.selected,
       ),
     ),

@@ -3,7 +3,7 @@ export { createTracker } from './tracker.js';
 export type { CreateTrackerOptions, Tracker } from './tracker.js';
 export { DEFAULT_TRACK_OPTIONS } from './track-options.js';
 export type { QueryPadding, TrackOptions, TrackProgress } from './track-options.js';
-export type { TrackResult } from './track-result.js';
+export type { TrackFrameResult, TrackResult } from './track-result.js';
 export type { OnlineFrameResult, OnlineOptions, OnlineSession } from './online-session.js';
 export type { VideoFrame, VideoInput } from './video-input.js';
 export { createGraphRunner } from './runtime-graph-runner.js';

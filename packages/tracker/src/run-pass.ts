@@ -35,6 +35,11 @@ export interface RunPassOptions {
   readonly count: number;
   readonly onWindow?: ((report: WindowReport) => void) | undefined;
   readonly onProgress?: ((progress: PassProgress) => void) | undefined;
+  /**
+   * Called with each frame's final state (the first `count` points: LOC `[count, 4]`, VIS logits
+   * `[count, 3]`) as soon as no later window can change it, in frame order, with the frame size.
+   */
+  readonly onFinalFrame?: ((frame: number, loc: Float32Array, vis: Float32Array, width: number, height: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Where the pass keeps its encoder memories (see {@link ForwardPassOptions.ring}); default: a ring of its own. */
   readonly ring?: MemoryRing | undefined;
@@ -64,6 +69,7 @@ export async function runPass(options: RunPassOptions): Promise<PassRun> {
     onFrame: (out) => {
       locRows[out.frame] = out.loc.slice(0, count * 4);
       visRows[out.frame] = out.vis.slice(0, count * 3);
+      options.onFinalFrame?.(out.frame, locRows[out.frame]!, visRows[out.frame]!, pre!.width, pre!.height);
     },
   });
   const R = graphs.resolution;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, invalidArgument } from '@taptr/tensor';
 import type { WindowReport } from './forward-pass.js';
+import type { TrackFrameResult } from './track-result.js';
 
 /** Evaluation-time query padding (spec §12.3, `TapVidDataset.padding_points`). */
 export interface QueryPadding {
@@ -45,6 +46,12 @@ export interface TrackOptions {
   readonly frameCount?: number;
   /** Called after every encoded frame and every window. */
   readonly onProgress?: (progress: TrackProgress) => void;
+  /**
+   * Called with each frame's result (the caller's points, never padding) as soon as no later window
+   * can change it, in frame order: the frames a run stopped by `signal` had finished. Forward
+   * tracking only: with `bidirectional` a frame is final only after both passes, and this is not called.
+   */
+  readonly onFrame?: (frame: TrackFrameResult) => void;
   /** Called after every window with its inputs and the state it leaves (inspection, parity tests). */
   readonly onWindow?: (report: WindowReport, pass: 'forward' | 'backward') => void;
   /** Cancels the run (rejects with the signal's reason). */

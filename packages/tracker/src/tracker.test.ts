@@ -5,6 +5,7 @@ import { createToyGraphs, syntheticVideo } from '../test/toy-graphs.js';
 import type { OnlineFrameResult } from './online-session.js';
 import { createTracker } from './tracker.js';
 import type { TrackProgress } from './track-options.js';
+import type { TrackFrameResult } from './track-result.js';
 import type { VideoFrame } from './video-input.js';
 
 const H = 12;
@@ -176,6 +177,43 @@ describe('tracker.track (toy graphs)', () => {
       },
     });
     await expect(run).rejects.toThrow('stop');
+  });
+
+  it('onFrame reports each frame once final, in order, equal to the result; after an abort the frames reported stay final', async () => {
+    const tracker = await createTracker({ runner: createToyGraphs() });
+    const T = 30;
+    const seen: TrackFrameResult[] = [];
+    const r = await tracker.track(videoTensor(T), QUERIES, { onFrame: (f) => seen.push(f) });
+    expect(seen.map((f) => f.frame)).toEqual(Array.from({ length: T }, (_, t) => t));
+    for (const f of seen) {
+      for (let n = 0; n < QUERIES.length; n++) {
+        expect(f.tracks[2 * n]).toBe(r.tracks.data[(n * T + f.frame) * 2]);
+        expect(f.tracks[2 * n + 1]).toBe(r.tracks.data[(n * T + f.frame) * 2 + 1]);
+        expect(f.visible[n]).toBe(r.visible.data[n * T + f.frame]);
+        expect(Array.from(f.logits.subarray(3 * n, 3 * n + 3))).toEqual(Array.from(r.logits.data.subarray((n * T + f.frame) * 3, (n * T + f.frame) * 3 + 3)));
+      }
+    }
+    // Stopped after 17 frames encoded: the frames reported by then are those of the full run.
+    const controller = new AbortController();
+    const partial: TrackFrameResult[] = [];
+    const run = tracker.track(videoTensor(T), QUERIES, {
+      signal: controller.signal,
+      onFrame: (f) => partial.push(f),
+      onProgress: (p) => {
+        if (p.framesEncoded === 17) controller.abort(new Error('stop'));
+      },
+    });
+    await expect(run).rejects.toThrow('stop');
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(17);
+    partial.forEach((f, t) => {
+      expect(f.frame).toBe(t);
+      expect(f.tracks).toEqual(seen[t]!.tracks);
+    });
+    // Not called in bidirectional mode (a frame is final only after both passes).
+    const none: TrackFrameResult[] = [];
+    await tracker.track(videoTensor(T), QUERIES, { bidirectional: true, onFrame: (f) => none.push(f) });
+    expect(none).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { runPass, type PassStates } from './run-pass.js';
 import { resolveSampleFirstMaxPoints } from './decoder-path.js';
 import { createGraphRunner, type GraphRunnerOptions, type TaptrModel } from './runtime-graph-runner.js';
 import type { TaptrGraphRunner } from './graph-runner.js';
-import { fuseBidirectional, toTrackResult, type TrackResult } from './track-result.js';
+import { fuseBidirectional, toTrackFrameResult, toTrackResult, type TrackResult } from './track-result.js';
 import { resolveTrackOptions, type QueryPadding, type TrackOptions } from './track-options.js';
 import { openVideo, type RawFrame, type VideoInput, type VideoReader } from './video-input.js';
 
@@ -171,6 +171,8 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
         count: q.count,
         points: (w, h) => passPoints(pointsFor(w, h), w, h, (t) => t),
         onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'forward')),
+        onFinalFrame:
+          !o.bidirectional && trackOptions.onFrame !== undefined ? (t, loc, vis, w, h) => trackOptions.onFrame!(toTrackFrameResult(t, loc, vis, w, h, o.threshold)) : undefined,
         onProgress: progress('forward'),
         signal: trackOptions.signal,
       });

@@ -136,6 +136,37 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(() => readTracksFile(42 as unknown as string)).toThrow(new TypeError('readTracksFile: input must be a string or a Uint8Array, got 42'));
   });
 
+  it('marks a run that stopped early: incomplete, framesDone, no position from there on (JSON null), read back', () => {
+    const text = writeTracksFile({ ...input, incomplete: { framesDone: 2 } });
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(doc).slice(0, 6)).toEqual(['format', 'version', 'video', 'mode', 'incomplete', 'framesDone']);
+    expect(doc).toMatchObject({ incomplete: true, framesDone: 2, video: { frames: 4 } });
+    expect(doc['tracks']).toEqual([
+      [[1.25, 2.5], [3.1, 4.2], null, null],
+      [null, null, null, null],
+    ]);
+    expect(doc['visible']).toEqual([
+      [true, true, false, false],
+      [false, false, false, false],
+    ]);
+    const file = readTracksFile(text);
+    expect(file).toMatchObject({ incomplete: true, framesDone: 2 });
+    expect(Array.from(file.tracks.subarray(0, 4))).toEqual([1.25, 2.5, Math.fround(3.1), Math.fround(4.2)]);
+    expect(Number.isNaN(file.tracks[4])).toBe(true);
+    // A complete file has neither field.
+    expect(readTracksFile(writeTracksFile(input))).not.toHaveProperty('incomplete');
+    expect(() => writeTracksFile({ ...input, incomplete: { framesDone: 5 } })).toThrow(new RangeError('writeTracksFile: incomplete.framesDone must be an integer in [0, 4], got 5'));
+    const edit = (change: (doc: Record<string, unknown>) => void): string => {
+      const d = JSON.parse(text) as Record<string, unknown>;
+      change(d);
+      return JSON.stringify(d);
+    };
+    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![2] = [1, 2])))).toBe('t.json: tracks[0][2] must be null: frame 2 is not done in an incomplete file (framesDone 2)');
+    expect(failure(edit((d) => (d['framesDone'] = 4.5)))).toBe('t.json: "framesDone" must be an integer in [0, 4] in an incomplete file, got 4.5');
+    expect(failure(edit((d) => (d['incomplete'] = false)))).toBe('t.json: "incomplete" must be true or absent, got false');
+    expect(failure(edit((d) => delete d['incomplete']))).toBe('t.json: "framesDone" is only written with "incomplete": true, got 2 in a complete file');
+  });
+
   it('refuses to write arrays of the wrong shape or a query outside the video', () => {
     expect(() => writeTracksFile({ ...input, tracks: tracks.subarray(2) })).toThrow(new RangeError('writeTracksFile: tracks must be [2, 4, 2] (16 values), got 14 values'));
     expect(() => writeTracksFile({ ...input, visible: visible.subarray(1) })).toThrow(/^writeTracksFile: visible must be \[2, 4\] \(8 values\), got 7 values$/);

@@ -49,6 +49,11 @@ export interface TracksFileInput {
   readonly model?: Readonly<Record<string, unknown>>;
   /** Wall-clock times in milliseconds, by stage. */
   readonly timings?: Readonly<Record<string, number>>;
+  /**
+   * The run stopped before the end (interrupted): only frames `t < framesDone` are final; later
+   * frames have no position. Written as `"incomplete": true, "framesDone": k`.
+   */
+  readonly incomplete?: { readonly framesDone: number };
 }
 
 /** A tracks file as {@link readTracksFile} returns it: validated, with typed arrays. */
@@ -66,6 +71,9 @@ export interface TracksFile {
   readonly backend?: string;
   readonly model?: Record<string, unknown>;
   readonly timings?: Record<string, number>;
+  /** Present (true) when the run stopped early; only frames `t < framesDone` have positions. */
+  readonly incomplete?: true;
+  readonly framesDone?: number;
 }
 
 /**
@@ -78,11 +86,13 @@ export function firstTrackedFrame(mode: TrackingMode, queryFrame: number): numbe
 
 /**
  * The position a tracks file holds for point `n` at frame `t`, or `null` where it has none: before
- * the point's first tracked frame ({@link firstTrackedFrame}) or where a coordinate is not finite.
- * An entry without a position is never visible. The CSV writer of the CLI applies the same rule.
+ * the point's first tracked frame ({@link firstTrackedFrame}), at or after `incomplete.framesDone`,
+ * or where a coordinate is not finite. An entry without a position is never visible. The CSV writer
+ * of the CLI applies the same rule.
  */
-export function positionOf(input: Pick<TracksFileInput, 'mode' | 'queries' | 'tracks' | 'video'>, n: number, t: number): [number, number] | null {
+export function positionOf(input: Pick<TracksFileInput, 'mode' | 'queries' | 'tracks' | 'video' | 'incomplete'>, n: number, t: number): [number, number] | null {
   if (t < firstTrackedFrame(input.mode, input.queries[n]!.t)) return null;
+  if (input.incomplete !== undefined && t >= input.incomplete.framesDone) return null;
   const k = (n * input.video.frames + t) * 2;
   const x = input.tracks[k]!;
   const y = input.tracks[k + 1]!;
@@ -106,13 +116,15 @@ export function float32Number(value: number): number | null {
 /**
  * Writes a tracks file (version {@link TRACKS_FILE_VERSION}) as JSON text, one line per point:
  *
- * `{ format: 'taptr-tracks', version: 2, video: {width, height, frames}, mode, queries: [{t, x, y}],
- *   tracks: [N][T] of [x, y] or null, visible: [N][T], backend?, model?, timings? }`
+ * `{ format: 'taptr-tracks', version: 2, video: {width, height, frames}, mode, incomplete?, framesDone?,
+ *   queries: [{t, x, y}], tracks: [N][T] of [x, y] or null, visible: [N][T], backend?, model?, timings? }`
  *
  * Entries without a position ({@link positionOf}: in forward mode, the frames before a point's query
- * frame) are `null` with `visible: false`. Coordinates have the fewest digits that read back to the
- * same float32. Returns the text; writing it somewhere is the caller's business.
- * @throws RangeError when `tracks` is not `[N, T, 2]`, `visible` not `[N, T]`, or a query frame is outside the video.
+ * frame; in an incomplete file, the frames from `framesDone` on) are `null` with `visible: false`.
+ * Coordinates have the fewest digits that read back to the same float32. Returns the text; writing
+ * it somewhere is the caller's business.
+ * @throws RangeError when `tracks` is not `[N, T, 2]`, `visible` not `[N, T]`, a query frame is
+ *   outside the video, or `incomplete.framesDone` is not in `[0, T]`.
  */
 export function writeTracksFile(input: TracksFileInput): string {
   const fn = 'writeTracksFile';
@@ -128,6 +140,10 @@ export function writeTracksFile(input: TracksFileInput): string {
   queries.forEach((q, i) => {
     if (!Number.isInteger(q.t) || q.t < 0 || q.t >= frames) throw invalidArgument('range', fn, `queries[${i}].t`, `a frame index in [0, ${frames - 1}]`, describeValue(q.t));
   });
+  const done = input.incomplete?.framesDone;
+  if (input.incomplete !== undefined && (!Number.isSafeInteger(done) || done! < 0 || done! > frames)) {
+    throw invalidArgument('range', fn, 'incomplete.framesDone', `an integer in [0, ${frames}]`, describeValue(done));
+  }
   const tracks: ([number | null, number | null] | null)[][] = [];
   const visible: boolean[][] = [];
   for (let i = 0; i < n; i++) {
@@ -149,6 +165,7 @@ export function writeTracksFile(input: TracksFileInput): string {
     ` "version": ${TRACKS_FILE_VERSION}`,
     ` "video": ${JSON.stringify(videoJson)}`,
     ` "mode": ${JSON.stringify(mode)}`,
+    ...(done !== undefined ? [` "incomplete": true`, ` "framesDone": ${done}`] : []),
     ` "queries": ${rows(queries.map((q) => ({ t: q.t, x: q.x, y: q.y })))}`,
     ` "tracks": ${rows(tracks)}`,
     ` "visible": ${rows(visible)}`,
@@ -170,8 +187,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => value !==
 /**
  * Reads a tracks file (versions 1 and 2) from its JSON text or bytes (UTF-8) and validates it:
  * the format tag, the version, the video size, the query frames, `tracks` `[N][T]` of `[x, y]`
- * (finite numbers) or `null`, `visible` `[N][T]` booleans, no visible entry without a position, and in
- * forward mode no position before a query frame. Unknown keys are ignored.
+ * (finite numbers) or `null`, `visible` `[N][T]` booleans, no visible entry without a position, in
+ * forward mode no position before a query frame, and in an incomplete file (`"incomplete": true`,
+ * `"framesDone": k`) no position from frame k on. Unknown keys are ignored.
  * @returns the file with `tracks` as float32 `[N, T, 2]` (NaN where there is no position) and
  *   `visible` as uint8 `[N, T]`.
  * @throws TaptrError `TAPTR_TRACKS_FORMAT` naming the file and the field that is wrong;
@@ -222,6 +240,15 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
     mode = m as TrackingMode;
   }
 
+  const incomplete = doc['incomplete'];
+  const framesDoneField = doc['framesDone'];
+  if (incomplete !== undefined && incomplete !== true) fail(`"incomplete" must be true or absent, got ${describeValue(incomplete)}`);
+  if (incomplete === true && (typeof framesDoneField !== 'number' || !Number.isSafeInteger(framesDoneField) || framesDoneField < 0 || framesDoneField > frames)) {
+    fail(`"framesDone" must be an integer in [0, ${frames}] in an incomplete file, got ${describeValue(framesDoneField)}`);
+  }
+  if (incomplete === undefined && framesDoneField !== undefined) fail(`"framesDone" is only written with "incomplete": true, got ${describeValue(framesDoneField)} in a complete file`);
+  const framesDone = incomplete === true ? (framesDoneField as number) : frames;
+
   const rawQueries = doc['queries'];
   if (!Array.isArray(rawQueries)) return fail(`"queries" must be an array of {t, x, y}, got ${describeValue(rawQueries)}`);
   const queries = rawQueries.map((q: unknown, i): TracksFileQuery => {
@@ -260,6 +287,7 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
         const [x, y] = entry as [number | null, number | null];
         if (x !== null && y !== null) {
           if (t < first) fail(`tracks${where} must be null: frame ${t} is before the query frame ${queries[i]!.t} of point ${i} (mode "forward")`);
+          if (t >= framesDone) fail(`tracks${where} must be null: frame ${t} is not done in an incomplete file (framesDone ${framesDone})`);
           tracks[(i * frames + t) * 2] = x;
           tracks[(i * frames + t) * 2 + 1] = y;
           hasPosition = true;
@@ -276,6 +304,10 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
     -readonly [K in keyof TracksFile]: TracksFile[K];
   } = { version, video: { width, height, frames, ...(typeof videoName === 'string' ? { name: videoName } : {}) }, queries, tracks, visible };
   if (mode !== undefined) file.mode = mode;
+  if (incomplete === true) {
+    file.incomplete = true;
+    file.framesDone = framesDone;
+  }
   const backend = doc['backend'];
   if (backend !== undefined) {
     if (typeof backend !== 'string') fail(`"backend" must be a string, got ${describeValue(backend)}`);

@@ -514,7 +514,9 @@ function useModel(model: LoadedModel, how: string): void {
   const fast = model.graphs.decoderWindowSampleFirst !== undefined;
   const from = model.cachedFiles === model.files ? 'all from the browser cache' : model.cachedFiles > 0 ? `${model.cachedFiles} of ${model.files} files from the browser cache` : how;
   setStatus(
-    `Model ready: ${model.name} (${from}; checksums match model.json)${fast ? '' : '; it has no sample-first decoder (decoder_window_sample_first.onnx): every window runs decoder_window.onnx'}.${model.cacheNote ? ` Note: ${model.cacheNote}.` : ''}`,
+    `Model ready: ${model.name} (${from}; checksums match model.json)` +
+      `${fast ? '' : '; it has no sample-first decoder (decoder_window_sample_first.onnx): every window runs decoder_window.onnx'}.` +
+      `${model.cacheNote ? ` Note: ${model.cacheNote}.` : ''}`,
     'idle',
   );
   void refreshCachedModels();
@@ -706,10 +708,12 @@ function onTrackMessage(message: WorkerResponse): void {
     const passes = mode === 'bidirectional' ? 2 : 1;
     const fps = (T * passes * 1000) / Math.max(1, message.trackMs);
     ui.timing.textContent =
-      `${message.runtime}: ${message.trackMs.toFixed(0)} ms for ${T} frames x ${queries.length} point(s) (${fps.toFixed(1)} frames/s, ${(message.trackMs / (T * passes)).toFixed(1)} ms/frame${passes > 1 ? ', both passes' : ''}) ` +
+      `${message.runtime}: ${message.trackMs.toFixed(0)} ms for ${T} frames x ${queries.length} point(s) ` +
+      `(${fps.toFixed(1)} frames/s, ${(message.trackMs / (T * passes)).toFixed(1)} ms/frame${passes > 1 ? ', both passes' : ''}) ` +
       `at ${message.resolution}x${message.resolution} from ${message.width}x${message.height} frames, model load ${message.loadMs.toFixed(0)} ms; decoder: ${decoder}`;
     ui.timing.dataset['fps'] = fps.toFixed(2);
-    setStatus(`Done: ${queries.length} point(s) tracked through ${T} frames on ${message.runtime}, in the video's ${clip.width}x${clip.height} pixels${scaled ? ` (tracked on ${clip.display.width}x${clip.display.height} frames and scaled)` : ''}. Press Play to play back.`, 'done');
+    const how = scaled ? ` (tracked on ${clip.display.width}x${clip.display.height} frames and scaled)` : '';
+    setStatus(`Done: ${queries.length} point(s) tracked through ${T} frames on ${message.runtime}, in the video's ${clip.width}x${clip.height} pixels${how}. Press Play to play back.`, 'done');
     state.t = Math.min(state.t, T - 1);
     render();
   }
@@ -783,7 +787,8 @@ ui.exportButton.addEventListener('click', () => {
   })
     .then((video) => {
       saveBlob(video.blob, video.fileName);
-      setStatus(`Exported ${video.fileName}: ${video.frames} frames of ${video.width}x${video.height}, ${video.codec}, ${(video.blob.size / 1e6).toFixed(2)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s.`, 'done');
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      setStatus(`Exported ${video.fileName}: ${video.frames} frames of ${video.width}x${video.height}, ${video.codec}, ${(video.blob.size / 1e6).toFixed(2)} MB in ${seconds} s.`, 'done');
     })
     .catch(showError)
     .finally(() => {

@@ -43,7 +43,8 @@ export function parseManifest(text: string, where = 'model.json'): ModelManifest
   } catch (error) {
     throw new Error(`${where}: not JSON (${(error as Error).message})`);
   }
-  if (manifest === null || typeof manifest !== 'object' || manifest.format !== 'taptr-js-model' || typeof manifest.config !== 'object' || typeof manifest.graphs !== 'object' || manifest.graphs === null) {
+  const ok = manifest !== null && typeof manifest === 'object' && manifest.format === 'taptr-js-model';
+  if (!ok || typeof manifest.config !== 'object' || typeof manifest.graphs !== 'object' || manifest.graphs === null) {
     throw new Error(`${where}: expected a taptr-js-model manifest (format 'taptr-js-model' with config and graphs), got format ${JSON.stringify((manifest as { format?: unknown } | null)?.format)}`);
   }
   for (const role of REQUIRED_ROLES) {

@@ -60,7 +60,8 @@ function videoInput(video: VideoPayload, bidirectional: boolean, signal: AbortSi
   const bytes = video.frames * video.width * video.height * 4;
   if (bidirectional && bytes > BIDIRECTIONAL_BYTES) {
     throw new RangeError(
-      `bidirectional tracking keeps every frame in memory: ${video.frames} frames of ${video.width}x${video.height} need ${(bytes / 2 ** 30).toFixed(1)} GiB (at most ${BIDIRECTIONAL_BYTES / 2 ** 30}); track fewer frames or forward only`,
+      `bidirectional tracking keeps every frame in memory: ${video.frames} frames of ${video.width}x${video.height} need ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
+        `(at most ${BIDIRECTIONAL_BYTES / 2 ** 30}); track fewer frames or forward only`,
     );
   }
   const frames: AsyncIterable<VideoFrame> = {

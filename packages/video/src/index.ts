@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Video in: video files (ffmpeg), PNG/JPEG frame folders and .npy arrays as RGB frames.
 export { openVideo } from './input/open-video.js';
+export type { OpenVideoOptions } from './input/open-video.js';
+export { isSelected, selectFrames } from './input/frame-selection.js';
+export type { FrameSelection, SelectedFrames } from './input/frame-selection.js';
+export { fromOriginalPixels, originOf, sourceFrameOf, toOriginalPixels } from './input/video-origin.js';
+export { resizedSize, resizeVideo } from './input/resize-frames.js';
 export { DEFAULT_FPS, readAllFrames, videoFromTensor } from './input/video-source.js';
-export type { VideoSource } from './input/video-source.js';
+export type { VideoOrigin, VideoSource } from './input/video-source.js';
 export { frameTensors } from './input/frame-tensors.js';
 export { readVideoFile } from './input/read-video-file.js';
 export { readNpyVideo } from './input/read-npy-video.js';
@@ -13,11 +18,12 @@ export type { DecodedPng } from './input/decode-png.js';
 export { ffmpegCommand, hasFfmpeg } from './input/ffmpeg-command.js';
 export { naturalCompare } from './input/natural-compare.js';
 // Video out: track overlays (video file or PNG frames) and the summary picture.
-export { writeOverlay } from './overlay/write-overlay.js';
+export { writeOverlay, writeSummary } from './overlay/write-overlay.js';
 export type { WriteOverlayOptions } from './overlay/write-overlay.js';
-export { defaultOverlayStyle, drawOverlayFrame, drawSummary } from './overlay/draw-tracks.js';
-export type { OverlayStyle, TrackSet } from './overlay/draw-tracks.js';
+export { colorsOf, defaultOverlayStyle, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails } from './overlay/draw-tracks.js';
+export type { OverlayStyle, OverlayStyleOptions, TrackSet } from './overlay/draw-tracks.js';
 export { OVERLAY_FORMS, overlayTarget, openPngFrameSink, openVideoSink, VIDEO_EXTENSIONS, writePng } from './overlay/frame-sink.js';
 export type { FrameSink, OverlayTarget } from './overlay/frame-sink.js';
-export { pointColor } from './overlay/palette.js';
+export { gistRainbow, parseColor, pointColor, trackColors } from './overlay/palette.js';
+export type { TrackColors } from './overlay/palette.js';
 export type { Rgb, RgbImage } from './overlay/rgb-image.js';

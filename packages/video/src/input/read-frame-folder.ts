@@ -5,6 +5,7 @@ import { decodeJpegFrames } from '@taptr/tapvid';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
 import { decodePng } from './decode-png.js';
 import { naturalCompare } from './natural-compare.js';
+import { type FrameSelection, selectFrames } from './frame-selection.js';
 import { DEFAULT_FPS, type VideoSource } from './video-source.js';
 
 /** One decoded frame: `rgb` is `[H, W, 3]` uint8. */
@@ -77,11 +78,12 @@ function formatOf(name: string): FrameFormat | undefined {
 
 /**
  * Opens a folder of frames: `*.png`, or `*.jpg` / `*.jpeg`, sorted naturally (`f2.png` before
- * `f10.png`). The first frame sets the size; every frame must have it.
+ * `f10.png`). The first frame sets the size; every frame must have it. With a `selection`, only the
+ * selected files are ever read.
  * @throws TaptrError `TAPTR_VIDEO_FORMAT` when the folder holds no frame or both PNG and JPEG frames,
  *   or a frame is unreadable or of another size.
  */
-export async function readFrameFolder(dir: string, fps: number = DEFAULT_FPS): Promise<VideoSource> {
+export async function readFrameFolder(dir: string, fps: number = DEFAULT_FPS, selection: FrameSelection = {}): Promise<VideoSource> {
   const byFormat = new Map<FrameFormat, string[]>();
   for (const name of await readdir(dir)) {
     const format = formatOf(name);
@@ -90,7 +92,9 @@ export async function readFrameFolder(dir: string, fps: number = DEFAULT_FPS): P
   if (byFormat.size === 0) throw new TaptrError('TAPTR_VIDEO_FORMAT', `${dir}: the folder holds no .png or .jpg frames`);
   if (byFormat.size > 1) throw new TaptrError('TAPTR_VIDEO_FORMAT', `${dir}: the folder holds both .png and .jpg frames; keep the frames of one video, in one format`);
   const [format, unsorted] = [...byFormat][0]!;
-  const names = unsorted.sort(naturalCompare);
+  const all = unsorted.sort(naturalCompare);
+  const sel = selectFrames(all.length, selection, dir);
+  const names = Array.from({ length: sel.count! }, (_, t) => all[sel.start + t * sel.stride]!);
   const first = await readImageRgb(join(dir, names[0]!), format);
   const { width, height } = first;
   return {
@@ -100,6 +104,7 @@ export async function readFrameFolder(dir: string, fps: number = DEFAULT_FPS): P
     height,
     frameCount: names.length,
     fps,
+    ...(names.length !== all.length ? { origin: { width, height, start: sel.start, stride: sel.stride, frameCount: all.length } } : {}),
     async *frames() {
       for (const name of names) {
         const frame = await readImageRgb(join(dir, name), format);

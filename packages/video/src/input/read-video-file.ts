@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 import { TaptrError } from '@taptr/tensor';
 import { ffmpegCommand, ffmpegMissing, lastLine, runToCompletion } from './ffmpeg-command.js';
+import { type FrameSelection, selectFrames } from './frame-selection.js';
+import { resizedSize } from './resize-frames.js';
 import type { VideoSource } from './video-source.js';
 
 interface ProbeStream {
@@ -35,9 +37,11 @@ function parseRate(rate: string | undefined): number | undefined {
  * frame rate and frame count up front; `frames()` then streams rgb24 frames from an ffmpeg pipe
  * (`-f rawvideo -pix_fmt rgb24`), one `[H, W, 3]` buffer at a time, so memory does not grow with
  * the video's length. Frames are in display orientation (rotation metadata applied, as ffmpeg does).
+ * `options` selects frames (ffmpeg's `select` filter: only the selected frames leave ffmpeg, and it
+ * stops after the last one) and resizes them (ffmpeg's `scale`, Lanczos, to `resizedSize`).
  * @throws TaptrError `TAPTR_VIDEO_FORMAT` when ffprobe/ffmpeg are missing or the file has no decodable video stream.
  */
-export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<VideoSource> {
+export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = process.env, options: FrameSelection & { readonly resize?: number } = {}): Promise<VideoSource> {
   const ffprobe = ffmpegCommand('ffprobe', env);
   const ffmpeg = ffmpegCommand('ffmpeg', env);
   const json = await runToCompletion(
@@ -60,22 +64,31 @@ export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = proce
   const width = swap ? codedHeight : codedWidth;
   const height = swap ? codedWidth : codedHeight;
   const fps = parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate) ?? 25;
-  const frameCount = Number(stream.nb_read_packets ?? stream.nb_frames ?? 0) || 0;
-  const frameBytes = width * height * 3;
-
+  const fileFrames = Number(stream.nb_read_packets ?? stream.nb_frames ?? 0) || 0;
+  const sel = selectFrames(fileFrames, options, path);
+  const size = options.resize !== undefined ? resizedSize(width, height, options.resize) : { width, height };
+  const resized = size.width !== width || size.height !== height;
+  const selected = sel.start !== 0 || sel.stride !== 1 || (sel.stop !== undefined && sel.stop !== fileFrames);
+  const filters: string[] = [];
+  if (sel.start !== 0 || sel.stride !== 1) filters.push(`select=gte(n\\,${sel.start})*not(mod(n-${sel.start}\\,${sel.stride}))`);
+  if (resized) filters.push(`scale=${size.width}:${size.height}:flags=lanczos`);
+  // ffmpeg stops once the last selected frame is out (a count bound by the file, --end or --max-frames).
+  const limit = sel.count ?? (sel.stop !== undefined ? Math.ceil((sel.stop - sel.start) / sel.stride) : undefined);
+  const args = [...(filters.length > 0 ? ['-vf', filters.join(',')] : []), ...(selected && limit !== undefined ? ['-frames:v', String(limit)] : [])];
   return {
     path,
     kind: 'video',
-    width,
-    height,
-    frameCount,
+    width: size.width,
+    height: size.height,
+    frameCount: selected ? (sel.count ?? 0) : fileFrames,
     fps,
-    frames: () => streamFrames(ffmpeg, path, frameBytes),
+    ...(selected || resized ? { origin: { width, height, start: sel.start, stride: sel.stride, frameCount: fileFrames } } : {}),
+    frames: () => streamFrames(ffmpeg, path, size.width * size.height * 3, args),
   };
 }
 
-async function* streamFrames(ffmpeg: string, path: string, frameBytes: number): AsyncGenerator<Uint8Array> {
-  const child = spawn(ffmpeg, ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', 'passthrough', 'pipe:1'], {
+async function* streamFrames(ffmpeg: string, path: string, frameBytes: number, filterArgs: readonly string[]): AsyncGenerator<Uint8Array> {
+  const child = spawn(ffmpeg, ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', ...filterArgs, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', 'passthrough', 'pipe:1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const err: Buffer[] = [];

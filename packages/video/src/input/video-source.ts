@@ -19,6 +19,30 @@ export interface VideoSource {
   readonly fps: number;
   /** Streams the frames, each `[H, W, 3]` uint8. */
   frames(): AsyncIterable<Uint8Array>;
+  /**
+   * Where the frames come from in the file, when they are not all of its frames at its size
+   * (`openVideo`'s frame selection and `resize`); absent = frame `t` is the file's frame `t`, at its size.
+   * See `originOf`.
+   */
+  readonly origin?: VideoOrigin;
+}
+
+/**
+ * How a {@link VideoSource}'s frames map to the file's: frame `t` is the file's frame
+ * `start + t · stride`, and the file's frames are `width x height` (the source's own size differs
+ * when it was resized; points map between the two by the pixel-centre rule of docs/coordinates.md,
+ * see `toOriginalPixels`).
+ */
+export interface VideoOrigin {
+  /** Frame size in the file, before any resize. */
+  readonly width: number;
+  readonly height: number;
+  /** File frame of the source's frame 0. */
+  readonly start: number;
+  /** File frames between two consecutive source frames. */
+  readonly stride: number;
+  /** Frames in the file (0 = unknown). */
+  readonly frameCount: number;
 }
 
 /** Default frame rate for inputs that carry none (frame folders, `.npy`). */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { pointColor } from './palette.js';
+import { type TrackColors, trackColors } from './palette.js';
 import { dim, fillDisc, type Rgb, type RgbImage, scalePoint, strokeRing, strokeSegment, upscale } from './rgb-image.js';
 
 /** Tracks to draw: `tracks` `[N, T, 2]` (x, y) video pixels, `visible` `[N, T]`. */
@@ -10,6 +10,8 @@ export interface TrackSet {
   readonly visible: ArrayLike<number | boolean>;
   /** First frame to draw for each point (its query frame for forward-only tracking, 0 when bidirectional). */
   readonly startFrame: ArrayLike<number>;
+  /** Each point's query frame (`'rainbow'` colours by the y there); defaults to `startFrame`. */
+  readonly queryFrame?: ArrayLike<number>;
 }
 
 /** How overlays look. */
@@ -18,18 +20,38 @@ export interface OverlayStyle {
   readonly scale: number;
   /** Marker radius in output pixels. */
   readonly radius: number;
-  /** Number of past frames in each point's trail. */
+  /** Number of past frames in each point's trail (0 = no trail). */
   readonly trail: number;
+  /** Width of trails in output pixels (default: half the radius, at least 1). */
+  readonly lineWidth?: number;
+  /** Point colours (default `'rainbow'`). */
+  readonly colors?: TrackColors;
 }
 
+/** What may be set by hand in {@link defaultOverlayStyle}; the rest follows the video's size. */
+export interface OverlayStyleOptions {
+  readonly radius?: number;
+  readonly trail?: number;
+  readonly lineWidth?: number;
+  readonly colors?: TrackColors;
+}
+
+/** Most trajectories drawn whole on the summary picture; more points get a spread subset (every point still gets its start dot). */
+export const SUMMARY_MAX_TRAILS = 100;
+
 /**
- * Default style for a video: upscale so that the short side reaches at least 360 px (at most 8x),
- * markers about 1/90 of the short side, 12-frame trails.
+ * Default style for a video of `width x height` with `points` points: upscale so that the short
+ * side reaches at least 360 px (at most 8x); markers of radius 0.6% of the output's short side (at
+ * least 2 px), smaller when the points are dense (at most a fifth of their mean spacing
+ * `sqrt(area / points)`, at least 1.5 px); trails half the radius wide and 12 frames long; colours
+ * `'rainbow'`. `options` overrides any of these.
  */
-export function defaultOverlayStyle(width: number, height: number): OverlayStyle {
+export function defaultOverlayStyle(width: number, height: number, points = 1, options: OverlayStyleOptions = {}): OverlayStyle {
   const scale = Math.max(1, Math.min(8, Math.ceil(360 / Math.min(width, height))));
-  const radius = Math.max(3, Math.round((Math.min(width, height) * scale) / 90));
-  return { scale, radius, trail: 12 };
+  const short = Math.min(width, height) * scale;
+  const spacing = Math.sqrt((width * scale * height * scale) / Math.max(1, points));
+  const radius = options.radius ?? Math.max(1.5, Math.min(Math.max(2, Math.round(short * 0.006)), spacing / 5));
+  return { scale, radius, trail: options.trail ?? 12, lineWidth: options.lineWidth ?? Math.max(1, radius / 2), colors: options.colors ?? 'rainbow' };
 }
 
 function position(set: TrackSet, i: number, t: number, scale: number): [number, number] {
@@ -50,19 +72,27 @@ function drawMarker(image: RgbImage, x: number, y: number, r: number, color: Rgb
   }
 }
 
+/** The colour of every point of `set` in `style`. */
+export function colorsOf(set: TrackSet, style: OverlayStyle): Rgb[] {
+  const frames = set.queryFrame ?? set.startFrame;
+  const queryY = Array.from({ length: set.points }, (_, i) => set.tracks[(i * set.frames + frames[i]!) * 2 + 1]!);
+  return trackColors(queryY, style.colors ?? 'rainbow');
+}
+
 /**
- * Draws frame `t` of an overlay: each point in its own colour, a trail of its last
- * `style.trail` frames (fading, fainter where occluded), a filled marker when visible and a
+ * Draws frame `t` of an overlay: each point in its colour ({@link OverlayStyle.colors}), a trail of
+ * its last `style.trail` frames (fading, fainter where occluded), a filled marker when visible and a
  * hollow ring when occluded.
  * @param frame - the video frame `[H, W, 3]`; it is copied, never modified.
+ * @param colors - the point colours ({@link colorsOf}); computed when omitted.
  */
-export function drawOverlayFrame(frame: RgbImage, t: number, set: TrackSet, style: OverlayStyle): RgbImage {
+export function drawOverlayFrame(frame: RgbImage, t: number, set: TrackSet, style: OverlayStyle, colors: readonly Rgb[] = colorsOf(set, style)): RgbImage {
   const image = upscale(frame, style.scale);
-  const width = Math.max(1, style.radius / 2);
+  const width = style.lineWidth ?? Math.max(1, style.radius / 2);
   for (let i = 0; i < set.points; i++) {
     const start = set.startFrame[i]!;
     if (t < start) continue;
-    const color = pointColor(i);
+    const color = colors[i]!;
     for (let k = Math.max(start, t - style.trail); k < t; k++) {
       const [x0, y0] = position(set, i, k, style.scale);
       const [x1, y1] = position(set, i, k + 1, style.scale);
@@ -74,21 +104,33 @@ export function drawOverlayFrame(frame: RgbImage, t: number, set: TrackSet, styl
   for (let i = 0; i < set.points; i++) {
     if (t < set.startFrame[i]!) continue;
     const [x, y] = position(set, i, t, style.scale);
-    drawMarker(image, x, y, style.radius, pointColor(i), isVisible(set, i, t));
+    drawMarker(image, x, y, style.radius, colors[i]!, isVisible(set, i, t));
   }
   return image;
 }
 
 /**
- * Draws the summary image: the first frame, dimmed, with every point's whole trajectory (fainter
- * where occluded), a filled disc where it starts and a ring where it ends.
+ * Indices of the points whose whole trajectory the summary draws: all of them up to `max`, else
+ * `max` points spread evenly over the list (for a grid, a lattice over the whole frame).
  */
-export function drawSummary(firstFrame: RgbImage, set: TrackSet, style: OverlayStyle): RgbImage {
+export function summaryTrails(points: number, max: number = SUMMARY_MAX_TRAILS): number[] {
+  if (points <= max) return Array.from({ length: points }, (_, i) => i);
+  return Array.from({ length: max }, (_, k) => Math.floor(((k + 0.5) * points) / max));
+}
+
+/**
+ * Draws the summary image, readable at any number of points: the first frame, dimmed, with whole
+ * trajectories (fainter where occluded) ending in a ring, for every point up to
+ * {@link SUMMARY_MAX_TRAILS} points and for an evenly spread subset beyond; the start of a drawn
+ * trajectory is a marker, that of every other point a small dot.
+ */
+export function drawSummary(firstFrame: RgbImage, set: TrackSet, style: OverlayStyle, colors: readonly Rgb[] = colorsOf(set, style)): RgbImage {
   const image = upscale(firstFrame, style.scale);
   dim(image, 0.55);
-  const width = Math.max(1, style.radius / 2);
-  for (let i = 0; i < set.points; i++) {
-    const color = pointColor(i);
+  const width = style.lineWidth ?? Math.max(1, style.radius / 2);
+  const trails = summaryTrails(set.points);
+  for (const i of trails) {
+    const color = colors[i]!;
     const start = set.startFrame[i]!;
     for (let t = start; t + 1 < set.frames; t++) {
       const [x0, y0] = position(set, i, t, style.scale);
@@ -96,12 +138,20 @@ export function drawSummary(firstFrame: RgbImage, set: TrackSet, style: OverlayS
       strokeSegment(image, x0, y0, x1, y1, width, color, isVisible(set, i, t) && isVisible(set, i, t + 1) ? 0.9 : 0.35);
     }
   }
-  for (let i = 0; i < set.points; i++) {
-    const color = pointColor(i);
-    const [xs, ys] = position(set, i, set.startFrame[i]!, style.scale);
+  for (const i of trails) {
     const [xe, ye] = position(set, i, set.frames - 1, style.scale);
-    strokeRing(image, xe, ye, style.radius * 0.8, 1.5, color);
-    drawMarker(image, xs, ys, style.radius, color, true);
+    strokeRing(image, xe, ye, style.radius * 0.8, Math.min(1.5, width), colors[i]!);
+  }
+  // Points without a drawn trail: a small plain dot where they start (a marker each would cover the frame).
+  const drawn = new Set(trails);
+  for (let i = 0; i < set.points; i++) {
+    if (drawn.has(i)) continue;
+    const [xs, ys] = position(set, i, set.startFrame[i]!, style.scale);
+    fillDisc(image, xs, ys, Math.max(1, style.radius * 0.6), colors[i]!, 0.9);
+  }
+  for (const i of trails) {
+    const [xs, ys] = position(set, i, set.startFrame[i]!, style.scale);
+    drawMarker(image, xs, ys, style.radius, colors[i]!, true);
   }
   return image;
 }

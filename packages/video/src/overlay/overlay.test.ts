@@ -62,7 +62,7 @@ const set: TrackSet = {
   visible: new Uint8Array([1, 1, 0, 1, /* point 1 */ 0, 1, 1, 1]),
   startFrame: [0, 1],
 };
-const style = { scale: 1, radius: 2, trail: 3 };
+const style = { scale: 1, radius: 2, trail: 3, colors: 'by-query' } as const;
 
 describe('drawOverlayFrame', () => {
   it('draws a filled marker in the point colour when visible, a hollow ring when occluded, and the trail', () => {

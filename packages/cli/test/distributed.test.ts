@@ -28,8 +28,11 @@ let allowed: string;
 let outside: string;
 const workers: CliProcess[] = [];
 
+// A short lock so that a killed worker's job moves on within seconds; half of it (renewal interval)
+// must still exceed the longest model call on a loaded machine (onnxruntime-node runs each call on
+// the event loop, which renews the lock).
 function startWorker(name: string): CliProcess {
-  const worker = startCli(['worker', '--queue', redis.url, '--threads', '1', '--lock-duration', '3000', '--stalled-interval', '500', '--name', name, '--allow-root', REF, '--allow-root', dirname(SAMPLE), '--allow-root', allowed]);
+  const worker = startCli(['worker', '--queue', redis.url, '--threads', '1', '--lock-duration', '6000', '--stalled-interval', '500', '--name', name, '--allow-root', REF, '--allow-root', dirname(SAMPLE), '--allow-root', allowed]);
   workers.push(worker);
   return worker;
 }

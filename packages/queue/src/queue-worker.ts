@@ -51,8 +51,10 @@ export interface QueueWorkerOptions {
   /** Jobs run at the same time in this process (default 1). */
   readonly concurrency?: number;
   /**
-   * How long a job's lock lives without renewal (default 60 s; renewed every half of it while the
+   * How long a job's lock lives without renewal (default 120 s; renewed every half of it while the
    * job runs). A worker that dies (SIGKILL, lost machine) loses its jobs to the others after this.
+   * Renewal needs the event loop: onnxruntime-node runs each model call synchronously, so half of
+   * this must exceed the longest single model call (else a busy job is taken for a dead one).
    */
   readonly lockDurationMs?: number;
   /** How often this worker looks for jobs whose worker died (default 30 s). */
@@ -107,7 +109,7 @@ const FINAL_CODES: ReadonlySet<TaptrErrorCode> = new Set([
 export async function startQueueWorker(url: string, options: QueueWorkerOptions): Promise<QueueWorker> {
   const FN = 'startQueueWorker';
   const concurrency = options.concurrency ?? 1;
-  const lockDuration = options.lockDurationMs ?? 60_000;
+  const lockDuration = options.lockDurationMs ?? 120_000;
   const stalledInterval = options.stalledIntervalMs ?? 30_000;
   const maxStalledCount = options.maxStalledCount ?? 2;
   for (const [arg, value, min] of [['concurrency', concurrency, 1], ['lockDurationMs', lockDuration, 100], ['stalledIntervalMs', stalledInterval, 100], ['maxStalledCount', maxStalledCount, 0]] as const) {

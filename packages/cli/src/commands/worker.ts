@@ -47,7 +47,7 @@ export function workerCommand(io: CliIo, signals: SignalSource = process): Comma
     .option('--concurrency <n>', 'jobs run at the same time in this process', positiveInt, 1)
     .option('--threads <n>', 'CPU threads per model session', positiveInt)
     .option('--allow-root <dir>', 'read and write only under this folder (repeatable; default: the current folder)', collect)
-    .option('--lock-duration <ms>', 'a job whose worker stops renewing its lock this long is given to another worker', positiveInt, 60_000)
+    .option('--lock-duration <ms>', 'a job whose worker stops renewing its lock this long goes to another worker; half of it must exceed the longest model call', positiveInt, 120_000)
     .option('--stalled-interval <ms>', 'how often to look for jobs of dead workers', positiveInt, 30_000)
     .option('--name <name>', 'worker name in results and status (default: host:pid)')
     .option('--json', 'print one JSON object per event (NDJSON) instead of lines')

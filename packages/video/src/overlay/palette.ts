@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import colorNames from 'color-name';
+import { createRequire } from 'node:module';
 import type { Rgb } from './rgb-image.js';
+
+/** The CSS colour names (lower case) and their RGB values: the `color-name` package (CommonJS, untyped). */
+const colorNames = createRequire(import.meta.url)('color-name') as Readonly<Record<string, readonly [number, number, number]>>;
 
 /**
  * How points are coloured: `'rainbow'` (co-tracker's default: matplotlib's gist_rainbow by the
@@ -62,7 +65,7 @@ export function parseColor(text: string): Rgb | undefined {
   if (long !== null) return [parseInt(long[1]!, 16), parseInt(long[2]!, 16), parseInt(long[3]!, 16)];
   const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(value);
   if (short !== null) return [parseInt(short[1]!, 16) * 17, parseInt(short[2]!, 16) * 17, parseInt(short[3]!, 16) * 17];
-  const named = Object.hasOwn(colorNames, value) ? (colorNames as Record<string, [number, number, number]>)[value] : undefined;
+  const named = Object.hasOwn(colorNames, value) ? colorNames[value] : undefined;
   return named === undefined ? undefined : [named[0], named[1], named[2]];
 }
 

@@ -4,7 +4,7 @@ import { fuzzBytes } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { validateJobPayload } from './job-payload.js';
 import { resultKey } from './result-key.js';
-import { evalJob, trackJob } from './test-jobs.js';
+import { evalJob, trackJob } from './testing/sample-jobs.js';
 
 function invalid(data: unknown): string {
   try {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { jobIdOf, resultKey } from './result-key.js';
-import { evalJob, trackJob } from './test-jobs.js';
+import { evalJob, trackJob } from './testing/sample-jobs.js';
 
 describe('resultKey', () => {
   it('depends on what determines the result, not on paths or the run name', () => {

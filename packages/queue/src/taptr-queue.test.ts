@@ -7,7 +7,7 @@ import type { EvalOutcome } from './job-result.js';
 import { type QueueWorkerOptions, startQueueWorker, type WorkerEvent } from './queue-worker.js';
 import { jobIdOf } from './result-key.js';
 import { openTaptrQueue, type TaptrQueue } from './taptr-queue.js';
-import { evalJob } from './test-jobs.js';
+import { evalJob } from './testing/sample-jobs.js';
 import { redisUnavailableReason, startTestRedis, type TestRedis } from './testing/redis-server.js';
 import { waitForRun } from './wait-for-run.js';
 

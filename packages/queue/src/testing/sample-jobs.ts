@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Payload builders shared by this package's tests.
-import type { EvalJob, TrackJob } from './job-payload.js';
+// Valid sample payloads (made-up paths and digests) for tests.
+import type { EvalJob, TrackJob } from '../job-payload.js';
 
 /** A valid eval job of `run` for video `index` (all digests made up). */
 export function evalJob(run: string, index: number, overrides: Partial<EvalJob> = {}): EvalJob {

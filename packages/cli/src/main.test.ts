@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './test-io.js';
 
@@ -17,5 +18,16 @@ describe('taptr --help', () => {
     const unknown = await runCli(['trak']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toMatch(/^taptr: unknown command 'trak'.*\n$/);
+  });
+});
+
+describe('taptr --version', () => {
+  it('prints the version of @taptr/cli (its package.json) and exits 0, as --version and -V', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      expect(await runCli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    expect((await runCli(['--help'])).stdout).toContain('-V, --version');
   });
 });

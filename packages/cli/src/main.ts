@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { type CliIo, processIo } from './cli-io.js';
 import { convertCommand } from './commands/convert.js';
@@ -12,14 +13,19 @@ import { classifyError, EXIT } from './usage-error.js';
 
 const EXAMPLES = [
   'taptr demo',
+  'taptr track clip.mp4 --model taptr-v1 --grid 10 --out tracks.json   # downloads, converts and caches the model once',
   'taptr fetch && taptr convert ~/.cache/taptr/taptrv1.pth --out models/taptr-v1',
   'taptr track clip.mp4 --model models/taptr-v1 --queries points.json --out tracks.json --overlay overlay.mp4',
   'taptr eval tapvid_davis.pkl --model models/taptr-v1 --mode strided --out davis.json',
 ];
 
+/** The CLI's version, from its package.json (src/ and dist/ are one folder below the package root). */
+export const CLI_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 function buildProgram(io: CliIo): Command {
   const program = new Command('taptr')
     .description('TAPTR point tracking (ECCV 2024) in Node.js: track points through videos, evaluate on TAP-Vid.')
+    .version(CLI_VERSION, '-V, --version', 'print the version of taptr')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

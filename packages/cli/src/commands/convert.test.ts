@@ -87,3 +87,54 @@ describe('taptr convert on a damaged checkpoint', () => {
     expect(readdirSync(out).sort()).toEqual(['keep.txt', 'model.json']);
   }, 120_000);
 });
+
+describe('taptr convert names the configuration it detects', () => {
+  it('the reference checkpoint without --config: one line asking for --config and naming what it found, exit 2, nothing written', async () => {
+    const out = join(dir, 'no-config');
+    const run = await runCli(['convert', join(ref, 'checkpoint.pth'), '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `taptr convert: ${join(ref, 'checkpoint.pth')} is not the released TAPTR v1 configuration (it has a resnet50_w8 backbone (stage widths 32/64/128/256), hidden_dim 64, 2 encoder / 3 decoder layers, dim_feedforward 128, heads x points 16 (encoder) / 16 (decoder), 4 feature levels, num_classes 2); pass --config CONFIG.json with its configuration (heads, sampling points and input size are not in the weights)\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('with --config: says what it detected (not the released configuration) and records it in --json', async () => {
+    const out = join(dir, 'with-config');
+    const run = await runCli(['convert', join(ref, 'checkpoint.pth'), '--config', join(ref, 'config.json'), '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(
+      `configuration: not the released TAPTR v1 (resnet50_w8 backbone (stage widths 32/64/128/256), hidden_dim 64, 2 encoder / 3 decoder layers, dim_feedforward 128, heads x points 16 (encoder) / 16 (decoder), 4 feature levels, num_classes 2), as --config ${join(ref, 'config.json')} says`,
+    );
+    const json = await runCli(['convert', join(ref, 'checkpoint.pth'), '--config', join(ref, 'config.json'), '--out', join(dir, 'with-config-json'), '--json']);
+    expect((JSON.parse(json.stdout) as { detected: unknown }).detected).toEqual({
+      backboneWidth: 8,
+      backboneChannels: [32, 64, 128, 256],
+      hiddenDim: 64,
+      numFeatureLevels: 4,
+      encLayers: 2,
+      decLayers: 3,
+      dimFeedforward: 128,
+      encHeadsTimesPoints: 16,
+      decHeadsTimesPoints: 16,
+      numClasses: 2,
+      released: false,
+    });
+  });
+
+  it('a --config the checkpoint contradicts: one line naming the differences, exit 1', async () => {
+    const config = JSON.parse(readFileSync(join(ref, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const wrong = join(dir, 'wrong-config.json');
+    writeFileSync(wrong, JSON.stringify({ ...config, hidden_dim: 128, dec_layers: 4 }));
+    const run = await runCli(['convert', join(ref, 'checkpoint.pth'), '--config', wrong, '--out', join(dir, 'wrong')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`taptr convert: ${join(ref, 'checkpoint.pth')} does not match --config ${wrong}: hidden_dim 64 (config 128), dec_layers 3 (config 4)\n`);
+  });
+
+  it('taptr track --model CHECKPOINT.pth without --config asks for it the same way', async () => {
+    const run = await runCli(['track', join(ref, 'video.npy'), '--model', join(ref, 'checkpoint.pth'), '--grid', '2', '--out', join(dir, 't.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^taptr track: --model .*checkpoint\.pth is not the released TAPTR v1 configuration \(it has a resnet50_w8 backbone .*\); pass --config CONFIG\.json with its configuration .*\n$/);
+  });
+});

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, TAPTR_PRECISIONS, taptrConfigToJson, type TaptrPrecision } from '@taptr/model';
+import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, TAPTR_PRECISIONS, taptrConfigToJson, type TaptrConfig, type TaptrPrecision } from '@taptr/model';
 import { saveTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST } from '@taptr/model/node';
 import { TaptrError } from '@taptr/tensor';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, oneOf, positiveMultipleOf } from '../command-kit.js';
+import { detectConfiguration } from '../engine/checkpoint-config.js';
 import { readConfigFile } from '../engine/load-model.js';
 import { startProgress } from '../progress.js';
 import { UsageError } from '../usage-error.js';
@@ -38,14 +39,13 @@ export function convertCommand(io: CliIo): Command {
     .option('--json', 'print the manifest as JSON on stdout')
     .action(async (checkpoint: string, options: ConvertOptions) => {
       if (options.out === undefined) throw new UsageError('--out is required (the model folder to write)');
-      let config = options.config !== undefined ? await readConfigFile(options.config) : RELEASED_CONFIG;
-      if (options.resolution !== undefined) {
-        config = parseTaptrConfig({ ...taptrConfigToJson(config), data_aug_scales: [options.resolution], data_aug_max_size: options.resolution });
-      }
+      const given = options.config !== undefined ? await readConfigFile(options.config) : undefined;
       const started = performance.now();
       // The steps of @taptr/model/node's convertTaptrCheckpoint, one by one so the bar can follow them.
       const bar = startProgress(io.stderr, 'convert', 4, 'steps', !options.json);
       let manifest;
+      let config: TaptrConfig;
+      let detected;
       try {
         let bytes: Uint8Array;
         try {
@@ -54,7 +54,12 @@ export function convertCommand(io: CliIo): Command {
           throw new TaptrError('TAPTR_IO', `${checkpoint}: cannot read the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
         }
         bar.update(1);
-        const stateDict = readTaptrCheckpoint(bytes, { config });
+        const stateDict = readTaptrCheckpoint(bytes);
+        detected = detectConfiguration(checkpoint, stateDict, given, options.config);
+        config = given ?? RELEASED_CONFIG;
+        if (options.resolution !== undefined) {
+          config = parseTaptrConfig({ ...taptrConfigToJson(config), data_aug_scales: [options.resolution], data_aug_max_size: options.resolution });
+        }
         bar.update(2);
         const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config), options.precision);
         bar.update(3);
@@ -65,14 +70,15 @@ export function convertCommand(io: CliIo): Command {
       }
       const ms = Math.round(performance.now() - started);
       if (options.json) {
-        io.stdout.write(`${JSON.stringify({ out: options.out, ms, manifest })}\n`);
+        io.stdout.write(`${JSON.stringify({ out: options.out, ms, detected: { ...detected.shapes, released: detected.released }, manifest })}\n`);
         return;
       }
       const graphs = Object.values(manifest.graphs)
         .map((g) => `  ${g.file.padEnd(32)} ${(g.bytes / 1e6).toFixed(1).padStart(7)} MB  sha256 ${g.sha256.slice(0, 16)}...`)
         .join('\n');
       io.stdout.write(
-        `wrote ${join(options.out, TAPTR_MODEL_MANIFEST)} in ${(ms / 1000).toFixed(1)} s (${manifest.precision} @ ${config.resolution}; source sha256 ${manifest.source.sha256})\n${graphs}\nnext: taptr track VIDEO --model ${options.out} --grid 10 --out tracks.json --overlay overlay.mp4\n`,
+        `configuration: ${detected.summary}\n` +
+          `wrote ${join(options.out, TAPTR_MODEL_MANIFEST)} in ${(ms / 1000).toFixed(1)} s (${manifest.precision} @ ${config.resolution}; source sha256 ${manifest.source.sha256})\n${graphs}\nnext: taptr track VIDEO --model ${options.out} --grid 10 --out tracks.json --overlay overlay.mp4\n`,
       );
     });
 }

@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { firstTrackedFrame, type TrackingMode } from '@taptr/tracker';
+import { firstTrackedFrame, type TrackingMode, type TracksFileInput } from '@taptr/tracker';
 import { openVideo, OVERLAY_FORMS, overlayTarget, writeOverlay } from '@taptr/video';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
 import { addQueueOptions, type QueueSubmitOptions } from '../distributed/queue-options.js';
 import { runQueuedTrack } from '../distributed/queued-track.js';
+import { collectFinalFrames } from '../engine/final-frames.js';
 import { describeModelVariant } from '../engine/load-model.js';
+import { modelProgress } from '../engine/model-progress.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
+import type { TrackingEngine } from '../engine/tracking-engine.js';
+import { watchInterrupt } from '../interrupt.js';
+import type { TrackOutput } from '../output/track-output.js';
 import { writeTracks } from '../output/write-tracks.js';
 import { startProgress } from '../progress.js';
 import { gridQueries } from '../queries/grid-queries.js';
 import type { QueryPoint } from '../queries/query-set.js';
 import { readMask } from '../queries/read-mask.js';
 import { readQueries } from '../queries/read-queries.js';
-import { UsageError } from '../usage-error.js';
+import { InterruptedError, UsageError } from '../usage-error.js';
 
 interface TrackOptions extends QueueSubmitOptions {
   outDir?: string;
@@ -57,7 +62,7 @@ export function trackCommand(io: CliIo): Command {
           'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md).',
       )
       .argument('<video>', 'video file, folder of PNG frames, or .npy [T,H,W,3] uint8; with --queue: a folder of videos or a quoted pattern like \'clips/*.mp4\'')
-      .option('--model <dir|checkpoint>', 'converted model folder (taptr convert) or official .pth checkpoint')
+      .option('--model <dir|checkpoint|id>', 'converted model folder (taptr convert), official .pth checkpoint, or a model id: taptr-v1 (downloaded, converted and cached on first use)')
       .option('--config <config.json>', 'model configuration (keys of the reference config.json; sets the input resolution, default 512)')
       .option('--queries <file>', 'query points: .json [{"t","x","y"}], .csv with header t,x,y, or .npy float [N,3] in TAP-Vid order (t, y, x)')
       .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
@@ -106,25 +111,63 @@ export function trackCommand(io: CliIo): Command {
         if (queries.length === 0) throw new UsageError(`--mask ${options.mask}: no grid point falls inside the mask; use a larger --grid`);
       }
 
-      const engine = await openEngine({
-        backend: options.backend,
-        ...(options.model !== undefined ? { model: options.model } : {}),
-        ...(options.config !== undefined ? { config: options.config } : {}),
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
-        ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
-      });
-      const loaded = performance.now();
-      const bar = startProgress(io.stderr, 'track  ', video.frameCount, 'frames', !options.json);
+      // Ctrl-C from here to the end of tracking stops cleanly: the frames final so far are written (marked incomplete), exit 130.
+      const interrupt = watchInterrupt();
+      const final = collectFinalFrames(queries.length);
+      let engine: TrackingEngine | undefined;
+      let loaded = started;
       let result;
       try {
-        result = await engine.track(video, queries, {
-          bidirectional: mode === 'bidirectional',
-          padQueries: options.padQueries ?? 0,
-          onProgress: (p) => bar.update(p.done, p.total),
-        });
+        const modelBar = modelProgress(io.stderr, !options.json);
+        try {
+          engine = await openEngine({
+            backend: options.backend,
+            ...(options.model !== undefined ? { model: options.model } : {}),
+            ...(options.config !== undefined ? { config: options.config } : {}),
+            ...(options.threads !== undefined ? { threads: options.threads } : {}),
+            ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+            source: { env: io.env, onProgress: modelBar.update, signal: interrupt.signal },
+          });
+        } finally {
+          modelBar.stop();
+        }
+        interrupt.signal.throwIfAborted();
+        loaded = performance.now();
+        const bar = startProgress(io.stderr, 'track  ', video.frameCount, 'frames', !options.json);
+        try {
+          result = await engine.track(video, queries, {
+            bidirectional: mode === 'bidirectional',
+            padQueries: options.padQueries ?? 0,
+            onProgress: (p) => bar.update(p.done, p.total),
+            signal: interrupt.signal,
+            onFrame: final.onFrame,
+          });
+        } finally {
+          bar.stop();
+          await engine.dispose();
+        }
+      } catch (error) {
+        if (!interrupt.signal.aborted) throw error;
+        if (engine === undefined) throw new InterruptedError('interrupted while loading the model; nothing written (a download resumes where it stopped)');
+        // What is final so far, with no position after it, marked incomplete.
+        const frames = video.frameCount > 0 ? video.frameCount : final.framesDone;
+        const framesDone = final.framesDone;
+        if (frames === 0) throw new InterruptedError('interrupted before the first frame; nothing written');
+        const partial: TrackOutput & Pick<TracksFileInput, 'incomplete'> = {
+          video: { width: video.width, height: video.height, frames },
+          queries,
+          mode,
+          ...final.arrays(frames),
+          backend: engine.backend,
+          model: engine.model,
+          timings: { loadMs: Math.round(loaded - started), trackMs: Math.round(performance.now() - loaded) },
+          incomplete: { framesDone },
+        };
+        await writeTracks(options.out, partial);
+        const why = mode === 'bidirectional' ? ' (bidirectional tracking finishes frames only at the end)' : '';
+        throw new InterruptedError(`interrupted: ${options.out} holds the ${framesDone} final frames of ${frames}${why}, marked incomplete`);
       } finally {
-        bar.stop();
-        await engine.dispose();
+        interrupt.dispose();
       }
       const tracked = performance.now();
       await writeTracks(options.out, {

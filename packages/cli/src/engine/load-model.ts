@@ -2,8 +2,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { buildTaptrGraphs, RELEASED_CONFIG, readTaptrCheckpoint, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
-import { loadTaptrModel, readTaptrConfigFile, sha256Hex } from '@taptr/model/node';
+import { loadPretrained, loadTaptrModel, PRETRAINED_MODELS, readTaptrConfigFile, sha256Hex, type PretrainedProgress } from '@taptr/model/node';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
+import { detectConfiguration } from './checkpoint-config.js';
+
+/** How {@link loadModel} fetches a model id (`--model taptr-v1`). */
+export interface ModelSourceOptions {
+  /** `HF_ENDPOINT`, `HF_TOKEN`, `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`, `TAPTR_CACHE` (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Download (bytes) and conversion (steps) progress of a model id. */
+  readonly onProgress?: (progress: PretrainedProgress) => void;
+  readonly signal?: AbortSignal;
+}
 
 /** A model ready for the tracker, with a description for reports. */
 export interface LoadedModel {
@@ -37,17 +47,51 @@ export function describeModelVariant(info: Readonly<Record<string, unknown>>): s
 }
 
 /**
- * Loads `--model`: a folder written by `taptr convert` (`model.json` + graphs, checksums verified),
- * or an official `.pth` checkpoint converted in memory with `--config` (default: the released
- * configuration). `info.precision` is the folder's `model.json` precision (`fp32` for a checkpoint).
- * @throws TaptrError `TAPTR_IO`, `TAPTR_CHECKPOINT_FORMAT`, `TAPTR_CHECKPOINT_MISMATCH`, `TAPTR_CONFIG_INVALID`.
+ * `--model taptr-v1`: `loadPretrained` (downloaded, checked, converted and cached on first use; then
+ * loaded from the cache), with `--config` as the checkpoint's configuration when given.
  */
-export async function loadModel(path: string, configPath?: string): Promise<LoadedModel> {
+async function loadModelId(id: string, configPath: string | undefined, source: ModelSourceOptions): Promise<LoadedModel> {
+  const config = configPath !== undefined ? await readConfigFile(configPath) : undefined;
+  const model = await loadPretrained(id, {
+    ...(source.env !== undefined ? { env: source.env } : {}),
+    ...(source.onProgress !== undefined ? { onProgress: source.onProgress } : {}),
+    ...(source.signal !== undefined ? { signal: source.signal } : {}),
+    ...(config !== undefined ? { config } : {}),
+  });
+  const { graphs, manifest } = model;
+  return {
+    graphs,
+    info: {
+      name: id,
+      path: model.dir,
+      format: 'taptr-js-model',
+      pretrained: { id, url: model.checkpoint.url, sha256: model.checkpoint.sha256, trust: model.checkpoint.trust, cached: model.cached },
+      precision: manifest.precision,
+      resolution: graphs.config.resolution,
+      hiddenDim: graphs.config.hiddenDim,
+      sourceSha256: manifest.source.sha256,
+    },
+  };
+}
+
+/**
+ * Loads `--model`: a model id (`taptr-v1`, when no file or folder has that name: see
+ * `loadPretrained`), a folder written by `taptr convert` (`model.json` + graphs, checksums verified),
+ * or an official `.pth` checkpoint converted in memory with `--config` (default: the released
+ * configuration, which the checkpoint's shapes must then show: {@link detectConfiguration}).
+ * `info.precision` is the folder's `model.json` precision (`fp32` for a checkpoint).
+ * @throws TaptrError `TAPTR_IO`, `TAPTR_CHECKPOINT_FORMAT`, `TAPTR_CHECKPOINT_MISMATCH`, `TAPTR_CONFIG_INVALID`;
+ *   UsageError when a checkpoint that is not the released configuration comes without `--config`.
+ */
+export async function loadModel(path: string, configPath?: string, source: ModelSourceOptions = {}): Promise<LoadedModel> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (error) {
-    throw new TaptrError('TAPTR_IO', `--model ${path}: no such file or folder`, { cause: error });
+    if (Object.hasOwn(PRETRAINED_MODELS, path)) return loadModelId(path, configPath, source);
+    // A bare name (no folder, no extension) may have been meant as a model id.
+    const hint = /^[\w.-]+$/.test(path) && !/\.\w+$/.test(path) ? ` (nor a model id: ${Object.keys(PRETRAINED_MODELS).join(', ')})` : '';
+    throw new TaptrError('TAPTR_IO', `--model ${path}: no such file or folder${hint}`, { cause: error });
   }
   if (isDir) {
     if (configPath !== undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--config applies to a .pth checkpoint; ${path} is a converted model folder that holds its own configuration`);
@@ -57,14 +101,17 @@ export async function loadModel(path: string, configPath?: string): Promise<Load
       info: { name: basename(path), path, format: 'taptr-js-model', precision: manifest.precision, resolution: graphs.config.resolution, hiddenDim: graphs.config.hiddenDim, sourceSha256: manifest.source.sha256 },
     };
   }
-  const config = configPath !== undefined ? await readConfigFile(configPath) : RELEASED_CONFIG;
+  const given = configPath !== undefined ? await readConfigFile(configPath) : undefined;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
     throw new TaptrError('TAPTR_IO', `--model ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
-  const graphs = buildTaptrGraphs(readTaptrCheckpoint(bytes, { config }), config);
+  const stateDict = readTaptrCheckpoint(bytes);
+  detectConfiguration(`--model ${path}`, stateDict, given, configPath);
+  const config = given ?? RELEASED_CONFIG;
+  const graphs = buildTaptrGraphs(stateDict, config);
   return {
     graphs,
     info: { name: basename(path), path, format: 'checkpoint', precision: 'fp32', resolution: config.resolution, hiddenDim: config.hiddenDim, sourceSha256: sha256Hex(bytes) },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
-import { loadModel } from './load-model.js';
+import { loadModel, type ModelSourceOptions } from './load-model.js';
 import { createStationaryEngine } from './stationary-engine.js';
 import { createTaptrEngine } from './taptr-engine.js';
 import type { TrackingEngine } from './tracking-engine.js';
@@ -12,7 +12,7 @@ export type Backend = (typeof BACKENDS)[number];
 
 /** How to build the engine a command tracks with. */
 export interface EngineOptions {
-  /** A converted model folder (`model.json`) or an official `.pth` checkpoint. */
+  /** A converted model folder (`model.json`), an official `.pth` checkpoint or a model id (`taptr-v1`). */
   readonly model?: string;
   /** A JSON configuration with the keys of the reference `config.json` (for a `.pth`). */
   readonly config?: string;
@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly threads?: number;
   /** `'stationary'`: the zero-motion baseline instead of a model. */
   readonly baseline?: 'stationary';
+  /** Environment, progress and cancellation of a model id (`--model taptr-v1`). */
+  readonly source?: ModelSourceOptions;
 }
 
 /**
@@ -29,6 +31,6 @@ export interface EngineOptions {
 export async function openEngine(options: EngineOptions): Promise<TrackingEngine> {
   if (options.baseline === 'stationary') return createStationaryEngine();
   if (options.model === undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', '--model is required');
-  const model = await loadModel(options.model, options.config);
+  const model = await loadModel(options.model, options.config, options.source);
   return createTaptrEngine(model, { backend: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
 }

@@ -64,6 +64,7 @@ export async function createTaptrEngine(model: LoadedModel, options: TaptrEngine
         ...(video.frameCount > 0 ? { frameCount: video.frameCount } : {}),
         onProgress: (p) => request.onProgress?.({ stage: p.pass, done: p.framesEncoded, total: p.frameCount ?? video.frameCount }),
         ...(request.signal !== undefined ? { signal: request.signal } : {}),
+        ...(request.onFrame !== undefined ? { onFrame: request.onFrame } : {}),
       });
       return { frames: result.frameCount, tracks: result.tracks.data, visible: result.visible.data };
     },

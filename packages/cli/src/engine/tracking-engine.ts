@@ -21,8 +21,13 @@ export interface TrackRequestOptions {
    */
   readonly padQueries?: number | QueryPaddingSpec;
   readonly onProgress?: (progress: TrackProgress) => void;
-  /** Cancels the run: `track` rejects with the signal's reason (a queue worker told to abort). */
+  /** Cancels the run: `track` rejects with the signal's reason (a queue worker told to abort, Ctrl-C). */
   readonly signal?: AbortSignal;
+  /**
+   * Called with each frame once it is final (forward tracking only; frame order): `tracks` `[N, 2]`,
+   * `visible` `[N]` for the caller's queries. What a stopped run had finished.
+   */
+  readonly onFrame?: (frame: { readonly frame: number; readonly tracks: Float32Array; readonly visible: Uint8Array }) => void;
 }
 
 /** Evaluation-time query padding (spec §12.3). */

@@ -6,7 +6,7 @@ import { TaptrError } from '@taptr/tensor';
 import type { CliIo } from '../cli-io.js';
 import { UsageError } from '../usage-error.js';
 import { describeModel, type ModelOptions } from './model-ref.js';
-import { defaultRunName, type QueueSubmitOptions } from './queue-options.js';
+import { defaultRunName, type QueueSubmitOptions, refuseWithQueue } from './queue-options.js';
 import { listTrackInputs } from './track-inputs.js';
 import { trackResultStands } from './track-processor.js';
 import { reportFailures, watchRun } from './watch-run.js';
@@ -145,13 +145,12 @@ export interface QueuedTrackCommandOptions extends QueueSubmitOptions {
  */
 export async function runQueuedTrack(io: CliIo, input: string, options: QueuedTrackCommandOptions & { readonly queue: string }): Promise<void> {
   if (options.outDir === undefined) throw new UsageError('--out-dir is required with --queue (one tracks file per video goes there; every worker must reach it)');
-  const local: [keyof QueuedTrackCommandOptions, string, string][] = [
+  refuseWithQueue(options as unknown as Readonly<Record<string, unknown>>, [
     ['out', '--out', 'use --out-dir: one tracks file per video'],
     ['overlay', '--overlay', 'overlays are rendered by a local taptr track'],
     ['summary', '--summary', 'overlays are rendered by a local taptr track'],
     ['threads', '--threads', 'each worker sets its own: taptr worker --threads N'],
-  ];
-  for (const [key, flag, why] of local) if (options[key] !== undefined) throw new UsageError(`${flag} does not apply with --queue (${why})`);
+  ]);
   if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
   if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
   if ((options.queries === undefined) === (options.grid === undefined)) throw new UsageError('give exactly one of --queries FILE or --grid N');

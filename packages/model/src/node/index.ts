@@ -8,7 +8,6 @@ export { CONVERTER_VERSION, loadPretrained } from './load-pretrained.js';
 export type { ChecksumTrust, LoadPretrainedOptions, PretrainedModel, PretrainedProgress } from './load-pretrained.js';
 export { hubEndpoint, hubFileUrl, hubHeaders, PRETRAINED_MODELS } from './pretrained-models.js';
 export type { PretrainedModelSpec } from './pretrained-models.js';
-export { proxyDispatcher } from './proxy-dispatcher.js';
 export type { DownloadEnv } from './proxy-dispatcher.js';
 export {
   convertTaptrCheckpoint,

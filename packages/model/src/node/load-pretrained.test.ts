@@ -10,7 +10,7 @@ import { loadJson } from '@taptr/tensor/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeHub, startFakeProxy, type FakeHub, type FakeProxy } from '../../test/fake-hub.js';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
-import { parseTaptrConfig } from '../config/taptr-config.js';
+import { parseTaptrConfig, RELEASED_CONFIG } from '../config/taptr-config.js';
 import { buildTaptrGraphs } from '../graphs/taptr-graphs.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { loadPretrained, type PretrainedProgress } from './load-pretrained.js';
@@ -179,6 +179,12 @@ describe('loadPretrained', () => {
       proxy.refuse = 0;
     }
   }, 120_000);
+
+  it('refuses a configuration the checkpoint does not match, naming the differences', async () => {
+    const error = await loadPretrained({ ...SPEC, config: RELEASED_CONFIG }, { cacheDir: cacheDir(), env: { HF_ENDPOINT: hub.endpoint } }).catch((e: unknown) => e);
+    expect(isTaptrError(error, 'TAPTR_CHECKPOINT_MISMATCH')).toBe(true);
+    expect((error as Error).message).toMatch(/^loadPretrained: taptr-reference: the checkpoint does not match its configuration: backbone stem width 8 \(config 64\), .*hidden_dim 64 \(config 256\)/);
+  });
 
   it('names the known ids for an unknown one, and a 401 without HF_TOKEN asks for it', async () => {
     await expect(loadPretrained('taptr-v9')).rejects.toThrow(new RangeError(`loadPretrained: model must be one of 'taptr-v1' (or a PretrainedModelSpec), got "taptr-v9"`));

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
+import { inferTaptrShapes, taptrShapeDifferences } from '../checkpoint/infer-taptr-shapes.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { parseTaptrConfig, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { buildTaptrGraphs } from '../graphs/taptr-graphs.js';
@@ -244,7 +245,11 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
   const bytes = new Uint8Array(await readFile(checkpointPath));
   if (sha256Hex(bytes) !== sha256) throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadPretrained: ${checkpointPath} changed while it was being read (sha256 no longer ${sha256})`);
   step(1);
-  const stateDict = readTaptrCheckpoint(bytes, { config });
+  const stateDict = readTaptrCheckpoint(bytes);
+  const differences = taptrShapeDifferences(inferTaptrShapes(stateDict), config);
+  if (differences.length > 0) {
+    throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `loadPretrained: ${spec.id}: the checkpoint does not match ${options.config !== undefined ? 'the configuration given' : 'its configuration'}: ${differences.join(', ')}`);
+  }
   step(2);
   const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config), precision);
   step(3);

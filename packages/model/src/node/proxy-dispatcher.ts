@@ -11,6 +11,7 @@ const agents = new Map<string, EnvHttpProxyAgent>();
  * `http_proxy` for http URLs (and https ones when no https proxy is set), `NO_PROXY` / `no_proxy`
  * for hosts that bypass them (Node's built-in `fetch` ignores all of these). Read from `env` only,
  * never from `process.env` behind its back; one agent per distinct setting, kept for the process.
+ * @internal (undici's types stay out of the public API)
  */
 export function proxyDispatcher(env: DownloadEnv): EnvHttpProxyAgent {
   const httpProxy = env['http_proxy'] ?? env['HTTP_PROXY'] ?? '';

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint, taptrConfigToJson, type TaptrGraphs, type TaptrPrecision } from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
-import { readNpy, type TensorView } from '@taptr/tensor';
+import { readNpy, seededRandom, type TensorView } from '@taptr/tensor';
 import { createTracker } from '@taptr/tracker';
 import { REFERENCE_DIR } from './speed-case.js';
 
@@ -38,18 +38,6 @@ const expectedTracks = npy('first.tracks_xy.npy').data as Float32Array;
 const expectedOccluded = npy('first.occluded.npy').data as Uint8Array;
 const T = video.dims[0]!;
 
-/** Deterministic PRNG (mulberry32) for the ulp signs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A copy of `data` with every non-zero finite element moved by one ulp, up or down at random. */
 function ulpJitter(data: Float32Array, next: () => number): Float32Array {
   const out = data.slice();
@@ -65,7 +53,7 @@ function ulpJitter(data: Float32Array, next: () => number): Float32Array {
 
 /** A runtime whose frame_encoder sees its `image` input moved by one ulp per element. */
 function jitterImages(runtime: RuntimeAdapter, seed: number): RuntimeAdapter {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   return {
     ...runtime,
     async createSession(model, options): Promise<ModelSession> {
@@ -184,11 +172,11 @@ for (const perturb of arg('perturb', 'none').split(',')) {
   const seed = Number(seedText ?? 0);
   let stateDict = checkpoint;
   if (kind === 'weights') {
-    const next = rng(seed);
+    const next = seededRandom(seed);
     stateDict = new Map([...checkpoint].map(([k, v]) => [k, v.type === 'float32' ? { ...v, data: ulpJitter(v.data as Float32Array, next) } : v])) as typeof checkpoint;
   }
   if (graphLevelOnly) {
-    const next = rng(seed);
+    const next = seededRandom(seed);
     for (const threads of arg('threads', '1,2').split(',').map(Number)) {
       const figures = await graphLevel(stateDict, (v) => (kind === 'image' ? ulpJitter(v, next) : v), threads);
       process.stdout.write(`${JSON.stringify({ perturb, threads, ...figures })}\n`);

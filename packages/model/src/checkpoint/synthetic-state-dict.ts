@@ -1,19 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { tensor, type TensorView } from '@taptr/tensor';
+import { seededRandom, tensor, type TensorView } from '@taptr/tensor';
 import type { TaptrConfig } from '../config/taptr-config.js';
 import { expectedStateDictShapes } from './state-dict-layout.js';
-
-/** mulberry32: a small deterministic PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A deterministic random state dict with every key and shape of the official layout of `config`
@@ -24,7 +12,7 @@ function mulberry32(seed: number): () => number {
  * values have no meaning.
  */
 export function syntheticStateDict(config: TaptrConfig, seed = 1): Map<string, TensorView> {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const out = new Map<string, TensorView>();
   for (const entry of expectedStateDictShapes(config)) {
     if (entry.kind === 'alias') continue;

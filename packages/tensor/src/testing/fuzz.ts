@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Seeded mutation fuzzing of byte readers: the one harness every reader's fuzz test uses.
 import { TaptrError } from '../errors.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** One mutated input handed to the reader under test. */
 export interface FuzzCase {
@@ -156,24 +157,12 @@ export async function fuzzBytes<R>(options: FuzzOptions<R>): Promise<FuzzReport>
 
 class FuzzHang extends Error {}
 
-/** mulberry32: small, fast, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const INTERESTING_BYTES = [0x00, 0xff, 0x7f, 0x80, 0x01, 0x20, 0x0a, 0x22, 0x2c];
 const INTERESTING_U32 = [0xffffffff, 0x7fffffff, 0x80000000, 0x00000000, 0x0000ffff, 0x00010000, 0x40000000];
 
 /** Builds case `index` of a run: one to three mutations, all drawn from (seed, index). */
 function mutateCase<R>(input: Uint8Array, seed: number, index: number, options: FuzzOptions<R>): FuzzCase {
-  const rand = prng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
+  const rand = seededRandom((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
   const int = (n: number): number => Math.floor(rand() * n);
   const hot = options.hotRanges?.filter(([s, e]) => e > s && s < input.length) ?? [];
   const position = (length: number): number => {

@@ -32,6 +32,13 @@ export interface OnlineOptions {
   readonly latency?: 'exact' | 'low';
 }
 
+/**
+ * Most frames an online session's result for frame `t` waits, by {@link OnlineOptions.latency}: it
+ * is yielded by the time frame `t + ONLINE_LATENCY_FRAMES[latency]` has been pushed (frames
+ * `4w` after exactly 7; the last frames of a stream at {@link OnlineSession.end}).
+ */
+export const ONLINE_LATENCY_FRAMES = { exact: 10, low: 7 } as const;
+
 /** The final result of one frame of an online session. */
 export interface OnlineFrameResult {
   readonly frame: number;

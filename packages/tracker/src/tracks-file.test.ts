@@ -106,6 +106,18 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(back.timings).toEqual({ loadMs: 1, trackMs: 2, msPerFrame: 1 });
   });
 
+  it('records which of the video file\'s frames were tracked (video.source) and checks it', () => {
+    const text = writeTracksFile({ ...input, video: { ...input.video, source: { start: 10, stride: 3, frames: 20 } } });
+    expect((JSON.parse(text) as { video: unknown }).video).toEqual({ width: input.video.width, height: input.video.height, frames: 4, source: { start: 10, stride: 3, frames: 20 } });
+    expect(readTracksFile(text).video.source).toEqual({ start: 10, stride: 3, frames: 20 });
+    // Frame 3 would be the video's frame 10 + 3 * 4 = 22, past its 20 frames.
+    const past = text.replace('"source":{"start":10,"stride":3,"frames":20}', '"source":{"start":10,"stride":4,"frames":20}');
+    expect(failure(past)).toBe("t.json: video.source: frame 3 would be the video's frame 22, past its 20 frames");
+    expect(failure(text.replace('"stride":3', '"stride":0'))).toBe('t.json: video.source.stride must be a positive integer, got 0');
+    expect(failure(text.replace('"source":{"start":10,"stride":3,"frames":20}', '"source":[10,3]'))).toBe('t.json: video.source must be an object {start, stride, frames}, got [10, 3]');
+    expect(readTracksFile(writeTracksFile(input)).video.source).toBeUndefined();
+  });
+
   it('names the file and the field that is wrong', () => {
     const good = JSON.parse(writeTracksFile(input)) as Record<string, unknown>;
     const edit = (patch: (doc: Record<string, unknown>) => void): string => {

@@ -25,6 +25,19 @@ export interface TracksFileVideo {
   readonly frames: number;
   /** File name of the video, when the writer knows it. */
   readonly name?: string;
+  /**
+   * Which of the video file's frames were tracked, when not all of them (`taptr track --start
+   * --end --stride --max-frames`): frame `t` of this file is the video's frame `start + t · stride`;
+   * `frames` is the video's frame count (0 = unknown). Absent = frame `t` is the video's frame `t`.
+   */
+  readonly source?: TracksFileSource;
+}
+
+/** See {@link TracksFileVideo.source}. */
+export interface TracksFileSource {
+  readonly start: number;
+  readonly stride: number;
+  readonly frames: number;
 }
 
 /** One query point: frame index `t`, position `(x, y)` in video pixels (integer = pixel centre; docs/coordinates.md). */
@@ -159,7 +172,8 @@ export function writeTracksFile(input: TracksFileInput): string {
   }
   // One line per point: readable without the bloat of full indentation.
   const rows = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n  ${items.map((r) => JSON.stringify(r)).join(',\n  ')}\n ]`);
-  const videoJson = { width: video.width, height: video.height, frames, ...(video.name !== undefined ? { name: video.name } : {}) };
+  const source = video.source === undefined ? {} : { source: { start: video.source.start, stride: video.source.stride, frames: video.source.frames } };
+  const videoJson = { width: video.width, height: video.height, frames, ...(video.name !== undefined ? { name: video.name } : {}), ...source };
   const lines = [
     ` "format": ${JSON.stringify(TRACKS_FILE_FORMAT)}`,
     ` "version": ${TRACKS_FILE_VERSION}`,
@@ -232,6 +246,20 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
   const frames = size('frames');
   const videoName = video['name'];
   if (videoName !== undefined && typeof videoName !== 'string') fail(`video.name must be a string, got ${describeValue(videoName)}`);
+  const rawSource = video['source'];
+  let source: TracksFileSource | undefined;
+  if (rawSource !== undefined) {
+    if (!isRecord(rawSource)) return fail(`video.source must be an object {start, stride, frames}, got ${describeValue(rawSource)}`);
+    const field = (key: 'start' | 'stride' | 'frames', min: number): number => {
+      const v = rawSource[key];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(`video.source.${key} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${describeValue(v)}`);
+      return v as number;
+    };
+    source = { start: field('start', 0), stride: field('stride', 1), frames: field('frames', 0) };
+    if (source.frames > 0 && source.start + (frames - 1) * source.stride >= source.frames) {
+      fail(`video.source: frame ${frames - 1} would be the video's frame ${source.start + (frames - 1) * source.stride}, past its ${source.frames} frames`);
+    }
+  }
 
   let mode: TrackingMode | undefined;
   if (version === 2) {
@@ -302,7 +330,7 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
 
   const file: {
     -readonly [K in keyof TracksFile]: TracksFile[K];
-  } = { version, video: { width, height, frames, ...(typeof videoName === 'string' ? { name: videoName } : {}) }, queries, tracks, visible };
+  } = { version, video: { width, height, frames, ...(typeof videoName === 'string' ? { name: videoName } : {}), ...(source !== undefined ? { source } : {}) }, queries, tracks, visible };
   if (mode !== undefined) file.mode = mode;
   if (incomplete === true) {
     file.incomplete = true;

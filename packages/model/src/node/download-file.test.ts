@@ -176,7 +176,7 @@ describe('downloadFile', () => {
     expect(proxy.seen).toEqual(['CONNECT 127.0.0.1:8443']);
     expect(isTaptrError(error, 'TAPTR_NETWORK')).toBe(true);
     expect(isUnreachableError(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^cannot reach https:\/\/127\.0\.0\.1:8443\/x\.pth: .*407/);
+    expect((error as Error).message).toMatch(new RegExp(`^cannot reach https://127\\.0\\.0\\.1:8443/x\\.pth through the proxy ${proxy.url.replace(/\./g, '\\.')}: .*407`));
   });
 
   it('sends its headers to the first origin only, not to the host a redirect names', async () => {

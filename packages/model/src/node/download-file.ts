@@ -5,7 +5,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TaptrError } from '@taptr/tensor';
 import { fetch, type Response } from 'undici';
-import { type DownloadEnv, proxyDispatcher } from './proxy-dispatcher.js';
+import { type DownloadEnv, proxyDispatcher, proxyFor } from './proxy-dispatcher.js';
 
 /** Options of {@link downloadFile}. */
 export interface DownloadOptions {
@@ -106,7 +106,8 @@ async function request(options: DownloadOptions, offset: number): Promise<{ resp
       response = await fetch(current, { redirect: 'manual', headers, dispatcher, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      const failure = new TaptrError('TAPTR_NETWORK', `cannot reach ${current}: ${rootCause(error)}`, { cause: error });
+      const proxy = proxyFor(current, options.env ?? process.env);
+      const failure = new TaptrError('TAPTR_NETWORK', `cannot reach ${current}${proxy !== undefined ? ` through the proxy ${proxy}` : ''}: ${rootCause(error)}`, { cause: error });
       unreachable.add(failure);
       throw failure;
     }

@@ -27,3 +27,27 @@ export function proxyDispatcher(env: DownloadEnv): EnvHttpProxyAgent {
   }
   return agent;
 }
+
+/**
+ * The proxy a request to `url` goes through with `env`'s settings, or undefined (for messages: the
+ * same variables and `NO_PROXY` rules as undici's agent: `*`, a host (exactly), `.domain` or
+ * `*.domain` (its subdomains), each optionally with `:port`).
+ * @internal
+ */
+export function proxyFor(url: string, env: DownloadEnv): string | undefined {
+  const target = new URL(url);
+  const httpProxy = env['http_proxy'] ?? env['HTTP_PROXY'] ?? '';
+  const proxy = target.protocol === 'https:' ? env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '' : '';
+  const chosen = proxy || httpProxy;
+  if (!chosen) return undefined;
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  const host = target.hostname.toLowerCase();
+  for (const entry of (env['no_proxy'] ?? env['NO_PROXY'] ?? '').split(/[,\s]+/).filter(Boolean)) {
+    if (entry === '*') return undefined;
+    const [name, entryPort] = entry.toLowerCase().split(':') as [string, string | undefined];
+    if (entryPort !== undefined && entryPort !== port) continue;
+    if (/^[.*]/.test(name) ? host.endsWith(name.replace(/^\*/, '')) : host === name) return undefined;
+  }
+  return chosen;
+}
+

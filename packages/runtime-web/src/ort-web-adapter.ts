@@ -111,7 +111,7 @@ export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExe
       return {
         inputNames: wrapped.inputNames,
         outputNames: wrapped.outputNames,
-        run: (feeds) => serial(() => wrapped.run(feeds)),
+        run: (feeds, outputs) => serial(() => wrapped.run(feeds, outputs)),
         release: () => serial(() => wrapped.release()),
       };
     },

@@ -70,7 +70,11 @@ const harness = {
       sessions.set(id, { adapter, session });
       return { id, inputNames: [...session.inputNames], outputNames: [...session.outputNames] };
     }),
-  run: (id: number, feeds: Record<string, WireTensor>) =>
+  /**
+   * Runs a session. `preallocated` names outputs to pre-allocate here (type and dims; each a view into
+   * a larger buffer) and pass to `session.run`: those outputs are read back from the given tensors.
+   */
+  run: (id: number, feeds: Record<string, WireTensor>, preallocated?: Record<string, { readonly type: RuntimeDType; readonly dims: readonly number[] }>) =>
     guard(async () => {
       const entry = sessions.get(id);
       if (entry === undefined) throw new Error(`harness: no session ${id}`);
@@ -82,11 +86,22 @@ const harness = {
           return [name, entry.adapter.tensors.tensor(t.type, data as never, t.dims)];
         }),
       );
+      const given =
+        preallocated === undefined
+          ? undefined
+          : Object.fromEntries(
+              Object.entries(preallocated).map(([name, spec]) => {
+                const size = spec.dims.reduce((a, b) => a * b, 1);
+                const Ctor = ARRAYS[spec.type];
+                const data = new Ctor(size + 2).subarray(1, size + 1);
+                return [name, entry.adapter.tensors.tensor(spec.type, data as never, spec.dims)];
+              }),
+            );
       const started = performance.now();
-      const out = await entry.session.run(tensors);
+      const out = await entry.session.run(tensors, given);
       const ms = performance.now() - started;
       const outputs = Object.fromEntries(
-        Object.entries(out).map(([name, t]) => {
+        Object.entries({ ...out, ...given }).map(([name, t]) => {
           const data = t.data as ArrayBufferView;
           return [name, { type: t.type as RuntimeDType, dims: [...t.dims], base64: toBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) }];
         }),

@@ -69,10 +69,18 @@ export async function browserAdapter(page: Page, backend: 'wasm' | 'webgpu', thr
       const session: ModelSession = {
         inputNames,
         outputNames,
-        async run(feeds) {
-          const { outputs, ms } = await call('run', id, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toWire(t)])));
+        async run(feeds, preallocated) {
+          // Pre-allocated outputs are pre-allocated in the page too (the browser adapter's own path),
+          // then copied into the given tensors here.
+          const specs = preallocated === undefined ? undefined : Object.fromEntries(Object.entries(preallocated).map(([k, t]) => [k, { type: t.type as RuntimeDType, dims: [...t.dims] }]));
+          const { outputs, ms } = await call('run', id, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toWire(t)])), specs);
           lastRunMs.set(session, ms);
-          return Object.fromEntries(Object.entries(outputs).map(([k, w]) => [k, fromWire(w)]));
+          const result = Object.fromEntries(Object.entries(outputs).map(([k, w]) => [k, fromWire(w)]));
+          for (const [name, given] of Object.entries(preallocated ?? {})) {
+            (given.data as Float32Array).set(result[name]!.data as Float32Array);
+            result[name] = given;
+          }
+          return result;
         },
         async release() {
           await call('release', id);

@@ -35,6 +35,13 @@ export function positiveMultipleOf(step: number): (value: string) => number {
   };
 }
 
+/** commander option parser: a positive number (decimals allowed, e.g. a size in pixels). */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\s*(?:\d+\.?\d*|\.\d+)\s*$/.test(value) || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number.');
+  return n;
+}
+
 /** commander option parser: a non-negative integer. */
 export function nonNegativeInt(value: string): number {
   const n = Number(value);

@@ -124,8 +124,8 @@ describe('taptr track', () => {
   });
 
   it.each([
-    [['--queries', 'q.json'], '--out is required'],
-    [['--queries', 'q.json', '--out', 'x.txt'], '--out must end in .json or .csv, got x.txt'],
+    [['--queries', 'q.json'], 'give --out FILE (.json, .csv, .npy or .npz), --overlay or --summary: nothing would be written'],
+    [['--queries', 'q.json', '--out', 'x.txt'], '--out must end in .json, .csv, .npy or .npz, got x.txt'],
     [['--out', 'x.json'], 'give exactly one of --queries FILE or --grid N'],
     [['--queries', 'q.json', '--grid', '3', '--out', 'x.json'], 'give exactly one of --queries FILE or --grid N'],
     [['--queries', 'q.json', '--mask', 'mask.png', '--out', 'x.json'], '--mask needs --grid N'],
@@ -134,6 +134,14 @@ describe('taptr track', () => {
     [['--grid', '2', '--grid-frame', '9', '--out', 'x.json'], '--grid-frame must be a frame index in [0, 4], got 9'],
     [['--grid', '2', '--out', 'x.json', '--bogus'], "unknown option '--bogus'"],
     [['--grid', '2', '--out', 'x.json', '--model', 'm'], 'give either --model or --baseline, not both'],
+    [['--grid', '2', '--out', 'x.json', '--start', '5'], '--start 5 is past the last frame (the video has 5 frames, 0 to 4)'],
+    [['--grid', '2', '--out', 'x.json', '--start', '3', '--end', '2'], '--end must be a frame after --start (3), got 2'],
+    [['--grid', '2', '--out', 'x.json', '--stride', '0'], "option '--stride <k>' argument '0' is invalid. must be a positive integer."],
+    [['--grid', '2', '--out', 'x.json', '--colors', 'blurple'], "option '--colors <mode>' argument 'blurple' is invalid. must be rainbow, by-query, a CSS colour name (e.g. orange) or #rrggbb."],
+    [['--grid', '2', '--out', 'x.json', '--point-size', '-1'], "option '--point-size <px>' argument '-1' is invalid. must be a positive number."],
+    [['--grid', '2', '--online', '--overlay', 'o.mp4'], '--overlay needs the whole run: it cannot be used with --online (drop --online for it)'],
+    [['--grid', '2', '--online', '--out', 'x.json'], '--out must end in .jsonl with --online (one JSON line per frame), got x.json; or leave it out for stdout'],
+    [['--grid', '3', '--add-points', 'q.csv', '--out', 'x.json'], '--add-points needs --online'],
   ])('exits 2 with one line for usage error %#', async (args, message) => {
     const abs = args.map((a) => (a.endsWith('.json') && a !== 'x.json' ? join(dir, a) : a.endsWith('.png') ? join(dir, a) : a));
     const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', ...abs]);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { VideoSource } from '@taptr/video';
 import type { QueryPoint } from '../queries/query-set.js';
-import type { TrackingEngine, TrackResult } from './tracking-engine.js';
+import type { OnlineFrame, OnlineTracking, TrackingEngine, TrackResult } from './tracking-engine.js';
 
 /**
  * Tracks every point at the same frame count and position: the zero-motion TAP-Vid baseline
@@ -30,6 +30,46 @@ export function createStationaryEngine(): TrackingEngine {
       for await (const frame of video.frames()) if (frame.length > 0) frames++;
       return stationaryTracks(queries, frames);
     },
+    online: ({ width, height }) => stationaryOnline(width * height * 3),
     async dispose() {},
+  };
+}
+
+/**
+ * The zero-motion baseline as an online run: every point added so far stays at its query position,
+ * visible; each frame's result is final as soon as the frame is pushed (latency 0).
+ */
+function stationaryOnline(frameBytes: number): OnlineTracking {
+  const points: (QueryPoint & { readonly id: number })[] = [];
+  const queue: OnlineFrame[] = [];
+  let wake: (() => void) | undefined;
+  let pushed = 0;
+  let ended = false;
+  return {
+    latency: 0,
+    async addPoints(added) {
+      return added.map((p) => {
+        points.push({ ...p, id: points.length });
+        return points.length - 1;
+      });
+    },
+    async push(frame) {
+      if (ended) throw new RangeError('OnlineTracking.push: session must be a session that has not ended, got ended');
+      if (frame.length !== frameBytes) throw new RangeError(`OnlineTracking.push: frame must be ${frameBytes} bytes, got ${frame.length}`);
+      queue.push({ frame: pushed++, ids: points.map((p) => p.id), tracks: points.flatMap((p) => [p.x, p.y]), visible: points.map(() => 1) });
+      wake?.();
+    },
+    async end() {
+      ended = true;
+      wake?.();
+    },
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const item = queue.shift();
+        if (item !== undefined) yield item;
+        else if (ended) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
   };
 }

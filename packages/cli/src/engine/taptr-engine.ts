@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
-import { TaptrError } from '@taptr/tensor';
-import { createTracker } from '@taptr/tracker';
+import { TaptrError, tensor } from '@taptr/tensor';
+import { createTracker, ONLINE_LATENCY_FRAMES } from '@taptr/tracker';
 import { frameTensors, type VideoSource } from '@taptr/video';
 import type { QueryPoint } from '../queries/query-set.js';
 import type { LoadedModel } from './load-model.js';
@@ -67,6 +67,16 @@ export async function createTaptrEngine(model: LoadedModel, options: TaptrEngine
         ...(request.onFrame !== undefined ? { onFrame: request.onFrame } : {}),
       });
       return { frames: result.frameCount, tracks: result.tracks.data, visible: result.visible.data };
+    },
+    online({ width, height, frameCount, signal }) {
+      const session = tracker.online({ ...(frameCount !== undefined && frameCount > 0 ? { frameCount } : {}), ...(signal !== undefined ? { signal } : {}) });
+      return {
+        latency: ONLINE_LATENCY_FRAMES.exact,
+        addPoints: (points) => session.addPoints(points),
+        push: (frame) => session.push(tensor('uint8', [height, width, 3], frame)),
+        end: () => session.end(),
+        [Symbol.asyncIterator]: () => session[Symbol.asyncIterator](),
+      };
     },
     dispose: () => tracker.release(),
   };

@@ -57,5 +57,41 @@ export interface TrackingEngine {
   /** Model description written into outputs. */
   readonly model: Readonly<Record<string, unknown>>;
   track(video: VideoSource, queries: readonly QueryPoint[], options?: TrackRequestOptions): Promise<TrackResult>;
+  /** Starts an online run: frames pushed one at a time, each frame's result yielded once it is final (absent: the engine cannot). */
+  online?(options: OnlineRequestOptions): OnlineTracking;
   dispose(): Promise<void>;
+}
+
+/** Options of {@link TrackingEngine.online}. */
+export interface OnlineRequestOptions {
+  /** Frame size of every pushed frame. */
+  readonly width: number;
+  readonly height: number;
+  /** T when the stream's length is known (the official long-video rule, as the offline run). */
+  readonly frameCount?: number;
+  /** Cancels the run: pending and later calls reject with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** One frame's final result in an online run: the points present at that frame. */
+export interface OnlineFrame {
+  readonly frame: number;
+  /** Ids (from {@link OnlineTracking.addPoints}) of the points, in row order. */
+  readonly ids: readonly number[];
+  /** `[n, 2]` (x, y) in video pixels. */
+  readonly tracks: ArrayLike<number>;
+  /** `[n]` 1 = visible. */
+  readonly visible: ArrayLike<number>;
+}
+
+/** An online run ({@link TrackingEngine.online}): iterate it for each frame's final result, in frame order. */
+export interface OnlineTracking extends AsyncIterable<OnlineFrame> {
+  /** Most frames a result waits: frame t's is out once frame `t + latency` is pushed (the last ones at `end`). */
+  readonly latency: number;
+  /** Adds points `(t, x, y)` (t may be a frame not pushed yet); returns their ids. */
+  addPoints(points: readonly QueryPoint[]): Promise<number[]>;
+  /** Processes the next frame, `[H, W, 3]` uint8. */
+  push(frame: Uint8Array): Promise<void>;
+  /** Ends the stream: the remaining results are yielded, then iteration finishes. */
+  end(): Promise<void>;
 }

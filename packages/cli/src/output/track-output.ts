@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { TracksFileInput, TrackingMode } from '@taptr/tracker';
+import type { TracksFileInput, TracksFileVideo, TrackingMode } from '@taptr/tracker';
 import type { QueryPoint } from '../queries/query-set.js';
 
 /** What `taptr track` writes: the user's queries (never padding points) and their tracks. */
 export interface TrackOutput {
-  readonly video: { readonly width: number; readonly height: number; readonly frames: number };
+  /** The video in its file's pixels; `source` says which of its frames were tracked when not all. */
+  readonly video: TracksFileVideo;
   readonly queries: readonly QueryPoint[];
   /**
    * How the points were tracked (defaults to `'forward'`): in forward mode the frames before a

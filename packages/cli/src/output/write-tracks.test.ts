@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { readNpy } from '@taptr/tensor';
 import { readTracksFile } from '@taptr/tracker';
 import type { TrackOutput } from './track-output.js';
 import { tracksToCsv, writeTracks } from './write-tracks.js';
@@ -59,7 +61,30 @@ describe('writeTracks', () => {
     expect(tracksToCsv({ ...output, mode: 'bidirectional' }).split('\n')[4]).toBe('1,0,10,11,1');
   });
 
+  it('writes .npz: tracks [N,T,2] (NaN = no position), visible [N,T] bool, queries (t,x,y), query_points (t,y,x), frames', async () => {
+    await writeTracks(join(dir, 't.npz'), { ...output, video: { ...output.video, source: { start: 4, stride: 2, frames: 11 } } });
+    const entries = unzipSync(new Uint8Array(readFileSync(join(dir, 't.npz'))));
+    expect(Object.keys(entries).sort()).toEqual(['frames.npy', 'queries.npy', 'query_points.npy', 'tracks.npy', 'visible.npy']);
+    const array = (name: string): { type: string; dims: readonly number[]; data: ArrayLike<number> } => readNpy(entries[`${name}.npy`]!) as { type: string; dims: readonly number[]; data: ArrayLike<number> };
+    const t = array('tracks');
+    expect([t.type, t.dims]).toEqual(['float32', [2, 3, 2]]);
+    // Point 0 has a NaN at frame 2; point 1 has no position at frame 0 (before its query frame 1).
+    expect(Array.from(t.data)).toEqual([1.25, 2.5, Math.fround(3.1), Math.fround(4.2), Number.NaN, Number.NaN, Number.NaN, Number.NaN, 12.75, 13, 14, 15]);
+    const v = array('visible');
+    expect([v.type, v.dims, Array.from(v.data)]).toEqual(['bool', [2, 3], [1, 1, 0, 0, 1, 0]]);
+    expect([array('queries').dims, Array.from(array('queries').data)]).toEqual([[2, 3], [0, 1.25, 2.5, 1, 12.75, 13]]);
+    expect(Array.from(array('query_points').data)).toEqual([0, 2.5, 1.25, 1, 13, 12.75]);
+    expect([array('frames').type, Array.from(array('frames').data)]).toEqual(['int32', [4, 6, 8]]);
+  });
+
+  it('writes .npy: the tracks array alone', async () => {
+    await writeTracks(join(dir, 't.npy'), output);
+    const t = readNpy(new Uint8Array(readFileSync(join(dir, 't.npy')))) as { type: string; dims: readonly number[]; data: Float32Array };
+    expect([t.type, t.dims]).toEqual(['float32', [2, 3, 2]]);
+    expect(Array.from(t.data.subarray(8))).toEqual([12.75, 13, 14, 15]);
+  });
+
   it('rejects an unknown extension', async () => {
-    await expect(writeTracks(join(dir, 't.txt'), output)).rejects.toThrow(/--out must end in \.json or \.csv/);
+    await expect(writeTracks(join(dir, 't.txt'), output)).rejects.toThrow('--out must end in .json, .csv, .npy or .npz, got ');
   });
 });

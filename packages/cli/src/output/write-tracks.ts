@@ -3,6 +3,15 @@ import { writeFile } from 'node:fs/promises';
 import { TaptrError } from '@taptr/tensor';
 import { float32Number, positionOf, writeTracksFile } from '@taptr/tracker';
 import { type TrackOutput, tracksFileInput } from './track-output.js';
+import { tracksToNpy, tracksToNpz } from './tracks-arrays.js';
+
+/** The `--out` forms of `taptr track`, in words (for `--help` and errors). */
+export const TRACKS_OUT_FORMS = '.json, .csv, .npy or .npz';
+
+/** True when `path` ends in one of the extensions {@link writeTracks} writes. */
+export function isTracksOutPath(path: string): boolean {
+  return /\.(json|csv|npy|npz)$/i.test(path);
+}
 
 /**
  * The JSON document of a tracking result: the tracks file of `@taptr/tracker` (`format:
@@ -34,15 +43,18 @@ export function tracksToCsv(output: TrackOutput): string {
 }
 
 /**
- * Writes a tracking result as JSON (`.json`) or CSV (`.csv`), chosen by the path's extension.
+ * Writes a tracking result as JSON (`.json`), CSV (`.csv`), NumPy (`.npy`: the tracks array; `.npz`:
+ * tracks, visible, queries, query_points, frames, see `tracksArrays`), chosen by the path's extension.
  * @throws TaptrError `TAPTR_INVALID_ARGUMENT` for another extension, `TAPTR_IO` when the file cannot be written.
  */
 export async function writeTracks(path: string, output: TrackOutput): Promise<void> {
   const lower = path.toLowerCase();
-  let text: string;
+  let text: string | Uint8Array;
   if (lower.endsWith('.json')) text = tracksToJson(output);
   else if (lower.endsWith('.csv')) text = tracksToCsv(output);
-  else throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--out must end in .json or .csv, got ${path}`);
+  else if (lower.endsWith('.npy')) text = tracksToNpy(output);
+  else if (lower.endsWith('.npz')) text = tracksToNpz(output);
+  else throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--out must end in ${TRACKS_OUT_FORMS}, got ${path}`);
   try {
     await writeFile(path, text);
   } catch (error) {

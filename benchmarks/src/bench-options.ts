@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
+import type { NodeMemoryMode } from '@taptr/runtime-node';
 import { BASELINE_VARIANT, type BenchVariant, isBaselineVariant, parseVariant, variantLabel } from './bench-variant.js';
 
 /** Backends the bench knows: onnxruntime-node CPU, onnxruntime-web wasm, WebGPU (onnxruntime-node's Dawn). */
@@ -11,6 +12,9 @@ export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 export const BENCH_CONFIGS = ['reference', 'released'] as const;
 /** A bench configuration name. */
 export type BenchConfig = (typeof BENCH_CONFIGS)[number];
+
+/** onnxruntime-node CPU memory modes the bench can compare (`createNodeRuntime({ memory })`), the default first. */
+export const BENCH_MEMORY_MODES: readonly NodeMemoryMode[] = ['balanced', 'fast', 'low'];
 
 /** Accuracy query modes (TAP-Vid). */
 export const BENCH_MODES = ['first', 'strided'] as const;
@@ -60,6 +64,12 @@ export interface BenchOptions {
    * configuration's resolution) always first; the others are compared with it (speed-up ratios).
    */
   readonly variants: readonly BenchVariant[];
+  /**
+   * CPU memory modes run side by side (issue 15): the speed case runs the adapter's default
+   * (`balanced`); every other mode listed runs the same end-to-end work in a process of its own (cpu
+   * backend, fp32 only), and the markdown compares each with the best.
+   */
+  readonly memoryModes: readonly NodeMemoryMode[];
   /** Timed repetitions after one warm-up call (medians over these). */
   readonly repetitions: number;
   /** CPU threads (intra-op) of every session, including the MatMul floor. */
@@ -89,14 +99,15 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
   endToEndPoints: [16, 800],
   frames: 16,
   variants: [BASELINE_VARIANT],
+  memoryModes: BENCH_MEMORY_MODES,
   repetitions: 3,
   threads: 2,
   outDir: undefined,
   help: false,
 });
 
-/** What `--quick` changes: one repetition, N = 16 only, 8 frames, mode first, no padding beyond the protocol's. */
-const QUICK: Partial<BenchOptions> = { points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'], modelModes: ['first'] };
+/** What `--quick` changes: one repetition, N = 16 only, 8 frames, mode first, no memory-mode comparison. */
+const QUICK: Partial<BenchOptions> = { points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'], modelModes: ['first'], memoryModes: [] };
 
 /** The usage text (`--help`). */
 export const BENCH_USAGE = `Usage: npx nx bench @taptr/benchmarks [-- options]
@@ -126,6 +137,9 @@ Options:
                           optionally a resolution R (multiple of 32), e.g. fp32,int8,fp32@352,fp32@320;
                           fp32 (the baseline) always runs first; every other variant is a speed case
                           of its own (same N and frames) and its speed-up vs fp32 is printed (default fp32)
+  --memory-modes LIST     CPU memory modes side by side, end to end (default balanced,fast,low; 'none'):
+                          the speed case runs the default (balanced), each other mode the same
+                          end-to-end runs in its own process (cpu, fp32); --quick: none
   --repetitions N         timed repetitions after one warm-up (default 3)
   --threads N             CPU threads per session (env TAPTR_BENCH_THREADS; default 2)
   --out DIR               results folder (default benchmarks/results)
@@ -257,6 +271,11 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
       case '--variants':
         o.variants = variantList(flag, value());
         break;
+      case '--memory-modes': {
+        const v = value();
+        o.memoryModes = v === 'none' ? [] : nameList(flag, v, BENCH_MEMORY_MODES);
+        break;
+      }
       case '--repetitions':
         o.repetitions = positiveInt(flag, value());
         break;
@@ -278,7 +297,7 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
   }
   if (given.has('--quick')) {
     for (const [key, v] of Object.entries(QUICK) as [keyof BenchOptions, never][]) {
-      const flag = { points: '--points', endToEndPoints: '--e2e-points', frames: '--frames', repetitions: '--repetitions', modes: '--modes', modelModes: '--modes' }[key as string];
+      const flag = { points: '--points', endToEndPoints: '--e2e-points', frames: '--frames', repetitions: '--repetitions', modes: '--modes', modelModes: '--modes', memoryModes: '--memory-modes' }[key as string];
       if (flag === undefined || !given.has(flag)) o[key] = v;
     }
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { RuntimeAdapter } from '@taptr/runtime';
-import { createNodeRuntime } from '@taptr/runtime-node';
+import { createNodeRuntime, type NodeMemoryMode } from '@taptr/runtime-node';
 import type { BenchBackend } from './bench-options.js';
 
 /** A backend that can run here, or why it cannot. */
@@ -48,14 +48,15 @@ async function openWasm(threads: number): Promise<OpenedBackend> {
 }
 
 /**
- * Opens a bench backend with `threads` intra-op threads: `cpu` = onnxruntime-node CPU, `webgpu` =
+ * Opens a bench backend with `threads` intra-op threads: `cpu` = onnxruntime-node CPU (with the memory
+ * mode `memory`, default the adapter's), `webgpu` =
  * onnxruntime-node's WebGPU EP (a software adapter such as SwiftShader when there is no GPU: noted),
  * `wasm` = `@taptr/runtime-web/wasm`. Never throws: an unusable backend comes back with its reason.
  */
-export async function openBackend(backend: BenchBackend, threads: number, env: Readonly<Record<string, string | undefined>> = process.env): Promise<OpenedBackend> {
+export async function openBackend(backend: BenchBackend, threads: number, env: Readonly<Record<string, string | undefined>> = process.env, memory?: NodeMemoryMode): Promise<OpenedBackend> {
   if (backend === 'wasm') return openWasm(threads);
   try {
-    const runtime = createNodeRuntime({ threads, executionProvider: backend });
+    const runtime = createNodeRuntime({ threads, executionProvider: backend, ...(memory !== undefined && backend === 'cpu' ? { memory } : {}) });
     const reason = await runtime.unsupportedReason?.();
     if (reason !== undefined) return { unavailable: reason };
     if (backend === 'webgpu') {

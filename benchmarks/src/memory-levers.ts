@@ -28,8 +28,8 @@ function arg(name: string, fallback: string): string {
 
 /**
  * The levers: adapter options and raw per-session options (merged over the adapter's). `default` is
- * onnxruntime's own behaviour (`memory: 'fast'`: arena and memory pattern on); `low` is the adapter's
- * default (`memory: 'low'`: neither).
+ * onnxruntime's own behaviour (`memory: 'fast'`: arena and memory pattern on); `balanced` is the
+ * adapter's default (arena, no memory pattern, weights outside the arena); `low` has no arena.
  */
 const FAST: NodeRuntimeOptions = { memory: 'fast' };
 const LEVERS: Record<string, { adapter?: NodeRuntimeOptions; session?: ModelSessionOptions }> = {
@@ -38,6 +38,7 @@ const LEVERS: Record<string, { adapter?: NodeRuntimeOptions; session?: ModelSess
   'no-arena': { adapter: FAST, session: { enableCpuMemArena: false } },
   'no-arena-no-pattern': { adapter: FAST, session: { enableCpuMemArena: false, enableMemPattern: false } },
   low: { adapter: { memory: 'low' } },
+  balanced: { adapter: { memory: 'balanced' } },
   'device-alloc-initializers': { adapter: FAST, session: { extra: { session: { use_device_allocator_for_initializers: '1' } } } },
   'no-prepacking': { adapter: FAST, session: { extra: { session: { disable_prepacking: '1' } } } },
 };

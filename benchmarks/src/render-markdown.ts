@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { type BenchReport, issue9Targets } from './bench-report.js';
+import { type BenchReport, issue15Targets, issue9Targets, memoryModeRows } from './bench-report.js';
 import { fixed, markdownTable, ms, percent } from './markdown-table.js';
 import type { DecoderResult, SpeedCaseResult } from './speed-case.js';
 import type { VariantRatio } from './variant-ratios.js';
@@ -50,11 +50,11 @@ function speedSection(r: BenchReport): string {
   );
   const ratios = r.speed.flatMap((s) => pathRatios(s).map((line) => `- ${s.backend} / ${caseName(s)}: ${line}`));
   const e2e = markdownTable(
-    ['backend', 'configuration', 'N', 'decoder path', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'decoder / window', 'query init ms', 'other', 'peak RSS MB'],
+    ['backend', 'configuration', 'memory', 'N', 'decoder path', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'decoder / window', 'query init ms', 'other', 'peak RSS MB'],
     r.speed.flatMap((s) =>
-      s.endToEnd.map((e) => [s.backend, caseName(s), e.points, e.decoderPath, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.decoderMsPerWindow), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB]),
+      s.endToEnd.map((e) => [s.backend, caseName(s), s.memory, e.points, e.decoderPath, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.decoderMsPerWindow), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB]),
     ),
-    ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   const variants = variantSection(r.variantRatios ?? []);
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
@@ -64,7 +64,16 @@ function speedSection(r: BenchReport): string {
     issue9Targets(r.speed).map((t) => [t.target, t.measured, t.status]),
     ['l', 'l', 'l'],
   );
+  const targets15 = markdownTable(
+    ['issue-15 target (released, cpu, fp32, default memory mode)', 'measured', 'status'],
+    issue15Targets(r).map((t) => [t.target, t.measured, t.status]),
+    ['l', 'l', 'l'],
+  );
+  const modes = memoryModeSection(r);
+  const classes = [...new Set([...r.speed.map((s) => s.machineClass), ...(r.memoryModes ?? []).map((m) => m.machineClass)])];
   return `## Speed
+
+Machine class of these figures (per case process): ${classes.join('; ') || '-'}.
 
 Medians of ${r.repetitions} timed run(s) per figure, after warm-up (one untimed encoder run and one untimed decoder window at each N before its first timed use); wall clock. Each backend x configuration (x variant, \`--variants\`) runs in its own process (its own peak RSS).
 
@@ -72,7 +81,7 @@ Medians of ${r.repetitions} timed run(s) per figure, after warm-up (one untimed 
 
 ${encoder}
 
-FLOPs are analytic (spec §14.2; 2 x multiply-adds). The floor is the MatMul session above (the encoder FFN's first Linear at 512x512; 1/16 of its rows on WebGPU) on the same backend and threads, in the same process, timed alternately with the encoder (the same machine load for both); "encoder ÷ floor" = encoder time / (FLOPs / that rate).
+FLOPs are analytic (spec §14.2; 2 x multiply-adds). The floor is the MatMul kernel above (the encoder FFN's first Linear at 512x512; 1/16 of its rows on WebGPU), its product kept inside the session (only its first row is output, so no [m, n] copy into fresh JS memory is timed), on the same backend, threads and memory mode, in the same process, timed alternately with the encoder (the same machine load for both); "encoder ÷ floor" = encoder time / (FLOPs / that rate).
 
 ### Decoder (G3: one window of 8 frames, every point tracked and updated)
 
@@ -87,7 +96,11 @@ ${ratios.length > 0 ? `\n${ratios.join('\n')}\n` : ''}
 ${e2e}
 
 Per-frame columns are ms per frame: encoder / decoder = time inside G1 / G3 during the run (decoder / window: per window; / 4 = its steady-state cost per frame), other = preprocessing and bookkeeping. Peak RSS sampled during the run (MB = 10^6 bytes). Short videos have fewer windows per frame than the steady state (T/4).
-${variants}
+${modes}${variants}
+### Issue 15 targets
+
+${targets15}
+
 ### Issue 9 targets
 
 ${targets}
@@ -95,6 +108,24 @@ ${targets}
 1-minute load average at the end of each phase (${r.machine.cores} cores):
 ${loads.join('\n')}
 ${notes.length > 0 ? `\n${notes.join('\n')}\n` : ''}${r.skipped.length > 0 ? `\n${skippedList(r)}\n` : ''}`;
+}
+
+/** The `--memory-modes` table: every CPU memory mode's end-to-end runs side by side (empty without other modes). */
+function memoryModeSection(r: BenchReport): string {
+  const rows = memoryModeRows(r);
+  if (!rows.some((x) => !x.isDefault)) return '';
+  const table = markdownTable(
+    ['configuration', 'N', 'memory mode', 'ms/frame', 'vs the fastest mode', 'peak RSS MB', 'machine class'],
+    rows.map((x) => [x.config, x.points, x.isDefault ? `${x.memory} (default)` : x.memory, ms(x.msPerFrame), `${fixed(x.vsBest, 2)}x`, x.peakRssMB, x.machineClass]),
+    ['l', 'r', 'l', 'r', 'r', 'r', 'l'],
+  );
+  return `
+### CPU memory modes side by side (\`--memory-modes\`, end to end, cpu, fp32)
+
+${table}
+
+\`balanced\` (the default): onnxruntime's arena without the memory pattern; \`fast\`: arena and memory pattern; \`low\`: no arena (every intermediate is fresh memory on every run). Each mode runs the same work in a process of its own (its own peak RSS); on a machine with expensive fresh memory \`low\` pays for every intermediate on every run.
+`;
 }
 
 /** The `--variants` table: each opt-in variant's speed-up over fp32 (empty without variants). */
@@ -157,6 +188,7 @@ export function renderMarkdown(r: BenchReport): string {
   return `# taptr-js bench, ${r.date}
 
 - Machine: ${m.cpu}, ${m.cores} logical cores (${m.cpuFlags.join(', ') || 'flags unknown'}), ${m.memoryGB} GB, ${m.platform}
+- Machine class: **${r.machineClass ?? '-'}**${r.freshMemory !== undefined ? `; first touch of ${r.freshMemory.megabytes} MB (\`new Float32Array\` + \`set\`) ${r.freshMemory.firstTouchMs} ms, rewriting it ${r.freshMemory.rewriteMs} ms` : ''}
 - Load average (1 / 5 / 15 min) at start → … → end: ${load}. The machine is shared: with a load above its ${m.cores} cores, times are inflated; compare rows of one run, not runs.
 - Versions: ${versions}; commit ${r.commit}
 - Threads per session: ${r.threads}; command: \`bench ${r.argv.join(' ')}\`; total ${fixed(r.durationMs / 1000, 0)} s

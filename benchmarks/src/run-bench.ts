@@ -18,7 +18,9 @@ import { openBackend } from './bench-runtimes.js';
 import { loadSample, machineInfo, softwareVersions } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
 import { runSpeedCaseProcess } from './run-speed-case-process.js';
-import type { SpeedCaseResult, SpeedCaseSpec } from './speed-case.js';
+import type { MemoryModeResult, SpeedCaseResult, SpeedCaseSpec } from './speed-case.js';
+import { machineClass, probeFreshMemory } from './fresh-memory.js';
+import { DEFAULT_NODE_RUNTIME_OPTIONS } from '@taptr/runtime-node';
 import { variantLabel } from './bench-variant.js';
 import { variantRatios } from './variant-ratios.js';
 
@@ -57,7 +59,7 @@ function speedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnType<typeof loadSample>[]): Promise<SpeedCaseResult[]> {
+async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnType<typeof loadSample>[], memoryModes: MemoryModeResult[]): Promise<SpeedCaseResult[]> {
   const env = speedEnv();
   // The availability probes below run in this process.
   for (const key of ['VK_ICD_FILENAMES', 'XDG_RUNTIME_DIR']) if (env[key] !== undefined) process.env[key] = env[key];
@@ -93,6 +95,18 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
         }
         log(`speed: ${name} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
         results.push(outcome.result);
+        // The other CPU memory modes, side by side with the default (the same end-to-end work).
+        if (backend !== 'cpu' || variantLabel(variant) !== 'fp32') continue;
+        for (const memory of o.memoryModes.filter((m) => m !== DEFAULT_NODE_RUNTIME_OPTIONS.memory)) {
+          log(`speed: ${name}, memory '${memory}' (end to end) ...`);
+          const mode = await runSpeedCaseProcess({ ...spec, memory }, env, 'memory-mode');
+          load.push(loadSample());
+          if ('error' in mode) {
+            skipped.push({ backend, config: `${config} memory '${memory}'`, reason: `failed: ${mode.error.split('\n')[0]}` });
+            continue;
+          }
+          memoryModes.push(mode.result);
+        }
       }
     }
   }
@@ -106,8 +120,10 @@ async function bench(argv: readonly string[]): Promise<void> {
     return;
   }
   const started = new Date();
+  // Before anything else allocates: what fresh memory costs on this machine (issue 15).
+  const freshMemory = probeFreshMemory();
   const load = [loadSample()];
-  log(`load average ${load[0]!.loadAverage.join(' ')} on ${machineInfo().cores} cores`);
+  log(`load average ${load[0]!.loadAverage.join(' ')} on ${machineInfo().cores} cores; ${machineClass(machineInfo(), freshMemory)} (first touch of ${freshMemory.megabytes} MB ${freshMemory.firstTouchMs} ms, rewrite ${freshMemory.rewriteMs} ms)`);
   const skipped: SkippedCase[] = [];
   let accuracy: BenchReport['accuracy'] = null;
   if (o.accuracy) {
@@ -121,7 +137,8 @@ async function bench(argv: readonly string[]): Promise<void> {
     }
     load.push(loadSample());
   }
-  const speed = o.speed ? await runSpeed(o, skipped, load) : [];
+  const memoryModes: MemoryModeResult[] = [];
+  const speed = o.speed ? await runSpeed(o, skipped, load, memoryModes) : [];
   load.push(loadSample());
   const report: BenchReport = {
     date: started.toISOString(),
@@ -129,12 +146,15 @@ async function bench(argv: readonly string[]): Promise<void> {
     argv,
     commit: gitCommit(),
     machine: machineInfo(),
+    freshMemory,
+    machineClass: machineClass(machineInfo(), freshMemory),
     load,
     versions: softwareVersions(),
     threads: o.threads,
     repetitions: o.repetitions,
     accuracy,
     speed,
+    memoryModes,
     variantRatios: variantRatios(speed),
     skipped,
   };

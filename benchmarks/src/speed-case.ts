@@ -17,16 +17,19 @@ import {
   type TaptrPrecision,
 } from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
-import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type TaptrGraphRunner } from '@taptr/tracker';
+import { DEFAULT_NODE_RUNTIME_OPTIONS, type NodeMemoryMode } from '@taptr/runtime-node';
+import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type RuntimeGraphRunner, type TaptrGraphRunner, type Tracker } from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
 import { BASELINE_VARIANT, type BenchVariant, variantLabel } from './bench-variant.js';
 import { frameEncoderMacs } from './encoder-flops.js';
+import { type FreshMemoryProbe, machineClass, probeFreshMemory } from './fresh-memory.js';
+import { machineInfo } from './machine-info.js';
 import { loadMatMulFloor, MATMUL_FLOOR_SHAPE, type MatMulFloor } from './matmul-floor.js';
 import { withPeakRss } from './memory-sampler.js';
 import { type SampleStats, timeInterleaved, timeRepeated } from './sample-stats.js';
 import { syntheticQueries, syntheticVideo } from './synthetic-video.js';
-import { timeMethods } from './timed-runner.js';
+import { type TimedObject, timeMethods } from './timed-runner.js';
 
 /** What one speed case measures: one backend, one configuration, in one process. */
 export interface SpeedCaseSpec {
@@ -44,6 +47,8 @@ export interface SpeedCaseSpec {
   readonly repetitions: number;
   /** Precision and resolution of the graphs (default: fp32 at the configuration's resolution). */
   readonly variant?: BenchVariant;
+  /** onnxruntime-node CPU memory mode (`createNodeRuntime({ memory })`); default: the adapter's default. */
+  readonly memory?: NodeMemoryMode;
 }
 
 /** One end-to-end `tracker.track` of a synthetic video. */
@@ -132,6 +137,28 @@ export interface SpeedCaseResult {
   readonly maxRssMB: number;
   /** 1-minute load averages when each phase ended: how busy the shared machine was. */
   readonly load: Readonly<Record<string, number>>;
+  /** The CPU memory mode of the sessions (`'default'` on non-CPU backends). */
+  readonly memory: string;
+  /** Fresh-memory cost measured in this case's process (issue 15). */
+  readonly freshMemory: FreshMemoryProbe;
+  /** The machine class that produced the figures: CPU kernel class and fresh-memory cost. */
+  readonly machineClass: string;
+}
+
+/** One memory mode's end-to-end runs (`--memory-modes`): the same work as the speed case, in a process of its own. */
+export interface MemoryModeResult {
+  readonly backend: BenchBackend;
+  readonly config: BenchConfig;
+  readonly resolution: number;
+  readonly threads: number;
+  /** `balanced`, `fast` or `low`. */
+  readonly memory: string;
+  readonly sessionMs: number;
+  readonly endToEnd: readonly EndToEndResult[];
+  readonly maxRssMB: number;
+  readonly load: Readonly<Record<string, number>>;
+  readonly freshMemory: FreshMemoryProbe;
+  readonly machineClass: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -161,9 +188,13 @@ async function loadGraphs(config: BenchConfig, variant: BenchVariant): Promise<{
   return { graphs: applyTaptrPrecision(graphs, variant.precision), label: variant === BASELINE_VARIANT ? label : `${label}, ${variantLabel(variant)}` };
 }
 
-/** The graph file names (as in a model folder, without `.onnx`) by bytes identity. */
-function graphNames(graphs: TaptrGraphs): Map<Uint8Array, string> {
-  const names = new Map<Uint8Array, string>([
+/**
+ * The graph file names (as in a model folder, without `.onnx`) by bytes identity. Weak: the case drops
+ * its graphs once the runner exists (the runner keeps each decoder's bytes only until its session is
+ * created), so the peak RSS is the tracker's, not the bench's.
+ */
+function graphNames(graphs: TaptrGraphs): WeakMap<Uint8Array, string> {
+  const names = new WeakMap<Uint8Array, string>([
     [graphs.frameEncoder, 'frame_encoder'],
     [graphs.queryInit, 'query_init'],
     [graphs.decoderWindow, 'decoder_window'],
@@ -172,11 +203,16 @@ function graphNames(graphs: TaptrGraphs): Map<Uint8Array, string> {
   return names;
 }
 
+/** Total ONNX bytes of the graphs. */
+function graphByteCount(graphs: TaptrGraphs): number {
+  return [graphs.frameEncoder, graphs.queryInit, graphs.decoderWindow, graphs.decoderWindowSampleFirst].reduce((sum, g) => sum + (g?.length ?? 0), 0);
+}
+
 /**
  * `runtime` with every `createSession` of a model graph timed into `sessions` (by graph name): the graph runner
  * creates the decoder sessions lazily, so their cost is not inside `createGraphRunner`.
  */
-function timeSessionCreation(runtime: RuntimeAdapter, names: Map<Uint8Array, string>, sessions: Record<string, number>): RuntimeAdapter {
+function timeSessionCreation(runtime: RuntimeAdapter, names: WeakMap<Uint8Array, string>, sessions: Record<string, number>): RuntimeAdapter {
   const timed = Object.create(runtime) as RuntimeAdapter & { createSession: RuntimeAdapter['createSession'] };
   timed.createSession = async (...args: Parameters<RuntimeAdapter['createSession']>): Promise<ModelSession> => {
     const start = performance.now();
@@ -218,86 +254,185 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
   return { points: n, memory: Array.from({ length: K }, () => memory), content, refUnsig, trackMask: ones, updateMask: ones, initContent: content.slice() };
 }
 
+/** A case's process after graph building, session creation and warm-up (graphs dropped). */
+interface OpenedCase {
+  readonly opened: Exclude<Awaited<ReturnType<typeof openBackend>>, { unavailable: string }>;
+  readonly variant: BenchVariant;
+  readonly label: string;
+  readonly buildMs: number;
+  readonly graphBytes: number;
+  readonly hasSampleFirst: boolean;
+  readonly sessions: Record<string, number>;
+  readonly runtime: RuntimeAdapter;
+  readonly config: TaptrConfig;
+  readonly name: string;
+  readonly timed: TimedObject<RuntimeGraphRunner>;
+  /** A warm encoder output `[S, C]` (a copy) for the decoder inputs. */
+  readonly memory: Float32Array;
+  /** (N, path) pairs already run once: onnxruntime plans and allocates per input shape and session. */
+  readonly warmed: Set<string>;
+  readonly freshMemory: FreshMemoryProbe;
+  readonly machineClass: string;
+}
+
+const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+
 /**
- * Runs one speed case in this process: builds the graphs (of `spec.variant`: `applyTaptrPrecision` on
- * the configuration with its resolution replaced) and sessions, warms them up, tracks a
- * synthetic video end to end at each N (after one untimed window at that N; peak RSS sampled during
- * each run, smallest N first), then
- * medians of G1 on one frame alternating with the MatMul floor (same runtime and threads), then of
- * G3 on one window at each N on the decoder path the tracker takes there, and at the N of
- * `comparePoints` on the other path too. Measures only; never asserts a time.
- * @throws Error when the backend is unavailable (the caller checks first).
+ * Opens a case: measures fresh memory (before anything else is allocated), builds the graphs of
+ * `spec.variant` (`applyTaptrPrecision` on the configuration with its resolution replaced), creates the
+ * runner (encoder and query-init sessions; each decoder session at its first window), drops the graphs
+ * and warms up one frame and one window at the smallest N.
  */
-export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<SpeedCaseResult> {
-  const opened = await openBackend(spec.backend, spec.threads);
+async function openCase(spec: SpeedCaseSpec, log: (message: string) => void): Promise<OpenedCase> {
+  const freshMemory = probeFreshMemory();
+  const opened = await openBackend(spec.backend, spec.threads, process.env, spec.memory);
   if ('unavailable' in opened) throw new Error(`${spec.backend}: ${opened.unavailable}`);
   const variant = spec.variant ?? BASELINE_VARIANT;
-  let t = performance.now();
-  const { graphs, label } = await loadGraphs(spec.config, variant);
+  const t = performance.now();
+  const loaded = await loadGraphs(spec.config, variant);
   const buildMs = performance.now() - t;
+  const { label } = loaded;
+  let graphs: TaptrGraphs | undefined = loaded.graphs;
+  const graphBytes = graphByteCount(graphs);
+  const hasSampleFirst = graphs.decoderWindowSampleFirst !== undefined;
+  const config = graphs.config;
   const sessions: Record<string, number> = {};
   const runtime = timeSessionCreation(opened.runtime, graphNames(graphs), sessions);
-  const config = graphs.config;
-  const R = config.resolution;
-  const C = config.hiddenDim;
-  const name = `${spec.config} ${variantLabel(variant)}`;
+  const name = `${spec.config} ${variantLabel(variant)}${spec.memory !== undefined ? ` (memory '${spec.memory}')` : ''}`;
   // The tracker's default decoder choice. Only the encoder and query-init sessions are created here:
   // each decoder session is created at the first window on its path (the warm-ups below).
   const timed = timeMethods(await createGraphRunner(runtime, graphs));
+  graphs = undefined;
   const runner = timed.proxy;
   log(`${name} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, encoder + query init sessions ${Math.round(Object.values(sessions).reduce((a, b) => a + b, 0))} ms`);
-
-  const image = syntheticImage(R);
+  const R = config.resolution;
   // Warm-up (first runs allocate and pick kernels): one frame, one window at the smallest N.
-  const memory = (await runner.encodeFrames(image, 1)).memories[0]!.slice();
+  const memory = (await runner.encodeFrames(syntheticImage(R), 1)).memories[0]!.slice();
   const warmN = Math.min(...spec.points, ...spec.endToEndPoints);
-  await runner.decodeWindow(await decoderInput(runner, memory, warmN, R, C));
-  // (N, path) pairs already run once: onnxruntime plans and allocates per input shape and session.
-  const warmed = new Set([`${warmN}/${runner.decoderPath(warmN)}`]);
+  await runner.decodeWindow(await decoderInput(runner, memory, warmN, R, config.hiddenDim));
+  return {
+    opened,
+    variant,
+    label,
+    buildMs,
+    graphBytes,
+    hasSampleFirst,
+    sessions,
+    runtime,
+    config,
+    name,
+    timed,
+    memory,
+    warmed: new Set([`${warmN}/${runner.decoderPath(warmN)}`]),
+    freshMemory,
+    machineClass: machineClass(machineInfo(), freshMemory),
+  };
+}
 
+/**
+ * `tracker.track` of a synthetic video at each N of `spec.endToEndPoints` (smallest first; one
+ * untimed window at N first), every graph call timed, peak RSS sampled.
+ */
+async function endToEndRuns(c: OpenedCase, spec: SpeedCaseSpec, tracker: Tracker, load: Record<string, number>, log: (message: string) => void): Promise<EndToEndResult[]> {
+  const { timed, config, memory, warmed, name } = c;
+  const runner = timed.proxy;
+  const R = config.resolution;
   const endToEnd: EndToEndResult[] = [];
+  const video = syntheticVideo(spec.frames, R);
+  for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {
+    // Warm G2/G3 up at this N first (onnxruntime plans and allocates per input shape).
+    if (!warmed.has(`${n}/${runner.decoderPath(n)}`)) await runner.decodeWindow(await decoderInput(runner, memory, n, R, config.hiddenDim));
+    warmed.add(`${n}/${runner.decoderPath(n)}`);
+    log(`${name} on ${c.runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
+    timed.reset();
+    const start = performance.now();
+    const { peakRssMB } = await withPeakRss(() => tracker.track(video, syntheticQueries(n, R)));
+    const totalMs = performance.now() - start;
+    const F = spec.frames;
+    const enc = timed.ms('encodeFrames');
+    const dec = timed.ms('decodeWindow');
+    const init = timed.ms('initQueries');
+    const windows = timed.calls('decodeWindow');
+    endToEnd.push({
+      points: n,
+      decoderPath: runner.decoderPath(n),
+      frames: F,
+      windows,
+      totalMs: Math.round(totalMs),
+      msPerFrame: round1(totalMs / F),
+      fps: Math.round((F / (totalMs / 1000)) * 1000) / 1000,
+      encoderMsPerFrame: round1(enc / F),
+      decoderMsPerFrame: round1(dec / F),
+      decoderMsPerWindow: round1(dec / Math.max(1, windows)),
+      queryInitMs: round1(init),
+      otherMsPerFrame: round1((totalMs - enc - dec - init) / F),
+      peakRssMB,
+      load1: load1(),
+    });
+    load[`end to end N=${n}`] = load1();
+  }
+  return endToEnd;
+}
+
+/** The memory mode a case ran with, as reported. */
+function memoryLabel(spec: SpeedCaseSpec): string {
+  return spec.backend === 'cpu' ? (spec.memory ?? DEFAULT_NODE_RUNTIME_OPTIONS.memory) : 'default';
+}
+
+/**
+ * Runs only the end-to-end part of a speed case (`--memory-modes`: the same work under another CPU
+ * memory mode, in a process of its own so that its peak RSS is its own).
+ */
+export async function runMemoryModeCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<MemoryModeResult> {
+  const c = await openCase(spec, log);
+  const load: Record<string, number> = {};
+  const tracker = await createTracker({ runner: c.timed.proxy });
+  try {
+    const endToEnd = await endToEndRuns(c, spec, tracker, load, log);
+    return {
+      backend: spec.backend,
+      config: spec.config,
+      resolution: c.config.resolution,
+      threads: c.opened.threads,
+      memory: memoryLabel(spec),
+      sessionMs: Object.values(c.sessions).reduce((a, b) => a + b, 0),
+      endToEnd,
+      maxRssMB: maxRssMB(),
+      load,
+      freshMemory: c.freshMemory,
+      machineClass: c.machineClass,
+    };
+  } finally {
+    await tracker.release();
+  }
+}
+
+/**
+ * Runs one speed case in this process: opens it (see `openCase`: fresh-memory probe, graphs of
+ * `spec.variant`, sessions, warm-up), tracks a synthetic video end to end at each N (peak RSS sampled
+ * during each run, smallest N first), then medians of G1 on one frame alternating with the MatMul
+ * kernel floor (same runtime and threads), then of G3 on one window at each N on the decoder path the
+ * tracker takes there, and at the N of `comparePoints` on the other path too. Measures only; never
+ * asserts a time.
+ * @throws Error when the backend is unavailable (the caller checks first).
+ */
+export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) => void = () => undefined): Promise<SpeedCaseResult> {
+  const c = await openCase(spec, log);
+  const { opened, variant, label, buildMs, sessions, runtime, config, name, timed, memory, warmed } = c;
+  const runner = timed.proxy;
+  const R = config.resolution;
+  const C = config.hiddenDim;
+  const image = syntheticImage(R);
   const decoder: DecoderResult[] = [];
   const load: Record<string, number> = {};
-  const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
   let encoderStats: SampleStats;
   let floor: MatMulFloor;
   let rss: number;
+  let endToEnd: EndToEndResult[];
   // The tracker owns the runner: releasing it releases the sessions, so it lives to the end.
   const tracker = await createTracker({ runner });
   try {
-    const video = syntheticVideo(spec.frames, R);
-    for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {
-      // Warm G2/G3 up at this N first (onnxruntime plans and allocates per input shape).
-      if (!warmed.has(`${n}/${runner.decoderPath(n)}`)) await runner.decodeWindow(await decoderInput(runner, memory, n, R, C));
-      warmed.add(`${n}/${runner.decoderPath(n)}`);
-      log(`${name} on ${runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
-      timed.reset();
-      const start = performance.now();
-      const { peakRssMB } = await withPeakRss(() => tracker.track(video, syntheticQueries(n, R)));
-      const totalMs = performance.now() - start;
-      const F = spec.frames;
-      const enc = timed.ms('encodeFrames');
-      const dec = timed.ms('decodeWindow');
-      const init = timed.ms('initQueries');
-      const windows = timed.calls('decodeWindow');
-      endToEnd.push({
-        points: n,
-        decoderPath: runner.decoderPath(n),
-        frames: F,
-        windows,
-        totalMs: Math.round(totalMs),
-        msPerFrame: round1(totalMs / F),
-        fps: Math.round((F / (totalMs / 1000)) * 1000) / 1000,
-        encoderMsPerFrame: round1(enc / F),
-        decoderMsPerFrame: round1(dec / F),
-        decoderMsPerWindow: round1(dec / Math.max(1, windows)),
-        queryInitMs: round1(init),
-        otherMsPerFrame: round1((totalMs - enc - dec - init) / F),
-        peakRssMB,
-        load1: load1(),
-      });
-      load[`end to end N=${n}`] = load1();
-    }
+    endToEnd = await endToEndRuns(c, spec, tracker, load, log);
     rss = maxRssMB();
 
     // Encoder and floor alternately: the same machine load for both, so their ratio is meaningful.
@@ -320,7 +455,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     // the other path at the N of `comparePoints` (when the model has both decoders). The end-to-end
     // runs warmed the tracker's path up at their N: a warm-up call only for the others.
     const compare = spec.comparePoints ?? [];
-    const hasBoth = graphs.decoderWindowSampleFirst !== undefined;
+    const hasBoth = c.hasSampleFirst;
     const other = (p: DecoderPath): DecoderPath => (p === 'sample-first' ? 'project-first' : 'sample-first');
     for (const n of [...new Set([...spec.points, ...compare])]) {
       const mine = runner.decoderPath(n);
@@ -350,7 +485,7 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     variant: variantLabel(variant),
     precision: variant.precision,
     resolution: R,
-    graphBytes: [...graphNames(graphs).keys()].reduce((sum, g) => sum + g.length, 0),
+    graphBytes: c.graphBytes,
     threads: opened.threads,
     tokens: memoryTokens(config),
     buildMs: Math.round(buildMs),
@@ -363,5 +498,8 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     floor,
     maxRssMB: rss,
     load,
+    memory: memoryLabel(spec),
+    freshMemory: c.freshMemory,
+    machineClass: c.machineClass,
   };
 }

@@ -21,6 +21,15 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--compare-points', 'x'])).toThrow('--compare-points must be an integer >= 1');
   });
 
+  it('--memory-modes: all three by default (the default mode first), none on request or with --quick', () => {
+    expect(parseBenchArgs([]).memoryModes).toEqual(['balanced', 'fast', 'low']);
+    expect(parseBenchArgs(['--memory-modes', 'low,balanced,low']).memoryModes).toEqual(['low', 'balanced']);
+    expect(parseBenchArgs(['--memory-modes=none']).memoryModes).toEqual([]);
+    expect(parseBenchArgs(['--quick']).memoryModes).toEqual([]);
+    expect(parseBenchArgs(['--quick', '--memory-modes', 'fast']).memoryModes).toEqual(['fast']);
+    expect(() => parseBenchArgs(['--memory-modes', 'huge'])).toThrow("--memory-modes: 'huge' is not one of balanced, fast, low");
+  });
+
   it('--variants: fp32 by default; PRECISION[@R] items, the fp32 baseline always first, duplicates dropped', () => {
     expect(parseBenchArgs([]).variants).toEqual([{ precision: 'fp32' }]);
     expect(parseBenchArgs(['--variants', 'fp32,int8,fp32@352,fp32@320']).variants).toEqual([{ precision: 'fp32' }, { precision: 'int8' }, { precision: 'fp32', resolution: 352 }, { precision: 'fp32', resolution: 320 }]);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { issue9Targets } from '../src/bench-report.js';
+import { issue15Targets, issue9Targets, memoryModeRows } from '../src/bench-report.js';
 import { renderMarkdown } from '../src/render-markdown.js';
-import { int8At320Case, releasedCase, sampleReport } from './sample-report.js';
+import { int8At320Case, memoryModes, releasedCase, sampleReport } from './sample-report.js';
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(sampleReport);
@@ -27,8 +27,8 @@ describe('renderMarkdown', () => {
     expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| project-first \(comparison\) \|\s+1600 \|/);
     expect(md).toContain('- cpu / released 512²: N = 16: sample-first 400.0 ms vs project-first 1600 ms per window (project-first / sample-first = 4.0x)');
     expect(md).toContain('`sample-first` for N <= 64, else `project-first`');
-    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
-    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+800 \| project-first\s+\|\s+16 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\| balanced \|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
+    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\| balanced \|\s+800 \| project-first\s+\|\s+16 \|/);
     expect(md).toContain('- cpu / released 512²: end to end N=16 1.5, encoder + floor 1.3');
     expect(md).toContain('- not measured: wasm: no factory yet');
   });
@@ -75,5 +75,50 @@ describe('issue9Targets', () => {
 
   it('says when the released configuration was not run on cpu', () => {
     expect(issue9Targets([{ ...releasedCase, backend: 'wasm' }])).toEqual([expect.objectContaining({ status: 'not measured' })]);
+  });
+});
+
+describe('machine class and memory modes (issue 15)', () => {
+  const md = renderMarkdown(sampleReport);
+
+  it('names the machine class and the fresh-memory probe in the header and above the speed tables', () => {
+    expect(md).toContain('- Machine class: **AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)**; first touch of 178 MB (`new Float32Array` + `set`) 550 ms, rewriting it 12 ms');
+    expect(md).toContain('Machine class of these figures (per case process): AVX-512 VNNI, expensive fresh memory (3.02 ms/MB).');
+  });
+
+  it('lists every memory mode side by side with its ratio to the fastest', () => {
+    expect(md).toContain('### CPU memory modes side by side');
+    expect(md).toMatch(/\| released\s+\|\s+16 \| balanced \(default\) \|\s+1500 \|\s+1\.07x \|\s+900 \|/);
+    expect(md).toMatch(/\| released\s+\|\s+16 \| fast\s+\|\s+1400 \|\s+1\.00x \|\s+2000 \|/);
+    expect(md).toMatch(/\| released\s+\|\s+800 \| low\s+\|\s+8500 \|\s+3\.04x \|\s+2050 \|/);
+    expect(renderMarkdown({ ...sampleReport, memoryModes: [] })).not.toContain('CPU memory modes side by side');
+  });
+
+  it('memoryModeRows compares modes per configuration and N', () => {
+    const rows = memoryModeRows({ speed: [releasedCase], memoryModes });
+    expect(rows.map((r) => [r.points, r.memory, Math.round(r.vsBest * 100) / 100])).toEqual([
+      [16, 'balanced', 1.07],
+      [16, 'fast', 1],
+      [16, 'low', 3.5],
+      [800, 'balanced', 1.07],
+      [800, 'fast', 1],
+      [800, 'low', 3.04],
+    ]);
+  });
+
+  it('judges the issue-15 targets on the default mode of the released cpu case', () => {
+    const t = issue15Targets({ speed: [releasedCase], memoryModes });
+    expect(t.map((x) => x.status)).toEqual(['met', 'met', 'met', 'met', 'met', 'not met', 'not met', 'not measured']);
+    expect(t[0]!.measured).toBe("'balanced' 1500 ms/frame vs 'fast' 1400, 'low' 4900 = 1.07x the best ('fast'); AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)");
+    expect(t[3]!.measured).toBe("1400 MB (16 frames, memory 'balanced')");
+    expect(t[5]!.measured).toBe('1500 ms/frame = 9.7x');
+    expect(t[6]!.measured).toBe('2000 ms vs 1250 ms (160.0%)');
+  });
+
+  it('does not compare with the official time on another machine class, nor modes that did not run', () => {
+    const other = { ...releasedCase, machineClass: 'AVX2/FMA, cheap fresh memory (0.20 ms/MB)' };
+    const t = issue15Targets({ speed: [other], memoryModes: [] });
+    expect(t[0]!.status).toBe('not measured');
+    expect(t[5]).toMatchObject({ status: 'not measured', measured: '1500 ms/frame = 9.7x (this machine is AVX2/FMA, cheap fresh memory (0.20 ms/MB): the official figure is from another class)' });
   });
 });

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { BenchReport } from '../src/bench-report.js';
-import type { SpeedCaseResult } from '../src/speed-case.js';
+import type { FreshMemoryProbe } from '../src/fresh-memory.js';
+import type { MemoryModeResult, SpeedCaseResult } from '../src/speed-case.js';
 import { variantRatios } from '../src/variant-ratios.js';
 
 const stats = (median: number, min = median, max = median, n = 3) => ({ median, min, max, n });
+
+/** An expensive-fresh-memory machine (round numbers). */
+export const freshMemory: FreshMemoryProbe = { megabytes: 178, firstTouchMs: 550, rewriteMs: 12, freshMsPerMB: 3.02, expensive: true };
+const machineClass = 'AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)';
 
 /** A released-configuration cpu case with round numbers (not a measurement). */
 export const releasedCase: SpeedCaseResult = {
@@ -34,7 +39,40 @@ export const releasedCase: SpeedCaseResult = {
   floor: { m: 21760, k: 256, n: 2048, flops: 22817013760, ms: stats(142.6, 140, 150, 5), gflops: 160 },
   maxRssMB: 1450,
   load: { 'end to end N=16': 1.5, 'encoder + floor': 1.25 },
+  memory: 'balanced',
+  freshMemory,
+  machineClass,
 };
+
+/** The same end-to-end work under the other memory modes (`--memory-modes`). */
+export const memoryModes: MemoryModeResult[] = [
+  {
+    backend: 'cpu',
+    config: 'released',
+    resolution: 512,
+    threads: 2,
+    memory: 'fast',
+    sessionMs: 9000,
+    endToEnd: releasedCase.endToEnd.map((e) => ({ ...e, msPerFrame: e.points === 16 ? 1400 : 2800, peakRssMB: e.points === 16 ? 2000 : 3100 })),
+    maxRssMB: 3100,
+    load: {},
+    freshMemory,
+    machineClass,
+  },
+  {
+    backend: 'cpu',
+    config: 'released',
+    resolution: 512,
+    threads: 2,
+    memory: 'low',
+    sessionMs: 9000,
+    endToEnd: releasedCase.endToEnd.map((e) => ({ ...e, msPerFrame: e.points === 16 ? 4900 : 8500, peakRssMB: e.points === 16 ? 1700 : 2050 })),
+    maxRssMB: 2050,
+    load: {},
+    freshMemory,
+    machineClass,
+  },
+];
 
 /** The same case as `--variants int8@320` would time it (round numbers: encoder 2x, N = 16 end to end 1.5x faster). */
 export const int8At320Case: SpeedCaseResult = {
@@ -59,6 +97,8 @@ export const sampleReport: BenchReport = {
   argv: ['--backends', 'cpu'],
   commit: 'abcdef012345',
   machine: { cpu: 'Test CPU', cores: 2, cpuFlags: ['avx2', 'avx512f'], memoryGB: 8, platform: 'linux 6 x64' },
+  freshMemory,
+  machineClass,
   load: [
     { at: '2026-11-25T05:00:00.000Z', loadAverage: [1.5, 1, 0.5] },
     { at: '2026-11-25T05:06:40.000Z', loadAverage: [2.5, 2, 1] },
@@ -84,6 +124,7 @@ export const sampleReport: BenchReport = {
     ],
   },
   speed: [releasedCase, int8At320Case],
+  memoryModes,
   variantRatios: variantRatios([releasedCase, int8At320Case]),
   skipped: [{ backend: 'wasm', reason: 'no factory yet' }],
 };

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
 import { Queue, Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalJob } from './job-payload.js';
 import type { EvalOutcome } from './job-result.js';
-import { type QueueWorkerOptions, startQueueWorker, type WorkerEvent } from './queue-worker.js';
+import { type QueueWorker, type QueueWorkerOptions, startQueueWorker, type WorkerEvent } from './queue-worker.js';
 import { jobIdOf } from './result-key.js';
 import { openTaptrQueue, type TaptrQueue } from './taptr-queue.js';
 import { evalJob } from './testing/sample-jobs.js';
@@ -20,6 +20,11 @@ beforeAll(async () => {
   redis = await startTestRedis();
   queue = await openTaptrQueue(redis.url);
 }, 30_000);
+// Workers of a test that failed half-way must not take the next test's jobs.
+const running: QueueWorker[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((w) => w.abort()));
+});
 afterAll(async () => {
   await queue?.close();
   await redis?.stop();
@@ -29,16 +34,20 @@ function outcome(job: EvalJob): EvalOutcome {
   return { name: job.dataset.name, frames: 12, width: 256, height: 256, queries: 5, ms: 1, metrics: { averageJaccard: job.dataset.index / 10, occlusionAccuracy: null }, model: { name: 'fake' }, backend: 'cpu' };
 }
 
-/** A worker with fast stall detection whose eval processor is `run`; returns it and its events. */
+/**
+ * A worker whose eval processor is `run`; returns it and its events. Its own lock is long enough for
+ * a loaded machine (a false stall would run a job twice); it looks for dead workers' jobs often.
+ */
 async function worker(run: (job: EvalJob, signal: AbortSignal) => Promise<EvalOutcome>, options: Partial<QueueWorkerOptions> = {}) {
   const events: WorkerEvent[] = [];
   const w = await startQueueWorker(redis.url, {
     processors: { eval: (job, context) => run(job, context.signal) },
-    lockDurationMs: 1000,
+    lockDurationMs: 10_000,
     stalledIntervalMs: 300,
     onEvent: (e) => events.push(e),
     ...options,
   });
+  running.push(w);
   return { w, events };
 }
 

@@ -47,7 +47,7 @@ describe('taptr track --online with the reference model', () => {
       });
     }
     expect(rest.at(-1)).toMatchObject({ done: true, frames: T });
-    expect(online.stdout).toContain(`tracked 3 points online over ${T} frames (cpu; each frame's line is written at most 10 frames after the frame is read`);
+    expect(online.stdout).toBe(`tracked 3 points online over ${T} frames (cpu, latency 10 frames): ${join(dir, 'o.jsonl')}\n`);
     const help = await runCli(['track', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain("each frame's final positions are written as one JSON line at most 10 frames after the frame is read");
   }, 180_000);

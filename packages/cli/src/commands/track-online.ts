@@ -2,7 +2,7 @@
 import type { CliIo } from '../cli-io.js';
 import type { TrackingEngine } from '../engine/tracking-engine.js';
 import { fileLineSink, type LineSink, streamLineSink } from '../online/line-sink.js';
-import { latencyText, onlineEndLine, onlineFrameLine, onlineHeaderLine } from '../online/online-lines.js';
+import { onlineEndLine, onlineFrameLine, onlineHeaderLine } from '../online/online-lines.js';
 import { streamOnline } from '../online/stream-online.js';
 import { watchInterrupt } from '../interrupt.js';
 import { startProgress } from '../progress.js';
@@ -90,11 +90,10 @@ export async function runOnlineTrack(io: CliIo, videoPath: string, options: Onli
     }
     await out.write(onlineEndLine(frames, timings()));
     if (options.out === undefined) return;
-    const latency = latencyText(tracking.latency);
     if (options.json) {
       io.stdout.write(`${JSON.stringify({ video: videoPath, frames, points: queries.length + added.length, out: options.out, latencyFrames: tracking.latency, backend: engine.backend, model: engine.model })}\n`);
     } else {
-      io.stdout.write(`tracked ${queries.length + added.length} points online over ${frames} frames (${engine.backend}; ${latency}): ${options.out}\n`);
+      io.stdout.write(`tracked ${queries.length + added.length} points online over ${frames} frames (${engine.backend}, latency ${tracking.latency} frames): ${options.out}\n`);
     }
   } finally {
     interrupt.dispose();

@@ -13,7 +13,7 @@ import { readModelFiles } from './model-files.js';
 import { createModelStore, type LoadedModel, type ModelLoadProgress } from './model-store.js';
 import { defaultOverlayStyle, drawQueries, drawTracks, type OverlayStyle, type TrackedPoints } from './overlay.js';
 import { scalePoint, scaleXY } from './pixel-scale.js';
-import { pointColor } from './point-color.js';
+import { pointColor, trackColors, type TrackColors } from './point-color.js';
 import { createQueryPoints, toVideoPixel, type QueryPoint, type QueryPoints } from './query-points.js';
 import { decodeWithVideoElement } from './video-element-decode.js';
 import { frameImage, headOf, loadSample, type VideoClip } from './video-clip.js';
@@ -67,7 +67,7 @@ const ui = {
   overlayFormat: $<HTMLSelectElement>('overlay-format'),
   overlayTrail: $<HTMLInputElement>('overlay-trail'),
   overlayRadius: $<HTMLInputElement>('overlay-radius'),
-  overlayScale: $<HTMLInputElement>('overlay-scale'),
+  overlayLineWidth: $<HTMLInputElement>('overlay-line-width'),
   overlayColors: $<HTMLSelectElement>('overlay-colors'),
   overlayColor: $<HTMLInputElement>('overlay-color'),
   exportButton: $<HTMLButtonElement>('export'),
@@ -151,15 +151,36 @@ const intIn = (input: HTMLInputElement, min: number, max: number, fallback: numb
 // ---- drawing -------------------------------------------------------------------------------
 
 /** The overlay options of the export panel (the preview uses them too). */
+/** The colour choice of the export panel. */
+function colorChoice(): TrackColors {
+  const v = ui.overlayColors.value;
+  return v === 'single' ? { color: ui.overlayColor.value } : v === 'by-query' ? 'by-query' : 'rainbow';
+}
+
+/** A positive number from an input, or undefined when it is empty (= the CLI's default). */
+const optionalNumber = (input: HTMLInputElement, max: number): number | undefined => {
+  const v = Number(input.value);
+  return input.value.trim() === '' || !Number.isFinite(v) || v <= 0 ? undefined : Math.min(max, v);
+};
+
+/** The overlay options of the export panel (empty = the CLI's default); the preview uses them too. */
 function overlayStyle(): OverlayStyle {
   const clip = state.clip;
-  const base = clip === undefined ? { scale: 1, radius: 4, trail: 12 } : defaultOverlayStyle(clip.width, clip.height);
-  return {
-    scale: intIn(ui.overlayScale, 1, 8, base.scale),
-    radius: intIn(ui.overlayRadius, 1, 100, base.radius),
-    trail: intIn(ui.overlayTrail, 0, 200, base.trail),
-    ...(ui.overlayColors.value === 'single' ? { color: ui.overlayColor.value } : {}),
-  };
+  const points = state.result?.startFrame.length ?? state.points.points.length;
+  return defaultOverlayStyle(clip?.width ?? 1, clip?.height ?? 1, points, {
+    radius: optionalNumber(ui.overlayRadius, 100),
+    lineWidth: optionalNumber(ui.overlayLineWidth, 100),
+    trail: ui.overlayTrail.value.trim() === '' ? undefined : intIn(ui.overlayTrail, 0, 500, 12),
+    colors: colorChoice(),
+  });
+}
+
+/** Colours of the query points as the overlay will colour them (by their y for 'rainbow'). */
+function queryColors(points: readonly QueryPoint[]): string[] {
+  return trackColors(
+    points.map((p) => p.y),
+    colorChoice(),
+  );
 }
 
 function render(): void {
@@ -182,7 +203,7 @@ function render(): void {
     ctx.restore();
   }
   if (state.result !== undefined && state.t < state.result.frames) drawTracks(ctx, state.result, state.t, clip.width, clip.height, overlayStyle());
-  drawQueries(ctx, state.points.points, state.t, clip.width, clip.height, state.selected);
+  drawQueries(ctx, state.points.points, queryColors(state.points.points), state.t, clip.width, clip.height, state.selected);
   ui.frame.value = String(state.t);
   ui.frameLabel.textContent = `${state.t} / ${clip.frames - 1}`;
 }
@@ -216,9 +237,10 @@ function listItem(color: string, text: string, selected: boolean, onSelect?: () 
 function renderPointList(): void {
   const points = state.points.points;
   const shown = points.length > 200 ? points.slice(0, 200) : points;
-  const items = shown.map((p) =>
+  const colors = queryColors(points);
+  const items = shown.map((p, i) =>
     listItem(
-      pointColor(p.id),
+      colors[i]!,
       `#${p.id}  t=${p.t}  x=${p.x.toFixed(2)}  y=${p.y.toFixed(2)}`,
       p.id === state.selected,
       () => {
@@ -274,10 +296,6 @@ function setClip(clip: VideoClip): void {
   ui.frame.max = String(clip.frames - 1);
   ui.maxFrames.max = String(clip.frames);
   ui.maxFrames.value = String(clip.frames);
-  const style = defaultOverlayStyle(clip.width, clip.height);
-  ui.overlayScale.value = String(style.scale);
-  ui.overlayRadius.value = String(style.radius);
-  ui.overlayTrail.value = String(style.trail);
   renderPointList();
   render();
 }
@@ -687,11 +705,11 @@ function onTrackMessage(message: WorkerResponse): void {
     const tracks = scaled ? scaleXY(message.tracks, clip.display, clip) : message.tracks;
     setResult({
       clip,
-      ids: queries.map((q) => q.id),
       frames: T,
       tracks,
       visible: message.visible,
       startFrame: queries.map((q) => (mode === 'bidirectional' ? 0 : q.t)),
+      queryFrame: queries.map((q) => q.t),
       queries,
       mode,
       backend: message.backend,
@@ -765,7 +783,13 @@ ui.download.addEventListener('click', () => {
   saveBlob(new Blob([tracksFileText(state.result)], { type: 'application/json' }), 'taptr-tracks.json');
 });
 
-for (const input of [ui.overlayTrail, ui.overlayRadius, ui.overlayScale, ui.overlayColors, ui.overlayColor]) input.addEventListener('input', render);
+for (const input of [ui.overlayTrail, ui.overlayRadius, ui.overlayLineWidth, ui.overlayColor]) input.addEventListener('input', render);
+ui.overlayColors.addEventListener('change', () => {
+  ui.overlayColor.hidden = ui.overlayColors.value !== 'single';
+  renderPointList();
+  render();
+});
+ui.overlayColor.addEventListener('input', renderPointList);
 
 ui.exportButton.addEventListener('click', () => {
   const result = state.result;

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Drawing of tracks over a frame, with the look and the options of the CLI's overlay
-// (packages/cli/src/overlay/draw-tracks.ts): each point in its colour, a trail of its last `trail`
-// frames (fading, fainter where occluded), a filled marker where visible and a hollow ring where
-// occluded, nothing before a point's start frame. The page's preview and the exported video use it.
-import { pointColor } from './point-color.js';
+// (packages/video/src/overlay/draw-tracks.ts, Node code the page cannot import): each point in its
+// colour, a trail of its last `trail` frames (fading, fainter where occluded), a filled marker where
+// visible and a hollow ring where occluded, nothing before a point's start frame. The page's preview
+// and the exported video use it.
+import { trackColors, type TrackColors } from './point-color.js';
 import { toCanvas, type QueryPoint } from './query-points.js';
 
 /** Tracks to draw, in video pixels. */
 export interface TrackedPoints {
-  /** Point ids (they pick the colours). */
-  readonly ids: readonly number[];
   readonly frames: number;
   /** `[N, T, 2]` (x, y) video pixels. */
   readonly tracks: Float32Array;
@@ -17,25 +16,49 @@ export interface TrackedPoints {
   readonly visible: Uint8Array;
   /** `[N]` first frame drawn per point: its query frame (forward tracking) or 0 (bidirectional). */
   readonly startFrame: readonly number[];
+  /** `[N]` each point's query frame (`'rainbow'` colours by the y there). */
+  readonly queryFrame: readonly number[];
 }
 
-/** How overlays look (the CLI's `OverlayStyle` plus the colour choice). */
+/** How overlays look: the CLI's `--trail --line-width --point-size --colors`, and the upscale it picks. */
 export interface OverlayStyle {
-  /** Integer upscale of the video for the exported overlay (small videos become readable). */
+  /** Integer nearest-neighbour upscale of the video in the exported overlay (small videos become readable). */
   readonly scale: number;
   /** Marker radius in pixels of the upscaled video. */
   readonly radius: number;
-  /** Frames of trail behind each point. */
+  /** Frames of trail behind each point (0 = none). */
   readonly trail: number;
-  /** One CSS colour for every point; per-point colours when undefined. */
-  readonly color?: string;
+  /** Trail width in pixels of the upscaled video. */
+  readonly lineWidth: number;
+  readonly colors: TrackColors;
 }
 
-/** The CLI's default style: upscale until the short side is >= 360 px (at most 8x), radius 1/90 of the short side, 12-frame trails. */
-export function defaultOverlayStyle(width: number, height: number): OverlayStyle {
+/** What may be set by hand in {@link defaultOverlayStyle}. */
+export interface OverlayStyleOptions {
+  readonly radius?: number | undefined;
+  readonly trail?: number | undefined;
+  readonly lineWidth?: number | undefined;
+  readonly colors?: TrackColors | undefined;
+}
+
+/**
+ * The CLI's default style for a `width x height` video with `points` points: upscale until the short
+ * side is >= 360 px (at most 8x); radius 0.6% of the upscaled short side (at least 2 px), smaller for
+ * dense points (at most a fifth of their mean spacing, at least 1.5 px); trails half the radius wide and
+ * 12 frames long; `'rainbow'` colours. `options` overrides any of these.
+ */
+export function defaultOverlayStyle(width: number, height: number, points = 1, options: OverlayStyleOptions = {}): OverlayStyle {
   const scale = Math.max(1, Math.min(8, Math.ceil(360 / Math.min(width, height))));
-  const radius = Math.max(3, Math.round((Math.min(width, height) * scale) / 90));
-  return { scale, radius, trail: 12 };
+  const short = Math.min(width, height) * scale;
+  const spacing = Math.sqrt((width * scale * height * scale) / Math.max(1, points));
+  const radius = options.radius ?? Math.max(1.5, Math.min(Math.max(2, Math.round(short * 0.006)), spacing / 5));
+  return { scale, radius, trail: options.trail ?? 12, lineWidth: options.lineWidth ?? Math.max(1, radius / 2), colors: options.colors ?? 'rainbow' };
+}
+
+/** The colour of every point of `set` in `style` (by the y of its track at its query frame, for `'rainbow'`). */
+export function colorsOf(set: TrackedPoints, style: Pick<OverlayStyle, 'colors'>): string[] {
+  const queryY = set.queryFrame.map((q, i) => set.tracks[(i * set.frames + q) * 2 + 1]!);
+  return trackColors(queryY, style.colors);
 }
 
 /**
@@ -55,15 +78,15 @@ export function drawTracks(
   const { width: cw, height: ch } = area;
   const k = cw / (width * style.scale);
   const radius = style.radius * k;
-  const lineWidth = Math.max(1, style.radius / 2) * k;
   const T = set.frames;
   const at = (n: number, f: number): { x: number; y: number } => toCanvas(set.tracks[(n * T + f) * 2]!, set.tracks[(n * T + f) * 2 + 1]!, cw, ch, width, height);
   const seen = (n: number, f: number): boolean => set.visible[n * T + f] === 1;
-  const colorOf = (n: number): string => style.color ?? pointColor(set.ids[n]!);
+  const colors = colorsOf(set, style);
+  const colorOf = (n: number): string => colors[n]!;
   ctx.save();
   ctx.lineCap = 'round';
-  ctx.lineWidth = lineWidth;
-  set.ids.forEach((_, n) => {
+  ctx.lineWidth = style.lineWidth * k;
+  set.startFrame.forEach((_, n) => {
     const start = set.startFrame[n]!;
     if (t < start) return;
     ctx.strokeStyle = colorOf(n);
@@ -79,7 +102,7 @@ export function drawTracks(
     }
   });
   ctx.globalAlpha = 1;
-  set.ids.forEach((_, n) => {
+  set.startFrame.forEach((_, n) => {
     if (t < set.startFrame[n]!) return;
     const p = at(n, t);
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
@@ -107,15 +130,15 @@ export function drawTracks(
   ctx.restore();
 }
 
-/** Draws the query points: a cross-hair on their query frame, a small dot elsewhere. */
-export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly QueryPoint[], t: number, width: number, height: number, selected: number | undefined): void {
+/** Draws the query points (in `colors`, one per point): a cross-hair on their query frame, a small dot elsewhere. */
+export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly QueryPoint[], colors: readonly string[], t: number, width: number, height: number, selected: number | undefined): void {
   const { width: cw, height: ch } = ctx.canvas;
   const r = Math.max(5, cw / 70);
   ctx.save();
-  for (const q of points) {
+  for (const [i, q] of points.entries()) {
     const p = toCanvas(q.x, q.y, cw, ch, width, height);
-    ctx.strokeStyle = pointColor(q.id);
-    ctx.fillStyle = pointColor(q.id);
+    ctx.strokeStyle = colors[i]!;
+    ctx.fillStyle = colors[i]!;
     if (q.t === t) {
       ctx.lineWidth = q.id === selected ? 3 : 2;
       ctx.beginPath();

@@ -146,19 +146,19 @@ describe.skipIf(browser === undefined)(`the page's query modes and export ${need
     const mp4 = await downloadFrom(page, 'Export overlay video', join(tmp, 'overlay.mp4'));
     expect(await probeVideo(mp4)).toEqual({ frames: FRAMES, width: 384, height: 384, codec: 'h264' });
     expect((await status(page)).text).toMatch(/^Exported .*overlay\.mp4: 12 frames of 384x384, avc/);
-    // webm with other options: 2x, short trail, big points, one colour for all.
+    // webm with the CLI's other options: short trail, big points, wide lines, one colour for all.
     await page.getByRole('combobox', { name: 'Overlay format' }).selectOption('webm');
     await page.getByRole('spinbutton', { name: 'Trail length (frames)' }).fill('3');
-    await page.getByRole('spinbutton', { name: 'Point size (px)' }).fill('6');
-    await page.getByRole('spinbutton', { name: 'Upscale factor' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'Point size (px)' }).fill('8');
+    await page.getByRole('spinbutton', { name: 'Line width (px)' }).fill('3');
     await page.getByRole('combobox', { name: 'Overlay colours' }).selectOption('single');
-    await page.locator('#overlay-color').fill('#ffcc00');
+    await page.getByLabel('Colour for all points').fill('#ffcc00');
     const webm = await downloadFrom(page, 'Export overlay video', join(tmp, 'overlay.webm'));
-    expect(await probeVideo(webm)).toEqual({ frames: FRAMES, width: 192, height: 192, codec: 'vp9' });
+    expect(await probeVideo(webm)).toEqual({ frames: FRAMES, width: 384, height: 384, codec: 'vp9' });
     // Frame 11 holds the markers in the chosen colour (pixels near #ffcc00 that the sample lacks).
     const raw = await run('ffmpeg', ['-v', 'error', '-i', webm, '-vf', 'select=eq(n\\,11)', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
     const rgb = Buffer.from(raw!, 'latin1');
-    expect(rgb.length).toBe(192 * 192 * 3);
+    expect(rgb.length).toBe(384 * 384 * 3);
     let yellow = 0;
     for (let i = 0; i < rgb.length; i += 3) if (Math.abs(rgb[i]! - 255) + Math.abs(rgb[i + 1]! - 204) + rgb[i + 2]! < 80) yellow++;
     expect(yellow, 'pixels of the chosen colour in frame 11').toBeGreaterThan(50);

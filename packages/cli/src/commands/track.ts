@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { firstTrackedFrame, type TrackingMode, type TracksFileInput } from '@taptr/tracker';
+import { firstTrackedFrame, ONLINE_LATENCY_FRAMES, type TrackingMode, type TracksFileInput } from '@taptr/tracker';
 import { OVERLAY_FORMS, overlayTarget, type TrackSet, writeOverlay, writeSummary } from '@taptr/video';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
@@ -67,13 +67,13 @@ export function trackCommand(io: CliIo): Command {
       'taptr track video.npy --model ~/.cache/taptr/taptrv1.pth --config config.json --queries q.npy --out tracks.json',
       "taptr track 'clips/*.mp4' --model models/taptr-v1 --grid 10 --queue redis://queue.internal:6379/0 --out-dir /shared/tracks",
       'taptr track big.mp4 --model taptr-v1 --grid 30 --start 100 --end 400 --stride 2 --resize 480 --out tracks.npz',
-      'taptr track apple.mp4 --model taptr-v1 --grid 10 --overlay apple.mp4.overlay.mp4 --colors by-query --trail 30',
+      'taptr track apple.mp4 --model taptr-v1 --grid 10 --overlay apple.overlay.mp4 --colors by-query --trail 30',
       'taptr track camera.mp4 --model taptr-v1 --grid 5 --add-points clicks.csv --online > tracks.jsonl',
     ])
       .description(
         'Track points through a video. VIDEO: a video file (mp4, webm, mov, mkv; ffmpeg), a folder of PNG or JPEG frames, or a .npy uint8 [T,H,W,3]. ' +
           'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md). ' +
-          "--online: frames are tracked as they are read and each frame's final positions are written as one JSON line at most 10 frames after the frame is read (a header line states it).",
+          `--online: frames are tracked as they are read and each frame's final positions are written as one JSON line at most ${ONLINE_LATENCY_FRAMES.exact} frames after the frame is read (a header line states it).`,
       )
       .argument('<video>', 'video file, folder of PNG or JPEG frames, or .npy [T,H,W,3] uint8; with --queue: a folder of videos or a quoted pattern like \'clips/*.mp4\'')
       .option('--model <dir|checkpoint|id>', 'converted model folder (taptr convert), official .pth checkpoint, or a model id: taptr-v1 (downloaded, converted and cached on first use)')
@@ -89,7 +89,7 @@ export function trackCommand(io: CliIo): Command {
       .option('--out <file>', `where to write the tracks: ${TRACKS_OUT_FORMS} (.npz: tracks [N,T,2], visible [N,T], queries [N,3] (t,x,y), query_points (t,y,x), frames); with --online: .jsonl (default: stdout)`)
       .option('--overlay <out.mp4|dir/>', `also render an overlay: ${OVERLAY_FORMS}`)
       .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay; alone: only the summary)')
-      .option('--online', "track frame by frame as the video is read (the tracker's online mode): each frame's final positions are written as one JSON line (stdout or --out x.jsonl) at most 10 frames after the frame is read; memory stays flat over any length")
+      .option('--online', `track frame by frame as the video is read (the tracker's online mode): each frame's final positions are written as one JSON line (stdout or --out x.jsonl) at most ${ONLINE_LATENCY_FRAMES.exact} frames after the frame is read; memory stays flat over any length`)
       .option('--add-points <file>', 'with --online: more points (t, x, y) (same file forms as --queries), each tracked from its frame t on, added when the stream reaches it')
       .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
       .option('--json', 'print a JSON report on stdout'),

@@ -134,7 +134,7 @@ describe('taptr track', () => {
     [['--grid', '2', '--grid-frame', '9', '--out', 'x.json'], '--grid-frame must be a frame index in [0, 4], got 9'],
     [['--grid', '2', '--out', 'x.json', '--bogus'], "unknown option '--bogus'"],
     [['--grid', '2', '--out', 'x.json', '--model', 'm'], 'give either --model or --baseline, not both'],
-    [['--grid', '2', '--out', 'x.json', '--start', '5'], '--start 5 is past the last frame (the video has 5 frames, 0 to 4)'],
+    [['--grid', '2', '--out', 'x.json', '--start', '5'], 'start frame 5 is past the last frame (the video has 5 frames, 0 to 4)'],
     [['--grid', '2', '--out', 'x.json', '--start', '3', '--end', '2'], '--end must be a frame after --start (3), got 2'],
     [['--grid', '2', '--out', 'x.json', '--stride', '0'], "option '--stride <k>' argument '0' is invalid. must be a positive integer."],
     [['--grid', '2', '--out', 'x.json', '--colors', 'blurple'], "option '--colors <mode>' argument 'blurple' is invalid. must be rainbow, by-query, a CSS colour name (e.g. orange) or #rrggbb."],

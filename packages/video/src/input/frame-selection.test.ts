@@ -78,7 +78,7 @@ describe('selectFrames', () => {
       return undefined;
     })();
     expect(isTaptrError(past, 'TAPTR_INVALID_ARGUMENT')).toBe(true);
-    expect((past as Error).message).toBe('clip.mp4: --start 12 is past the last frame (the video has 12 frames, 0 to 11)');
+    expect((past as Error).message).toBe('clip.mp4: start frame 12 is past the last frame (the video has 12 frames, 0 to 11)');
     expect(() => selectFrames(12, { start: 5, end: 5 })).toThrow('selectFrames: selection.end must be a frame after start (5), got 5');
     expect(() => selectFrames(12, { stride: 0 })).toThrow(RangeError);
     expect(() => selectFrames(12, { maxFrames: 1.5 })).toThrow('selectFrames: selection.maxFrames must be a positive integer, got 1.5');

@@ -125,9 +125,10 @@ export async function openTaptrQueue(url: string, options: OpenQueueOptions = {}
 
   const viewOf = async (id: string, result: QueueJobResult | undefined): Promise<RunJobView> => {
     if (result !== undefined) return { id, name: result.kind === 'eval' ? result.name : result.out, state: 'done', attempts: 0, maxAttempts: 0, result };
-    const job = await queue.getJob(id);
-    const raw = job === undefined ? 'unknown' : await job.getState();
-    if (raw === 'unknown' || raw === 'completed') {
+    // State first, then the job's data: a job read before its state may predate its failure (no reason yet).
+    const raw = await queue.getJobState(id);
+    const job = raw === 'unknown' ? undefined : await queue.getJob(id);
+    if (raw === 'unknown' || raw === 'completed' || job === undefined) {
       // The job may have finished (and been removed) since the results were read.
       const late = await storedResult(id, await redis.get(keys.result(resultKeyOfId(id))));
       if (late !== undefined) return viewOf(id, late);

@@ -142,6 +142,8 @@ describe('taptr track', () => {
     [['--grid', '2', '--online', '--overlay', 'o.mp4'], '--overlay needs the whole run: it cannot be used with --online (drop --online for it)'],
     [['--grid', '2', '--online', '--out', 'x.json'], '--out must end in .jsonl with --online (one JSON line per frame), got x.json; or leave it out for stdout'],
     [['--grid', '3', '--add-points', 'q.csv', '--out', 'x.json'], '--add-points needs --online'],
+    [['--grid', '2', '--queue', 'redis://127.0.0.1:1', '--out-dir', 'o', '--max-frames', '3'], '--max-frames does not apply with --queue (queued jobs track whole videos at their size)'],
+    [['--grid', '2', '--queue', 'redis://127.0.0.1:1', '--out-dir', 'o', '--online'], '--online does not apply with --queue (online tracking runs locally)'],
   ])('exits 2 with one line for usage error %#', async (args, message) => {
     const abs = args.map((a) => (a.endsWith('.json') && a !== 'x.json' ? join(dir, a) : a.endsWith('.png') ? join(dir, a) : a));
     const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', ...abs]);

@@ -85,7 +85,7 @@ export interface ForwardPassOptions {
 /**
  * One forward tracking pass over a stream of frames (spec §6, §9): frames are encoded as they
  * arrive, windows decoded as soon as their last frame is in, and each frame emitted as soon as no
- * later window can change it. Encoder memory is kept for at most 12 frames.
+ * later window can change it. Encoder memory is kept for at most 11 frames, in one ring (see `MemoryRing`).
  * @internal
  */
 export interface ForwardPass {

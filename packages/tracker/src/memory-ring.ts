@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
 
-/** Frames of encoder memory a forward pass holds at most (spec §9: a window of 8 plus the 3 frames a last window may revisit). */
-export const MEMORY_RING_FRAMES = 12;
+/**
+ * Frames of encoder memory a forward pass holds at most (spec §9): when window w is decided (frame
+ * 4w + 7 arrives) it still holds frames 4w − 3.. (a video ending at 4w + 5..4w + 7 would end with the
+ * window [T − 8, T − 1] starting there), i.e. 11 frames.
+ */
+export const MEMORY_RING_FRAMES = 11;
 
 /**
  * The encoder memories of consecutive frames in one contiguous buffer `[capacity, S, C]`, allocated

@@ -58,7 +58,7 @@ export interface OnlineFrameResult {
  * frame 4w + 7 arrives for frames up to 4w, i.e. 7 to 10 frames later, and at {@link OnlineSession.end}
  * for the last ones (see {@link OnlineOptions.latency} for at most 7). Results equal
  * {@link Tracker.track} on the same frames and points.
- * Encoder memory is held for at most 12 frames; un-read results queue up.
+ * Encoder memory is held for at most 11 frames; un-read results queue up.
  */
 export interface OnlineSession extends AsyncIterable<OnlineFrameResult> {
   /**

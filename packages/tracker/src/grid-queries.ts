@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+// Grid queries: the one placement rule of `taptr track --grid N [--mask]` and the web page's grid mode.
 import { invalidArgument } from '@taptr/tensor';
-import type { QueryPoint } from './query-set.js';
+import type { QueryPoint } from './queries.js';
 
 /** A binary mask over the video frame: `inside[y * width + x]` non-zero = inside. */
 export interface PixelMask {

@@ -15,6 +15,8 @@ export type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraph
 export type { FrameOutput, PassProgress, WindowReport } from './forward-pass.js';
 export { createFramePreprocessor, IMAGENET_MEAN, IMAGENET_STD } from './preprocess.js';
 export type { FramePreprocessor } from './preprocess.js';
+export { gridQueries } from './grid-queries.js';
+export type { PixelMask } from './grid-queries.js';
 export { checkQueriesInVideo, normalizeQueryPositions, prepareQueries } from './queries.js';
 export type { PreparedQueries, QueryInput, QueryPoint } from './queries.js';
 export { createLegacyRandom } from './mt19937.js';

@@ -32,7 +32,7 @@ describe('gridPoints', () => {
   it('rejects a bad n or a mask of another size', () => {
     expect(() => gridPoints(0, 4, 4)).toThrow(RangeError);
     expect(() => gridPoints(2.5, 4, 4)).toThrow('gridPoints: n must be an integer in [1, 40], got 2.5');
-    expect(() => gridPoints(2, 4, 4, { width: 2, height: 2, inside: new Uint8Array(4) })).toThrow("gridPoints: mask must be 4x4 (the video's size), got 2x2");
+    expect(() => gridPoints(2, 4, 4, { width: 2, height: 2, inside: new Uint8Array(4) })).toThrow("mask must be 4x4 (the video's size), got 2x2");
   });
 });
 

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // A binary mask over the video frame (the region a grid is restricted to).
 
-/** A mask of `width x height` video pixels: `inside[y * width + x]` 1 = inside. */
-export interface PixelMask {
-  readonly width: number;
-  readonly height: number;
-  readonly inside: Uint8Array;
-}
+import type { PixelMask } from '@taptr/tracker';
+
+export type { PixelMask };
 
 /**
  * A mask from RGBA pixels with the CLI's rule (`--mask`): a pixel is inside when its alpha is

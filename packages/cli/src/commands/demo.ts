@@ -14,7 +14,7 @@ import { createTaptrEngine } from '../engine/taptr-engine.js';
 import { evaluateDataset, metricsJson } from '../eval/evaluate-dataset.js';
 import { writeTracks } from '../output/write-tracks.js';
 import { startProgress } from '../progress.js';
-import { gridQueries } from '../queries/grid-queries.js';
+import { gridQueries } from '@taptr/tracker';
 
 interface DemoOptions {
   out: string;

@@ -6,7 +6,7 @@ import type { JobContext, PathGuard, TrackJob, TrackOutcome, TrackJobResult } fr
 import { TaptrError } from '@taptr/tensor';
 import { openVideo } from '@taptr/video';
 import { writeTracks } from '../output/write-tracks.js';
-import { gridQueries } from '../queries/grid-queries.js';
+import { gridQueries } from '@taptr/tracker';
 import type { QueryPoint } from '../queries/query-set.js';
 import { readMask } from '../queries/read-mask.js';
 import { readQueries } from '../queries/read-queries.js';

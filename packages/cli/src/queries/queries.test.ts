@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTaptrError, tensor, writeNpy } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
-import { gridQueries } from './grid-queries.js';
+import { gridQueries } from '@taptr/tracker';
 import { readMask } from './read-mask.js';
 import { parseQueries, readQueries } from './read-queries.js';
 import type { QueryPoint } from './query-set.js';
@@ -108,17 +108,7 @@ describe('parseQueries', () => {
   });
 });
 
-describe('gridQueries', () => {
-  it('puts each point at its cell centre (integer = pixel centre)', () => {
-    const points = gridQueries(4, 3, 96, 48);
-    expect(points).toHaveLength(16);
-    expect(points.slice(0, 4).map((p) => p.x)).toEqual([11.5, 35.5, 59.5, 83.5]);
-    expect(points.filter((_, i) => i % 4 === 0).map((p) => p.y)).toEqual([5.5, 17.5, 29.5, 41.5]);
-    expect(points.every((p) => p.t === 3)).toBe(true);
-    // A 1x1 grid is the image centre; symmetric about it for any n.
-    expect(gridQueries(1, 0, 5, 3)).toEqual([{ t: 0, x: 2, y: 1 }]);
-  });
-
+describe('gridQueries on a mask PNG', () => {
   it('keeps only the points inside the mask PNG', async () => {
     const png = new PNG({ width: 8, height: 8 });
     png.data.fill(0);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { TaptrError } from '@taptr/tensor';
 import { decodePng } from '@taptr/video';
-import type { PixelMask } from './grid-queries.js';
+import type { PixelMask } from '@taptr/tracker';
 
 /**
  * Decodes a mask PNG: a pixel is inside when its alpha is non-zero and any of R, G, B is non-zero

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync, readFileSync } from 'node:fs';
+import { cpuFlags } from '@taptr/runtime-node';
 import { createRequire } from 'node:module';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,17 +26,11 @@ const INTERESTING_FLAGS = ['avx2', 'fma', 'avx512f', 'avx512bw', 'avx512_vnni', 
 
 /** Describes this machine (CPU model, cores, flags, memory, OS). */
 export function machineInfo(): MachineInfo {
-  let cpuFlags: string[] = [];
-  try {
-    const flags = /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.split(/\s+/) ?? [];
-    cpuFlags = INTERESTING_FLAGS.filter((f) => flags.includes(f));
-  } catch {
-    // not Linux
-  }
+  const flags = cpuFlags();
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cores: cpus().length,
-    cpuFlags,
+    cpuFlags: INTERESTING_FLAGS.filter((f) => flags.includes(f)),
     memoryGB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     platform: `${platform()} ${release()} ${arch()}`,
   };

@@ -17,7 +17,7 @@ import {
   type TaptrPrecision,
 } from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
-import { DEFAULT_NODE_RUNTIME_OPTIONS, type NodeMemoryMode } from '@taptr/runtime-node';
+import { DEFAULT_NODE_RUNTIME_OPTIONS, int8WeightsForCpu, type NodeMemoryMode } from '@taptr/runtime-node';
 import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type RuntimeGraphRunner, type TaptrGraphRunner, type Tracker } from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
@@ -185,7 +185,10 @@ async function loadGraphs(config: BenchConfig, variant: BenchVariant): Promise<{
     graphs = buildTaptrGraphs(syntheticStateDict(RELEASED_CONFIG), withResolution(RELEASED_CONFIG, variant.resolution));
     label = 'released (ResNet-50, C 256, 6 dec layers, synthetic weights)';
   }
-  return { graphs: applyTaptrPrecision(graphs, variant.precision), label: variant === BASELINE_VARIANT ? label : `${label}, ${variantLabel(variant)}` };
+  // int8: u8s8 where the CPU has VNNI, u8u8 elsewhere (issue 15), as the model would be converted for this machine.
+  const int8Weights = int8WeightsForCpu();
+  const weights = variant.precision === 'int8' ? ` (${int8Weights === 'int8' ? 'u8s8' : 'u8u8'} weights for this CPU)` : '';
+  return { graphs: applyTaptrPrecision(graphs, variant.precision, { int8Weights }), label: variant === BASELINE_VARIANT ? label : `${label}, ${variantLabel(variant)}${weights}` };
 }
 
 /**

@@ -35,15 +35,28 @@ export function isTaptrPrecision(value: unknown): value is TaptrPrecision {
  * - `queryInit` and `decoderWindowSampleFirst` (the few-points decoder, which applies `value_proj`
  *   after sampling, on N rows): nothing.
  *
- * Weights are uint8 (u8u8): onnxruntime's u8s8 kernels on AVX2 without VNNI add pairs of u8·s8
- * products in int16 (`vpmaddubsw`) and saturate, which on the reference model moved the tracks by
- * 1.5 px on average (13.8 px max on a 96-pixel video) against 0.14 px with uint8 weights; 7-bit int8
+ * Weights are uint8 (u8u8) by default: onnxruntime's u8s8 kernels on AVX2 without VNNI add pairs of
+ * u8·s8 products in int16 (`vpmaddubsw`) and saturate, which on the reference model moved the tracks
+ * by 1.5 px on average (13.8 px max on a 96-pixel video) against 0.14 px with uint8 weights; 7-bit int8
  * weights (`reduceRange`) avoid the saturation but deviate more on a real video (package README).
+ * `weights: 'int8'` (u8s8) is for CPUs with VNNI (AVX-512 VNNI, AVX-VNNI), whose `vpdpbusd` adds the
+ * products in int32 and cannot saturate; there u8s8 is the faster kernel (issue 15;
+ * `@taptr/runtime-node`'s `int8WeightsForCpu` picks by the CPU).
  */
-export function taptrInt8Options(role: TaptrGraphRole | TaptrOptionalGraphRole): QuantizeDynamicOptions | undefined {
-  if (role === 'frameEncoder') return { opTypes: ['MatMul'], weightType: 'uint8', include: (c: QuantizeCandidate) => !c.weight.includes('sampling_offsets') };
-  if (role === 'decoderWindow') return { opTypes: ['MatMul'], weightType: 'uint8', include: (c: QuantizeCandidate) => c.weight.includes('cross_attn.value_proj') };
+export function taptrInt8Options(role: TaptrGraphRole | TaptrOptionalGraphRole, weights: 'uint8' | 'int8' = 'uint8'): QuantizeDynamicOptions | undefined {
+  if (weights !== 'uint8' && weights !== 'int8') throw invalidArgument('range', 'taptrInt8Options', 'weights', "'uint8' or 'int8'", describeValue(weights));
+  if (role === 'frameEncoder') return { opTypes: ['MatMul'], weightType: weights, include: (c: QuantizeCandidate) => !c.weight.includes('sampling_offsets') };
+  if (role === 'decoderWindow') return { opTypes: ['MatMul'], weightType: weights, include: (c: QuantizeCandidate) => c.weight.includes('cross_attn.value_proj') };
   return undefined;
+}
+
+/** Options of {@link applyTaptrPrecision}. */
+export interface TaptrPrecisionOptions {
+  /**
+   * Weight type of the `int8` variant (see {@link taptrInt8Options}): `'uint8'` (default, safe on every
+   * CPU) or `'int8'` (u8s8: only for CPUs with VNNI, where it is faster; it saturates on AVX2 without VNNI).
+   */
+  readonly int8Weights?: 'uint8' | 'int8';
 }
 
 /**
@@ -63,13 +76,13 @@ export function taptrFloat16Options(): Float16WeightsOptions {
  * tracker runs any variant as is.
  * @throws RangeError for an unknown precision.
  */
-export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecision): TaptrGraphs {
+export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecision, options: TaptrPrecisionOptions = {}): TaptrGraphs {
   if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'applyTaptrPrecision', 'precision', TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', '), describeValue(precision));
   if (precision === 'fp32') return graphs;
   const transform = (model: Uint8Array, role: TaptrGraphRole | TaptrOptionalGraphRole): Uint8Array => {
     if (precision === 'fp16-weights') return storeFloat16Weights(model, taptrFloat16Options()).model;
-    const options = taptrInt8Options(role);
-    return options === undefined ? model : quantizeDynamic(model, options).model;
+    const int8 = taptrInt8Options(role, options.int8Weights);
+    return int8 === undefined ? model : quantizeDynamic(model, int8).model;
   };
   const out: { -readonly [K in keyof TaptrGraphs]: TaptrGraphs[K] } = { ...graphs };
   for (const role of TAPTR_GRAPH_ROLES) out[role] = transform(graphs[role], role);

@@ -3,7 +3,7 @@ import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 
 /** The 4 bilinear corners of sample points (corner order: (x0,y0), (x1,y0), (x0,y1), (x1,y1)). */
 export interface BilinearCorners {
-  /** Row-major token offsets `y·w + x` within each point's map, int64 `[..., 4]` (always in range). */
+  /** Row-major token offsets `y·w + x` within each point's map, int64 `[..., 4]` (always in range; built when first read). */
   readonly index: OnnxValue;
   /** Bilinear weights float32 `[..., 4]` (0 for corners outside the map with zero padding). */
   readonly weight: OnnxValue;
@@ -62,16 +62,28 @@ export function bilinearCorners(
     wy0 = g.mul(wy0, inside(y0, yMax));
     wy1 = g.mul(wy1, inside(y1, yMax));
   }
-  const width = perLevel((s) => s.w);
   const cx0 = clampX(x0);
   const cx1 = clampX(x1);
   const cy0 = clampY(y0);
   const cy1 = clampY(y1);
-  const rowY0 = g.mul(cy0, width);
-  const rowY1 = g.mul(cy1, width);
   const stack = (values: OnnxValue[]) => g.concat(values.map((t) => g.unsqueeze(t, [-1])), -1);
-  const index = g.cast(stack([g.add(rowY0, cx0), g.add(rowY0, cx1), g.add(rowY1, cx0), g.add(rowY1, cx1)]), 'int64');
   const weight = stack([g.mul(wx0, wy0), g.mul(wx1, wy0), g.mul(wx0, wy1), g.mul(wx1, wy1)]);
-  if (options.coordinates !== true) return { index, weight };
-  return { index, weight, x: stack([cx0, cx1, cx0, cx1]), y: stack([cy0, cy0, cy1, cy1]) };
+  // The index is built only when read (the correlation taps use the coordinates instead): an unread
+  // index would be dead nodes, which onnxruntime still runs, at the end of the graph, keeping the
+  // corner coordinates of every layer alive until then (issue 15).
+  let index: OnnxValue | undefined;
+  const coordinates = options.coordinates === true ? { x: stack([cx0, cx1, cx0, cx1]), y: stack([cy0, cy0, cy1, cy1]) } : {};
+  return {
+    weight,
+    ...coordinates,
+    get index(): OnnxValue {
+      if (index === undefined) {
+        const width = perLevel((s) => s.w);
+        const rowY0 = g.mul(cy0, width);
+        const rowY1 = g.mul(cy1, width);
+        index = g.cast(stack([g.add(rowY0, cx0), g.add(rowY0, cx1), g.add(rowY1, cx0), g.add(rowY1, cx1)]), 'int64');
+      }
+      return index;
+    },
+  };
 }

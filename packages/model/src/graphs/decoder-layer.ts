@@ -91,7 +91,25 @@ export function decoderLayer(g: GraphBuilder, stateDict: StateDict, k: number, s
 
     const delta = g.mul(mlp3(g, stateDict, `transformer.decoder.bbox_embed.${k}`, y), ctx.update);
     const locationLogits = g.add(delta, inverseSigmoid(g, reference));
-    const visibilityLogits = linear(g, stateDict, `transformer.decoder.class_embed.${k}`, y);
-    return { content: y, reference: g.sigmoid(locationLogits), layerIn, queryPos, corr, locationLogits, visibilityLogits };
+    const content = y;
+    let visibility: OnnxValue | undefined;
+    let nextReference: OnnxValue | undefined;
+    return {
+      content,
+      // Read by the next layer only (built when read, like the class head below).
+      get reference(): OnnxValue {
+        return (nextReference ??= g.scope(`decoder_layer_${k}`, () => g.sigmoid(locationLogits)));
+      },
+      layerIn,
+      queryPos,
+      corr,
+      locationLogits,
+      // Built only when read (the window outputs the last layer's): an unread class head is a dead
+      // node, which onnxruntime still runs, at the end of the graph, keeping every layer's content
+      // alive until then (issue 15).
+      get visibilityLogits(): OnnxValue {
+        return (visibility ??= g.scope(`decoder_layer_${k}`, () => linear(g, stateDict, `transformer.decoder.class_embed.${k}`, content)));
+      },
+    };
   });
 }

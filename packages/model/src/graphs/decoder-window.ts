@@ -108,7 +108,7 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
   for (let k = 0; k < D; k++) {
     const result = decoderLayer(g, stateDict, k, state, ctx, config);
     layers.push(result);
-    state = { content: result.content, reference: result.reference };
+    state = result; // its reference is read (built) only by the next layer
   }
   const last = layers.at(-1)!;
   g.output(last.locationLogits, 'ref_unsig_out', 'float32', [K, 'N', 4]);

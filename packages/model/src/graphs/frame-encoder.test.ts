@@ -15,7 +15,7 @@ const stateDict = readTaptrCheckpoint(new Uint8Array(readFileSync(join(TAPTR_FIX
 
 describe('tileSizes', () => {
   it('splits rows into near-equal tiles in order that sum to the total', () => {
-    expect(tileSizes(21760, DEFAULT_ENCODER_TILE_TOKENS)).toEqual(Array(8).fill(2720));
+    expect(tileSizes(21760, DEFAULT_ENCODER_TILE_TOKENS)).toEqual(Array(16).fill(1360));
     expect(tileSizes(10, 4)).toEqual([4, 3, 3]);
     expect(tileSizes(10, 10)).toEqual([10]);
     expect(tileSizes(10, 100)).toEqual([10]);

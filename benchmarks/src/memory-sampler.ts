@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const maxRssBytes = (): number => process.resourceUsage().maxRSS * 1024;
 
@@ -24,4 +26,19 @@ export async function withPeakRss<T>(task: () => Promise<T>, intervalMs = 25): P
   } finally {
     clearInterval(timer);
   }
+}
+
+let gcFunction: (() => void) | undefined;
+
+/**
+ * Runs a full garbage collection (V8's `gc`, exposed for this process on first use), so that a
+ * measurement's peak RSS does not include garbage left by what ran before it (graph building, a
+ * probe). Benchmarks only.
+ */
+export function collectGarbage(): void {
+  if (gcFunction === undefined) {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as () => void;
+  }
+  gcFunction();
 }

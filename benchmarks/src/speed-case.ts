@@ -26,7 +26,7 @@ import { frameEncoderMacs } from './encoder-flops.js';
 import { type FreshMemoryProbe, machineClass, probeFreshMemory } from './fresh-memory.js';
 import { machineInfo } from './machine-info.js';
 import { loadMatMulFloor, MATMUL_FLOOR_SHAPE, type MatMulFloor } from './matmul-floor.js';
-import { withPeakRss } from './memory-sampler.js';
+import { collectGarbage, withPeakRss } from './memory-sampler.js';
 import { type SampleStats, timeInterleaved, timeRepeated } from './sample-stats.js';
 import { syntheticQueries, syntheticVideo } from './synthetic-video.js';
 import { type TimedObject, timeMethods } from './timed-runner.js';
@@ -274,20 +274,27 @@ interface OpenedCase {
   readonly memory: Float32Array;
   /** (N, path) pairs already run once: onnxruntime plans and allocates per input shape and session. */
   readonly warmed: Set<string>;
-  readonly freshMemory: FreshMemoryProbe;
-  readonly machineClass: string;
+}
+
+/**
+ * This process's fresh-memory probe and machine class, measured after the case's measurements: the
+ * probe allocates 4 x 178 MB that stay in the heap until a garbage collection, which would inflate
+ * the peak RSS of the runs measured after it.
+ */
+function caseMachineClass(): { freshMemory: FreshMemoryProbe; machineClass: string } {
+  const freshMemory = probeFreshMemory();
+  return { freshMemory, machineClass: machineClass(machineInfo(), freshMemory) };
 }
 
 const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
 
 /**
- * Opens a case: measures fresh memory (before anything else is allocated), builds the graphs of
+ * Opens a case: builds the graphs of
  * `spec.variant` (`applyTaptrPrecision` on the configuration with its resolution replaced), creates the
  * runner (encoder and query-init sessions; each decoder session at its first window), drops the graphs
  * and warms up one frame and one window at the smallest N.
  */
 async function openCase(spec: SpeedCaseSpec, log: (message: string) => void): Promise<OpenedCase> {
-  const freshMemory = probeFreshMemory();
   const opened = await openBackend(spec.backend, spec.threads, process.env, spec.memory);
   if ('unavailable' in opened) throw new Error(`${spec.backend}: ${opened.unavailable}`);
   const variant = spec.variant ?? BASELINE_VARIANT;
@@ -306,6 +313,9 @@ async function openCase(spec: SpeedCaseSpec, log: (message: string) => void): Pr
   // each decoder session is created at the first window on its path (the warm-ups below).
   const timed = timeMethods(await createGraphRunner(runtime, graphs));
   graphs = undefined;
+  // The state dict and the graphs are garbage now (the runner keeps each decoder's bytes until its
+  // session exists): collect them, so that the peak RSS is the tracker's.
+  collectGarbage();
   const runner = timed.proxy;
   log(`${name} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, encoder + query init sessions ${Math.round(Object.values(sessions).reduce((a, b) => a + b, 0))} ms`);
   const R = config.resolution;
@@ -327,8 +337,6 @@ async function openCase(spec: SpeedCaseSpec, log: (message: string) => void): Pr
     timed,
     memory,
     warmed: new Set([`${warmN}/${runner.decoderPath(warmN)}`]),
-    freshMemory,
-    machineClass: machineClass(machineInfo(), freshMemory),
   };
 }
 
@@ -402,8 +410,7 @@ export async function runMemoryModeCase(spec: SpeedCaseSpec, log: (message: stri
       endToEnd,
       maxRssMB: maxRssMB(),
       load,
-      freshMemory: c.freshMemory,
-      machineClass: c.machineClass,
+      ...caseMachineClass(),
     };
   } finally {
     await tracker.release();
@@ -411,7 +418,7 @@ export async function runMemoryModeCase(spec: SpeedCaseSpec, log: (message: stri
 }
 
 /**
- * Runs one speed case in this process: opens it (see `openCase`: fresh-memory probe, graphs of
+ * Runs one speed case in this process: opens it (see `openCase`: graphs of
  * `spec.variant`, sessions, warm-up), tracks a synthetic video end to end at each N (peak RSS sampled
  * during each run, smallest N first), then medians of G1 on one frame alternating with the MatMul
  * kernel floor (same runtime and threads), then of G3 on one window at each N on the decoder path the
@@ -502,7 +509,6 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     maxRssMB: rss,
     load,
     memory: memoryLabel(spec),
-    freshMemory: c.freshMemory,
-    machineClass: c.machineClass,
+    ...caseMachineClass(),
   };
 }

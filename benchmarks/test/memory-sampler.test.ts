@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { withPeakRss } from '../src/memory-sampler.js';
+import { collectGarbage, withPeakRss } from '../src/memory-sampler.js';
 
 describe('withPeakRss', () => {
   it('sees a short allocation that raises the high-water mark, even between samples', async () => {
@@ -14,5 +14,17 @@ describe('withPeakRss', () => {
     }, 60_000);
     expect(value).toBe(2);
     expect(peakRssMB).toBeGreaterThanOrEqual(Math.round((before + 0.9 * bytes) / 1e6));
+  });
+});
+
+describe('collectGarbage', () => {
+  it('frees unreachable buffers now', () => {
+    let big: Float32Array | undefined = new Float32Array(25e6).fill(1); // 100 MB
+    const held = process.memoryUsage().arrayBuffers;
+    big = undefined;
+    collectGarbage();
+    collectGarbage();
+    expect(big).toBeUndefined();
+    expect(process.memoryUsage().arrayBuffers).toBeLessThan(held - 90e6);
   });
 });

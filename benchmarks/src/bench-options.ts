@@ -65,9 +65,9 @@ export interface BenchOptions {
    */
   readonly variants: readonly BenchVariant[];
   /**
-   * CPU memory modes run side by side (issue 15): the speed case runs the adapter's default
-   * (`balanced`); every other mode listed runs the same end-to-end work in a process of its own (cpu
-   * backend, fp32 only), and the markdown compares each with the best.
+   * CPU memory modes run side by side (issue 15): each mode listed runs the speed case's end-to-end
+   * work at each N in a process of its own (cpu backend, fp32 only; the peak RSS of a process that
+   * tracks N points), and the markdown compares each with the fastest.
    */
   readonly memoryModes: readonly NodeMemoryMode[];
   /** Timed repetitions after one warm-up call (medians over these). */
@@ -138,8 +138,8 @@ Options:
                           fp32 (the baseline) always runs first; every other variant is a speed case
                           of its own (same N and frames) and its speed-up vs fp32 is printed (default fp32)
   --memory-modes LIST     CPU memory modes side by side, end to end (default balanced,fast,low; 'none'):
-                          the speed case runs the default (balanced), each other mode the same
-                          end-to-end runs in its own process (cpu, fp32); --quick: none
+                          each mode runs the end-to-end work at each N in a process of its own
+                          (cpu, fp32), beside the speed case (default mode); --quick: none
   --repetitions N         timed repetitions after one warm-up (default 3)
   --threads N             CPU threads per session (env TAPTR_BENCH_THREADS; default 2)
   --out DIR               results folder (default benchmarks/results)

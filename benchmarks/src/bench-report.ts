@@ -129,19 +129,18 @@ export interface MemoryModeRow {
   readonly machineClass: string;
 }
 
-/** Every memory mode's end-to-end runs on cpu (fp32), per configuration and N, with the ratio to the fastest mode. */
+/**
+ * Every memory mode's end-to-end runs on cpu (fp32), per configuration and N (`--memory-modes`: one
+ * process per mode and N), with the ratio to the fastest mode. The default mode is the speed case's.
+ */
 export function memoryModeRows(r: Pick<BenchReport, 'speed' | 'memoryModes'>): MemoryModeRow[] {
   const rows: Omit<MemoryModeRow, 'vsBest'>[] = [];
   for (const s of r.speed.filter((x) => x.backend === 'cpu' && x.variant === 'fp32')) {
-    const others = (r.memoryModes ?? []).filter((m) => m.backend === 'cpu' && m.config === s.config);
-    for (const e of s.endToEnd) {
-      rows.push({ config: s.config, points: e.points, memory: s.memory, isDefault: true, msPerFrame: e.msPerFrame, peakRssMB: e.peakRssMB, machineClass: s.machineClass });
-      for (const m of others) {
-        const o = m.endToEnd.find((x) => x.points === e.points);
-        if (o !== undefined) rows.push({ config: s.config, points: e.points, memory: m.memory, isDefault: false, msPerFrame: o.msPerFrame, peakRssMB: o.peakRssMB, machineClass: m.machineClass });
-      }
+    for (const m of (r.memoryModes ?? []).filter((x) => x.backend === 'cpu' && x.config === s.config)) {
+      for (const e of m.endToEnd) rows.push({ config: s.config, points: e.points, memory: m.memory, isDefault: m.memory === s.memory, msPerFrame: e.msPerFrame, peakRssMB: e.peakRssMB, machineClass: m.machineClass });
     }
   }
+  rows.sort((a, b) => (a.config === b.config ? a.points - b.points || Number(b.isDefault) - Number(a.isDefault) : a.config < b.config ? -1 : 1));
   return rows.map((row) => {
     const best = Math.min(...rows.filter((x) => x.config === row.config && x.points === row.points).map((x) => x.msPerFrame));
     return { ...row, vsBest: row.msPerFrame / best };
@@ -174,9 +173,14 @@ export function issue15Targets(r: Pick<BenchReport, 'speed' | 'memoryModes'>): T
     };
   };
   const e2e = (n: number) => s.endToEnd.find((e) => e.points === n);
+  // Peak RSS of a process that tracks N points (the default mode's own process, `--memory-modes`), else
+  // of the speed case's run at N (which ran after the smaller N in the same process).
   const rss = (n: number, limit: number): TargetCheck => {
+    const own = rows.find((x) => x.points === n && x.isDefault);
     const e = e2e(n);
-    return { target: `peak RSS at N = ${n} <= ${limit} MB`, measured: e ? `${e.peakRssMB} MB (${e.frames} frames, memory '${s.memory}')` : `N = ${n} end to end not run`, status: status(e ? e.peakRssMB <= limit : undefined) };
+    const measured = own !== undefined ? `${own.peakRssMB} MB (a process of its own, memory '${own.memory}')` : e ? `${e.peakRssMB} MB (${e.frames} frames, after the smaller N in the same process, memory '${s.memory}')` : `N = ${n} end to end not run`;
+    const value = own?.peakRssMB ?? e?.peakRssMB;
+    return { target: `peak RSS at N = ${n} <= ${limit} MB`, measured, status: status(value === undefined ? undefined : value <= limit) };
   };
   const e16 = e2e(16);
   const e800 = e2e(800);

@@ -20,7 +20,6 @@ import { renderMarkdown } from './render-markdown.js';
 import { runSpeedCaseProcess } from './run-speed-case-process.js';
 import type { MemoryModeResult, SpeedCaseResult, SpeedCaseSpec } from './speed-case.js';
 import { machineClass, probeFreshMemory } from './fresh-memory.js';
-import { DEFAULT_NODE_RUNTIME_OPTIONS } from '@taptr/runtime-node';
 import { variantLabel } from './bench-variant.js';
 import { variantRatios } from './variant-ratios.js';
 
@@ -95,17 +94,20 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
         }
         log(`speed: ${name} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
         results.push(outcome.result);
-        // The other CPU memory modes, side by side with the default (the same end-to-end work).
+        // The CPU memory modes side by side: the same end-to-end work, one process per mode and N (so
+        // that each peak RSS is that of one tracking run, as in a process that tracks N points).
         if (backend !== 'cpu' || variantLabel(variant) !== 'fp32') continue;
-        for (const memory of o.memoryModes.filter((m) => m !== DEFAULT_NODE_RUNTIME_OPTIONS.memory)) {
-          log(`speed: ${name}, memory '${memory}' (end to end) ...`);
-          const mode = await runSpeedCaseProcess({ ...spec, memory }, env, 'memory-mode');
-          load.push(loadSample());
-          if ('error' in mode) {
-            skipped.push({ backend, config: `${config} memory '${memory}'`, reason: `failed: ${mode.error.split('\n')[0]}` });
-            continue;
+        for (const memory of o.memoryModes) {
+          for (const n of spec.endToEndPoints) {
+            log(`speed: ${name}, memory '${memory}', N = ${n} (end to end, own process) ...`);
+            const mode = await runSpeedCaseProcess({ ...spec, memory, points: [n], comparePoints: [], endToEndPoints: [n] }, env, 'memory-mode');
+            load.push(loadSample());
+            if ('error' in mode) {
+              skipped.push({ backend, config: `${config} memory '${memory}' N = ${n}`, reason: `failed: ${mode.error.split('\n')[0]}` });
+              continue;
+            }
+            memoryModes.push(mode.result);
           }
-          memoryModes.push(mode.result);
         }
       }
     }

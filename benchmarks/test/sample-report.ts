@@ -44,34 +44,29 @@ export const releasedCase: SpeedCaseResult = {
   machineClass,
 };
 
-/** The same end-to-end work under the other memory modes (`--memory-modes`). */
+/** One `--memory-modes` process: one mode at one N (round numbers). */
+const modeRun = (memory: string, points: number, msPerFrame: number, peakRssMB: number): MemoryModeResult => ({
+  backend: 'cpu',
+  config: 'released',
+  resolution: 512,
+  threads: 2,
+  memory,
+  sessionMs: 9000,
+  endToEnd: [{ ...releasedCase.endToEnd.find((e) => e.points === points)!, msPerFrame, peakRssMB }],
+  maxRssMB: peakRssMB,
+  load: {},
+  freshMemory,
+  machineClass,
+});
+
+/** The end-to-end work under every memory mode, one process per mode and N (`--memory-modes`). */
 export const memoryModes: MemoryModeResult[] = [
-  {
-    backend: 'cpu',
-    config: 'released',
-    resolution: 512,
-    threads: 2,
-    memory: 'fast',
-    sessionMs: 9000,
-    endToEnd: releasedCase.endToEnd.map((e) => ({ ...e, msPerFrame: e.points === 16 ? 1400 : 2800, peakRssMB: e.points === 16 ? 2000 : 3100 })),
-    maxRssMB: 3100,
-    load: {},
-    freshMemory,
-    machineClass,
-  },
-  {
-    backend: 'cpu',
-    config: 'released',
-    resolution: 512,
-    threads: 2,
-    memory: 'low',
-    sessionMs: 9000,
-    endToEnd: releasedCase.endToEnd.map((e) => ({ ...e, msPerFrame: e.points === 16 ? 4900 : 8500, peakRssMB: e.points === 16 ? 1700 : 2050 })),
-    maxRssMB: 2050,
-    load: {},
-    freshMemory,
-    machineClass,
-  },
+  modeRun('balanced', 16, 1500, 950),
+  modeRun('balanced', 800, 3000, 1400),
+  modeRun('fast', 16, 1400, 2000),
+  modeRun('fast', 800, 2800, 3100),
+  modeRun('low', 16, 4900, 1700),
+  modeRun('low', 800, 8500, 2050),
 ];
 
 /** The same case as `--variants int8@320` would time it (round numbers: encoder 2x, N = 16 end to end 1.5x faster). */

@@ -17,12 +17,12 @@ export { createFramePreprocessor, IMAGENET_MEAN, IMAGENET_STD } from './preproce
 export type { FramePreprocessor } from './preprocess.js';
 export { gridQueries } from './grid-queries.js';
 export type { PixelMask } from './grid-queries.js';
-export { checkQueriesInVideo, normalizeQueryPositions, prepareQueries } from './queries.js';
-export type { PreparedQueries, QueryInput, QueryPoint } from './queries.js';
+export { checkQueriesInVideo, normalizeQueryPositions, prepareQueries, queryPointProblem } from './queries.js';
+export type { PreparedQueries, QueryInput, QueryPoint, QueryPointProblem, VideoExtent } from './queries.js';
 export { createLegacyRandom } from './mt19937.js';
 export type { LegacyRandom } from './mt19937.js';
 export { firstTrackedFrame, float32Number, positionOf, readTracksFile, TRACKS_FILE_FORMAT, TRACKS_FILE_VERSION, writeTracksFile } from './tracks-file.js';
-export type { ReadTracksFileOptions, TrackingMode, TracksFile, TracksFileInput, TracksFileQuery, TracksFileSource, TracksFileVideo } from './tracks-file.js';
+export type { ReadTracksFileOptions, TrackingMode, TracksFile, TracksFileInput, TracksFileSource, TracksFileVersion, TracksFileVideo } from './tracks-file.js';
 export { generatePaddingPoints, PADDING_RESTART_FRAMES } from './query-padding.js';
 export type { PaddingPoints, PaddingPointsInput } from './query-padding.js';
 export { inverseSigmoid, sigmoid } from './sigmoid.js';

@@ -8,6 +8,42 @@ export interface QueryPoint {
   readonly y: number;
 }
 
+/** The frames and size of the video a query must fall in. */
+export interface VideoExtent {
+  /** Frame count T. */
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What is wrong with a query point ({@link queryPointProblem}): the field, what it must be, what it is. */
+export interface QueryPointProblem {
+  readonly field: 't' | 'x' | 'y';
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/**
+ * The one rule a query point must follow (docs/coordinates.md): `t` an integer frame index in
+ * `[0, T - 1]`, `x` in `[-0.5, W - 0.5]` and `y` in `[-0.5, H - 0.5]` (the image's outer edges,
+ * integers are pixel centres). Every check of queries against a video (the tracker's, the CLI's
+ * query files) goes through it and only words the error its own way.
+ * @returns the first field that breaks the rule, or `undefined` when the point is inside the video.
+ */
+export function queryPointProblem(point: QueryPoint, video: VideoExtent): QueryPointProblem | undefined {
+  const { t, x, y } = point;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= video.frames) {
+    return { field: 't', expected: `an integer frame index in [0, ${video.frames - 1}]`, actual: describeValue(t) };
+  }
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < -0.5 || x > video.width - 0.5) {
+    return { field: 'x', expected: `a pixel x in [-0.5, ${video.width - 0.5}]`, actual: describeValue(x) };
+  }
+  if (typeof y !== 'number' || !Number.isFinite(y) || y < -0.5 || y > video.height - 0.5) {
+    return { field: 'y', expected: `a pixel y in [-0.5, ${video.height - 0.5}]`, actual: describeValue(y) };
+  }
+  return undefined;
+}
+
 /**
  * Query points in any accepted form: `{ t, x, y }` objects, `[t, x, y]` triples, or a tensor
  * `[N, 3]` (float32, float64 or int32) of (t, x, y) rows. Note the order (t, x, y), not TAP-Vid's (t, y, x).
@@ -75,18 +111,14 @@ export function prepareQueries(fn: string, queries: unknown): PreparedQueries {
 }
 
 /**
- * Checks queries against the video: query frame < T and position inside the frame's pixel area,
- * -0.5 <= x <= W - 0.5 and -0.5 <= y <= H - 0.5 (pixel centres are integers).
- * @throws RangeError naming the first offending query.
+ * Checks queries against the video with {@link queryPointProblem}'s rule.
+ * @throws RangeError naming the first offending query (`fn: queries[3].t must be an integer frame index in [0, 9], got 12`).
  */
 export function checkQueriesInVideo(fn: string, queries: PreparedQueries, frameCount: number, width: number, height: number): void {
+  const video = { frames: frameCount, width, height };
   for (let i = 0; i < queries.count; i++) {
-    const t = queries.frames[i]!;
-    const x = queries.pixels[2 * i]!;
-    const y = queries.pixels[2 * i + 1]!;
-    if (t >= frameCount) throw invalidArgument('range', fn, `queries[${i}].t`, `a frame index < ${frameCount} (the video's frame count)`, String(t));
-    if (x < -0.5 || x > width - 0.5) throw invalidArgument('range', fn, `queries[${i}].x`, `within [-0.5, ${width - 0.5}] (frame width ${width})`, String(x));
-    if (y < -0.5 || y > height - 0.5) throw invalidArgument('range', fn, `queries[${i}].y`, `within [-0.5, ${height - 0.5}] (frame height ${height})`, String(y));
+    const problem = queryPointProblem({ t: queries.frames[i]!, x: queries.pixels[2 * i]!, y: queries.pixels[2 * i + 1]! }, video);
+    if (problem !== undefined) throw invalidArgument('range', fn, `queries[${i}].${problem.field}`, problem.expected, problem.actual);
   }
 }
 

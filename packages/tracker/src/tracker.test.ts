@@ -154,9 +154,9 @@ describe('tracker.track (toy graphs)', () => {
     const tracker = await createTracker({ runner: createToyGraphs() });
     const video = videoTensor(10);
     await expect(tracker.track(video, [[0, 1]] as never)).rejects.toThrow(/queries\[0\] must be a \[t, x, y\] triple/);
-    await expect(tracker.track(video, [{ t: 10, x: 1, y: 1 }])).rejects.toThrow(/queries\[0\]\.t must be a frame index < 10/);
+    await expect(tracker.track(video, [{ t: 10, x: 1, y: 1 }])).rejects.toThrow(/queries\[0\]\.t must be an integer frame index in \[0, 9\], got 10/);
     await expect(tracker.track(video, [{ t: 1.5, x: 1, y: 1 }])).rejects.toThrow(RangeError);
-    await expect(tracker.track(video, [{ t: 0, x: 99, y: 1 }])).rejects.toThrow(/queries\[0\]\.x must be within/);
+    await expect(tracker.track(video, [{ t: 0, x: 99, y: 1 }])).rejects.toThrow(/queries\[0\]\.x must be a pixel x in \[-0.5, 15.5\], got 99/);
     await expect(tracker.track(tensor('float32', [2, 2, 2, 3]) as never, [])).rejects.toThrow(TypeError);
     await expect(tracker.track([], [])).rejects.toThrow(/at least one frame/);
     await expect(tracker.track(video, [], { threshold: 2 })).rejects.toThrow(/options\.threshold/);

@@ -31,6 +31,13 @@ function failure(text: string | Uint8Array): string {
   throw new Error('readTracksFile accepted the text');
 }
 
+/** A version 2 file in the unversioned layout of the first taptr track (no format, version or mode; [null, null] for no position). */
+function unversioned(v2: string): string {
+  const { format: _f, version: _v, mode: _m, ...doc } = JSON.parse(v2) as Record<string, unknown>;
+  doc['tracks'] = (doc['tracks'] as unknown[][]).map((row) => row.map((p) => p ?? [null, null]));
+  return JSON.stringify(doc);
+}
+
 describe('writeTracksFile / readTracksFile', () => {
   it('writes version 2 with null before the query frame (forward) and reads back the float32 values', () => {
     const text = writeTracksFile(input);
@@ -106,6 +113,36 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(back.timings).toEqual({ loadMs: 1, trackMs: 2, msPerFrame: 1 });
   });
 
+  it('reads version 0 (the unversioned JSON of the first taptr track: no format, no version)', () => {
+    // As the first taptr track wrote it: every frame has a position ([null, null] where not finite), no mode.
+    const v0 = `{
+ "video": {"width":32,"height":24,"frames":3},
+ "queries": [
+  {"t":1,"x":4.5,"y":6}
+ ],
+ "tracks": [
+  [[4.5,6],[4.5,6],[null,null]]
+ ],
+ "visible": [
+  [true,true,false]
+ ],
+ "backend": "cpu",
+ "model": {"path":"models/x","config":"reference"},
+ "timings": {"loadMs":3,"trackMs":12}
+}
+`;
+    const back = readTracksFile(v0);
+    expect(back.version).toBe(0);
+    expect(back.mode).toBeUndefined();
+    expect(back.video).toEqual({ width: 32, height: 24, frames: 3 });
+    expect(back.queries).toEqual([{ t: 1, x: 4.5, y: 6 }]);
+    expect(Array.from(back.tracks)).toEqual([4.5, 6, 4.5, 6, Number.NaN, Number.NaN]);
+    expect(Array.from(back.visible)).toEqual([1, 1, 0]);
+    expect(back).toMatchObject({ backend: 'cpu', model: { path: 'models/x', config: 'reference' }, timings: { loadMs: 3, trackMs: 12 } });
+    // Checked like the others: a visible entry needs a position.
+    expect(failure(v0.replace('[true,true,false]', '[true,true,true]'))).toBe('t.json: visible[0][2] is true but tracks[0][2] has no position');
+  });
+
   it('records which of the video file\'s frames were tracked (video.source) and checks it', () => {
     const text = writeTracksFile({ ...input, video: { ...input.video, source: { start: 10, stride: 3, frames: 20 } } });
     expect((JSON.parse(text) as { video: unknown }).video).toEqual({ width: input.video.width, height: input.video.height, frames: 4, source: { start: 10, stride: 3, frames: 20 } });
@@ -129,7 +166,11 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(failure(Uint8Array.from([0x7b, 0xff, 0x7d]))).toBe('t.json: not UTF-8 text');
     expect(failure('[]')).toBe('t.json: must be a JSON object, got []');
     expect(failure(edit((d) => (d['format'] = 'cotracker')))).toBe('t.json: "format" must be "taptr-tracks", got "cotracker"');
-    expect(failure(edit((d) => (d['version'] = 3)))).toBe('t.json: "version" must be 1 or 2 (the versions this reader knows), got 3');
+    expect(failure(edit((d) => (d['version'] = 3)))).toBe('t.json: "version" 3 is newer than this reader, which knows versions 0 to 2: read it with a newer @taptr/tracker (taptr)');
+    expect(failure(edit((d) => (d['version'] = '2')))).toBe('t.json: "version" must be 1 or 2 (or absent with "format", the unversioned layout), got "2"');
+    expect(failure(edit((d) => delete d['version']))).toBe('t.json: "version" must be 1 or 2 (or absent with "format", the unversioned layout), got undefined');
+    expect(failure(edit((d) => delete d['format']))).toBe('t.json: "format" must be "taptr-tracks", got undefined');
+    expect(failure('{"points": []}')).toBe('t.json: not a tracks file: no "format" field (a tracks file has "format": "taptr-tracks", or is the unversioned layout with "video", "queries", "tracks", "visible")');
     expect(failure(edit((d) => ((d['video'] as Record<string, unknown>)['frames'] = 0)))).toBe('t.json: video.frames must be a positive integer, got 0');
     expect(failure(edit((d) => delete d['mode']))).toBe('t.json: "mode" must be "forward" or "bidirectional", got undefined');
     expect(failure(edit((d) => ((d['queries'] as { t: number }[])[1]!.t = 4)))).toBe('t.json: queries[1].t must be a frame index in [0, 3], got 4');
@@ -185,9 +226,13 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(() => writeTracksFile({ ...input, queries: [input.queries[0]!, { t: 4, x: 0, y: 0 }] })).toThrow(/queries\[1\]\.t must be a frame index in \[0, 3\], got 4/);
   });
 
-  it('survives thousands of seeded mutations: every case is a TAPTR_TRACKS_FORMAT or a well-formed file', async () => {
-    const bytes = new TextEncoder().encode(writeTracksFile(input));
+  it.each([
+    ['version 2', writeTracksFile(input)],
+    ['version 0 (unversioned)', unversioned(writeTracksFile({ ...input, mode: 'bidirectional' }))],
+  ])('survives thousands of seeded mutations of %s: every case is a TAPTR_TRACKS_FORMAT or a well-formed file', async (_, source) => {
+    const bytes = new TextEncoder().encode(source);
     const text = new TextDecoder().decode(bytes);
+    if (source !== writeTracksFile(input)) expect(readTracksFile(source).version).toBe(0);
     const hot = (key: string): [number, number] => {
       const at = text.indexOf(`"${key}"`);
       return [at, at + 80];
@@ -198,7 +243,7 @@ describe('writeTracksFile / readTracksFile', () => {
       minCases: 3000,
       budgetMs: 3000,
       tokens: ['null', 'true', 'false', '[', ']', '{', '}', ',', ':', '"', '-1', '0', '1e400', '4', '2', '-0', '1.5', '"x"', '[1,2]', '[null,null]', '"version"', '"frames"', '"bidirectional"', '"forward"', '{"name":1}'],
-      hotRanges: [hot('version'), hot('video'), hot('mode'), hot('queries'), hot('tracks'), hot('visible')],
+      hotRanges: [hot('video'), hot('queries'), hot('tracks'), hot('visible'), ...(text.includes('"version"') ? [hot('version'), hot('mode')] : [])],
       read: (b) => readTracksFile(b),
       onAccept: (file) => {
         const { width, height, frames } = file.video;

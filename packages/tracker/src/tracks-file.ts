@@ -2,15 +2,21 @@
 // The tracks file: the one JSON layout every taptr-js front end writes and reads (`taptr track
 // --out x.json`, the web page's download). Universal code: strings in, strings out, no I/O.
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
+import type { QueryPoint } from './queries.js';
 
 /** The `format` field of every tracks file. */
 export const TRACKS_FILE_FORMAT = 'taptr-tracks';
 
 /**
  * The layout version {@link writeTracksFile} writes. Version 2 (this one) added `mode` and writes
- * `null` where a point has no position; version 1 (the web page's first download) is still read.
+ * `null` where a point has no position. {@link readTracksFile} also reads the two older layouts:
+ * version 1 (the web page's first download) and the unversioned JSON of the first `taptr track`
+ * (no `format` or `version` field; read as version 0).
  */
 export const TRACKS_FILE_VERSION = 2;
+
+/** The layout versions {@link readTracksFile} reads (0 = the unversioned layout of the first `taptr track`). */
+export type TracksFileVersion = 0 | 1 | 2;
 
 /**
  * How the points were tracked: `'forward'` from each point's query frame on (frames before it have
@@ -40,18 +46,11 @@ export interface TracksFileSource {
   readonly frames: number;
 }
 
-/** One query point: frame index `t`, position `(x, y)` in video pixels (integer = pixel centre; docs/coordinates.md). */
-export interface TracksFileQuery {
-  readonly t: number;
-  readonly x: number;
-  readonly y: number;
-}
-
 /** What {@link writeTracksFile} takes. Tracks and visibility are the tracker's own `[N, T, 2]` / `[N, T]` output. */
 export interface TracksFileInput {
   readonly video: TracksFileVideo;
   readonly mode: TrackingMode;
-  readonly queries: readonly TracksFileQuery[];
+  readonly queries: readonly QueryPoint[];
   /** `[N, T, 2]` (x, y) in video pixels, point-major. */
   readonly tracks: ArrayLike<number>;
   /** `[N, T]`, truthy = visible. */
@@ -71,12 +70,12 @@ export interface TracksFileInput {
 
 /** A tracks file as {@link readTracksFile} returns it: validated, with typed arrays. */
 export interface TracksFile {
-  /** Layout version the file was written with (1 or 2). */
-  readonly version: 1 | 2;
+  /** Layout version the file was written with (see {@link TracksFileVersion}). */
+  readonly version: TracksFileVersion;
   readonly video: TracksFileVideo;
-  /** Absent in version 1 files, which did not record it. */
+  /** Absent in version 0 and 1 files, which did not record it. */
   readonly mode?: TrackingMode;
-  readonly queries: TracksFileQuery[];
+  readonly queries: QueryPoint[];
   /** `[N, T, 2]` (x, y) video pixels; NaN where the file has no position (`null`). */
   readonly tracks: Float32Array;
   /** `[N, T]`, 1 = visible, 0 = occluded or no position. */
@@ -198,9 +197,16 @@ export interface ReadTracksFileOptions {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** Keys every layout has: a JSON object without `format` and `version` but with these is the unversioned layout (version 0). */
+const LEGACY_KEYS = ['video', 'queries', 'tracks', 'visible'] as const;
+
 /**
- * Reads a tracks file (versions 1 and 2) from its JSON text or bytes (UTF-8) and validates it:
- * the format tag, the version, the video size, the query frames, `tracks` `[N][T]` of `[x, y]`
+ * Reads a tracks file from its JSON text or bytes (UTF-8) and validates it. Every layout ever
+ * written is read ({@link TracksFileVersion}): version 2, version 1 (the web page's first download:
+ * `model` a name, `timing`) and version 0 (the first `taptr track`: no `format` or `version` field).
+ * Versions 0 and 1 recorded no `mode` (returned without one) and kept every position (`[null, null]`
+ * where a coordinate was not finite). A version this reader does not know (a newer writer) is a
+ * `TAPTR_TRACKS_FORMAT` error naming it. Checked: the format tag, the version, the video size, the query frames, `tracks` `[N][T]` of `[x, y]`
  * (finite numbers) or `null`, `visible` `[N][T]` booleans, no visible entry without a position, in
  * forward mode no position before a query frame, and in an incomplete file (`"incomplete": true`,
  * `"framesDone": k`) no position from frame k on. Unknown keys are ignored.
@@ -230,9 +236,20 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
     return fail(`not valid JSON (${(error as Error).message})`);
   }
   if (!isRecord(doc)) return fail(`must be a JSON object, got ${describeValue(doc)}`);
-  if (doc['format'] !== TRACKS_FILE_FORMAT) fail(`"format" must be ${JSON.stringify(TRACKS_FILE_FORMAT)}, got ${describeValue(doc['format'])}`);
-  const version = doc['version'];
-  if (version !== 1 && version !== 2) return fail(`"version" must be 1 or 2 (the versions this reader knows), got ${describeValue(version)}`);
+  const unversioned = !('format' in doc) && !('version' in doc);
+  if (unversioned && !LEGACY_KEYS.every((key) => key in doc)) {
+    fail(`not a tracks file: no "format" field (a tracks file has "format": ${JSON.stringify(TRACKS_FILE_FORMAT)}, or is the unversioned layout with ${LEGACY_KEYS.map((k) => `"${k}"`).join(', ')})`);
+  }
+  if (!unversioned && doc['format'] !== TRACKS_FILE_FORMAT) fail(`"format" must be ${JSON.stringify(TRACKS_FILE_FORMAT)}, got ${describeValue(doc['format'])}`);
+  const version = unversioned ? 0 : doc['version'];
+  if (version !== 1 && version !== 2 && version !== 0) {
+    const newer = typeof version === 'number' && Number.isInteger(version) && version > TRACKS_FILE_VERSION;
+    return fail(
+      newer
+        ? `"version" ${version} is newer than this reader, which knows versions 0 to ${TRACKS_FILE_VERSION}: read it with a newer @taptr/tracker (taptr)`
+        : `"version" must be 1 or 2 (or absent with "format", the unversioned layout), got ${describeValue(version)}`,
+    );
+  }
 
   const video = doc['video'];
   if (!isRecord(video)) return fail(`"video" must be an object {width, height, frames}, got ${describeValue(video)}`);
@@ -279,7 +296,7 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
 
   const rawQueries = doc['queries'];
   if (!Array.isArray(rawQueries)) return fail(`"queries" must be an array of {t, x, y}, got ${describeValue(rawQueries)}`);
-  const queries = rawQueries.map((q: unknown, i): TracksFileQuery => {
+  const queries = rawQueries.map((q: unknown, i): QueryPoint => {
     if (!isRecord(q)) return fail(`queries[${i}] must be an object {t, x, y}, got ${describeValue(q)}`);
     const { t, x, y } = q;
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= frames) fail(`queries[${i}].t must be a frame index in [0, ${frames - 1}], got ${describeValue(t)}`);
@@ -308,9 +325,9 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
       const where = `[${i}][${t}]`;
       const entry = trackRows[i]![t];
       let hasPosition = false;
-      if (entry !== null || version === 1) {
-        // Version 1 wrote a missing coordinate as [null, null] (JSON.stringify of NaN).
-        const ok = Array.isArray(entry) && entry.length === 2 && entry.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (version === 1 && v === null));
+      if (entry !== null || version < 2) {
+        // Versions 0 and 1 wrote a missing coordinate as [null, null] (JSON.stringify of NaN).
+        const ok = Array.isArray(entry) && entry.length === 2 && entry.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (version < 2 && v === null));
         if (!ok) fail(`tracks${where} must be ${version === 2 ? '[x, y] (finite numbers) or null' : '[x, y]'}, got ${describeValue(entry)}`);
         const [x, y] = entry as [number | null, number | null];
         if (x !== null && y !== null) {

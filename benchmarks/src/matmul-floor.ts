@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { createGraphBuilder } from '@taptr/model';
+import { createGraphBuilder } from '@taptr/onnx';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { tensor } from '@taptr/tensor';
 import { type SampleStats, timeRepeated } from './sample-stats.js';

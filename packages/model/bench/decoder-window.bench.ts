@@ -3,12 +3,12 @@
 // the released configuration with a synthetic state dict, per point count N. Usage:
 //   npx tsx bench/decoder-window.bench.ts [--runs 3] [--threads 2] [--points 16,256,800] [--modes sample-first,project-first]
 import * as ort from 'onnxruntime-node';
+import { onnx } from '@taptr/onnx';
 import { syntheticStateDict } from '../src/checkpoint/synthetic-state-dict.js';
 import { memoryTokens, RELEASED_CONFIG } from '../src/config/taptr-config.js';
 import type { CrossAttentionMode } from '../src/graphs/decoder-cross-attention.js';
 import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { buildQueryInitGraph } from '../src/graphs/query-init.js';
-import { onnx } from '../src/onnx/onnx-proto.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,13 +3,12 @@
 // released configuration with a synthetic state dict. Usage:
 //   npx tsx bench/frame-encoder.bench.ts [--runs 5] [--threads 2] [--resolution 512]
 import * as ort from 'onnxruntime-node';
+import { createGraphBuilder, onnx } from '@taptr/onnx';
 import { syntheticStateDict } from '../src/checkpoint/synthetic-state-dict.js';
 import { backboneChannels, featureLevelShapes, memoryTokens, RELEASED_CONFIG, type TaptrConfig } from '../src/config/taptr-config.js';
 import { RESNET50_BLOCKS } from '../src/checkpoint/state-dict-layout.js';
-import { createGraphBuilder } from '../src/onnx/graph-builder.js';
 import { tensor } from '@taptr/tensor';
 import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
-import { onnx } from '../src/onnx/onnx-proto.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

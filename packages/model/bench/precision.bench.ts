@@ -18,7 +18,7 @@ import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
 import { buildQueryInitGraph } from '../src/graphs/query-init.js';
 import type { TaptrGraphs } from '../src/graphs/taptr-graphs.js';
-import { applyTaptrPrecision, isTaptrPrecision, type TaptrPrecision } from '../src/onnx/quantize-taptr-graphs.js';
+import { applyTaptrPrecision, isTaptrPrecision, type TaptrPrecision } from '../src/graphs/taptr-precision.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

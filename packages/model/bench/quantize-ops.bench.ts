@@ -8,9 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { createGraphBuilder, quantizeDynamic, type QuantizeDynamicOptions } from '@taptr/onnx';
 import { tensor } from '@taptr/tensor';
-import { createGraphBuilder } from '../src/onnx/graph-builder.js';
-import { quantizeDynamic, type QuantizeDynamicOptions } from '../src/onnx/quantize-dynamic.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

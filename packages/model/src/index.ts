@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-export { createGraphBuilder, IR_VERSION, onnxDataType, OPSET_VERSION, rawBytes } from './onnx/index.js';
-export type { Attrs, AttrValue, ConvOptions, Dim, FloatAttr, FloatsAttr, GraphBuilder, GraphBuilderOptions, GraphStats, GridSampleOptions, OnnxValue } from './onnx/index.js';
 export {
   detrMlp,
   groupNorm,
@@ -47,5 +45,5 @@ export type { DecoderWindowGraphOptions } from './graphs/decoder-window.js';
 export type { CrossAttentionMode } from './graphs/decoder-cross-attention.js';
 export { buildTaptrGraphs, graphSignature, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES } from './graphs/taptr-graphs.js';
 export type { BuildTaptrGraphsOptions, GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs, TaptrOptionalGraphRole } from './graphs/taptr-graphs.js';
-export { applyTaptrPrecision, float16BitsToFloat32, float32ToFloat16Bits, FLOAT16_MAX, isTaptrPrecision, quantizeDynamic, storeFloat16Weights, TAPTR_PRECISIONS, taptrFloat16Options, taptrInt8Options } from './onnx/index.js';
-export type { Float16Candidate, Float16WeightsModel, Float16WeightsOptions, QuantizableOp, QuantizeCandidate, QuantizeDynamicOptions, QuantizedModel, TaptrPrecision } from './onnx/index.js';
+export { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, taptrFloat16Options, taptrInt8Options } from './graphs/taptr-precision.js';
+export type { TaptrPrecision } from './graphs/taptr-precision.js';

@@ -3,6 +3,7 @@
 // backbone/encoder outputs 1e-3 absolute, ENCODER_TOLERANCE). Sizes come from the config and .npy headers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createGraphBuilder } from '@taptr/onnx';
 import { tensor, type TensorView } from '@taptr/tensor';
 import { compareClose, compareExact, loadJson, loadNpy, type CloseOptions } from '@taptr/tensor/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,6 @@ import { readTaptrCheckpoint } from '../src/checkpoint/taptr-checkpoint.js';
 import { featureLevelShapes, parseTaptrConfig } from '../src/config/taptr-config.js';
 import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
 import { levelPositionEmbedding, levelPositionEmbeddingNode, sinePositionEmbedding } from '../src/graphs/position-embedding.js';
-import { createGraphBuilder } from '../src/onnx/graph-builder.js';
 import { TAPTR_FIXTURES } from './fixture-dir.js';
 import { ENCODER_TOLERANCE } from './reference-tolerances.js';
 import { runOnnx } from './run-onnx.js';

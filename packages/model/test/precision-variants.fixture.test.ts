@@ -9,15 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { onnx, quantizeDynamic } from '@taptr/onnx';
 import { tensor, type TensorView } from '@taptr/tensor';
 import { loadJson, loadNpy } from '@taptr/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTaptrCheckpoint } from '../src/checkpoint/taptr-checkpoint.js';
 import { parseTaptrConfig } from '../src/config/taptr-config.js';
 import { buildTaptrGraphs, type TaptrGraphs } from '../src/graphs/taptr-graphs.js';
-import { onnx } from '../src/onnx/onnx-proto.js';
-import { quantizeDynamic } from '../src/onnx/quantize-dynamic.js';
-import { applyTaptrPrecision, taptrInt8Options } from '../src/onnx/quantize-taptr-graphs.js';
+import { applyTaptrPrecision, taptrInt8Options } from '../src/graphs/taptr-precision.js';
 import { TAPTR_FIXTURES } from './fixture-dir.js';
 import { runOnnx } from './run-onnx.js';
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import { tensor, type TensorView } from '@taptr/tensor';
-import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
 import { RESNET50_BLOCKS } from '../checkpoint/state-dict-layout.js';
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import { tensor } from '@taptr/tensor';
 import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
-import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 import { mlp2 } from './blocks/mlp.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
 import { bilinearCorners } from './decoder-bilinear-gather.js';

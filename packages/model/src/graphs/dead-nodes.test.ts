@@ -4,11 +4,11 @@
 // alive for the whole run.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeOnnxModel } from '@taptr/onnx';
 import { loadJson } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { parseTaptrConfig } from '../config/taptr-config.js';
-import { decodeOnnxModel } from '../onnx/decode-onnx-model.js';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { buildDecoderWindowGraph } from './decoder-window.js';
 import { buildTaptrGraphs } from './taptr-graphs.js';

@@ -1,5 +1,5 @@
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 // SPDX-License-Identifier: Apache-2.0
-import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 
 /** The 4 bilinear corners of sample points (corner order: (x0,y0), (x1,y0), (x0,y1), (x1,y1)). */
 export interface BilinearCorners {

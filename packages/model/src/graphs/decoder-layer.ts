@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import type { TaptrConfig } from '../config/index.js';
-import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 import { layerNorm } from './blocks/layer-norm.js';
 import { linear } from './blocks/linear.js';
 import { detrMlp, mlp2, mlp3 } from './blocks/mlp.js';

@@ -1,5 +1,5 @@
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 // SPDX-License-Identifier: Apache-2.0
-import type { GraphBuilder, OnnxValue } from '../onnx/graph-builder.js';
 
 /** Frequencies per coordinate of the decoder's sine embedding (fixed at 128 whatever C is; spec §8.3). */
 export const SINE_FEATURES = 128;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '@taptr/onnx';
 import { memoryTokens, type TaptrConfig } from '../config/index.js';
-import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { mlp2 } from './blocks/mlp.js';
 import { withSharedInitializers } from './blocks/shared-initializers.js';
 import type { StateDict } from './blocks/state-dict.js';

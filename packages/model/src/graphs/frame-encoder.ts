@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '@taptr/onnx';
 import { backboneChannels, featureLevelShapes, memoryTokens, type TaptrConfig } from '../config/taptr-config.js';
 import { checkStateDict } from '../checkpoint/taptr-checkpoint.js';
 import { describeValue, invalidArgument } from '@taptr/tensor';
-import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { resnet50Backbone } from './backbone.js';
 import { groupNorm } from './blocks/group-norm.js';
 import { layerNorm } from './blocks/layer-norm.js';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '@taptr/onnx';
 import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
-import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '../onnx/graph-builder.js';
 import { linear } from './blocks/linear.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
 import { bilinearCorners } from './decoder-bilinear-gather.js';

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import { onnx, type OnnxTypes } from '@taptr/onnx';
 import type { DType } from '@taptr/tensor';
 import type { TaptrConfig } from '../config/taptr-config.js';
 import { checkStateDict } from '../checkpoint/taptr-checkpoint.js';
-import { onnx, type OnnxTypes } from '../onnx/onnx-proto.js';
 import type { StateDict } from './blocks/state-dict.js';
 import { buildDecoderWindowGraph } from './decoder-window.js';
 import { buildFrameEncoder } from './frame-encoder.js';

@@ -2,11 +2,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OPSET_VERSION } from '@taptr/onnx';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
-import { OPSET_VERSION } from '../onnx/graph-builder.js';
-import { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../onnx/quantize-taptr-graphs.js';
 import {
   buildTaptrGraphs,
   graphSignature,
@@ -19,6 +18,7 @@ import {
   type TaptrGraphs,
   type TaptrOptionalGraphRole,
 } from '../graphs/taptr-graphs.js';
+import { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../graphs/taptr-precision.js';
 import { parseTaptrModelManifest, TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST, type TaptrManifestGraph, type TaptrModelManifest } from './taptr-model-manifest.js';
 import { writeFilesAtomically } from './write-files-atomically.js';
 

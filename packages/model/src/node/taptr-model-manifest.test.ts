@@ -4,7 +4,7 @@ import { fuzzBytes } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_ROLES } from '../graphs/taptr-graphs.js';
-import { isTaptrPrecision } from '../onnx/quantize-taptr-graphs.js';
+import { isTaptrPrecision } from '../graphs/taptr-precision.js';
 import { parseTaptrModelManifest, type TaptrModelManifest } from './taptr-model-manifest.js';
 
 const hex = (c: string): string => c.repeat(64);

@@ -4,7 +4,7 @@
 import { describeValue, isDType, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type GraphSignature, type GraphValueInfo, type TaptrGraphRole, type TaptrOptionalGraphRole } from '../graphs/taptr-graphs.js';
-import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../onnx/quantize-taptr-graphs.js';
+import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../graphs/taptr-precision.js';
 
 /** Name of the manifest of a saved model folder. */
 export const TAPTR_MODEL_MANIFEST = 'model.json';

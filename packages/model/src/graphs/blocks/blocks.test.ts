@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+import { createGraphBuilder } from '@taptr/onnx';
 import { isTaptrError, tensor, type TensorView } from '@taptr/tensor';
 import { compareClose } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { runOnnx } from '../../../test/run-onnx.js';
 import { randomTensor, seededUniform } from '../../../test/random.js';
-import { createGraphBuilder } from '../../onnx/graph-builder.js';
 import { groupNorm, layerNorm, linear, mlp2, mlp3, msDeformAttn, multiHeadAttention, requireParam, type LevelShape, type StateDict } from './index.js';
 
 type F = Float32Array;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import { invalidArgument, tensor, type TensorView } from '@taptr/tensor';
-import type { GraphBuilder, OnnxValue } from '../../onnx/graph-builder.js';
 import { requireParam, type StateDict } from './state-dict.js';
 
 /** Transposes a row-major [rows, cols] float32 matrix to [cols, rows]. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { GraphBuilder, OnnxValue } from '../../onnx/graph-builder.js';
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import { linear } from './linear.js';
 import type { StateDict } from './state-dict.js';
 

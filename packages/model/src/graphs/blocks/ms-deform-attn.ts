@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import { invalidArgument, tensor } from '@taptr/tensor';
-import type { GraphBuilder, OnnxValue } from '../../onnx/graph-builder.js';
 import { linear, linearWith } from './linear.js';
 import { requireParam, type StateDict } from './state-dict.js';
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import type { TensorView } from '@taptr/tensor';
-import type { GraphBuilder, OnnxValue } from '../../onnx/graph-builder.js';
 
 /**
  * `g` with its initializers shared by hint for the hints that start with one of `prefixes`: the first

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { tensor } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
-import { runOnnx } from '../../test/run-onnx.js';
+import { runOnnx } from '../test/run-onnx.js';
 import { float16BitsToFloat32, float32ToFloat16Bits, FLOAT16_MAX, storeFloat16Weights } from './float16-weights.js';
 import { createGraphBuilder } from './graph-builder.js';
 import { onnx } from './onnx-proto.js';

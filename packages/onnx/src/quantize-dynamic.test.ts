@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { tensor, type TensorView } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
-import { runOnnx } from '../../test/run-onnx.js';
+import { runOnnx } from '../test/run-onnx.js';
 import { createGraphBuilder } from './graph-builder.js';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 import { quantizeDynamic } from './quantize-dynamic.js';

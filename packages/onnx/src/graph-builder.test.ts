@@ -2,7 +2,7 @@
 import { tensor } from '@taptr/tensor';
 import { compareClose } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import { runOnnx } from '../../test/run-onnx.js';
+import { runOnnx } from '../test/run-onnx.js';
 import { createGraphBuilder, IR_VERSION, OPSET_VERSION } from './graph-builder.js';
 import { onnx } from './onnx-proto.js';
 

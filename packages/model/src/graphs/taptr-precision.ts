@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+import { quantizeDynamic, storeFloat16Weights, type Float16Candidate, type Float16WeightsOptions, type QuantizeCandidate, type QuantizeDynamicOptions } from '@taptr/onnx';
 import { describeValue, invalidArgument } from '@taptr/tensor';
-import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../graphs/taptr-graphs.js';
-import { storeFloat16Weights, type Float16Candidate, type Float16WeightsOptions } from './float16-weights.js';
-import { quantizeDynamic, type QuantizeCandidate, type QuantizeDynamicOptions } from './quantize-dynamic.js';
+import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from './taptr-graphs.js';
 
 /**
  * Numeric variants of the TAPTR graphs. `fp32` is the default (parity with the official model);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { taptrReferenceDir } from '@taptr/fixtures';
 import {
   applyTaptrPrecision,
   buildTaptrGraphs,
@@ -161,9 +161,8 @@ export interface MemoryModeResult {
   readonly machineClass: string;
 }
 
-const require = createRequire(import.meta.url);
-/** The reference fixtures of @taptr/model (reduced random-weight model). */
-export const REFERENCE_DIR = join(dirname(require.resolve('@taptr/model/package.json')), 'fixtures', 'taptr-reference');
+/** The TAPTR reference fixture set of @taptr/fixtures (reduced random-weight model). */
+export const REFERENCE_DIR = taptrReferenceDir();
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 const maxRssMB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);

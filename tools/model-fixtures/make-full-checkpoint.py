@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Writes packages/model/fixtures/full-checkpoint/: a tiny *training-style* torch checkpoint (torch.save,
+"""Writes packages/fixtures/full-checkpoint/: a tiny *training-style* torch checkpoint (torch.save,
 zip format, pickle protocol 2) with everything a real training checkpoint carries next to the weights:
 'model' (fp32), 'ema_model' (fp16, 'module.' prefixed), an AdamW optimizer state, a MultiStepLR state
 (milestones Counter), the epoch and an argparse.Namespace holding a set and bytes. expected.json holds
@@ -12,7 +12,7 @@ import os
 
 import torch
 
-out = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'model', 'fixtures', 'full-checkpoint')
+out = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'fixtures', 'full-checkpoint')
 os.makedirs(out, exist_ok=True)
 g = torch.Generator().manual_seed(20240313)
 m = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))

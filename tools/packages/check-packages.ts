@@ -4,7 +4,8 @@
 // (profile esm-only: the packages are ESM only, so node10 and require() resolutions are not checked),
 // plus what npm and users expect of this repository's packages: LICENSE and NOTICE equal to the root
 // ones, repository/homepage/bugs, publishConfig.access public, internal dependencies as semver ranges
-// that the sibling's version satisfies, every source map's sources inside the tarball, no test files.
+// that the sibling's version satisfies, private workspace packages (@taptr/fixtures) as devDependencies only,
+// every source map's sources inside the tarball, no test files.
 // One line per package, then `packages: N checked, N failed`. Exit 1 on any failure.
 // Usage: npx tsx tools/packages/check-packages.ts [--no-build]
 import { execFileSync } from 'node:child_process';
@@ -45,7 +46,7 @@ function listFiles(dir: string, base = dir): string[] {
 }
 
 /** The repository's own expectations of a packed package (files are tarball-relative paths). */
-function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[], versions: ReadonlyMap<string, string>): string[] {
+function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[], versions: ReadonlyMap<string, string>, privateNames: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const m = pkg.manifest;
   for (const name of ['LICENSE', 'NOTICE']) {
@@ -61,6 +62,11 @@ function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[
   if (m.publishConfig?.access !== 'public') problems.push('publishConfig.access must be "public" (scoped packages are private by default)');
   for (const field of DEPENDENCY_FIELDS) {
     for (const [dep, range] of Object.entries(m[field] ?? {})) {
+      if (privateNames.has(dep)) {
+        // never installed by users: allowed for the repository's own tests only
+        if (field !== 'devDependencies') problems.push(`${field}.${dep}: ${dep} is private (never published); only a devDependency may name it`);
+        continue;
+      }
       const sibling = versions.get(dep);
       if (sibling === undefined) continue;
       if (!rangeAccepts(range, sibling)) problems.push(`${field}.${dep} is "${range}", which does not accept the workspace's ${dep}@${sibling} (use ^${sibling})`);
@@ -117,7 +123,9 @@ export interface PackageCheck {
 export async function checkPackages(options: { build?: boolean } = {}): Promise<PackageCheck[]> {
   if (options.build !== false) buildPackages();
   const packages = publicPackages();
-  const versions = new Map(workspacePackages().map((p) => [p.name, p.version]));
+  const workspace = workspacePackages();
+  const versions = new Map(workspace.map((p) => [p.name, p.version]));
+  const privateNames = new Set(workspace.filter((p) => p.manifest.private === true).map((p) => p.name));
   const work = mkdtempSync(join(tmpdir(), 'taptr-pack-check-'));
   try {
     const tarballs = packPackages(packages, work);
@@ -138,7 +146,7 @@ export async function checkPackages(options: { build?: boolean } = {}): Promise<
         unpackedBytes: files.reduce((sum, f) => sum + statSync(join(root, f)).size, 0),
         publint: await publintMessages(bytes),
         attw: await attwProblems(bytes),
-        own: ownChecks(pkg, root, files, versions),
+        own: ownChecks(pkg, root, files, versions, privateNames),
       });
     }
     return results;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Writes packages/tapvid/fixtures/pil-jpeg/: small JPEG files and Pillow's decode of each.
+"""Writes packages/fixtures/pil-jpeg/: small JPEG files and Pillow's decode of each.
 
 Reference data for @taptr/tapvid's decodeJpegFrames (Pillow/libjpeg-turbo is what tapnet's
 Kinetics reader uses), covering chroma subsampling 4:4:4, 4:2:2 and 4:2:0 at odd sizes. Run with a
@@ -18,7 +18,7 @@ import PIL
 import PIL.Image as Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'packages', 'tapvid', 'fixtures', 'pil-jpeg')
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'packages', 'fixtures', 'pil-jpeg')
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Writes packages/tapvid/fixtures/pil-resize/: uint8 RGB frames and their Pillow LANCZOS resizes.
+"""Writes packages/fixtures/pil-resize/: uint8 RGB frames and their Pillow LANCZOS resizes.
 
 Reference data for @taptr/tapvid's resizeVideoLanczos (Pillow's ImagingResample, the filter
 mediapy.resize_video and so tapnet's TAP-Vid readers use). Run with a Python that has numpy and
@@ -19,8 +19,8 @@ import PIL
 import PIL.Image as Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'packages', 'tapvid', 'fixtures', 'pil-resize')
-DAVIS = os.path.join(ROOT, 'packages', 'tapvid', 'fixtures', 'tapvid-metrics', 'datasets', 'davis_like', 'expected', 'alpha-walk', 'video.npy')
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'packages', 'fixtures', 'pil-resize')
+DAVIS = os.path.join(ROOT, 'packages', 'fixtures', 'tapvid-metrics', 'datasets', 'davis_like', 'expected', 'alpha-walk', 'video.npy')
 
 
 def main() -> None:

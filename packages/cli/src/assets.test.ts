@@ -4,12 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { taptrReferenceDir, tapvidMetricsDir } from '@taptr/fixtures';
 import { describe, expect, it } from 'vitest';
 import { referenceModelDir, sampleDatasetPath } from './assets.js';
 
 const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-const modelFixtures = fileURLToPath(new URL('../../model/fixtures/taptr-reference/', import.meta.url));
-const tapvidFixtures = fileURLToPath(new URL('../../tapvid/fixtures/tapvid-metrics/datasets/davis_like/', import.meta.url));
+const modelFixtures = taptrReferenceDir();
+const tapvidFixtures = join(tapvidMetricsDir(), 'datasets', 'davis_like');
 
 describe('bundled demo assets', () => {
   it('lie inside the package, under assets/ (which package.json#files ships)', () => {
@@ -21,8 +22,8 @@ describe('bundled demo assets', () => {
   it.each(['checkpoint.pth', 'config.json', 'video.npy'])('reference/%s is a byte copy of the model fixture', (name) => {
     const own = readFileSync(join(referenceModelDir(), name));
     expect(own.length).toBeGreaterThan(0);
-    expect(existsSync(join(modelFixtures, name)), `${modelFixtures}${name} is missing`).toBe(true);
-    expect(own.equals(readFileSync(join(modelFixtures, name))), `assets/reference/${name} differs from ${modelFixtures}${name}`).toBe(true);
+    expect(existsSync(join(modelFixtures, name)), `${join(modelFixtures, name)} is missing`).toBe(true);
+    expect(own.equals(readFileSync(join(modelFixtures, name))), `assets/reference/${name} differs from ${join(modelFixtures, name)}`).toBe(true);
   });
 
   it('sample/tapvid_davis.pkl is a byte copy of the tapvid fixture', () => {

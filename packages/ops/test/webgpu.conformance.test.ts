@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The same conformance suite on the WebGPU backend (dawn.node on SwiftShader in CI). In CI and wherever
 // a Vulkan ICD is installed a missing adapter is a failure; elsewhere the suite is skipped with the reason.
+import { taptrReferenceDir } from '@taptr/fixtures';
 import { TaptrError } from '@taptr/tensor';
 import { webgpuTestsRequired } from '@taptr/tensor/testing';
 import { afterAll, it } from 'vitest';
@@ -13,7 +14,7 @@ const required = webgpuTestsRequired();
 
 if (gpu.device !== undefined) {
   const device = gpu.device;
-  runOpsConformance(`webgpu (${gpu.adapter})`, () => createWebGpuOps({ device }), { onReport: conformanceReporter() });
+  runOpsConformance(`webgpu (${gpu.adapter})`, () => createWebGpuOps({ device }), { fixtures: taptrReferenceDir(), onReport: conformanceReporter() });
   afterAll(() => device.destroy());
 } else if (required.required) {
   it(`webgpu: an adapter is required here (${required.why})`, () => {

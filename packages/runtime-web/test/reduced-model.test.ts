@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The reduced reference model (packages/model/fixtures/taptr-reference) on the onnxruntime-web wasm
+// The reduced reference model (@taptr/fixtures' taptr-reference set) on the onnxruntime-web wasm
 // adapter in Node.js, against onnxruntime-node CPU on the same graphs: encoder memory <= 1e-3,
 // tracks <= 1e-2 px, identical visibility decisions.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { taptrReferenceDir } from '@taptr/fixtures';
 import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint } from '@taptr/model';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../src/create-runtime.js';
 import { createWebRuntime } from '../src/wasm.js';
 
-const DIR = process.env['TAPTR_REFERENCE_FIXTURES'] ?? fileURLToPath(new URL('../../model/fixtures/taptr-reference', import.meta.url));
+const DIR = taptrReferenceDir();
 const require = createRequire(import.meta.url);
 const wasmBinary = readFileSync(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 

@@ -5,13 +5,14 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { TaptrError } from '@taptr/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TapvidVideo } from '../src/index.js';
 import { inspectTapvidDataset, listDatasetFiles, readTapvidDataset, type ReadTapvidOptions } from '../src/node/index.js';
-import { FIXTURES } from './fixture-dir.js';
 import { tinyPickle } from './tiny-pickle.js';
 
+const FIXTURES = tapvidMetricsDir();
 const DATASETS = join(FIXTURES, 'datasets');
 const SRC = {
   davis: join(DATASETS, 'davis_like', 'tapvid_davis.pkl'),

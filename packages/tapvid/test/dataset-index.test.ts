@@ -3,12 +3,13 @@
 // what readTapvidDataset yields, in its order, on every fixture dataset.
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { isTaptrError } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
 import type { TapvidVideo } from '../src/index.js';
 import { indexTapvidDataset, readTapvidDataset, readTapvidVideoAt } from '../src/node/index.js';
-import { FIXTURES } from './fixture-dir.js';
 
+const FIXTURES = tapvidMetricsDir();
 const DATASETS = join(FIXTURES, 'datasets');
 const folders = readdirSync(DATASETS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'pickle_variants').map((d) => join(DATASETS, d.name));
 

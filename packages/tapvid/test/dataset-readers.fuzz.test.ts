@@ -6,14 +6,15 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { shapeSize, type TensorView } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TapvidVideo } from '../src/index.js';
 import { readTapvidDataset } from '../src/node/index.js';
-import { FIXTURES } from './fixture-dir.js';
 import { jpegHeaderRanges, pickleStructureRanges } from './fuzz-support.js';
 
+const FIXTURES = tapvidMetricsDir();
 const DATASETS = join(FIXTURES, 'datasets');
 // Every case is written to a file (the public reader reads paths): in memory where /dev/shm exists.
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'tapvid-fuzz-'));

@@ -3,6 +3,7 @@
 // arrays tapnet's readers feed the metric (exact).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { TaptrError, type TensorView } from '@taptr/tensor';
 import { compareExact, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +11,8 @@ import type { TapvidVideo } from '../src/index.js';
 import { readTapvidDataset, type ReadTapvidOptions } from '../src/node/index.js';
 import { expectJpegFramesExact } from './expect-jpeg-frames.js';
 import { expectQuerySet } from './expect-query-set.js';
-import { FIXTURES } from './fixture-dir.js';
 
+const FIXTURES = tapvidMetricsDir();
 const DATASETS = join(FIXTURES, 'datasets');
 
 /** Dataset folders (each with an expected/ folder), read as a folder or as their single pickle. */

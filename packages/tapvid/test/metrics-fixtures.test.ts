@@ -2,12 +2,13 @@
 // Every metric case of the fixture manifest, compared bit for bit with tapnet's output.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTapvidManifest, tapvidMetricsDir } from '@taptr/fixtures';
 import { compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { aggregateMetrics, computeTapvidMetrics, METRIC_NAMES, roundHalfToEven, TAPNET_METRIC_KEYS, toTapnetKeys, type QueryMode, type TapvidMetrics } from '../src/index.js';
-import { FIXTURES, type Manifest } from './fixture-dir.js';
 
-const manifest = loadJson<Manifest>(FIXTURES, 'manifest.json');
+const FIXTURES = tapvidMetricsDir();
+const manifest = readTapvidManifest(FIXTURES);
 
 interface CaseJson {
   readonly query_mode: QueryMode;

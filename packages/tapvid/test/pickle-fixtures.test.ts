@@ -4,14 +4,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { materializeArray, memorySource, numpyGlobals, unpickle, type ByteSource } from '@taptr/pickle';
 import { TaptrError, type TensorView } from '@taptr/tensor';
 import { compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeJpegFrames, listVideoEntries } from '../src/index.js';
-import { FIXTURES } from './fixture-dir.js';
 import { expectJpegFramesExact } from './expect-jpeg-frames.js';
 
+const FIXTURES = tapvidMetricsDir();
 const DATASETS = join(FIXTURES, 'datasets');
 
 interface Inventory {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // decodeJpegFrames against Pillow on 4:4:4, 4:2:2 and 4:2:0 JPEGs (tools/tapvid/make-pil-jpeg-fixtures.py): every byte equal.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { join } from 'node:path';
+import { pilJpegDir } from '@taptr/fixtures';
+import { loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, it } from 'vitest';
 import { decodeJpegFrames } from '../src/index.js';
 import { expectJpegFramesExact } from './expect-jpeg-frames.js';
 
-const DIR = fixtureDir('TAPVID_JPEG_FIXTURES', join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'pil-jpeg'));
+const DIR = pilJpegDir();
 const manifest = loadJson<{ pillow: string; cases: Record<string, { subsampling: string }> }>(DIR, 'manifest.json');
 
 describe(`decodeJpegFrames vs Pillow ${manifest.pillow}`, () => {

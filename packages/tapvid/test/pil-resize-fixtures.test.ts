@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // resizeVideoLanczos against Pillow's LANCZOS resize (fixtures written by tools/tapvid/make-pil-resize-fixtures.py).
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { compareExact, fixtureDir, loadJson, loadNpy } from '@taptr/tensor/testing';
+import { pilResizeDir } from '@taptr/fixtures';
+import { compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { resizeVideoLanczos } from '../src/index.js';
 
-const DIR = fixtureDir('TAPVID_RESIZE_FIXTURES', join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'pil-resize'));
+const DIR = pilResizeDir();
 const manifest = loadJson<{ pillow: string; cases: Record<string, { input: number[]; output: number[]; what: string }> }>(DIR, 'manifest.json');
 
 describe(`resizeVideoLanczos vs Pillow ${manifest.pillow} LANCZOS`, () => {

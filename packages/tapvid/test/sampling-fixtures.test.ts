@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // tapnet's query samplers on the fixture sampling cases (exact).
 import { join } from 'node:path';
+import { readTapvidManifest, tapvidMetricsDir } from '@taptr/fixtures';
 import type { TensorView } from '@taptr/tensor';
 import { loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { sampleQueriesFirst, sampleQueriesStrided, scalePoints } from '../src/index.js';
 import { expectQuerySet } from './expect-query-set.js';
-import { FIXTURES, type Manifest } from './fixture-dir.js';
 
-const manifest = loadJson<Manifest>(FIXTURES, 'manifest.json');
+const FIXTURES = tapvidMetricsDir();
+const manifest = readTapvidManifest(FIXTURES);
 
 describe('query samplers on the fixture sampling cases', () => {
   for (const video of manifest.sampling) {

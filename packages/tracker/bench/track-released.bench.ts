@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { taptrReferenceDir } from '@taptr/fixtures';
 import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint, RELEASED_CONFIG, syntheticStateDict } from '@taptr/model';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { tensor } from '@taptr/tensor';
@@ -33,7 +33,7 @@ const sample = (): void => {
 const timer = setInterval(sample, 50);
 
 const t0 = performance.now();
-const referenceDir = process.env['TAPTR_REFERENCE_FIXTURES'] ?? fileURLToPath(new URL('../../model/fixtures/taptr-reference', import.meta.url));
+const referenceDir = taptrReferenceDir();
 const config = which === 'reference' ? parseTaptrConfig(JSON.parse(readFileSync(join(referenceDir, 'config.json'), 'utf8'))) : RELEASED_CONFIG;
 const stateDict = which === 'reference' ? readTaptrCheckpoint(new Uint8Array(readFileSync(join(referenceDir, 'checkpoint.pth'))), { config }) : syntheticStateDict(config);
 const model = buildTaptrGraphs(stateDict, config, { encoderBatch: 1 });

@@ -8,6 +8,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { taptrReferenceDir } from '@taptr/fixtures';
 import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint } from '@taptr/model';
 import { saveTaptrModel, sha256Hex } from '@taptr/model/node';
 import { readNpy } from '@taptr/tensor';
@@ -15,7 +16,7 @@ import { readNpy } from '@taptr/tensor';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '..', 'generated');
 const args = process.argv.slice(2);
-const fixtures = args[0] === '--fixtures' && args[1] ? args[1] : (process.env['TAPTR_REFERENCE_FIXTURES'] ?? join(here, '../../model/fixtures/taptr-reference'));
+const fixtures = args[0] === '--fixtures' && args[1] ? args[1] : taptrReferenceDir();
 
 /** ORT-web runtime files the wasm (plain) and WebGPU (asyncify / jsep) bundles load. */
 export const ORT_FILES = [

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { aggregateMetrics, computeTapvidMetrics, predictStationary, toTapnetKeys, type MetricValues } from '@taptr/tapvid';
-import { fixtureDir, loadNpy } from '@taptr/tensor/testing';
+import { loadNpy } from '@taptr/tensor/testing';
 import { sampleDatasetPath } from '../assets.js';
 import { runCli } from '../test-io.js';
 
-const fixtures = fixtureDir('TAPVID_FIXTURES', fileURLToPath(new URL('../../fixtures/tapvid-metrics', import.meta.url)));
+const fixtures = tapvidMetricsDir();
 const davis = join(fixtures, 'datasets', 'davis_like');
 const dataset = existsSync(join(davis, 'tapvid_davis.pkl')) ? join(davis, 'tapvid_davis.pkl') : sampleDatasetPath();
 const videoNames = readdirSync(join(davis, 'expected')).sort();
@@ -72,8 +71,8 @@ describe('taptr eval', () => {
   });
 });
 
-/** The TAP-Vid fixture pickles of the @taptr/tapvid package (in-repo). */
-const tapvidDatasets = join(dirname(createRequire(import.meta.url).resolve('@taptr/tapvid/package.json')), 'fixtures', 'tapvid-metrics', 'datasets');
+/** The TAP-Vid fixture pickles. */
+const tapvidDatasets = join(fixtures, 'datasets');
 
 /** Copies fixture pickles into a folder of `dir` under neutral names; returns the folder. */
 function renamed(name: string, files: Record<string, string>): string {

@@ -6,12 +6,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fixtureDir } from '@taptr/tensor/testing';
+import { taptrReferenceDir } from '@taptr/fixtures';
 import { runCli } from '../test-io.js';
 
-const referenceDir = fixtureDir('TAPTR_REFERENCE_FIXTURES', fileURLToPath(new URL('../../../model/fixtures/taptr-reference', import.meta.url)));
+const referenceDir = taptrReferenceDir();
 const body = readFileSync(join(referenceDir, 'checkpoint.pth'));
 const sha256 = createHash('sha256').update(body).digest('hex');
 

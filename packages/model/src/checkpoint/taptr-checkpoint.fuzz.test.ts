@@ -5,7 +5,7 @@
 // change: unread entries, data descriptors, padding extras, timestamps, ZIP64 records it needs not).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fullCheckpointDir } from '@taptr/fixtures';
 import type { TensorView } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ const CHECKPOINTS = [
   // gives the thousands.
   { name: 'the reference checkpoint', path: join(TAPTR_FIXTURES, 'checkpoint.pth'), seed: 13, minCases: 500, budgetMs: 3000 },
   // A training checkpoint (fp16 ema_model, optimizer, scheduler, args): its whole pickle whitelist.
-  { name: 'a training checkpoint', path: fileURLToPath(new URL('../../fixtures/full-checkpoint/full-checkpoint.pth', import.meta.url)), seed: 14, minCases: 3000, budgetMs: 2000 },
+  { name: 'a training checkpoint', path: join(fullCheckpointDir(), 'full-checkpoint.pth'), seed: 14, minCases: 3000, budgetMs: 2000 },
 ];
 
 describe('readTaptrCheckpoint: fuzzed checkpoints', () => {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fullCheckpointDir } from '@taptr/fixtures';
 import { isTaptrError, type TensorView } from '@taptr/tensor';
 import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
-import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
@@ -133,7 +133,7 @@ describe('readTaptrCheckpoint', () => {
   });
 
   it('reads a real training checkpoint written by torch.save (fp16 ema_model, optimizer, scheduler, args)', () => {
-    const dir = fileURLToPath(new URL('../../fixtures/full-checkpoint', import.meta.url));
+    const dir = fullCheckpointDir();
     const bytes = new Uint8Array(readFileSync(join(dir, 'full-checkpoint.pth')));
     const expected = loadJson<Record<'model' | 'ema_model', Record<string, { dims: number[]; values: number[] }>>>(dir, 'expected.json');
     for (const which of ['ema_model', 'model'] as const) {

@@ -4,7 +4,7 @@ export { CASE_FILES, caseTensor, loadOpsCases } from './conformance-cases.js';
 export type { CaseTensor, CaseTolerance, CostVolumeCase, GridSampleCase, OpsCase, OpsCaseFile } from './conformance-cases.js';
 export { runOpsConformance } from './run-ops-conformance.js';
 export type { OpsConformanceOptions } from './run-ops-conformance.js';
-export { corrFeatsCase, loadFmapMappers, querySampleCases, TAPTR_FIXTURES_ENV, taptrFixtureDir } from './taptr-fixture-cases.js';
+export { corrFeatsCase, loadFmapMappers, querySampleCases } from './taptr-fixture-cases.js';
 export type { CorrFeatsCase, QuerySampleCase } from './taptr-fixture-cases.js';
 export { acquireNodeGpuDevice, SWIFTSHADER_ICD } from './node-gpu-device.js';
 export type { NodeGpuDeviceResult } from './node-gpu-device.js';

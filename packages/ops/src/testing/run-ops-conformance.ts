@@ -5,12 +5,15 @@ import type { TensorView } from '@taptr/tensor';
 import { COST_VOLUME_METHODS, type CostVolumeMethod } from '../attrs.js';
 import type { OpsBackend, OpsTensor } from '../ops-backend.js';
 import { caseTensor, loadOpsCases, type CostVolumeCase, type GridSampleCase } from './conformance-cases.js';
-import { corrFeatsCase, querySampleCases, taptrFixtureDir, type CorrFeatsCase } from './taptr-fixture-cases.js';
+import { corrFeatsCase, querySampleCases, type CorrFeatsCase } from './taptr-fixture-cases.js';
 
 /** Options of {@link runOpsConformance}. */
 export interface OpsConformanceOptions {
-  /** TAPTR reference fixture folder; `false` skips the fixture-derived cases. Defaults to {@link taptrFixtureDir}. */
-  readonly fixtures?: string | false;
+  /**
+   * TAPTR reference fixture folder (in this repository: `taptrReferenceDir()` of the private `@taptr/fixtures`);
+   * `false` skips the fixture-derived cases.
+   */
+  readonly fixtures: string | false;
   /** Absolute tolerance of `first.query_sampled`. Defaults to 1e-5 (issue 5). */
   readonly querySampledAtol?: number;
   /** Absolute tolerance of `first.w0.corr_feats`. Defaults to 1e-4 (issue 5). */
@@ -35,10 +38,10 @@ function expectClose(report: CloseReport, what: string): void {
 export function runOpsConformance<T extends OpsTensor>(
   name: string,
   factory: () => OpsBackend<T> | Promise<OpsBackend<T>>,
-  options: OpsConformanceOptions = {},
+  options: OpsConformanceOptions,
 ): void {
   const { querySampledAtol = 1e-5, corrFeatsAtol = 1e-4, onReport } = options;
-  const fixtures = options.fixtures === undefined ? taptrFixtureDir() : options.fixtures;
+  const { fixtures } = options;
   const cases = loadOpsCases();
   const report = (line: string) => onReport?.(`${name}: ${line}`);
 

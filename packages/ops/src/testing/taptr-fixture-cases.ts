@@ -2,21 +2,9 @@
 // Fixture-derived cases from the TAPTR reference fixtures (official PyTorch model outputs).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tensor, type TensorView } from '@taptr/tensor';
-import { fixtureDir, loadNpy } from '@taptr/tensor/testing';
+import { loadNpy } from '@taptr/tensor/testing';
 import { costVolumeCenters, querySampleGrid } from '../taptr-coordinates.js';
-
-/** Environment variable naming an alternative TAPTR reference fixture folder. */
-export const TAPTR_FIXTURES_ENV = 'TAPTR_REFERENCE_FIXTURES';
-
-/**
- * The TAPTR reference fixture folder: `$TAPTR_REFERENCE_FIXTURES`, else the repository's copy in
- * `packages/model/fixtures/taptr-reference`.
- */
-export function taptrFixtureDir(): string {
-  return fixtureDir(TAPTR_FIXTURES_ENV, fileURLToPath(new URL('../../../model/fixtures/taptr-reference/', import.meta.url)));
-}
 
 /** One gridSample call of the query-feature check: one level of one query frame. */
 export interface QuerySampleCase {
@@ -56,7 +44,7 @@ function levelMap(memory: TensorView, frame: number, start: number, h: number, w
  * `first.query_sampled` rows of the points whose query frame is in `first.frames_kept`, from
  * `first.memory_qframes` at `first.query_xy_norm` (bilinear, border, align-corners; spec section 6).
  */
-export function querySampleCases(dir: string = taptrFixtureDir()): QuerySampleCase[] {
+export function querySampleCases(dir: string): QuerySampleCase[] {
   const memory = loadNpy(dir, 'first.memory_qframes.npy');
   const kept = Array.from(loadNpy(dir, 'first.frames_kept.npy').data as ArrayLike<number | bigint>, Number);
   const queryFrames = Array.from(loadNpy(dir, 'first.query_frames.npy').data as ArrayLike<number | bigint>, Number);
@@ -154,7 +142,7 @@ function conv1x1(memory: TensorView, start: number, h: number, w: number, weight
  * `first.w0.corr_feats` for every decoder layer from `first.memory_w0`, `first.w0.corr_query`, the
  * fmap_mappers weights and that layer's input references `first.w0.references[layer]` (spec section 7).
  */
-export async function corrFeatsCase(dir: string = taptrFixtureDir()): Promise<CorrFeatsCase> {
+export async function corrFeatsCase(dir: string): Promise<CorrFeatsCase> {
   const memory = loadNpy(dir, 'first.memory_w0.npy');
   const { shapes, starts } = levelLayout(dir);
   const { weights, source } = await loadFmapMappers(dir, shapes.length);

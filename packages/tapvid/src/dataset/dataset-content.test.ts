@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { memorySource, numpyGlobals, unpickle, type ByteSource } from '@taptr/pickle';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from '../../test/fixture-dir.js';
 import { inspectDatasetContent } from './dataset-content.js';
 
 /** Unpickles a fixture with every payload left lazy; counts the bytes read afterwards. */
 function lazyRoot(file: string): { root: unknown; readAfter: () => number } {
-  const inner = memorySource(new Uint8Array(readFileSync(join(FIXTURES, 'datasets', file))));
+  const inner = memorySource(new Uint8Array(readFileSync(join(tapvidMetricsDir(), 'datasets', file))));
   let bytes = 0;
   const source: ByteSource = { size: inner.size, read: (offset, length) => ((bytes += length), inner.read(offset, length)) };
   const root = unpickle(source, { globals: numpyGlobals({ lazy: true }), lazyThreshold: 1, chunkSize: 64 });

@@ -5,18 +5,18 @@
 // changed pixels are accepted when the file stays well-formed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pilJpegDir, tapvidMetricsDir } from '@taptr/fixtures';
 import { shapeSize, type TensorView } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from '../../test/fixture-dir.js';
 import { jpegHeaderRanges } from '../../test/fuzz-support.js';
 import { decodeJpegFrames } from './decode-jpeg-frames.js';
 
-const PIL = join(import.meta.dirname, '..', '..', 'fixtures', 'pil-jpeg');
+const PIL = pilJpegDir();
 
 /** The first whole JPEG file (FF D8 ... FF D9) inside a Kinetics-like shard's bytes array. */
 function firstKineticsFrame(): Uint8Array {
-  const shard = new Uint8Array(readFileSync(join(FIXTURES, 'datasets', 'kinetics_like', '0000_of_0010.pkl')));
+  const shard = new Uint8Array(readFileSync(join(tapvidMetricsDir(), 'datasets', 'kinetics_like', '0000_of_0010.pkl')));
   const start = shard.findIndex((b, i) => b === 0xff && shard[i + 1] === 0xd8 && shard[i + 2] === 0xff);
   let end = start + 2;
   while (!(shard[end] === 0xff && shard[end + 1] === 0xd9)) end++;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pilJpegDir } from '@taptr/fixtures';
 import { TaptrError } from '@taptr/tensor';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { readJpegHeader } from './jpeg-header.js';
 
-const PIL = join(import.meta.dirname, '..', '..', 'fixtures', 'pil-jpeg');
+const PIL = pilJpegDir();
 
 function encode(width: number, height: number): Uint8Array {
   const data = new Uint8Array(width * height * 4);

@@ -67,7 +67,7 @@ export function demoCommand(io: CliIo): Command {
       const trackStart = performance.now();
       let result;
       try {
-        result = await engine.track(video, queries, { onProgress: (p) => bar.update(p.done, p.total) });
+        result = await engine.track(video, queries, { onProgress: (p) => bar.update(p.framesEncoded, p.frameCount) });
       } finally {
         bar.stop();
         await engine.dispose();
@@ -77,19 +77,20 @@ export function demoCommand(io: CliIo): Command {
       const ffmpeg = hasFfmpeg(io.env);
       const files = { tracks: join(outDir, 'tracks.json'), overlay: join(outDir, ffmpeg ? 'overlay.mp4' : 'overlay'), summary: join(outDir, 'summary.png') };
       await writeTracks(files.tracks, {
-        video: { width: video.width, height: video.height, frames: result.frames },
+        video: { width: video.width, height: video.height, frames: result.frameCount },
         queries,
-        tracks: result.tracks,
-        visible: result.visible,
+        mode: 'forward',
+        tracks: result.tracks.data,
+        visible: result.visible.data,
         backend: engine.backend,
         model: engine.model,
         timings: { trackMs },
       });
-      const overlayBar = startProgress(io.stderr, 'overlay', result.frames, 'frames', !options.json);
+      const overlayBar = startProgress(io.stderr, 'overlay', result.frameCount, 'frames', !options.json);
       try {
         await writeOverlay(
           video,
-          { points: queries.length, frames: result.frames, tracks: result.tracks, visible: result.visible, startFrame: queries.map((q) => q.t) },
+          { points: queries.length, frames: result.frameCount, tracks: result.tracks.data, visible: result.visible.data, startFrame: queries.map((q) => q.t) },
           files.overlay,
           { summary: files.summary, onFrame: (n) => overlayBar.update(n), env: io.env },
         );
@@ -99,13 +100,13 @@ export function demoCommand(io: CliIo): Command {
       const totalMs = Math.round(performance.now() - started);
       if (options.json) {
         io.stdout.write(
-          `${JSON.stringify({ metrics: { dataset: sample, method: 'stationary', mode: 'first', mean: metricsJson(evaluation.mean), videos: evaluation.videos.map((v) => ({ name: v.name, metrics: metricsJson(v.metrics) })) }, files, video: { path: video.path, width: video.width, height: video.height, frames: result.frames }, points: queries.length, backend: engine.backend, model: engine.model, timings: { trackMs, totalMs }, note: REFERENCE_MODEL_NOTE })}\n`,
+          `${JSON.stringify({ metrics: { dataset: sample, method: 'stationary', mode: 'first', mean: metricsJson(evaluation.mean), videos: evaluation.videos.map((v) => ({ name: v.name, metrics: metricsJson(v.metrics) })) }, files, video: { path: video.path, width: video.width, height: video.height, frames: result.frameCount }, points: queries.length, backend: engine.backend, model: engine.model, timings: { trackMs, totalMs }, note: REFERENCE_MODEL_NOTE })}\n`,
         );
         return;
       }
       io.stdout.write(
         [
-          `Tracked ${queries.length} points over ${result.frames} frames of the bundled ${video.width}x${video.height} reference video (${engine.backend}, ${(trackMs / 1000).toFixed(1)} s).`,
+          `Tracked ${queries.length} points over ${result.frameCount} frames of the bundled ${video.width}x${video.height} reference video (${engine.backend}, ${(trackMs / 1000).toFixed(1)} s).`,
           `  summary.png  ${files.summary}   <- open this first`,
           ffmpeg ? `  overlay.mp4  ${files.overlay}` : `  overlay/     ${files.overlay}   (PNG frames: ffmpeg was not found, so no overlay.mp4; install ffmpeg for the video)`,
           `  tracks.json  ${files.tracks}`,

@@ -107,7 +107,7 @@ export function evalCommand(io: CliIo): Command {
               bar.stop();
               bar = startProgress(io.stderr, `eval ${i + 1} ${name}`, 1, 'frames', !options.json);
             },
-            onProgress: (p) => bar.update(p.done, p.total),
+            onProgress: (p) => bar.update(p.framesEncoded, p.frameCount),
           });
         } finally {
           bar.stop();

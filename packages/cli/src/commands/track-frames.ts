@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Command } from 'commander';
-import type { TracksFileVideo } from '@taptr/tracker';
+import type { QueryPoint, TracksFileVideo, VideoExtent } from '@taptr/tracker';
 import { fromOriginalPixels, type OpenVideoOptions, openVideo, originOf, toOriginalPixels, type VideoSource } from '@taptr/video';
 import { nonNegativeInt, positiveInt } from '../command-kit.js';
-import type { QueryPoint, VideoExtent } from '../queries/query-set.js';
 import { UsageError } from '../usage-error.js';
 
 /** The frame options of `taptr track` (commander's camelCase names). */

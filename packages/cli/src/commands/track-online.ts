@@ -6,7 +6,7 @@ import { onlineEndLine, onlineFrameLine, onlineHeaderLine } from '../online/onli
 import { streamOnline } from '../online/stream-online.js';
 import { watchInterrupt } from '../interrupt.js';
 import { startProgress } from '../progress.js';
-import type { QueryPoint } from '../queries/query-set.js';
+import type { QueryPoint } from '@taptr/tracker';
 import { readQueries } from '../queries/read-queries.js';
 import { type QuerySourceOptions, resolveQueries } from '../queries/resolve-queries.js';
 import { InterruptedError, UsageError } from '../usage-error.js';

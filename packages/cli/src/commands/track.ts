@@ -13,7 +13,6 @@ import { modelProgress } from '../engine/model-progress.js';
 import { type Backend, BACKENDS, openEngine } from '../engine/open-engine.js';
 import type { TrackingEngine } from '../engine/tracking-engine.js';
 import { watchInterrupt } from '../interrupt.js';
-import type { TrackOutput } from '../output/track-output.js';
 import { isTracksOutPath, TRACKS_OUT_FORMS, writeTracks } from '../output/write-tracks.js';
 import { startProgress } from '../progress.js';
 import { resolveQueries } from '../queries/resolve-queries.js';
@@ -167,7 +166,7 @@ export function trackCommand(io: CliIo): Command {
           result = await engine.track(video, source.toTrackerQueries(queries), {
             bidirectional: mode === 'bidirectional',
             padQueries: options.padQueries ?? 0,
-            onProgress: (p) => bar.update(p.done, p.total),
+            onProgress: (p) => bar.update(p.framesEncoded, p.frameCount),
             signal: interrupt.signal,
             onFrame: final.onFrame,
           });
@@ -184,7 +183,7 @@ export function trackCommand(io: CliIo): Command {
         if (frames === 0) throw new InterruptedError('interrupted before the first frame; nothing written');
         if (options.out === undefined) throw new InterruptedError('interrupted: nothing written (no --out)');
         const arrays = final.arrays(frames);
-        const partial: TrackOutput & Pick<TracksFileInput, 'incomplete'> = {
+        const partial: TracksFileInput = {
           video: { ...source.fileVideo, frames },
           queries,
           mode,
@@ -203,14 +202,14 @@ export function trackCommand(io: CliIo): Command {
       }
       const tracked = performance.now();
       // In the original video's pixels (the tracker saw the --resize'd frames).
-      const tracks = source.toOriginalTracks(result.tracks);
+      const tracks = source.toOriginalTracks(result.tracks.data);
       if (options.out !== undefined) {
         await writeTracks(options.out, {
-          video: { ...source.fileVideo, frames: result.frames },
+          video: { ...source.fileVideo, frames: result.frameCount },
           queries,
           mode,
           tracks,
-          visible: result.visible,
+          visible: result.visible.data,
           backend: engine.backend,
           model: engine.model,
           timings: { loadMs: Math.round(loaded - started), trackMs: Math.round(tracked - loaded) },
@@ -222,16 +221,16 @@ export function trackCommand(io: CliIo): Command {
         const frames = await source.originalFrames();
         const set: TrackSet = {
           points: queries.length,
-          frames: result.frames,
+          frames: result.frameCount,
           tracks,
-          visible: result.visible,
+          visible: result.visible.data,
           startFrame: queries.map((q) => firstTrackedFrame(mode, q.t)),
           queryFrame: queries.map((q) => q.t),
         };
         const style = overlayStyleOf(options);
         if (options.overlay !== undefined) {
           summary = options.summary ?? defaultSummaryPath(options.overlay);
-          const overlayBar = startProgress(io.stderr, 'overlay', result.frames, 'frames', !options.json);
+          const overlayBar = startProgress(io.stderr, 'overlay', result.frameCount, 'frames', !options.json);
           try {
             await writeOverlay(frames, set, options.overlay, { summary, style, onFrame: (n) => overlayBar.update(n), env: io.env });
           } finally {
@@ -244,7 +243,7 @@ export function trackCommand(io: CliIo): Command {
       }
       const report = {
         video: videoPath,
-        frames: result.frames,
+        frames: result.frameCount,
         points: queries.length,
         out: options.out ?? null,
         overlay: options.overlay ?? null,
@@ -258,7 +257,7 @@ export function trackCommand(io: CliIo): Command {
       } else {
         const variant = describeModelVariant(engine.model);
         io.stdout.write(
-          `tracked ${queries.length} points over ${result.frames} frames (${engine.backend}${variant !== undefined ? `, ${variant}` : ''}, ${(report.timings.trackMs / 1000).toFixed(1)} s)${options.out !== undefined ? `: ${options.out}` : ''}\n`,
+          `tracked ${queries.length} points over ${result.frameCount} frames (${engine.backend}${variant !== undefined ? `, ${variant}` : ''}, ${(report.timings.trackMs / 1000).toFixed(1)} s)${options.out !== undefined ? `: ${options.out}` : ''}\n`,
         );
         if (options.overlay !== undefined) io.stdout.write(`overlay: ${options.overlay}\n`);
         if (summary !== undefined) io.stdout.write(`summary: ${summary}\n`);

@@ -36,7 +36,7 @@ export function createEvalProcessor(pool: EnginePool, guard: PathGuard): (job: E
       const result = await evaluateVideo(lease.engine, sample, {
         mode: job.protocol.mode,
         padQueries: job.protocol.padQueries,
-        onProgress: (p) => context.progress(p.done, p.total),
+        onProgress: (p) => context.progress(p.framesEncoded, p.frameCount ?? 0),
         signal: context.signal,
       });
       const [T, H, W] = sample.video.dims as [number, number, number, number];

@@ -6,8 +6,7 @@ import type { JobContext, PathGuard, TrackJob, TrackOutcome, TrackJobResult } fr
 import { TaptrError } from '@taptr/tensor';
 import { openVideo } from '@taptr/video';
 import { writeTracks } from '../output/write-tracks.js';
-import { gridQueries } from '@taptr/tracker';
-import type { QueryPoint } from '../queries/query-set.js';
+import { gridQueries, type QueryPoint } from '@taptr/tracker';
 import { readMask } from '../queries/read-mask.js';
 import { readQueries } from '../queries/read-queries.js';
 import type { EnginePool } from './engine-pool.js';
@@ -46,18 +45,18 @@ export function createTrackProcessor(pool: EnginePool, guard: PathGuard, env: No
       const result = await lease.engine.track(video, queries, {
         bidirectional: job.options.bidirectional,
         padQueries: job.options.padQueries,
-        onProgress: (p) => context.progress(p.done, p.total),
+        onProgress: (p) => context.progress(p.framesEncoded, p.frameCount ?? 0),
         signal: context.signal,
       });
       const tracked = performance.now();
       const temporary = join(dirname(out), `.${basename(out, extname(out))}.${process.pid}.partial${extname(out)}`);
       try {
         await writeTracks(temporary, {
-          video: { width: video.width, height: video.height, frames: result.frames },
+          video: { width: video.width, height: video.height, frames: result.frameCount },
           queries,
           mode: job.options.bidirectional ? 'bidirectional' : 'forward',
-          tracks: result.tracks,
-          visible: result.visible,
+          tracks: result.tracks.data,
+          visible: result.visible.data,
           backend: lease.engine.backend,
           model: lease.engine.model,
           timings: { loadMs: Math.round(loaded - started), trackMs: Math.round(tracked - loaded) },
@@ -70,7 +69,7 @@ export function createTrackProcessor(pool: EnginePool, guard: PathGuard, env: No
       return {
         out: job.out,
         sha256: await fileSha256(out),
-        frames: result.frames,
+        frames: result.frameCount,
         points: queries.length,
         ms: Math.round(performance.now() - started),
         model: lease.engine.model,

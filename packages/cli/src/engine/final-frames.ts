@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { TrackFrameResult } from '@taptr/tracker';
 
-/** One frame's final result as the engine reports it (`TrackRequestOptions.onFrame`). */
-export interface FinalFrame {
-  readonly frame: number;
-  /** `[N, 2]` (x, y) in video pixels. */
-  readonly tracks: Float32Array;
-  /** `[N]` 1 = visible. */
-  readonly visible: Uint8Array;
-}
+/** One frame's final result as the engine reports it (`TrackRequestOptions.onFrame`): the tracker's, without logits. */
+type FinalFrame = Pick<TrackFrameResult, 'frame' | 'tracks' | 'visible'>;
 
 /** The frames of a run that are final so far (what an interrupted run can still write). */
 export interface FinalFrames {

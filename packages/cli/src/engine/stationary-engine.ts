@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { VideoSource } from '@taptr/video';
-import type { QueryPoint } from '../queries/query-set.js';
-import type { OnlineFrame, OnlineTracking, TrackingEngine, TrackResult } from './tracking-engine.js';
+import { tensor } from '@taptr/tensor';
+import type { QueryPoint } from '@taptr/tracker';
+import type { EngineTrackResult, OnlineFrame, OnlineTracking, TrackingEngine } from './tracking-engine.js';
 
 /**
  * Tracks every point at the same frame count and position: the zero-motion TAP-Vid baseline
  * (each point stays at its query position, always visible).
- * @param frames - T.
- * @returns tracks `[N, T, 2]`, visible `[N, T]` (all 1).
+ * @param frames - T; `width`, `height` the video's size.
+ * @returns tracks float64 `[N, T, 2]` (the queries' positions unrounded), visible `[N, T]` (all true), no logits.
  */
-export function stationaryTracks(queries: readonly QueryPoint[], frames: number): TrackResult {
+export function stationaryTracks(queries: readonly QueryPoint[], frames: number, width: number, height: number): EngineTrackResult {
   const tracks = new Float64Array(queries.length * frames * 2);
   queries.forEach((q, i) => {
     for (let t = 0; t < frames; t++) {
@@ -17,7 +18,13 @@ export function stationaryTracks(queries: readonly QueryPoint[], frames: number)
       tracks[(i * frames + t) * 2 + 1] = q.y;
     }
   });
-  return { frames, tracks, visible: new Uint8Array(queries.length * frames).fill(1) };
+  return {
+    tracks: tensor('float64', [queries.length, frames, 2], tracks),
+    visible: tensor('bool', [queries.length, frames], new Uint8Array(queries.length * frames).fill(1)),
+    frameCount: frames,
+    width,
+    height,
+  };
 }
 
 /** A {@link TrackingEngine} that runs the zero-motion baseline (no model needed). */
@@ -28,7 +35,7 @@ export function createStationaryEngine(): TrackingEngine {
     async track(video: VideoSource, queries: readonly QueryPoint[]) {
       let frames = 0;
       for await (const frame of video.frames()) if (frame.length > 0) frames++;
-      return stationaryTracks(queries, frames);
+      return stationaryTracks(queries, frames, video.width, video.height);
     },
     online: ({ width, height }) => stationaryOnline(width * height * 3),
     async dispose() {},

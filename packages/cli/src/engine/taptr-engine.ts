@@ -4,9 +4,8 @@ import { createRequire } from 'node:module';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { TaptrError, tensor } from '@taptr/tensor';
-import { createTracker, ONLINE_LATENCY_FRAMES } from '@taptr/tracker';
+import { createTracker, ONLINE_LATENCY_FRAMES, type QueryPoint, type TrackProgress } from '@taptr/tracker';
 import { frameTensors, type VideoSource } from '@taptr/video';
-import type { QueryPoint } from '../queries/query-set.js';
 import type { LoadedModel } from './load-model.js';
 import { optionalBackendError } from './optional-backend.js';
 import type { TrackingEngine, TrackRequestOptions } from './tracking-engine.js';
@@ -57,16 +56,17 @@ export async function createTaptrEngine(model: LoadedModel, options: TaptrEngine
   return {
     backend: options.backend,
     model: model.info,
-    async track(video: VideoSource, queries: readonly QueryPoint[], request: TrackRequestOptions = {}) {
-      const result = await tracker.track(frameTensors(video), queries, {
+    track(video: VideoSource, queries: readonly QueryPoint[], request: TrackRequestOptions = {}) {
+      const known = video.frameCount > 0 ? video.frameCount : undefined;
+      const { onProgress } = request;
+      return tracker.track(frameTensors(video), queries, {
         bidirectional: request.bidirectional ?? false,
         padQueries: request.padQueries ?? 0,
-        ...(video.frameCount > 0 ? { frameCount: video.frameCount } : {}),
-        onProgress: (p) => request.onProgress?.({ stage: p.pass, done: p.framesEncoded, total: p.frameCount ?? video.frameCount }),
+        ...(known !== undefined ? { frameCount: known } : {}),
+        ...(onProgress !== undefined ? { onProgress: (p: TrackProgress) => onProgress({ ...p, frameCount: p.frameCount ?? known }) } : {}),
         ...(request.signal !== undefined ? { signal: request.signal } : {}),
         ...(request.onFrame !== undefined ? { onFrame: request.onFrame } : {}),
       });
-      return { frames: result.frameCount, tracks: result.tracks.data, visible: result.visible.data };
     },
     online({ width, height, frameCount, signal }) {
       const session = tracker.online({ ...(frameCount !== undefined && frameCount > 0 ? { frameCount } : {}), ...(signal !== undefined ? { signal } : {}) });

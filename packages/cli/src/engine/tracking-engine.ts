@@ -1,54 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { TensorView } from '@taptr/tensor';
+import type { QueryPadding, QueryPoint, TrackFrameResult, TrackProgress, TrackResult } from '@taptr/tracker';
 import type { VideoSource } from '@taptr/video';
-import type { QueryPoint } from '../queries/query-set.js';
 
-/** Progress of a tracking run. */
-export interface TrackProgress {
-  /** What is running, e.g. `encode` or `decode`. */
-  readonly stage: string;
-  readonly done: number;
-  readonly total: number;
-}
-
-/** Options of {@link TrackingEngine.track}. */
+/** Options of {@link TrackingEngine.track}: the tracker's `TrackOptions` the CLI uses. */
 export interface TrackRequestOptions {
   /** Track backward from each query frame too, fused as in the official strided protocol. */
   readonly bidirectional?: boolean;
-  /**
-   * Pad the queries with random static points as the official evaluation does (0 = none): a point
-   * count, or the count with the frame-0 positions of the real tracks and the padding points'
-   * query frame (see `@taptr/tracker`'s `QueryPadding`).
-   */
-  readonly padQueries?: number | QueryPaddingSpec;
+  /** Pad the queries with random static points as the official evaluation does (0 = none; the tracker's `padQueries`). */
+  readonly padQueries?: number | QueryPadding;
+  /** The tracker's progress; `frameCount` is the video's frame count when the engine knows it. */
   readonly onProgress?: (progress: TrackProgress) => void;
   /** Cancels the run: `track` rejects with the signal's reason (a queue worker told to abort, Ctrl-C). */
   readonly signal?: AbortSignal;
-  /**
-   * Called with each frame once it is final (forward tracking only; frame order): `tracks` `[N, 2]`,
-   * `visible` `[N]` for the caller's queries. What a stopped run had finished.
-   */
-  readonly onFrame?: (frame: { readonly frame: number; readonly tracks: Float32Array; readonly visible: Uint8Array }) => void;
+  /** Called with each frame once it is final (forward tracking only; frame order): what a stopped run had finished. */
+  readonly onFrame?: (frame: Pick<TrackFrameResult, 'frame' | 'tracks' | 'visible'>) => void;
 }
 
-/** Evaluation-time query padding (spec §12.3). */
-export interface QueryPaddingSpec {
-  /** Point count after padding (800 in the released evaluation). */
-  readonly total: number;
-  /** `[N, 2]` (x, y) of the real tracks at frame 0 (default: the query positions). */
-  readonly framePositions?: ArrayLike<number>;
-  /** Query frame of every padding point (strided groups); default: each point's random restart frame. */
-  readonly queryFrame?: number;
-}
-
-/** Result of {@link TrackingEngine.track}: only the caller's queries, never padding points. */
-export interface TrackResult {
-  /** Frames T. */
-  readonly frames: number;
-  /** `[N, T, 2]` (x, y) in video pixels (float32 from the model; float64 from baselines). */
-  readonly tracks: Float32Array | Float64Array;
-  /** `[N, T]` 1 = visible. */
-  readonly visible: Uint8Array;
-}
+/**
+ * What {@link TrackingEngine.track} returns: the tracker's `TrackResult` (the model's engine returns it
+ * as it is), of the caller's queries only. A baseline has no logits and may give float64 tracks (the
+ * zero-motion baseline keeps the queries' float64 positions, so its scores are exactly the metric's).
+ */
+export type EngineTrackResult = Omit<TrackResult, 'tracks' | 'logits'> & {
+  /** `[N, T, 2]` (x, y) in video pixels. */
+  readonly tracks: TensorView<'float32' | 'float64'>;
+  readonly logits?: TrackResult['logits'];
+};
 
 /** What the CLI commands track with: the TAPTR tracker, or a baseline. */
 export interface TrackingEngine {
@@ -56,7 +34,7 @@ export interface TrackingEngine {
   readonly backend: string;
   /** Model description written into outputs. */
   readonly model: Readonly<Record<string, unknown>>;
-  track(video: VideoSource, queries: readonly QueryPoint[], options?: TrackRequestOptions): Promise<TrackResult>;
+  track(video: VideoSource, queries: readonly QueryPoint[], options?: TrackRequestOptions): Promise<EngineTrackResult>;
   /** Starts an online run: frames pushed one at a time, each frame's result yielded once it is final (absent: the engine cannot). */
   online?(options: OnlineRequestOptions): OnlineTracking;
   dispose(): Promise<void>;

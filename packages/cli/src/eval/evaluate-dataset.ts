@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { aggregateMetrics, METRIC_NAMES, type MetricValues, type PointScale, type QueryMode, type TapvidDatasetKind, type TapvidMetrics, toTapnetKeys } from '@taptr/tapvid';
 import { readTapvidDataset } from '@taptr/tapvid/node';
-import type { TrackingEngine, TrackProgress } from '../engine/tracking-engine.js';
+import type { TrackProgress } from '@taptr/tracker';
+import type { TrackingEngine } from '../engine/tracking-engine.js';
 import { evaluateVideo } from './evaluate-video.js';
 
 /** Options of {@link evaluateDataset}. */

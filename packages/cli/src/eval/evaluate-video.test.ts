@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { TapvidVideo } from '@taptr/tapvid';
 import { readTapvidDataset } from '@taptr/tapvid/node';
 import { sampleDatasetPath } from '../assets.js';
-import type { QueryPaddingSpec, TrackingEngine, TrackRequestOptions } from '../engine/tracking-engine.js';
-import type { QueryPoint } from '../queries/query-set.js';
+import { tensor } from '@taptr/tensor';
+import type { QueryPadding, QueryPoint } from '@taptr/tracker';
+import type { TrackingEngine, TrackRequestOptions } from '../engine/tracking-engine.js';
 import { evaluateVideo } from './evaluate-video.js';
 
 async function firstVideo(mode: 'first' | 'strided'): Promise<TapvidVideo> {
@@ -34,7 +35,8 @@ function oracleEngine(sample: TapvidVideo, calls: Call[]): TrackingEngine {
         tracks.set(sample.targetPoints.data.subarray(q * T * 2, (q + 1) * T * 2), i * T * 2);
         for (let t = 0; t < T; t++) visible[i * T + t] = sample.targetOccluded.data[q * T + t] ? 0 : 1;
       });
-      return { frames: T, tracks, visible };
+      const [, H, W] = sample.video.dims as [number, number, number];
+      return { frameCount: T, width: W, height: H, tracks: tensor('float32', [queries.length, T, 2], tracks), visible: tensor('bool', [queries.length, T], visible) };
     },
     async dispose() {},
   };
@@ -50,7 +52,7 @@ describe('evaluateVideo (official TAPTR protocol)', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.queries).toHaveLength(Q);
     expect(calls[0]!.options.bidirectional).toBe(false);
-    const pad = calls[0]!.options.padQueries as QueryPaddingSpec;
+    const pad = calls[0]!.options.padQueries as QueryPadding;
     expect(pad.total).toBe(800);
     expect(pad.queryFrame).toBeUndefined();
     expect(Array.from(pad.framePositions!)).toEqual([...Array(Q).keys()].flatMap((q) => [sample.targetPoints.data[q * T * 2]!, sample.targetPoints.data[q * T * 2 + 1]!]));

@@ -2,8 +2,8 @@
 import { computeTapvidMetrics, type QueryMode, type TapvidMetrics, type TapvidVideo } from '@taptr/tapvid';
 import { tensor } from '@taptr/tensor';
 import { videoFromTensor } from '@taptr/video';
-import type { TrackingEngine, TrackProgress } from '../engine/tracking-engine.js';
-import type { QueryPoint } from '../queries/query-set.js';
+import type { QueryPoint, TrackProgress } from '@taptr/tracker';
+import type { TrackingEngine } from '../engine/tracking-engine.js';
 
 /** Options of {@link evaluateVideo}. */
 export interface EvaluateVideoOptions {
@@ -69,8 +69,8 @@ export async function evaluateVideo(engine: TrackingEngine, sample: TapvidVideo,
       },
     );
     members.forEach((q, i) => {
-      predTracks.data.set(result.tracks.subarray(i * T * 2, (i + 1) * T * 2), q * T * 2);
-      for (let t = 0; t < T; t++) predOccluded.data[q * T + t] = result.visible[i * T + t] ? 0 : 1;
+      predTracks.data.set(result.tracks.data.subarray(i * T * 2, (i + 1) * T * 2), q * T * 2);
+      for (let t = 0; t < T; t++) predOccluded.data[q * T + t] = result.visible.data[i * T + t] ? 0 : 1;
     });
   }
   const metrics = computeTapvidMetrics({

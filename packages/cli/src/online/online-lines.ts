@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { float32Number, type TracksFileVideo } from '@taptr/tracker';
-import type { QueryPoint } from '../queries/query-set.js';
+import { float32Number, type QueryPoint, type TracksFileVideo } from '@taptr/tracker';
 
 /** The `format` of the first line of `taptr track --online` output. */
 export const ONLINE_FORMAT = 'taptr-online-tracks';

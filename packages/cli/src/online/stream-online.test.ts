@@ -9,7 +9,7 @@ import { loadModel } from '../engine/load-model.js';
 import { createStationaryEngine } from '../engine/stationary-engine.js';
 import { createTaptrEngine } from '../engine/taptr-engine.js';
 import type { TrackingEngine } from '../engine/tracking-engine.js';
-import type { QueryPoint } from '../queries/query-set.js';
+import type { QueryPoint } from '@taptr/tracker';
 import { type OnlineFrameResult, streamOnline } from './stream-online.js';
 
 /** Frames read so far, and at each result the frames read when it was handed out. */
@@ -59,9 +59,9 @@ describe('streamOnline with the reference model (the tracker\'s online session)'
       // Points start at their own frame: 0 from 0, 1 from 5, the added point 2 from 17.
       expect(r.ids).toEqual([0, 1, 2].filter((id) => r.t >= [0, 5, 17][id]!));
       r.ids.forEach((id, k) => {
-        expect(r.xy[2 * k], `point ${id} frame ${r.t} x`).toBe(offline.tracks[(id * T + r.t) * 2]);
-        expect(r.xy[2 * k + 1]).toBe(offline.tracks[(id * T + r.t) * 2 + 1]);
-        expect(r.visible[k]).toBe(offline.visible[id * T + r.t]);
+        expect(r.xy[2 * k], `point ${id} frame ${r.t} x`).toBe(offline.tracks.data[(id * T + r.t) * 2]);
+        expect(r.xy[2 * k + 1]).toBe(offline.tracks.data[(id * T + r.t) * 2 + 1]);
+        expect(r.visible[k]).toBe(offline.visible.data[id * T + r.t]);
       });
     }
     expect(results.filter((r) => r.readAt - 1 - r.t === 7).length).toBeGreaterThan(5); // frames 4w: exactly 7 behind

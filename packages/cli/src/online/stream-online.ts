@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { OnlineTracking } from '../engine/tracking-engine.js';
-import type { QueryPoint } from '../queries/query-set.js';
+import type { QueryPoint } from '@taptr/tracker';
 
 /** One frame's final result as {@link streamOnline} reports it: the points started by then. */
 export interface OnlineFrameResult {

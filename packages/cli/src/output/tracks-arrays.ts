@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { zipSync } from 'fflate';
 import { tensor, type TensorView, writeNpy } from '@taptr/tensor';
-import { positionOf } from '@taptr/tracker';
-import { type TrackOutput, tracksFileInput } from './track-output.js';
+import { positionOf, type TracksFileInput } from '@taptr/tracker';
 
 /**
  * The arrays `taptr track --out x.npz` writes (NumPy names and layouts):
@@ -22,15 +21,14 @@ export interface TracksArrays {
 }
 
 /** The {@link TracksArrays} of a tracking result. */
-export function tracksArrays(output: TrackOutput): TracksArrays {
-  const input = tracksFileInput(output);
+export function tracksArrays(output: TracksFileInput): TracksArrays {
   const n = output.queries.length;
   const frames = output.video.frames;
   const tracks = new Float32Array(n * frames * 2).fill(Number.NaN);
   const visible = new Uint8Array(n * frames);
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < frames; t++) {
-      const p = positionOf(input, i, t);
+      const p = positionOf(output, i, t);
       if (p === null) continue;
       tracks[(i * frames + t) * 2] = p[0];
       tracks[(i * frames + t) * 2 + 1] = p[1];
@@ -55,7 +53,7 @@ export function tracksArrays(output: TrackOutput): TracksArrays {
 }
 
 /** `--out x.npy`: the `tracks` array alone (float32 `[N, T, 2]`, NaN = no position); `.npz` holds the others too. */
-export function tracksToNpy(output: TrackOutput): Uint8Array {
+export function tracksToNpy(output: TracksFileInput): Uint8Array {
   return writeNpy(tracksArrays(output).tracks);
 }
 
@@ -63,7 +61,7 @@ export function tracksToNpy(output: TrackOutput): Uint8Array {
  * `--out x.npz`: every {@link TracksArrays} array as `<name>.npy` in a deflated zip, as NumPy's
  * `savez_compressed` writes it (`np.load('x.npz')['tracks']`).
  */
-export function tracksToNpz(output: TrackOutput): Uint8Array {
+export function tracksToNpz(output: TracksFileInput): Uint8Array {
   const arrays = tracksArrays(output);
   const files: Record<string, [Uint8Array, { level: 6; mtime: Date }]> = {};
   // A fixed date: the same tracks give the same bytes.

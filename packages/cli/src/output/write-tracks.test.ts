@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { readNpy } from '@taptr/tensor';
-import { readTracksFile } from '@taptr/tracker';
-import type { TrackOutput } from './track-output.js';
+import { readTracksFile, type TracksFileInput } from '@taptr/tracker';
 import { tracksToCsv, writeTracks } from './write-tracks.js';
 
 // 2 points x 3 frames; point 1 is queried at frame 1, point 0 has a NaN at frame 2 (no position either).
 const tracks = new Float32Array([1.25, 2.5, 3.1, 4.2, Number.NaN, 6, /* point 1 */ 10, 11, 12.75, 13, 14, 15]);
-const output: TrackOutput = {
+const output: TracksFileInput = {
   video: { width: 32, height: 24, frames: 3 },
+  mode: 'forward',
   queries: [
     { t: 0, x: 1.25, y: 2.5 },
     { t: 1, x: 12.75, y: 13 },

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { writeFile } from 'node:fs/promises';
 import { TaptrError } from '@taptr/tensor';
-import { float32Number, positionOf, writeTracksFile } from '@taptr/tracker';
-import { type TrackOutput, tracksFileInput } from './track-output.js';
+import { float32Number, positionOf, type TracksFileInput, writeTracksFile } from '@taptr/tracker';
 import { tracksToNpy, tracksToNpz } from './tracks-arrays.js';
 
 /** The `--out` forms of `taptr track`, in words (for `--help` and errors). */
@@ -18,8 +17,8 @@ export function isTracksOutPath(path: string): boolean {
  * 'taptr-tracks'`, version 2; see `writeTracksFile`). In forward mode the frames before a point's
  * query frame are `null` and not visible.
  */
-export function tracksToJson(output: TrackOutput): string {
-  return writeTracksFile(tracksFileInput(output));
+export function tracksToJson(output: TracksFileInput): string {
+  return writeTracksFile(output);
 }
 
 /**
@@ -27,14 +26,13 @@ export function tracksToJson(output: TrackOutput): string {
  * visible as 1/0. A frame without a position (in forward mode, before the point's query frame) has
  * empty `x` and `y` cells and `visible` 0, the same rule as the JSON's `null`.
  */
-export function tracksToCsv(output: TrackOutput): string {
-  const input = tracksFileInput(output);
+export function tracksToCsv(output: TracksFileInput): string {
   const n = output.queries.length;
   const frames = output.video.frames;
   const lines = ['point,t,x,y,visible'];
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < frames; t++) {
-      const p = positionOf(input, i, t);
+      const p = positionOf(output, i, t);
       if (p === null) lines.push(`${i},${t},,,0`);
       else lines.push(`${i},${t},${float32Number(p[0])},${float32Number(p[1])},${output.visible[i * frames + t] ? 1 : 0}`);
     }
@@ -47,7 +45,7 @@ export function tracksToCsv(output: TrackOutput): string {
  * tracks, visible, queries, query_points, frames, see `tracksArrays`), chosen by the path's extension.
  * @throws TaptrError `TAPTR_INVALID_ARGUMENT` for another extension, `TAPTR_IO` when the file cannot be written.
  */
-export async function writeTracks(path: string, output: TrackOutput): Promise<void> {
+export async function writeTracks(path: string, output: TracksFileInput): Promise<void> {
   const lower = path.toLowerCase();
   let text: string | Uint8Array;
   if (lower.endsWith('.json')) text = tracksToJson(output);

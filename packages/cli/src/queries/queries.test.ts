@@ -6,10 +6,9 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTaptrError, tensor, writeNpy } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
-import { gridQueries } from '@taptr/tracker';
+import { gridQueries, type QueryPoint } from '@taptr/tracker';
 import { readMask } from './read-mask.js';
 import { parseQueries, readQueries } from './read-queries.js';
-import type { QueryPoint } from './query-set.js';
 
 const extent = { frames: 10, width: 64, height: 48 };
 let dir: string;

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeValue, formatShape, readNpy, TaptrError } from '@taptr/tensor';
-import { checkQueryPoint, type QueryPoint, type VideoExtent } from './query-set.js';
+import { type QueryPoint, queryPointProblem, type VideoExtent } from '@taptr/tracker';
 
 const FORM = 'queries are (t, x, y): frame index, then pixel x and y';
 
@@ -127,7 +127,11 @@ export function parseQueries(bytes: Uint8Array, path: string, extent: VideoExten
   else if (lower.endsWith('.npy')) parsed = parseNpyQueries(bytes, name);
   else fail(`${name}: query files must end in .json, .csv or .npy`);
   if (parsed.points.length === 0) fail(`${name}: holds no query points`);
-  parsed.points.forEach((p, i) => checkQueryPoint(p, extent, parsed.labels[i]!));
+  parsed.points.forEach((p, i) => {
+    // The tracker's bounds rule, worded for a file: `points.csv: line 3: t must be ...`.
+    const problem = queryPointProblem(p, extent);
+    if (problem !== undefined) fail(`${parsed.labels[i]!}: ${problem.field} must be ${problem.expected}, got ${problem.actual}`);
+  });
   return parsed.points;
 }
 

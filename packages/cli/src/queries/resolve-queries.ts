@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { UsageError } from '../usage-error.js';
-import { gridQueries } from '@taptr/tracker';
-import type { QueryPoint, VideoExtent } from './query-set.js';
+import { gridQueries, type QueryPoint, type VideoExtent } from '@taptr/tracker';
 import { readMask } from './read-mask.js';
 import { readQueries } from './read-queries.js';
 

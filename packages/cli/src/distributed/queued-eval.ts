@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import { createDigestCache, type EvalJob, type EvalProtocol, type JobBackend, openTaptrQueue } from '@taptr/queue';
+import { createDigestCache, type EvalJob, type EvalProtocol, type JobBackend } from '@taptr/queue';
 import type { TapvidDatasetKind } from '@taptr/tapvid';
 import { indexTapvidDataset } from '@taptr/tapvid/node';
 import { TaptrError } from '@taptr/tensor';
@@ -10,7 +10,7 @@ import { type DatasetEvaluation, summarizeVideos, type VideoMetrics } from '../e
 import { metricsFromRecord } from './eval-processor.js';
 import { describeModel, type ModelOptions } from './model-ref.js';
 import { defaultRunName, type QueueSubmitOptions } from './queue-options.js';
-import { reportFailures, watchRun } from './watch-run.js';
+import { submitAndWatch } from './watch-run.js';
 
 /** What a queued evaluation gives `taptr eval` to report (the same as a local one). */
 export interface QueuedEvaluation {
@@ -66,41 +66,27 @@ export async function evaluateOnQueue(io: CliIo, request: QueuedEvalRequest): Pr
     }));
   const run = request.submit.run ?? defaultRunName(`eval-${basename(path).replace(/\.pkl$/i, '')}-${request.protocol.mode}`, build('x'));
   const jobs = build(run);
-  const queue = await openTaptrQueue(request.submit.queue);
-  try {
-    const summary = await queue.submit(run, jobs, {
-      attempts: request.submit.attempts,
-      backoffMs: request.submit.backoff,
-      meta: { command: 'eval', dataset: request.dataset, model: request.model.model ?? request.model.baseline, protocol: request.protocol, backend: request.backend },
-    });
-    io.stderr.write(
-      `run ${run} on ${queue.url}: ${summary.total} videos (${summary.done} already done, ${summary.queued} queued, ${summary.retried} retried, ${summary.pending} already in the queue)\n`,
-    );
-    if (request.submit.detach === true) {
-      io.stderr.write(`detached: workers run it (taptr worker --queue ...); the same command again waits for it and writes the metrics\n`);
-      return undefined;
+  const finished = await submitAndWatch(io, {
+    run,
+    jobs,
+    submit: request.submit,
+    meta: { command: 'eval', dataset: request.dataset, model: request.model.model ?? request.model.baseline, protocol: request.protocol, backend: request.backend },
+    again: 'waits for it and writes the metrics',
+    ...(request.json !== undefined ? { json: request.json } : {}),
+    ...(request.intervalMs !== undefined ? { intervalMs: request.intervalMs } : {}),
+  });
+  if (finished === undefined) return undefined;
+  const { view } = finished;
+  const videos: VideoMetrics[] = view.jobs.map((job, i) => {
+    const result = job.result;
+    const metrics = result?.kind === 'eval' ? metricsFromRecord(result.metrics) : undefined;
+    if (result?.kind !== 'eval' || metrics === undefined || result.name !== jobs[i]!.dataset.name) {
+      throw new TaptrError('TAPTR_JOB_INVALID', `run ${run}: the stored result of video ${i} (${jobs[i]!.dataset.name}) is not a complete eval result`);
     }
-    const view = await watchRun(io, queue, run, { ...(request.json !== undefined ? { json: request.json } : {}), ...(request.intervalMs !== undefined ? { intervalMs: request.intervalMs } : {}) });
-    const failed = reportFailures(io, view);
-    if (failed > 0) {
-      throw new TaptrError(
-        'TAPTR_JOB_FAILED',
-        `${failed} of ${view.jobs.length} videos of run ${run} failed (above); finished videos are kept: fix the cause and run the same command again, or taptr queue retry --queue ${queue.url} --run ${run}`,
-      );
-    }
-    const videos: VideoMetrics[] = view.jobs.map((job, i) => {
-      const result = job.result;
-      const metrics = result?.kind === 'eval' ? metricsFromRecord(result.metrics) : undefined;
-      if (result?.kind !== 'eval' || metrics === undefined || result.name !== jobs[i]!.dataset.name) {
-        throw new TaptrError('TAPTR_JOB_INVALID', `run ${run}: the stored result of video ${i} (${jobs[i]!.dataset.name}) is not a complete eval result`);
-      }
-      return { name: result.name, frames: result.frames, width: result.width, height: result.height, queries: result.queries, metrics, ms: result.ms };
-    });
-    const first = view.jobs[0]!.result!;
-    const given = request.model.model;
-    const described = typeof first.model['path'] === 'string' && given !== undefined ? { ...first.model, name: basename(given), path: given } : first.model;
-    return { evaluation: summarizeVideos(videos), model: described, backend: first.backend, run };
-  } finally {
-    await queue.close();
-  }
+    return { name: result.name, frames: result.frames, width: result.width, height: result.height, queries: result.queries, metrics, ms: result.ms };
+  });
+  const first = view.jobs[0]!.result!;
+  const given = request.model.model;
+  const described = typeof first.model['path'] === 'string' && given !== undefined ? { ...first.model, name: basename(given), path: given } : first.model;
+  return { evaluation: summarizeVideos(videos), model: described, backend: first.backend, run };
 }

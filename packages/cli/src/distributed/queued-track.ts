@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { createDigestCache, type FileRef, type JobBackend, openTaptrQueue, type TrackJob, type TrackJobResult, type TrackQueries } from '@taptr/queue';
+import { createDigestCache, type FileRef, type JobBackend, type TrackJob, type TrackJobResult, type TrackQueries } from '@taptr/queue';
 import { TaptrError } from '@taptr/tensor';
 import type { CliIo } from '../cli-io.js';
 import { UsageError } from '../usage-error.js';
@@ -9,7 +9,7 @@ import { describeModel, type ModelOptions } from './model-ref.js';
 import { defaultRunName, type QueueSubmitOptions, refuseWithQueue } from './queue-options.js';
 import { listTrackInputs } from './track-inputs.js';
 import { trackResultStands } from './track-processor.js';
-import { reportFailures, watchRun } from './watch-run.js';
+import { submitAndWatch } from './watch-run.js';
 
 /** Inputs of {@link trackOnQueue}. */
 export interface QueuedTrackRequest {
@@ -85,38 +85,23 @@ export async function trackOnQueue(io: CliIo, request: QueuedTrackRequest): Prom
     refs.map((video, i) => ({ kind: 'track', run, video, queries, model, options: { bidirectional: request.bidirectional, padQueries: request.padQueries }, backend: request.backend, out: outs[i]! }));
   const run = request.submit.run ?? defaultRunName(`track-${basename(outDir)}`, build('x'));
   const jobs = build(run);
-  const queue = await openTaptrQueue(request.submit.queue);
-  try {
-    const summary = await queue.submit(run, jobs, {
-      attempts: request.submit.attempts,
-      backoffMs: request.submit.backoff,
-      meta: { command: 'track', input: request.input, outDir, model: request.model.model ?? request.model.baseline },
-      reuse: (job, result) => job.kind === 'track' && result.kind === 'track' && trackResultStands(job, result),
-    });
-    io.stderr.write(
-      `run ${run} on ${queue.url}: ${summary.total} videos (${summary.done} already done, ${summary.queued} queued, ${summary.retried} retried, ${summary.pending} already in the queue)\n`,
-    );
-    if (request.submit.detach === true) {
-      io.stderr.write(`detached: workers run it (taptr worker --queue ...); the same command again waits for it\n`);
-      return undefined;
-    }
-    const view = await watchRun(io, queue, run, { ...(request.json !== undefined ? { json: request.json } : {}), ...(request.intervalMs !== undefined ? { intervalMs: request.intervalMs } : {}) });
-    const failed = reportFailures(io, view);
-    if (failed > 0) {
-      throw new TaptrError(
-        'TAPTR_JOB_FAILED',
-        `${failed} of ${view.jobs.length} videos of run ${run} failed (above); finished videos are kept: fix the cause and run the same command again, or taptr queue retry --queue ${queue.url} --run ${run}`,
-      );
-    }
-    const tracked = view.jobs.map((job, i) => {
-      const result = job.result as TrackJobResult | undefined;
-      if (result?.kind !== 'track') throw new TaptrError('TAPTR_JOB_INVALID', `run ${run}: no stored result for ${videos[i]}`);
-      return { video: videos[i]!, out: result.out, frames: result.frames, points: result.points, ms: result.ms, worker: result.worker };
-    });
-    return { run, outDir, videos: tracked, alreadyDone: summary.done };
-  } finally {
-    await queue.close();
-  }
+  const finished = await submitAndWatch(io, {
+    run,
+    jobs,
+    submit: request.submit,
+    meta: { command: 'track', input: request.input, outDir, model: request.model.model ?? request.model.baseline },
+    reuse: (job, result) => job.kind === 'track' && result.kind === 'track' && trackResultStands(job, result),
+    again: 'waits for it',
+    ...(request.json !== undefined ? { json: request.json } : {}),
+    ...(request.intervalMs !== undefined ? { intervalMs: request.intervalMs } : {}),
+  });
+  if (finished === undefined) return undefined;
+  const tracked = finished.view.jobs.map((job, i) => {
+    const result = job.result as TrackJobResult | undefined;
+    if (result?.kind !== 'track') throw new TaptrError('TAPTR_JOB_INVALID', `run ${run}: no stored result for ${videos[i]}`);
+    return { video: videos[i]!, out: result.out, frames: result.frames, points: result.points, ms: result.ms, worker: result.worker };
+  });
+  return { run, outDir, videos: tracked, alreadyDone: finished.summary.done };
 }
 
 /** The `taptr track` options {@link runQueuedTrack} reads. */

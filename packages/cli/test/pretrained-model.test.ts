@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTracksFile } from '@taptr/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeHub, type FakeHub } from '../../model/test/fake-hub.js';
+import { startFakeHub, type FakeHub } from '@taptr/fixtures';
 import type { CliIo } from '../src/cli-io.js';
 import { main } from '../src/main.js';
 import { runCli } from '../src/test-io.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isTaptrError } from '@taptr/tensor';
 import { loadJson } from '@taptr/tensor/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeHub, startFakeProxy, type FakeHub, type FakeProxy } from '../../test/fake-hub.js';
+import { startFakeHub, startFakeProxy, type FakeHub, type FakeProxy } from '@taptr/fixtures';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { parseTaptrConfig, RELEASED_CONFIG } from '../config/taptr-config.js';
 import { buildTaptrGraphs } from '../graphs/taptr-graphs.js';

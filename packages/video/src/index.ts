@@ -20,10 +20,10 @@ export { naturalCompare } from './input/natural-compare.js';
 // Video out: track overlays (video file or PNG frames) and the summary picture.
 export { writeOverlay, writeSummary } from './overlay/write-overlay.js';
 export type { WriteOverlayOptions } from './overlay/write-overlay.js';
-export { colorsOf, defaultOverlayStyle, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails } from './overlay/draw-tracks.js';
-export type { OverlayStyle, OverlayStyleOptions, TrackSet } from './overlay/draw-tracks.js';
+// Colours and the default style: @taptr/tensor/track-style (shared with the web page).
+export { colorsOf, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails } from './overlay/draw-tracks.js';
+export type { TrackSet } from './overlay/draw-tracks.js';
 export { OVERLAY_FORMS, overlayTarget, openPngFrameSink, openVideoSink, VIDEO_EXTENSIONS, writePng } from './overlay/frame-sink.js';
 export type { FrameSink, OverlayTarget } from './overlay/frame-sink.js';
-export { gistRainbow, parseColor, pointColor, trackColors } from './overlay/palette.js';
-export type { TrackColors } from './overlay/palette.js';
-export type { Rgb, RgbImage } from './overlay/rgb-image.js';
+export { parseColor } from './overlay/palette.js';
+export type { RgbImage } from './overlay/rgb-image.js';

@@ -3,8 +3,9 @@
 // style's integer factor, nearest neighbour, like the CLI) with the tracks drawn on it, encoded with
 // WebCodecs through mediabunny into an mp4 (H.264, else VP9 / AV1) or a webm (VP9, else VP8 / AV1).
 import { BufferTarget, CanvasSource, getFirstEncodableVideoCodec, Mp4OutputFormat, Output, QUALITY_HIGH, WebMOutputFormat, type VideoCodec } from 'mediabunny';
+import type { OverlayStyle } from '@taptr/tensor/track-style';
 import { clipFrames } from './clip-frames.js';
-import { drawTracks, type OverlayStyle, type TrackedPoints } from './overlay.js';
+import { drawTracks, type TrackedPoints } from './overlay.js';
 import { clipFps, type VideoClip } from './video-clip.js';
 
 /** Container of the exported overlay. */

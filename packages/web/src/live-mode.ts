@@ -5,7 +5,8 @@
 // Delete, each frame's final positions drawn over the camera image as they arrive (a few frames
 // behind), with the latency in frames and the frame rate on screen. Everything it keeps is bounded:
 // the last `TRAIL` results and the send times of frames not yet final.
-import { pointColor } from './point-color.js';
+import { pointColor } from '@taptr/tensor/track-style';
+import { cssColor } from './overlay.js';
 import { toCanvas, toVideoPixel } from './query-points.js';
 import type { RuntimeChoice, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -150,7 +151,7 @@ export function createLiveMode(deps: LiveModeDeps): LiveMode {
     ctx.lineCap = 'round';
     for (const p of points) {
       if (p.pointId === undefined) continue;
-      const color = pointColor(p.pointId);
+      const color = cssColor(pointColor(p.pointId));
       ctx.strokeStyle = color;
       ctx.lineWidth = Math.max(2, radius / 2);
       let prev: { x: number; y: number } | undefined;

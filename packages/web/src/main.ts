@@ -4,6 +4,7 @@
 // Cache API), tracking in a Web Worker at the model's resolution with results in the video's own
 // pixels, playback with trails / hollow markers, the tracks file and an overlay video to download,
 // and live mode on the webcam.
+import { defaultOverlayStyle, type OverlayStyle, parseHexColor, pointColor, trackColors, type TrackColors } from '@taptr/tensor/track-style';
 import { writeTracksFile } from '@taptr/tracker';
 import { exportOverlay, type OverlayFormat } from './export-overlay.js';
 import { gridPoints, MAX_GRID } from './grid-queries.js';
@@ -11,10 +12,9 @@ import { createLiveMode, type LivePointView } from './live-mode.js';
 import { createMaskPainter, type MaskPainter } from './mask-painter.js';
 import { readModelFiles } from './model-files.js';
 import { createModelStore, type LoadedModel, type ModelLoadProgress } from './model-store.js';
-import { defaultOverlayStyle, drawQueries, drawTracks, type OverlayStyle, type TrackedPoints } from './overlay.js';
+import { cssColor, drawQueries, drawTracks, type TrackedPoints } from './overlay.js';
 import { scalePoint, scaleXY } from './pixel-scale.js';
-import { pointColor, trackColors, type TrackColors } from './point-color.js';
-import { createQueryPoints, toVideoPixel, type QueryPoint, type QueryPoints } from './query-points.js';
+import { createQueryPoints, type EditablePoint, toVideoPixel, type QueryPoints } from './query-points.js';
 import { decodeWithVideoElement } from './video-element-decode.js';
 import { frameImage, headOf, loadSample, type VideoClip } from './video-clip.js';
 import { decodeVideoFile, hasWebCodecs } from './webcodecs-decode.js';
@@ -88,7 +88,7 @@ type StatusState = 'idle' | 'loading' | 'running' | 'done' | 'error' | 'cancelle
 /** A tracking result, in video pixels. */
 interface Result extends TrackedPoints {
   readonly clip: VideoClip;
-  readonly queries: readonly QueryPoint[];
+  readonly queries: readonly EditablePoint[];
   readonly mode: 'forward' | 'bidirectional';
   readonly backend: PageBackend;
   readonly runtime: string;
@@ -154,7 +154,8 @@ const intIn = (input: HTMLInputElement, min: number, max: number, fallback: numb
 /** The colour choice of the export panel. */
 function colorChoice(): TrackColors {
   const v = ui.overlayColors.value;
-  return v === 'single' ? { color: ui.overlayColor.value } : v === 'by-query' ? 'by-query' : 'rainbow';
+  // <input type="color"> always holds #rrggbb.
+  return v === 'single' ? (parseHexColor(ui.overlayColor.value) ?? [255, 204, 0]) : v === 'by-query' ? 'by-query' : 'rainbow';
 }
 
 /** A positive number from an input, or undefined when it is empty (= the CLI's default). */
@@ -176,11 +177,11 @@ function overlayStyle(): OverlayStyle {
 }
 
 /** Colours of the query points as the overlay will colour them (by their y for 'rainbow'). */
-function queryColors(points: readonly QueryPoint[]): string[] {
+function queryColors(points: readonly EditablePoint[]): string[] {
   return trackColors(
     points.map((p) => p.y),
     colorChoice(),
-  );
+  ).map(cssColor);
 }
 
 function render(): void {
@@ -264,7 +265,7 @@ function renderLivePoints(points: readonly LivePointView[]): void {
   ui.pointList.replaceChildren(
     ...points.map((p) =>
       listItem(
-        p.id === undefined ? '#888' : pointColor(p.id),
+        p.id === undefined ? '#888' : cssColor(pointColor(p.id)),
         p.id === undefined
           ? 'adding…'
           : p.frame < 0
@@ -627,7 +628,7 @@ function runtimeChoice(): RuntimeChoice | undefined {
   return { backend: ui.backend.value as PageBackend, threads: 0, ortBase: new URL('ort/', document.baseURI).href, modelId: state.model.id };
 }
 
-let pending: { id: number; queries: readonly QueryPoint[]; clip: VideoClip; scaled: boolean; mode: 'forward' | 'bidirectional'; cancel: Int32Array | undefined } | undefined;
+let pending: { id: number; queries: readonly EditablePoint[]; clip: VideoClip; scaled: boolean; mode: 'forward' | 'bidirectional'; cancel: Int32Array | undefined } | undefined;
 
 /**
  * A cancel flag the worker reads between frames (shared memory, where the page is cross-origin

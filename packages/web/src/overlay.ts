@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Drawing of tracks over a frame, with the look and the options of the CLI's overlay
-// (packages/video/src/overlay/draw-tracks.ts, Node code the page cannot import): each point in its
-// colour, a trail of its last `trail` frames (fading, fainter where occluded), a filled marker where
-// visible and a hollow ring where occluded, nothing before a point's start frame. The page's preview
-// and the exported video use it.
-import { trackColors, type TrackColors } from './point-color.js';
-import { toCanvas, type QueryPoint } from './query-points.js';
+// Drawing of tracks over a frame on a canvas, with the look and the options of the CLI's overlay
+// (its colours and default style are @taptr/tensor/track-style's, shared with @taptr/video): each
+// point in its colour, a trail of its last `trail` frames (fading, fainter where occluded), a filled
+// marker where visible and a hollow ring where occluded, nothing before a point's start frame. The
+// page's preview and the exported video use it.
+import { type OverlayStyle, type Rgb, trackColors } from '@taptr/tensor/track-style';
+import { toCanvas, type EditablePoint } from './query-points.js';
 
 /** Tracks to draw, in video pixels. */
 export interface TrackedPoints {
@@ -20,45 +20,15 @@ export interface TrackedPoints {
   readonly queryFrame: readonly number[];
 }
 
-/** How overlays look: the CLI's `--trail --line-width --point-size --colors`, and the upscale it picks. */
-export interface OverlayStyle {
-  /** Integer nearest-neighbour upscale of the video in the exported overlay (small videos become readable). */
-  readonly scale: number;
-  /** Marker radius in pixels of the upscaled video. */
-  readonly radius: number;
-  /** Frames of trail behind each point (0 = none). */
-  readonly trail: number;
-  /** Trail width in pixels of the upscaled video. */
-  readonly lineWidth: number;
-  readonly colors: TrackColors;
-}
-
-/** What may be set by hand in {@link defaultOverlayStyle}. */
-export interface OverlayStyleOptions {
-  readonly radius?: number | undefined;
-  readonly trail?: number | undefined;
-  readonly lineWidth?: number | undefined;
-  readonly colors?: TrackColors | undefined;
-}
-
-/**
- * The CLI's default style for a `width x height` video with `points` points: upscale until the short
- * side is >= 360 px (at most 8x); radius 0.6% of the upscaled short side (at least 2 px), smaller for
- * dense points (at most a fifth of their mean spacing, at least 1.5 px); trails half the radius wide and
- * 12 frames long; `'rainbow'` colours. `options` overrides any of these.
- */
-export function defaultOverlayStyle(width: number, height: number, points = 1, options: OverlayStyleOptions = {}): OverlayStyle {
-  const scale = Math.max(1, Math.min(8, Math.ceil(360 / Math.min(width, height))));
-  const short = Math.min(width, height) * scale;
-  const spacing = Math.sqrt((width * scale * height * scale) / Math.max(1, points));
-  const radius = options.radius ?? Math.max(1.5, Math.min(Math.max(2, Math.round(short * 0.006)), spacing / 5));
-  return { scale, radius, trail: options.trail ?? 12, lineWidth: options.lineWidth ?? Math.max(1, radius / 2), colors: options.colors ?? 'rainbow' };
+/** A colour as CSS: `rgb(r, g, b)`. */
+export function cssColor([r, g, b]: Rgb): string {
+  return `rgb(${r}, ${g}, ${b})`;
 }
 
 /** The colour of every point of `set` in `style` (by the y of its track at its query frame, for `'rainbow'`). */
 export function colorsOf(set: TrackedPoints, style: Pick<OverlayStyle, 'colors'>): string[] {
   const queryY = set.queryFrame.map((q, i) => set.tracks[(i * set.frames + q) * 2 + 1]!);
-  return trackColors(queryY, style.colors);
+  return trackColors(queryY, style.colors ?? 'rainbow').map(cssColor);
 }
 
 /**
@@ -85,7 +55,7 @@ export function drawTracks(
   const colorOf = (n: number): string => colors[n]!;
   ctx.save();
   ctx.lineCap = 'round';
-  ctx.lineWidth = style.lineWidth * k;
+  ctx.lineWidth = (style.lineWidth ?? Math.max(1, style.radius / 2)) * k;
   set.startFrame.forEach((_, n) => {
     const start = set.startFrame[n]!;
     if (t < start) return;
@@ -131,7 +101,7 @@ export function drawTracks(
 }
 
 /** Draws the query points (in `colors`, one per point): a cross-hair on their query frame, a small dot elsewhere. */
-export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly QueryPoint[], colors: readonly string[], t: number, width: number, height: number, selected: number | undefined): void {
+export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly EditablePoint[], colors: readonly string[], t: number, width: number, height: number, selected: number | undefined): void {
   const { width: cw, height: ch } = ctx.canvas;
   const r = Math.max(5, cw / 70);
   ctx.save();

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { pointColor, pointRgb } from './point-color.js';
 import { createQueryPoints, toCanvas, toVideoPixel } from './query-points.js';
 
 describe('query points', () => {
@@ -47,13 +46,5 @@ describe('query points', () => {
       { id: 2, t: 4, x: 9, y: 0 },
     ]);
     expect(q.add(0, 0, 0).points.at(-1)!.id).toBe(3);
-  });
-
-  it('colours points with the CLI overlay palette (golden-angle hues), distinct for the first 16', () => {
-    // packages/cli/src/overlay/palette.ts: point 0 is hue 0, point 1 hue 137.508.
-    expect(pointRgb(0)).toEqual([255, 38, 38]);
-    expect(pointRgb(1)).toEqual([38, 255, 101]);
-    expect(pointColor(0)).toBe('rgb(255, 38, 38)');
-    expect(new Set(Array.from({ length: 16 }, (_, i) => pointColor(i))).size).toBe(16);
   });
 });

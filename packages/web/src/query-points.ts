@@ -1,33 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 // The editable set of query points (pure state; the page draws it).
+import type { QueryPoint } from '@taptr/tracker';
 
-/** A query point: query frame `t` and position `(x, y)` in video pixels (integer = pixel centre). */
-export interface QueryPoint {
+/** A query point the page edits: the tracker's `QueryPoint` (t, x, y in video pixels) with a stable id. */
+export interface EditablePoint extends QueryPoint {
   /** Stable id (also picks the colour). */
   readonly id: number;
-  readonly t: number;
-  readonly x: number;
-  readonly y: number;
 }
 
 /** Immutable list of query points with add / move / remove. */
 export interface QueryPoints {
-  readonly points: readonly QueryPoint[];
+  readonly points: readonly EditablePoint[];
   add(t: number, x: number, y: number): QueryPoints;
   /** Adds several points on frame `t` (ids in list order). */
   addAll(t: number, points: readonly { readonly x: number; readonly y: number }[]): QueryPoints;
   move(id: number, x: number, y: number): QueryPoints;
   remove(id: number): QueryPoints;
   /** The point of frame `t` nearest to `(x, y)` within `radius` pixels, if any. */
-  hit(t: number, x: number, y: number, radius: number): QueryPoint | undefined;
+  hit(t: number, x: number, y: number, radius: number): EditablePoint | undefined;
 }
 
 /** Creates a point list; `width`/`height` clamp positions into the frame ([0, W-1] x [0, H-1]). */
-export function createQueryPoints(width: number, height: number, points: readonly QueryPoint[] = [], nextId = 0): QueryPoints {
+export function createQueryPoints(width: number, height: number, points: readonly EditablePoint[] = [], nextId = 0): QueryPoints {
   const clampX = (x: number): number => Math.min(width - 1, Math.max(0, x));
   const clampY = (y: number): number => Math.min(height - 1, Math.max(0, y));
   const next = Math.max(nextId, ...points.map((p) => p.id + 1));
-  const make = (list: readonly QueryPoint[]): QueryPoints => createQueryPoints(width, height, list, next);
+  const make = (list: readonly EditablePoint[]): QueryPoints => createQueryPoints(width, height, list, next);
   return {
     points,
     add: (t, x, y) => createQueryPoints(width, height, [...points, { id: next, t, x: clampX(x), y: clampY(y) }], next + 1),
@@ -41,7 +39,7 @@ export function createQueryPoints(width: number, height: number, points: readonl
     move: (id, x, y) => make(points.map((p) => (p.id === id ? { ...p, x: clampX(x), y: clampY(y) } : p))),
     remove: (id) => make(points.filter((p) => p.id !== id)),
     hit(t, x, y, radius) {
-      let best: QueryPoint | undefined;
+      let best: EditablePoint | undefined;
       let bestD = radius * radius;
       for (const p of points) {
         if (p.t !== t) continue;

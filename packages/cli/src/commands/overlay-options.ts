@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { type Command, InvalidArgumentError } from 'commander';
-import { type OverlayStyleOptions, parseColor, type TrackColors } from '@taptr/video';
+import type { OverlayStyleOptions, TrackColors } from '@taptr/tensor/track-style';
+import { parseColor } from '@taptr/video';
 import { nonNegativeInt, positiveNumber } from '../command-kit.js';
 
 /** The overlay style options of `taptr track` (commander's camelCase names). */

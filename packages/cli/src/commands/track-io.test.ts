@@ -9,8 +9,8 @@ import { unzipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '@taptr/tensor';
+import { pointColor } from '@taptr/tensor/track-style';
 import { readTracksFile } from '@taptr/tracker';
-import { pointColor } from '@taptr/video';
 import { runCli } from '../test-io.js';
 
 const W = 40;

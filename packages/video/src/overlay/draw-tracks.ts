@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { type TrackColors, trackColors } from './palette.js';
-import { dim, fillDisc, type Rgb, type RgbImage, scalePoint, strokeRing, strokeSegment, upscale } from './rgb-image.js';
+import { type OverlayStyle, type Rgb, trackColors } from '@taptr/tensor/track-style';
+import { dim, fillDisc, type RgbImage, scalePoint, strokeRing, strokeSegment, upscale } from './rgb-image.js';
 
 /** Tracks to draw: `tracks` `[N, T, 2]` (x, y) video pixels, `visible` `[N, T]`. */
 export interface TrackSet {
@@ -14,45 +14,8 @@ export interface TrackSet {
   readonly queryFrame?: ArrayLike<number>;
 }
 
-/** How overlays look. */
-export interface OverlayStyle {
-  /** Integer nearest-neighbour upscale of the frames before drawing (small videos become readable). */
-  readonly scale: number;
-  /** Marker radius in output pixels. */
-  readonly radius: number;
-  /** Number of past frames in each point's trail (0 = no trail). */
-  readonly trail: number;
-  /** Width of trails in output pixels (default: half the radius, at least 1). */
-  readonly lineWidth?: number;
-  /** Point colours (default `'rainbow'`). */
-  readonly colors?: TrackColors;
-}
-
-/** What may be set by hand in {@link defaultOverlayStyle}; the rest follows the video's size. */
-export interface OverlayStyleOptions {
-  readonly radius?: number;
-  readonly trail?: number;
-  readonly lineWidth?: number;
-  readonly colors?: TrackColors;
-}
-
 /** Most trajectories drawn whole on the summary picture; more points get a spread subset (every point still gets its start dot). */
 export const SUMMARY_MAX_TRAILS = 100;
-
-/**
- * Default style for a video of `width x height` with `points` points: upscale so that the short
- * side reaches at least 360 px (at most 8x); markers of radius 0.6% of the output's short side (at
- * least 2 px), smaller when the points are dense (at most a fifth of their mean spacing
- * `sqrt(area / points)`, at least 1.5 px); trails half the radius wide and 12 frames long; colours
- * `'rainbow'`. `options` overrides any of these.
- */
-export function defaultOverlayStyle(width: number, height: number, points = 1, options: OverlayStyleOptions = {}): OverlayStyle {
-  const scale = Math.max(1, Math.min(8, Math.ceil(360 / Math.min(width, height))));
-  const short = Math.min(width, height) * scale;
-  const spacing = Math.sqrt((width * scale * height * scale) / Math.max(1, points));
-  const radius = options.radius ?? Math.max(1.5, Math.min(Math.max(2, Math.round(short * 0.006)), spacing / 5));
-  return { scale, radius, trail: options.trail ?? 12, lineWidth: options.lineWidth ?? Math.max(1, radius / 2), colors: options.colors ?? 'rainbow' };
-}
 
 function position(set: TrackSet, i: number, t: number, scale: number): [number, number] {
   const k = (i * set.frames + t) * 2;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { colorsOf, defaultOverlayStyle, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails, type TrackSet } from './draw-tracks.js';
-import { gistRainbow, parseColor, pointColor, trackColors } from './palette.js';
+import { defaultOverlayStyle, gistRainbow } from '@taptr/tensor/track-style';
+import { colorsOf, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails, type TrackSet } from './draw-tracks.js';
+import { parseColor } from './palette.js';
 import type { RgbImage } from './rgb-image.js';
 
 const grey = (width: number, height: number, value = 100): RgbImage => ({ width, height, data: new Uint8Array(width * height * 3).fill(value) });
@@ -35,17 +36,8 @@ function coverage(image: RgbImage, background: number): number {
   return drawn / (image.width * image.height);
 }
 
+// The palette and defaultOverlayStyle themselves: @taptr/tensor's track-style.test.ts.
 describe('colours', () => {
-  it("gist_rainbow: matplotlib's control points, looked up in its 256-entry table", () => {
-    expect(gistRainbow(0)).toEqual([255, 0, 41]); // (1, 0, 0.16)
-    expect(gistRainbow(1)).toEqual([255, 0, 191]); // (1, 0, 0.75)
-    expect(gistRainbow(0.4)).toEqual([0, 255, 0]); // entry 102 = 0.4 exactly
-    expect(gistRainbow(-3)).toEqual(gistRainbow(0));
-    expect(gistRainbow(7)).toEqual(gistRainbow(1));
-    // Between control points: entry floor(0.5 * 256) = 128 is 128/255 = 0.50196, between green (0.4) and cyan (0.586).
-    expect(gistRainbow(0.5)).toEqual([0, 255, Math.round(((128 / 255 - 0.4) / 0.186) * 255)]);
-  });
-
   it('parses #rrggbb, #rgb and CSS colour names, and nothing else', () => {
     expect(parseColor('#ff8000')).toEqual([255, 128, 0]);
     expect(parseColor('#F80')).toEqual([255, 136, 0]);
@@ -54,31 +46,13 @@ describe('colours', () => {
     for (const bad of ['#12345', 'ff8000', 'notacolour', 'rgb(1,2,3)', '', 'constructor', '__proto__']) expect(parseColor(bad), bad).toBeUndefined();
   });
 
-  it("'rainbow' colours by the query's y (top = red end, bottom = magenta end), 'by-query' by index, or one colour", () => {
-    const ys = [50, 10, 30];
-    expect(trackColors(ys, 'rainbow')).toEqual([gistRainbow(1), gistRainbow(0), gistRainbow(0.5)]);
-    expect(trackColors([7, 7], 'rainbow')).toEqual([gistRainbow(0), gistRainbow(0)]);
-    expect(trackColors(ys, 'by-query')).toEqual([pointColor(0), pointColor(1), pointColor(2)]);
-    expect(trackColors(ys, [1, 2, 3])).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
-    // The y at each point's query frame, not at frame 0.
+  it("colours 'rainbow' by the y at each point's query frame, not at frame 0", () => {
     const set: TrackSet = { points: 2, frames: 2, tracks: [0, 0, 0, 90, /* point 1 */ 0, 50, 0, 20], visible: [1, 1, 1, 1], startFrame: [0, 0], queryFrame: [1, 0] };
     expect(colorsOf(set, { scale: 1, radius: 2, trail: 0 })).toEqual([gistRainbow(1), gistRainbow(0)]);
   });
 });
 
-describe('defaultOverlayStyle', () => {
-  it('markers about 0.6% of the short side (at least 2 px), trails half as wide, small videos upscaled', () => {
-    expect(defaultOverlayStyle(1296, 720)).toEqual({ scale: 1, radius: 4, trail: 12, lineWidth: 2, colors: 'rainbow' });
-    expect(defaultOverlayStyle(3840, 2160)).toMatchObject({ scale: 1, radius: 13 });
-    expect(defaultOverlayStyle(96, 96)).toMatchObject({ scale: 4, radius: 2, lineWidth: 1 });
-    expect(defaultOverlayStyle(1296, 720, 900).radius).toBe(4);
-  });
-
-  it('shrinks markers when points are denser than a fifth of their spacing, and takes what is set by hand', () => {
-    expect(defaultOverlayStyle(96, 96, 10_000).radius).toBe(1.5);
-    expect(defaultOverlayStyle(1296, 720, 1, { radius: 9, trail: 0, lineWidth: 3, colors: [1, 2, 3] })).toEqual({ scale: 1, radius: 9, trail: 0, lineWidth: 3, colors: [1, 2, 3] });
-  });
-
+describe('overlay style', () => {
   it('draws with the line width and colours of the style', () => {
     const set: TrackSet = { points: 1, frames: 2, tracks: [4, 10, 24, 10], visible: [1, 1], startFrame: [0] };
     const thin = drawOverlayFrame(grey(32, 20, 0), 1, set, { scale: 1, radius: 2, trail: 1, lineWidth: 1, colors: [200, 0, 0] });

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensor } from '@taptr/tensor';
+import { pointColor } from '@taptr/tensor/track-style';
 import { videoFromTensor } from '../input/video-source.js';
 import { drawOverlayFrame, drawSummary, type TrackSet } from './draw-tracks.js';
 import { overlayTarget } from './frame-sink.js';
-import { pointColor } from './palette.js';
 import { fillDisc, type RgbImage, strokeRing, strokeSegment, upscale } from './rgb-image.js';
 import { writeOverlay } from './write-overlay.js';
 

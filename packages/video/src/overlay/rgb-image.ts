@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { Rgb } from '@taptr/tensor/track-style';
 
 /** An RGB image: `data` is `[H, W, 3]` uint8, row-major. */
 export interface RgbImage {
@@ -6,9 +7,6 @@ export interface RgbImage {
   readonly height: number;
   readonly data: Uint8Array;
 }
-
-/** An RGB colour, each channel 0..255. */
-export type Rgb = readonly [number, number, number];
 
 /**
  * Blends `color` into pixel `(x, y)` with opacity `alpha` in [0, 1] (pixels outside the image are ignored).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { tensor, type TensorView } from '@taptr/tensor';
+import type { QueryPoint } from '@taptr/tracker';
 
 /**
  * A deterministic synthetic video `[T, size, size, 3]` uint8: a smooth colour pattern translating by
@@ -25,7 +26,7 @@ export function syntheticVideo(frames: number, size: number): TensorView<'uint8'
 }
 
 /** `n` deterministic query points `(t, x, y)` on frame 0, inside a `size x size` frame. */
-export function syntheticQueries(n: number, size: number): { t: number; x: number; y: number }[] {
+export function syntheticQueries(n: number, size: number): QueryPoint[] {
   let s = 12345;
   const next = (): number => {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;

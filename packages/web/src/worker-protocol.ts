@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Messages between the page and the tracking worker (structured-clone friendly).
+import type { QueryPoint } from '@taptr/tracker';
 
 /** A backend the page offers (browser backends of `@taptr/runtime-web`). */
 export type PageBackend = 'wasm' | 'webgpu';
@@ -19,13 +20,6 @@ export interface DecoderWindowCounts {
   readonly 'sample-first': number;
   /** Windows run on `decoder_window.onnx`. */
   readonly 'project-first': number;
-}
-
-/** A query point `(t, x, y)` in the pixels of the frames sent (integer = pixel centre). */
-export interface QueryMessage {
-  readonly t: number;
-  readonly x: number;
-  readonly y: number;
 }
 
 /**
@@ -61,7 +55,8 @@ export interface TrackRequest extends RuntimeChoice {
   readonly type: 'track';
   readonly id: number;
   readonly video: VideoPayload;
-  readonly queries: readonly QueryMessage[];
+  /** In the pixels of the frames sent (integer = pixel centre). */
+  readonly queries: readonly QueryPoint[];
   readonly bidirectional: boolean;
   /** Shared `[1]` flag the page sets to 1 to cancel (read between frames; see {@link CancelRequest}). */
   readonly cancel?: Int32Array;
@@ -96,7 +91,7 @@ export interface LiveAdd {
   readonly id: number;
   /** The page's key for the point (echoed back with the tracker's id). */
   readonly key: number;
-  readonly point: QueryMessage;
+  readonly point: QueryPoint;
 }
 
 /** Page -> worker: stop tracking points (tracker ids). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { defaultOverlayStyle, gistRainbow, parseHexColor, pointColor, trackColors } from './track-style.js';
+import { colorsOf, defaultOverlayStyle, gistRainbow, parseHexColor, pointColor, trackColors, type TrackSet } from './track-style.js';
 
 describe('point colours', () => {
   it("gist_rainbow: matplotlib's control points, looked up in its 256-entry table", () => {
@@ -32,6 +32,13 @@ describe('point colours', () => {
       [1, 2, 3],
       [1, 2, 3],
     ]);
+  });
+
+  it("colours a track set by the y at each point's query frame, not at frame 0 (default: its start frame)", () => {
+    const set: TrackSet = { points: 2, frames: 2, tracks: [0, 0, 0, 90, /* point 1 */ 0, 50, 0, 20], visible: [1, 1, 1, 1], startFrame: [0, 0], queryFrame: [1, 0] };
+    expect(colorsOf(set, {})).toEqual([gistRainbow(1), gistRainbow(0)]);
+    expect(colorsOf({ ...set, queryFrame: undefined, startFrame: [0, 1] }, { colors: 'rainbow' })).toEqual([gistRainbow(0), gistRainbow(1)]);
+    expect(colorsOf(set, { colors: 'by-query' })).toEqual([pointColor(0), pointColor(1)]);
   });
 
   it('parses #rrggbb and #rgb, and nothing else', () => {

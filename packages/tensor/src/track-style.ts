@@ -75,6 +75,25 @@ export function trackColors(queryY: ArrayLike<number>, colors: TrackColors): Rgb
   return Array.from({ length: n }, (_, i) => gistRainbow(max > min ? (queryY[i]! - min) / (max - min) : 0));
 }
 
+/** Tracks to draw: `tracks` `[N, T, 2]` (x, y) video pixels, `visible` `[N, T]`, over `frames` frames. */
+export interface TrackSet {
+  readonly points: number;
+  readonly frames: number;
+  readonly tracks: ArrayLike<number>;
+  readonly visible: ArrayLike<number | boolean>;
+  /** `[N]` first frame drawn for each point: its query frame for forward tracking, 0 when bidirectional. */
+  readonly startFrame: ArrayLike<number>;
+  /** `[N]` each point's query frame (`'rainbow'` colours by the y there); defaults to `startFrame`. */
+  readonly queryFrame?: ArrayLike<number>;
+}
+
+/** The colour of every point of `set` in `style` (`'rainbow'`: by the y of its track at its query frame). */
+export function colorsOf(set: TrackSet, style: Pick<OverlayStyle, 'colors'>): Rgb[] {
+  const frames = set.queryFrame ?? set.startFrame;
+  const queryY = Array.from({ length: set.points }, (_, i) => set.tracks[(i * set.frames + frames[i]!) * 2 + 1]!);
+  return trackColors(queryY, style.colors ?? 'rainbow');
+}
+
 /**
  * Parses `#rrggbb` or `#rgb` (any case, surrounding spaces ignored).
  * @returns the colour, or `undefined` when the text is neither.

@@ -20,9 +20,8 @@ export { naturalCompare } from './input/natural-compare.js';
 // Video out: track overlays (video file or PNG frames) and the summary picture.
 export { writeOverlay, writeSummary } from './overlay/write-overlay.js';
 export type { WriteOverlayOptions } from './overlay/write-overlay.js';
-// Colours and the default style: @taptr/tensor/track-style (shared with the web page).
-export { colorsOf, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails } from './overlay/draw-tracks.js';
-export type { TrackSet } from './overlay/draw-tracks.js';
+// The tracks to draw (TrackSet), the colours and the default style: @taptr/tensor/track-style (shared with the web page).
+export { drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails } from './overlay/draw-tracks.js';
 export { OVERLAY_FORMS, overlayTarget, openPngFrameSink, openVideoSink, VIDEO_EXTENSIONS, writePng } from './overlay/frame-sink.js';
 export type { FrameSink, OverlayTarget } from './overlay/frame-sink.js';
 export { parseColor } from './overlay/palette.js';

@@ -3,9 +3,9 @@
 // style's integer factor, nearest neighbour, like the CLI) with the tracks drawn on it, encoded with
 // WebCodecs through mediabunny into an mp4 (H.264, else VP9 / AV1) or a webm (VP9, else VP8 / AV1).
 import { BufferTarget, CanvasSource, getFirstEncodableVideoCodec, Mp4OutputFormat, Output, QUALITY_HIGH, WebMOutputFormat, type VideoCodec } from 'mediabunny';
-import type { OverlayStyle } from '@taptr/tensor/track-style';
+import type { OverlayStyle, TrackSet } from '@taptr/tensor/track-style';
 import { clipFrames } from './clip-frames.js';
-import { drawTracks, type TrackedPoints } from './overlay.js';
+import { drawTracks } from './overlay.js';
 import { clipFps, type VideoClip } from './video-clip.js';
 
 /** Container of the exported overlay. */
@@ -38,7 +38,7 @@ export interface OverlayVideo {
  * frame at the clip's timestamps.
  * @throws Error when no codec of the container can be encoded here.
  */
-export async function exportOverlay(clip: VideoClip, set: TrackedPoints, options: ExportOverlayOptions): Promise<OverlayVideo> {
+export async function exportOverlay(clip: VideoClip, set: TrackSet, options: ExportOverlayOptions): Promise<OverlayVideo> {
   const { style } = options;
   const area = { width: clip.width * style.scale, height: clip.height * style.scale };
   const width = area.width + (area.width % 2);

@@ -4,15 +4,15 @@
 // Cache API), tracking in a Web Worker at the model's resolution with results in the video's own
 // pixels, playback with trails / hollow markers, the tracks file and an overlay video to download,
 // and live mode on the webcam.
-import { defaultOverlayStyle, type OverlayStyle, parseHexColor, pointColor, trackColors, type TrackColors } from '@taptr/tensor/track-style';
-import { writeTracksFile } from '@taptr/tracker';
+import { defaultOverlayStyle, type OverlayStyle, parseHexColor, pointColor, trackColors, type TrackColors, type TrackSet } from '@taptr/tensor/track-style';
+import { firstTrackedFrame, writeTracksFile } from '@taptr/tracker';
 import { exportOverlay, type OverlayFormat } from './export-overlay.js';
 import { gridPoints, MAX_GRID } from './grid-queries.js';
 import { createLiveMode, type LivePointView } from './live-mode.js';
 import { createMaskPainter, type MaskPainter } from './mask-painter.js';
 import { readModelFiles } from './model-files.js';
 import { createModelStore, type LoadedModel, type ModelLoadProgress } from './model-store.js';
-import { cssColor, drawQueries, drawTracks, type TrackedPoints } from './overlay.js';
+import { cssColor, drawQueries, drawTracks } from './overlay.js';
 import { scalePoint, scaleXY } from './pixel-scale.js';
 import { createQueryPoints, type EditablePoint, toVideoPixel, type QueryPoints } from './query-points.js';
 import { decodeWithVideoElement } from './video-element-decode.js';
@@ -86,7 +86,9 @@ const forceVideoElement = new URLSearchParams(location.search).get('decoder') ==
 type StatusState = 'idle' | 'loading' | 'running' | 'done' | 'error' | 'cancelled';
 
 /** A tracking result, in video pixels. */
-interface Result extends TrackedPoints {
+interface Result extends TrackSet {
+  readonly tracks: Float32Array;
+  readonly visible: Uint8Array;
   readonly clip: VideoClip;
   readonly queries: readonly EditablePoint[];
   readonly mode: 'forward' | 'bidirectional';
@@ -167,7 +169,7 @@ const optionalNumber = (input: HTMLInputElement, max: number): number | undefine
 /** The overlay options of the export panel (empty = the CLI's default); the preview uses them too. */
 function overlayStyle(): OverlayStyle {
   const clip = state.clip;
-  const points = state.result?.startFrame.length ?? state.points.points.length;
+  const points = state.result?.points ?? state.points.points.length;
   return defaultOverlayStyle(clip?.width ?? 1, clip?.height ?? 1, points, {
     radius: optionalNumber(ui.overlayRadius, 100),
     lineWidth: optionalNumber(ui.overlayLineWidth, 100),
@@ -706,10 +708,11 @@ function onTrackMessage(message: WorkerResponse): void {
     const tracks = scaled ? scaleXY(message.tracks, clip.display, clip) : message.tracks;
     setResult({
       clip,
+      points: queries.length,
       frames: T,
       tracks,
       visible: message.visible,
-      startFrame: queries.map((q) => (mode === 'bidirectional' ? 0 : q.t)),
+      startFrame: queries.map((q) => firstTrackedFrame(mode, q.t)),
       queryFrame: queries.map((q) => q.t),
       queries,
       mode,

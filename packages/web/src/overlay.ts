@@ -4,31 +4,12 @@
 // point in its colour, a trail of its last `trail` frames (fading, fainter where occluded), a filled
 // marker where visible and a hollow ring where occluded, nothing before a point's start frame. The
 // page's preview and the exported video use it.
-import { type OverlayStyle, type Rgb, trackColors } from '@taptr/tensor/track-style';
+import { colorsOf, type OverlayStyle, type Rgb, type TrackSet } from '@taptr/tensor/track-style';
 import { toCanvas, type EditablePoint } from './query-points.js';
-
-/** Tracks to draw, in video pixels. */
-export interface TrackedPoints {
-  readonly frames: number;
-  /** `[N, T, 2]` (x, y) video pixels. */
-  readonly tracks: Float32Array;
-  /** `[N, T]` 1 = visible. */
-  readonly visible: Uint8Array;
-  /** `[N]` first frame drawn per point: its query frame (forward tracking) or 0 (bidirectional). */
-  readonly startFrame: readonly number[];
-  /** `[N]` each point's query frame (`'rainbow'` colours by the y there). */
-  readonly queryFrame: readonly number[];
-}
 
 /** A colour as CSS: `rgb(r, g, b)`. */
 export function cssColor([r, g, b]: Rgb): string {
   return `rgb(${r}, ${g}, ${b})`;
-}
-
-/** The colour of every point of `set` in `style` (by the y of its track at its query frame, for `'rainbow'`). */
-export function colorsOf(set: TrackedPoints, style: Pick<OverlayStyle, 'colors'>): string[] {
-  const queryY = set.queryFrame.map((q, i) => set.tracks[(i * set.frames + q) * 2 + 1]!);
-  return trackColors(queryY, style.colors ?? 'rainbow').map(cssColor);
 }
 
 /**
@@ -38,7 +19,7 @@ export function colorsOf(set: TrackedPoints, style: Pick<OverlayStyle, 'colors'>
  */
 export function drawTracks(
   ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
-  set: TrackedPoints,
+  set: TrackSet,
   t: number,
   width: number,
   height: number,
@@ -50,15 +31,15 @@ export function drawTracks(
   const radius = style.radius * k;
   const T = set.frames;
   const at = (n: number, f: number): { x: number; y: number } => toCanvas(set.tracks[(n * T + f) * 2]!, set.tracks[(n * T + f) * 2 + 1]!, cw, ch, width, height);
-  const seen = (n: number, f: number): boolean => set.visible[n * T + f] === 1;
-  const colors = colorsOf(set, style);
+  const seen = (n: number, f: number): boolean => Boolean(set.visible[n * T + f]);
+  const colors = colorsOf(set, style).map(cssColor);
   const colorOf = (n: number): string => colors[n]!;
   ctx.save();
   ctx.lineCap = 'round';
   ctx.lineWidth = (style.lineWidth ?? Math.max(1, style.radius / 2)) * k;
-  set.startFrame.forEach((_, n) => {
+  for (let n = 0; n < set.points; n++) {
     const start = set.startFrame[n]!;
-    if (t < start) return;
+    if (t < start) continue;
     ctx.strokeStyle = colorOf(n);
     for (let f = Math.max(start, t - style.trail); f < t; f++) {
       const a = at(n, f);
@@ -70,12 +51,12 @@ export function drawTracks(
       ctx.lineTo(b.x, b.y);
       ctx.stroke();
     }
-  });
+  }
   ctx.globalAlpha = 1;
-  set.startFrame.forEach((_, n) => {
-    if (t < set.startFrame[n]!) return;
+  for (let n = 0; n < set.points; n++) {
+    if (t < set.startFrame[n]!) continue;
     const p = at(n, t);
-    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
     const color = colorOf(n);
     if (seen(n, t)) {
       ctx.globalAlpha = 0.6;
@@ -96,7 +77,7 @@ export function drawTracks(
       ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
       ctx.stroke();
     }
-  });
+  }
   ctx.restore();
 }
 

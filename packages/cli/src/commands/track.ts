@@ -2,7 +2,8 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { firstTrackedFrame, ONLINE_LATENCY_FRAMES, type TrackingMode, type TracksFileInput } from '@taptr/tracker';
-import { OVERLAY_FORMS, overlayTarget, type TrackSet, writeOverlay, writeSummary } from '@taptr/video';
+import type { TrackSet } from '@taptr/tensor/track-style';
+import { OVERLAY_FORMS, overlayTarget, writeOverlay, writeSummary } from '@taptr/video';
 import type { CliIo } from '../cli-io.js';
 import { newCommand, nonNegativeInt, oneOf, positiveInt } from '../command-kit.js';
 import { addQueueOptions, type QueueSubmitOptions, refuseWithQueue } from '../distributed/queue-options.js';

@@ -1,18 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { type OverlayStyle, type Rgb, trackColors } from '@taptr/tensor/track-style';
+import { colorsOf, type OverlayStyle, type Rgb, type TrackSet } from '@taptr/tensor/track-style';
 import { dim, fillDisc, type RgbImage, scalePoint, strokeRing, strokeSegment, upscale } from './rgb-image.js';
-
-/** Tracks to draw: `tracks` `[N, T, 2]` (x, y) video pixels, `visible` `[N, T]`. */
-export interface TrackSet {
-  readonly points: number;
-  readonly frames: number;
-  readonly tracks: ArrayLike<number>;
-  readonly visible: ArrayLike<number | boolean>;
-  /** First frame to draw for each point (its query frame for forward-only tracking, 0 when bidirectional). */
-  readonly startFrame: ArrayLike<number>;
-  /** Each point's query frame (`'rainbow'` colours by the y there); defaults to `startFrame`. */
-  readonly queryFrame?: ArrayLike<number>;
-}
 
 /** Most trajectories drawn whole on the summary picture; more points get a spread subset (every point still gets its start dot). */
 export const SUMMARY_MAX_TRAILS = 100;
@@ -33,13 +21,6 @@ function drawMarker(image: RgbImage, x: number, y: number, r: number, color: Rgb
   } else {
     strokeRing(image, x, y, r, Math.max(1.5, r / 2.5), color);
   }
-}
-
-/** The colour of every point of `set` in `style`. */
-export function colorsOf(set: TrackSet, style: OverlayStyle): Rgb[] {
-  const frames = set.queryFrame ?? set.startFrame;
-  const queryY = Array.from({ length: set.points }, (_, i) => set.tracks[(i * set.frames + frames[i]!) * 2 + 1]!);
-  return trackColors(queryY, style.colors ?? 'rainbow');
 }
 
 /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { defaultOverlayStyle, gistRainbow } from '@taptr/tensor/track-style';
-import { colorsOf, drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails, type TrackSet } from './draw-tracks.js';
+import { defaultOverlayStyle, type TrackSet } from '@taptr/tensor/track-style';
+import { drawOverlayFrame, drawSummary, SUMMARY_MAX_TRAILS, summaryTrails } from './draw-tracks.js';
 import { parseColor } from './palette.js';
 import type { RgbImage } from './rgb-image.js';
 
@@ -36,7 +36,7 @@ function coverage(image: RgbImage, background: number): number {
   return drawn / (image.width * image.height);
 }
 
-// The palette and defaultOverlayStyle themselves: @taptr/tensor's track-style.test.ts.
+// The palette, colorsOf and defaultOverlayStyle themselves: @taptr/tensor's track-style.test.ts.
 describe('colours', () => {
   it('parses #rrggbb, #rgb and CSS colour names, and nothing else', () => {
     expect(parseColor('#ff8000')).toEqual([255, 128, 0]);
@@ -44,11 +44,6 @@ describe('colours', () => {
     expect(parseColor('orange')).toEqual([255, 165, 0]);
     expect(parseColor(' DeepSkyBlue ')).toEqual([0, 191, 255]);
     for (const bad of ['#12345', 'ff8000', 'notacolour', 'rgb(1,2,3)', '', 'constructor', '__proto__']) expect(parseColor(bad), bad).toBeUndefined();
-  });
-
-  it("colours 'rainbow' by the y at each point's query frame, not at frame 0", () => {
-    const set: TrackSet = { points: 2, frames: 2, tracks: [0, 0, 0, 90, /* point 1 */ 0, 50, 0, 20], visible: [1, 1, 1, 1], startFrame: [0, 0], queryFrame: [1, 0] };
-    expect(colorsOf(set, { scale: 1, radius: 2, trail: 0 })).toEqual([gistRainbow(1), gistRainbow(0)]);
   });
 });
 

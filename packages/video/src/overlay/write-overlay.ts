@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { TaptrError } from '@taptr/tensor';
-import { defaultOverlayStyle, type OverlayStyle, type OverlayStyleOptions } from '@taptr/tensor/track-style';
+import { colorsOf, defaultOverlayStyle, type OverlayStyle, type OverlayStyleOptions, type TrackSet } from '@taptr/tensor/track-style';
 import type { VideoSource } from '../input/video-source.js';
-import { colorsOf, drawOverlayFrame, drawSummary, type TrackSet } from './draw-tracks.js';
+import { drawOverlayFrame, drawSummary } from './draw-tracks.js';
 import { type FrameSink, OVERLAY_FORMS, openPngFrameSink, openVideoSink, overlayTarget, writePng } from './frame-sink.js';
 
 /** Options of {@link writeOverlay}. */

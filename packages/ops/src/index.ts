@@ -1,21 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-export {
-  COST_VOLUME_METHODS,
-  DEFAULT_COST_VOLUME_RADIUS,
-  DEFAULT_GRID_SAMPLE_ATTRS,
-  GRID_SAMPLE_MODES,
-  GRID_SAMPLE_PADDING_MODES,
-} from './attrs.js';
-export type {
-  CostVolumeAttrs,
-  CostVolumeMethod,
-  GridSampleAttrs,
-  GridSampleMode,
-  GridSamplePaddingMode,
-  ResolvedCostVolumeAttrs,
-} from './attrs.js';
-export { createCpuKernels, createCpuOps } from './cpu/create-cpu-ops.js';
+// @taptr/ops: the op contracts and the CPU reference kernels (ONNX forms: @taptr/ops/onnx; WebGPU: @taptr/ops/webgpu).
+export type { BilinearGatherAttrs, BilinearPaddingMode } from './contract/bilinear-gather.js';
+export { costVolumeTaps } from './contract/cost-volume.js';
+export type { CostVolumeAttrs, CostVolumeMethod, LevelShape } from './contract/cost-volume.js';
+export type { GridSampleAttrs, GridSampleMode, GridSamplePaddingMode } from './contract/grid-sample.js';
+export type { OpsBackend, OpsTensor } from './contract/ops-backend.js';
+export type { PixelScale } from './contract/pixel-scale.js';
+export { createCpuOps } from './cpu/create-cpu-ops.js';
 export type { CpuTensor } from './cpu/create-cpu-ops.js';
-export type { OpsBackend, OpsKernels, OpsTensor } from './ops-backend.js';
-export { costVolumeCenters, querySampleGrid } from './taptr-coordinates.js';
-export { withValidation } from './with-validation.js';

@@ -6,15 +6,17 @@ import { TaptrError } from '@taptr/tensor';
 import { webgpuTestsRequired } from '@taptr/tensor/testing';
 import { afterAll, it } from 'vitest';
 import { createWebGpuOps } from '../src/webgpu/index.js';
-import { acquireNodeGpuDevice, runOpsConformance } from '../src/testing/index.js';
-import { conformanceReporter } from './conformance-report.js';
+import { conformanceReporter } from './conformance/conformance-report.js';
+import { backendForm } from './conformance/ops-form.js';
+import { runOpsConformance } from './conformance/run-ops-conformance.js';
+import { acquireNodeGpuDevice } from './node-gpu-device.js';
 
 const gpu = await acquireNodeGpuDevice();
 const required = webgpuTestsRequired();
 
 if (gpu.device !== undefined) {
   const device = gpu.device;
-  runOpsConformance(`webgpu (${gpu.adapter})`, () => createWebGpuOps({ device }), { fixtures: taptrReferenceDir(), onReport: conformanceReporter() });
+  runOpsConformance(`webgpu (${gpu.adapter})`, () => backendForm(createWebGpuOps({ device })), { kernelBackend: true, fixtures: taptrReferenceDir(), onReport: conformanceReporter() });
   afterAll(() => device.destroy());
 } else if (required.required) {
   it(`webgpu: an adapter is required here (${required.why})`, () => {

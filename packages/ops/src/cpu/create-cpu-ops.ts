@@ -1,24 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, formatShape, invalidArgument, shapeSize, tensor, type TensorView } from '@taptr/tensor';
-import ndarray, { type NdArray } from 'ndarray';
-import type { OpsBackend, OpsKernels } from '../ops-backend.js';
+import type { OpsBackend, OpsKernels } from '../contract/ops-backend.js';
 import { withValidation } from '../with-validation.js';
+import { bilinearGatherCpu } from './bilinear-gather-cpu.js';
 import { costVolumeCpu } from './cost-volume-cpu.js';
 import { gridSampleCpu } from './grid-sample-cpu.js';
 
-/** A CPU tensor: a dense row-major float32 {@link TensorView} (an ORT CPU tensor qualifies). */
+/** A CPU tensor: a dense row-major float32 {@link TensorView} (an onnxruntime CPU tensor qualifies). */
 export type CpuTensor = TensorView<'float32'>;
 
-/** Structural ndarray view of a dense tensor (shares `data`, no copy). */
-function view(t: CpuTensor): NdArray<Float32Array> {
-  return ndarray(t.data, [...t.dims]);
-}
-
-/**
- * Unchecked CPU kernels (reference implementations in plain JS over `ndarray` views).
- * Prefer {@link createCpuOps}, which validates arguments first.
- */
-export function createCpuKernels(): OpsKernels<CpuTensor> {
+/** Unchecked CPU kernels (reference implementations in plain JS over the dense views, no copies). */
+function createCpuKernels(): OpsKernels<CpuTensor> {
   return {
     name: 'cpu',
     upload: (v) => v,
@@ -31,19 +23,16 @@ export function createCpuKernels(): OpsKernels<CpuTensor> {
       const size = shapeSize(value.dims);
       if (data.length !== size) throw invalidArgument('range', fn, `${arg}.data`, `${size} elements for shape ${formatShape(value.dims)}`, `${data.length}`);
     },
-    async gridSample(input, grid, attrs, out) {
-      gridSampleCpu(view(input), view(grid), attrs, view(out));
-    },
-    async costVolume(features, queries, centers, attrs, out) {
-      costVolumeCpu(features.map(view), view(queries), view(centers), attrs, view(out));
-    },
+    gridSample: async (input, grid, attrs, out) => gridSampleCpu(input, grid, attrs, out),
+    bilinearGather: async (table, positions, attrs, out) => bilinearGatherCpu(table, positions, attrs, out),
+    costVolume: async (features, queries, centers, attrs, out) => costVolumeCpu(features, queries, centers, attrs, out),
     dispose: () => {},
   };
 }
 
 /**
- * Creates the CPU backend: reference kernels in plain JS over `ndarray` views of the inputs (no
- * copies), behind the validating façade.
+ * Creates the CPU backend: the reference kernels in plain JS over the inputs' dense data (no copies),
+ * behind the validating façade.
  * @returns an {@link OpsBackend} over float32 {@link TensorView}s.
  * @example
  * ```ts

@@ -3,8 +3,8 @@
 // GridSampler.h: grid_sampler_compute_source_index, clip_coordinates, reflect_coordinates). Source
 // coordinates are computed with float32 rounding at every step, as PyTorch does for float tensors, so
 // that nearest-neighbour choices and half-pixel ties agree bit for bit.
-import type { NdArray } from 'ndarray';
-import type { GridSampleAttrs } from '../attrs.js';
+import type { TensorView } from '@taptr/tensor';
+import type { GridSampleAttrs, ResolvedGridSampleAttrs } from '../contract/grid-sample.js';
 
 const f = Math.fround;
 
@@ -46,23 +46,23 @@ export function roundHalfEven(x: number): number {
  * CPU kernel of `gridSample` (reference: `torch.nn.functional.grid_sample`, 2-D). Per batch item, the
  * corner offsets and weights of every output location are computed once, then channels are processed
  * one plane at a time (NCHW planes are far apart in memory).
- * @param input - `[N, C, H, W]` view.
- * @param grid - `[N, Ho, Wo, 2]` view.
+ * @param input - `[N, C, H, W]` dense view.
+ * @param grid - `[N, Ho, Wo, 2]` dense view.
  * @param attrs - resolved attributes.
- * @param out - `[N, C, Ho, Wo]` view, fully overwritten.
+ * @param out - `[N, C, Ho, Wo]` dense view, fully overwritten.
  * @internal
  */
 export function gridSampleCpu(
-  input: NdArray<Float32Array>,
-  grid: NdArray<Float32Array>,
-  attrs: Readonly<Required<GridSampleAttrs>>,
-  out: NdArray<Float32Array>,
+  input: TensorView<'float32'>,
+  grid: TensorView<'float32'>,
+  attrs: ResolvedGridSampleAttrs,
+  out: TensorView<'float32'>,
 ): void {
-  const [n, c, h, w] = input.shape as [number, number, number, number];
-  const [, ho, wo] = grid.shape as [number, number, number, number];
-  const [sn, sc, sh, sw] = input.stride as [number, number, number, number];
-  const [gn, gh, gw, g2] = grid.stride as [number, number, number, number];
-  const [on, oc, oh, ow] = out.stride as [number, number, number, number];
+  const [n, c, h, w] = input.dims as [number, number, number, number];
+  const [, ho, wo] = grid.dims as [number, number, number, number];
+  const [sn, sc, sh, sw] = [c * h * w, h * w, w, 1];
+  const [gn, gh, gw, g2] = [ho * wo * 2, wo * 2, 2, 1];
+  const [on, oc, oh, ow] = [c * ho * wo, ho * wo, wo, 1];
   const src = input.data;
   const gd = grid.data;
   const dst = out.data;
@@ -73,10 +73,10 @@ export function gridSampleCpu(
   const weights = new Float64Array(locations * 4);
   const corners = mode === 'nearest' ? 1 : 4;
   for (let b = 0; b < n; b++) {
-    const base = input.offset + b * sn;
+    const base = b * sn;
     for (let i = 0, p = 0; i < ho; i++) {
       for (let j = 0; j < wo; j++, p++) {
-        const gi = grid.offset + b * gn + i * gh + j * gw;
+        const gi = b * gn + i * gh + j * gw;
         const x = sourceCoordinate(gd[gi]!, w, paddingMode, alignCorners);
         const y = sourceCoordinate(gd[gi + g2]!, h, paddingMode, alignCorners);
         if (mode === 'nearest') {
@@ -101,7 +101,7 @@ export function gridSampleCpu(
     }
     for (let ch = 0; ch < c; ch++) {
       const plane = base + ch * sc;
-      const oPlane = out.offset + b * on + ch * oc;
+      const oPlane = b * on + ch * oc;
       for (let i = 0, p = 0; i < ho; i++) {
         let o = oPlane + i * oh;
         for (let j = 0; j < wo; j++, p++, o += ow) {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /// <reference types="@webgpu/types" preserve="true" />
 import { describeValue, formatShape, invalidArgument, shapeSize, TaptrError, tensor } from '@taptr/tensor';
-import type { OpsBackend, OpsKernels, OpsTensor } from '../ops-backend.js';
+import type { OpsBackend, OpsKernels, OpsTensor } from '../contract/ops-backend.js';
 import { withValidation } from '../with-validation.js';
+import { BILINEAR_GATHER_PARAMS_BYTES, BILINEAR_GATHER_WGSL } from './bilinear-gather.wgsl.js';
 import {
   COST_VOLUME_CORR_WGSL,
   COST_VOLUME_PARAMS_BYTES,
   COST_VOLUME_SAMPLE_WGSL,
-  COST_VOLUME_TAPS_WGSL,
   COST_VOLUME_WINDOW_CORR_WGSL,
   COST_VOLUME_WINDOW_SAMPLE_WGSL,
 } from './cost-volume.wgsl.js';
@@ -19,7 +19,7 @@ export interface WebGpuOpsOptions {
   /** The device to run on (browser: from `navigator.gpu`; node: from the `webgpu` package). */
   readonly device: GPUDevice;
   /**
-   * Largest scratch buffer (bytes) of the `'full'` cost-volume method; points are processed in
+   * Largest scratch buffer (bytes) of the `'volume'` cost-volume method; points are processed in
    * chunks below it. Defaults to min(device.limits.maxStorageBufferBindingSize, 64 MiB).
    */
   readonly maxScratchBytes?: number;
@@ -29,11 +29,8 @@ const WORKGROUP = 64;
 const MODE = { bilinear: 0, nearest: 1 } as const;
 const PADDING = { zeros: 0, border: 1, reflection: 2 } as const;
 
-/**
- * Unchecked WebGPU kernels (WGSL). Prefer {@link createWebGpuOps}, which validates arguments first.
- * @param options - see {@link WebGpuOpsOptions}.
- */
-export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTensor> {
+/** Unchecked WebGPU kernels (WGSL), wrapped by {@link createWebGpuOps}. */
+function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTensor> {
   const { device } = options;
   if (device === null || typeof device !== 'object' || typeof (device as Partial<GPUDevice>).createBuffer !== 'function') {
     throw invalidArgument('type', 'createWebGpuOps', 'options.device', 'a GPUDevice', describeValue(device));
@@ -43,11 +40,11 @@ export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTe
     device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
   const pipelines = {
     gridSample: pipeline(GRID_SAMPLE_WGSL, 'taptr gridSample'),
-    taps: pipeline(COST_VOLUME_TAPS_WGSL, 'taptr costVolume taps'),
-    corr: pipeline(COST_VOLUME_CORR_WGSL, 'taptr costVolume full: correlation'),
-    sample: pipeline(COST_VOLUME_SAMPLE_WGSL, 'taptr costVolume full: sample'),
-    windowCorr: pipeline(COST_VOLUME_WINDOW_CORR_WGSL, 'taptr costVolume window: correlation'),
-    windowSample: pipeline(COST_VOLUME_WINDOW_SAMPLE_WGSL, 'taptr costVolume window: sample'),
+    bilinearGather: pipeline(BILINEAR_GATHER_WGSL, 'taptr bilinearGather'),
+    corr: pipeline(COST_VOLUME_CORR_WGSL, 'taptr costVolume volume: correlation'),
+    sample: pipeline(COST_VOLUME_SAMPLE_WGSL, 'taptr costVolume volume: sample'),
+    windowCorr: pipeline(COST_VOLUME_WINDOW_CORR_WGSL, 'taptr costVolume taps: correlation'),
+    windowSample: pipeline(COST_VOLUME_WINDOW_SAMPLE_WGSL, 'taptr costVolume taps: sample'),
   };
 
   /** Runs `encode` with fresh temporaries, submits, and surfaces GPU validation / OOM errors. */
@@ -139,30 +136,40 @@ export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTe
         dispatch(encoder, pipelines.gridSample, [input.buffer, grid.buffer, out.buffer, params], total);
       });
     },
+    async bilinearGather(table, positions, attrs, out) {
+      const c = table.dims[1]!;
+      const count = positions.dims[0]!;
+      const total = count * c;
+      await run('bilinearGather', (encoder, temp) => {
+        const params = uniform(temp, BILINEAR_GATHER_PARAMS_BYTES, (u, fl) => {
+          u.set([count, c, attrs.height, attrs.width, attrs.start, attrs.paddingMode === 'border' ? 1 : 0, total]);
+          fl[8] = attrs.pixelScale?.[0] ?? 1;
+          fl[9] = attrs.pixelScale?.[1] ?? 1;
+        });
+        dispatch(encoder, pipelines.bilinearGather, [table.buffer, positions.buffer, out.buffer, params], total);
+      });
+    },
     async costVolume(features, queries, centers, attrs, out) {
-      const [b, n, c] = queries.dims as [number, number, number];
+      const [b, n, levels] = queries.dims as [number, number, number, number];
+      const c = features.dims[2]!;
       const k = 2 * attrs.radius + 1;
       const kk = k * k;
-      const outStride = features.length * kk;
+      const outStride = levels * kk;
       const win2 = (k + 1) * (k + 1);
       await run(`costVolume (${attrs.method})`, (encoder, temp) => {
-        const windowCorr = attrs.method === 'window' ? temp(tensorByteSize(b * n * win2), BufferUsage.STORAGE) : undefined;
-        features.forEach((f, l) => {
-          const [, , h, w] = f.dims as [number, number, number, number];
+        const windowCorr = attrs.method === 'taps' ? temp(tensorByteSize(b * n * win2), BufferUsage.STORAGE) : undefined;
+        attrs.levels.forEach(({ h, w }, l) => {
           const params = (bIndex: number, nStart: number, total: number) =>
             uniform(temp, COST_VOLUME_PARAMS_BYTES, (u, fl) => {
-              u.set([b, n, c, h, w, k, attrs.radius, l * kk, outStride, total, bIndex, nStart]);
-              fl[12] = 1 / 2 ** l;
-              fl[13] = attrs.scale;
+              u.set([b, n, c, h, w, k, attrs.radius, l * kk, outStride, total, bIndex, nStart, levels, l, attrs.tokens, attrs.starts[l]!]);
+              fl[16] = 1 / 2 ** l;
+              fl[17] = attrs.scale;
+              fl[18] = attrs.pixelScale?.[0] ?? 1;
+              fl[19] = attrs.pixelScale?.[1] ?? 1;
             });
-          if (attrs.method === 'taps') {
-            const total = b * n * kk;
-            dispatch(encoder, pipelines.taps, [f.buffer, queries.buffer, centers.buffer, out.buffer, params(0, 0, total)], total);
-            return;
-          }
           if (windowCorr !== undefined) {
             const pixels = b * n * win2;
-            dispatch(encoder, pipelines.windowCorr, [f.buffer, queries.buffer, centers.buffer, windowCorr, params(0, 0, pixels)], pixels);
+            dispatch(encoder, pipelines.windowCorr, [features.buffer, queries.buffer, centers.buffer, windowCorr, params(0, 0, pixels)], pixels);
             dispatch(encoder, pipelines.windowSample, [windowCorr, centers.buffer, out.buffer, params(0, 0, b * n * kk)], b * n * kk);
             return;
           }
@@ -171,7 +178,7 @@ export function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTe
           for (let bi = 0; bi < b; bi++) {
             for (let start = 0; start < n; start += chunk) {
               const count = Math.min(chunk, n - start);
-              dispatch(encoder, pipelines.corr, [f.buffer, queries.buffer, corr, params(bi, start, count * h * w)], count * h * w);
+              dispatch(encoder, pipelines.corr, [features.buffer, queries.buffer, corr, params(bi, start, count * h * w)], count * h * w);
               dispatch(encoder, pipelines.sample, [corr, centers.buffer, out.buffer, params(bi, start, count * kk)], count * kk);
             }
           }

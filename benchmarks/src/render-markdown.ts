@@ -2,6 +2,8 @@
 import { type BenchReport, issue15Targets, issue9Targets, memoryModeRows } from './bench-report.js';
 import { fixed, markdownTable, ms, percent } from './markdown-table.js';
 import type { DecoderResult, SpeedCaseResult } from './speed-case.js';
+import type { InterleavedResult } from './interleaved-variants.js';
+import type { LongVideoResult } from './long-video-case.js';
 import type { VariantRatio } from './variant-ratios.js';
 
 /** `released 512²`, `released 320² int8`: the configuration, the resolution, and a precision other than fp32. */
@@ -56,7 +58,8 @@ function speedSection(r: BenchReport): string {
     ),
     ['l', 'l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
-  const variants = variantSection(r.variantRatios ?? []);
+  const variants = variantSection(r.variantRatios ?? []) + interleavedSection(r.interleaved ?? []);
+  const longVideo = longVideoSection(r.longVideo ?? []);
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
   const loads = r.speed.map((s) => `- ${s.backend} / ${caseName(s)}: ${Object.entries(s.load).map(([phase, l]) => `${phase} ${fixed(l, 1)}`).join(', ')}`);
   const targets = markdownTable(
@@ -96,7 +99,7 @@ ${ratios.length > 0 ? `\n${ratios.join('\n')}\n` : ''}
 ${e2e}
 
 Per-frame columns are ms per frame: encoder / decoder = time inside G1 / G3 during the run (decoder / window: per window; / 4 = its steady-state cost per frame), other = preprocessing and bookkeeping. Peak RSS sampled during the run (MB = 10^6 bytes). Short videos have fewer windows per frame than the steady state (T/4).
-${modes}${variants}
+${modes}${variants}${longVideo}
 ### Issue 15 targets
 
 ${targets15}
@@ -154,6 +157,64 @@ function variantSection(ratios: readonly VariantRatio[]): string {
 ${table}
 
 Speed-up = fp32's time / the variant's (> 1 = faster), each variant against the fp32 case of the same backend and configuration in this run (same N and frames, separate processes: compare their load averages below). Floor-normalized: each encoder time divided by its own process's MatMul floor time (timed alternately with it), which cancels most of the load difference between the processes; the end-to-end and decoder ratios carry it. Accuracy of the variants: \`@taptr/model\` README.
+`;
+}
+
+/** The variants timed against fp32 alternately in one process (empty without them). */
+function interleavedSection(pairs: readonly InterleavedResult[]): string {
+  if (pairs.length === 0) return '';
+  const x = (v: number): string => `${fixed(v, 2)}x`;
+  const table = markdownTable(
+    ['backend', 'configuration', 'variant', 'what', 'fp32 ms', 'variant ms', 'speed-up (median of pairs)', 'load', 'machine class'],
+    pairs.flatMap((p) => [
+      ...p.endToEnd.map((e) => [p.backend, p.config, p.label, `end to end, N = ${e.points}, ${p.frames} frames (per frame)`, ms(e.baselineMs.median), ms(e.variantMs.median), x(e.speedup), `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`, p.machineClass]),
+      [p.backend, p.config, p.label, 'encoder, one frame', ms(p.encoder.baselineMs.median), ms(p.encoder.variantMs.median), x(p.encoder.speedup), `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`, p.machineClass],
+    ]),
+    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
+  );
+  return `
+### Variants vs fp32, alternately in one process (cpu)
+
+${table}
+
+Both models' sessions live in one process; the same video is tracked (and one frame encoded) by fp32 and the variant in turn (ABBA order), and the speed-up is the median of the pairs' ratios: unlike the table above it carries no load difference between processes.
+`;
+}
+
+/** The `--long-video` runs: one streamed video per process, with its checkpoints (empty without them). */
+function longVideoSection(runs: readonly LongVideoResult[]): string {
+  if (runs.length === 0) return '';
+  const table = markdownTable(
+    ['configuration', 'N', 'frames', 'windows', 'ms/frame', 'encoder', 'decoder / window', 'peak RSS MB', 'RSS MB every 50 frames', 'load', 'machine class'],
+    runs.map((v) => [
+      `${v.config} ${v.resolution}²`,
+      v.points,
+      v.frames,
+      v.windows,
+      ms(v.msPerFrame),
+      ms(v.encoderMsPerFrame),
+      ms(v.decoderMsPerWindow),
+      v.peakRssMB,
+      v.checkpoints
+        .filter((c) => c.frames % 50 === 0)
+        .map((c) => c.rssMB)
+        .join(' '),
+      `${fixed(v.load.start, 1)}-${fixed(v.load.end, 1)}`,
+      v.machineClass,
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'l'],
+  );
+  const inRun = runs.flatMap((v) =>
+    v.checkpoints
+      .filter((c) => runs.some((o) => o.config === v.config && o.frames === c.frames))
+      .map((c) => `- ${v.config}, ${v.frames}-frame run at frame ${c.frames}: ${ms(c.msPerFrame)} ms/frame so far (the rest: ${ms((v.totalMs - c.elapsedMs) / (v.frames - c.frames))}), peak RSS ${c.peakRssMB} MB so far (${v.peakRssMB} MB at the end)`),
+  );
+  return `
+### Long video (\`--long-video\`, cpu, fp32, default memory mode, streamed synthetic video, queries on frame 0)
+
+${table}
+${inRun.length > 0 ? `\n${inRun.join('\n')}\n` : ''}
+Each length is tracked in a process of its own (its own peak RSS) after a 12-frame warm-up run; the frames are generated one at a time, so the memory is the tracker's. Per-frame columns are ms per frame (decoder: per window); RSS in MB = 10^6 bytes.
 `;
 }
 

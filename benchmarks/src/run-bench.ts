@@ -18,9 +18,11 @@ import { openBackend } from './bench-runtimes.js';
 import { loadSample, machineInfo, softwareVersions } from './machine-info.js';
 import { renderMarkdown } from './render-markdown.js';
 import { runSpeedCaseProcess } from './run-speed-case-process.js';
+import type { InterleavedResult } from './interleaved-variants.js';
+import { LONG_VIDEO_POINTS, type LongVideoResult } from './long-video-case.js';
 import type { MemoryModeResult, SpeedCaseResult, SpeedCaseSpec } from './speed-case.js';
 import { machineClass, probeFreshMemory } from './fresh-memory.js';
-import { variantLabel } from './bench-variant.js';
+import { isBaselineVariant, variantLabel } from './bench-variant.js';
 import { variantRatios } from './variant-ratios.js';
 
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
@@ -58,7 +60,14 @@ function speedEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnType<typeof loadSample>[], memoryModes: MemoryModeResult[]): Promise<SpeedCaseResult[]> {
+/** What the speed part adds to the report beside the speed cases. */
+interface SpeedExtras {
+  readonly memoryModes: MemoryModeResult[];
+  readonly interleaved: InterleavedResult[];
+}
+
+async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnType<typeof loadSample>[], extras: SpeedExtras): Promise<SpeedCaseResult[]> {
+  const { memoryModes, interleaved } = extras;
   const env = speedEnv();
   // The availability probes below run in this process.
   for (const key of ['VK_ICD_FILENAMES', 'XDG_RUNTIME_DIR']) if (env[key] !== undefined) process.env[key] = env[key];
@@ -94,6 +103,15 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
         }
         log(`speed: ${name} done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
         results.push(outcome.result);
+        // A variant at fp32's resolution on cpu: also timed against fp32 alternately in one process
+        // (the speed cases' ratio carries the load difference between two processes).
+        if (backend === 'cpu' && !isBaselineVariant(variant) && variant.resolution === undefined && base.endToEndPoints.length > 0) {
+          log(`speed: ${name} and fp32 alternately in one process ...`);
+          const pair = await runSpeedCaseProcess(spec, env, 'interleaved');
+          load.push(loadSample());
+          if ('error' in pair) skipped.push({ backend, config: `${config} ${variantLabel(variant)} interleaved with fp32`, reason: `failed: ${pair.error.split('\n')[0]}` });
+          else interleaved.push(pair.result);
+        }
         // The CPU memory modes side by side: the same end-to-end work, one process per mode and N (so
         // that each peak RSS is that of one tracking run, as in a process that tracks N points).
         if (backend !== 'cpu' || variantLabel(variant) !== 'fp32') continue;
@@ -110,6 +128,32 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
           }
         }
       }
+    }
+  }
+  return results;
+}
+
+/**
+ * The long-video runs (`--long-video`): per configuration on cpu, each length tracked in a process of
+ * its own (fp32, the default memory mode, N = 16, a streamed video), the shorter lengths recorded as
+ * checkpoints of each run.
+ */
+async function runLongVideos(o: BenchOptions, skipped: SkippedCase[], load: ReturnType<typeof loadSample>[]): Promise<LongVideoResult[]> {
+  const results: LongVideoResult[] = [];
+  for (const config of o.configs) {
+    for (const frames of o.longVideo) {
+      const spec: SpeedCaseSpec = { backend: 'cpu', config, threads: o.threads, points: [LONG_VIDEO_POINTS], endToEndPoints: [LONG_VIDEO_POINTS], frames, repetitions: 1 };
+      log(`long video: ${config}, ${frames} frames, N = ${LONG_VIDEO_POINTS} on cpu (own process) ...`);
+      const start = performance.now();
+      const outcome = await runSpeedCaseProcess(spec, speedEnv(), 'long-video', o.longVideo);
+      load.push(loadSample());
+      if ('error' in outcome) {
+        log(`long video ${frames} frames failed: ${outcome.error.split('\n')[0]}`);
+        skipped.push({ backend: 'cpu', config: `${config} long video ${frames} frames`, reason: `failed: ${outcome.error.split('\n')[0]}` });
+        continue;
+      }
+      log(`long video: ${config}, ${frames} frames done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
+      results.push(outcome.result);
     }
   }
   return results;
@@ -139,9 +183,10 @@ async function bench(argv: readonly string[]): Promise<void> {
     }
     load.push(loadSample());
   }
-  const memoryModes: MemoryModeResult[] = [];
-  const speed = o.speed ? await runSpeed(o, skipped, load, memoryModes) : [];
+  const extras: SpeedExtras = { memoryModes: [], interleaved: [] };
+  const speed = o.speed ? await runSpeed(o, skipped, load, extras) : [];
   load.push(loadSample());
+  const longVideo = o.speed && o.longVideo.length > 0 ? await runLongVideos(o, skipped, load) : [];
   const report: BenchReport = {
     date: started.toISOString(),
     durationMs: Date.now() - started.getTime(),
@@ -156,8 +201,10 @@ async function bench(argv: readonly string[]): Promise<void> {
     repetitions: o.repetitions,
     accuracy,
     speed,
-    memoryModes,
+    memoryModes: extras.memoryModes,
     variantRatios: variantRatios(speed),
+    interleaved: extras.interleaved,
+    longVideo,
     skipped,
   };
   const markdown = renderMarkdown(report);

@@ -227,7 +227,7 @@ function timeSessionCreation(runtime: RuntimeAdapter, names: WeakMap<Uint8Array,
 }
 
 /** A normalized image batch `[1, 3, R, R]` with smooth content (values have no meaning). */
-function syntheticImage(R: number): Float32Array {
+export function syntheticImage(R: number): Float32Array {
   const img = new Float32Array(3 * R * R);
   for (let c = 0; c < 3; c++) for (let i = 0; i < R * R; i++) img[c * R * R + i] = Math.sin((i % R) * 0.05 + c) + Math.cos(Math.floor(i / R) * 0.07);
   return img;
@@ -261,7 +261,7 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
 }
 
 /** A case's process after graph building, session creation and warm-up (graphs dropped). */
-interface OpenedCase {
+export interface OpenedCase {
   readonly opened: Exclude<Awaited<ReturnType<typeof openBackend>>, { unavailable: string }>;
   readonly variant: BenchVariant;
   readonly label: string;
@@ -284,7 +284,7 @@ interface OpenedCase {
  * probe allocates 4 x 178 MB that stay in the heap until a garbage collection, which would inflate
  * the peak RSS of the runs measured after it.
  */
-function caseMachineClass(): { freshMemory: FreshMemoryProbe; machineClass: string } {
+export function caseMachineClass(): { freshMemory: FreshMemoryProbe; machineClass: string } {
   const freshMemory = probeFreshMemory();
   return { freshMemory, machineClass: machineClass(machineInfo(), freshMemory) };
 }
@@ -297,7 +297,7 @@ const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
  * runner (encoder and query-init sessions; each decoder session at its first window), drops the graphs
  * and warms up one frame and one window at the smallest N.
  */
-async function openCase(spec: SpeedCaseSpec, log: (message: string) => void): Promise<OpenedCase> {
+export async function openCase(spec: SpeedCaseSpec, log: (message: string) => void): Promise<OpenedCase> {
   const opened = await openBackend(spec.backend, spec.threads, process.env, spec.memory);
   if ('unavailable' in opened) throw new Error(`${spec.backend}: ${opened.unavailable}`);
   const variant = spec.variant ?? BASELINE_VARIANT;
@@ -391,7 +391,7 @@ async function endToEndRuns(c: OpenedCase, spec: SpeedCaseSpec, tracker: Tracker
 }
 
 /** The memory mode a case ran with, as reported. */
-function memoryLabel(spec: SpeedCaseSpec): string {
+export function memoryLabel(spec: SpeedCaseSpec): string {
   return spec.backend === 'cpu' ? (spec.memory ?? DEFAULT_NODE_RUNTIME_OPTIONS.memory) : 'default';
 }
 

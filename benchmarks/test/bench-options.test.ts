@@ -30,6 +30,14 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--memory-modes', 'huge'])).toThrow("--memory-modes: 'huge' is not one of balanced, fast, low");
   });
 
+  it('--long-video: none by default; frame counts sorted, at least 8, none on request', () => {
+    expect(parseBenchArgs([]).longVideo).toEqual([]);
+    expect(parseBenchArgs(['--long-video', '600,300,600']).longVideo).toEqual([300, 600]);
+    expect(parseBenchArgs(['--long-video=none']).longVideo).toEqual([]);
+    expect(() => parseBenchArgs(['--long-video', '4,300'])).toThrow("--long-video lengths must be at least 8 frames, got '4,300'");
+    expect(() => parseBenchArgs(['--long-video', '300x'])).toThrow('--long-video must be an integer >= 1');
+  });
+
   it('--variants: fp32 by default; PRECISION[@R] items, the fp32 baseline always first, duplicates dropped', () => {
     expect(parseBenchArgs([]).variants).toEqual([{ precision: 'fp32' }]);
     expect(parseBenchArgs(['--variants', 'fp32,int8,fp32@352,fp32@320']).variants).toEqual([{ precision: 'fp32' }, { precision: 'int8' }, { precision: 'fp32', resolution: 352 }, { precision: 'fp32', resolution: 320 }]);

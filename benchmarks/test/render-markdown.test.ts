@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { issue15Targets, issue9Targets, memoryModeRows } from '../src/bench-report.js';
+import { int8Target, issue15Targets, issue9Targets, longVideoTarget, memoryModeRows } from '../src/bench-report.js';
 import { renderMarkdown } from '../src/render-markdown.js';
-import { int8At320Case, memoryModes, releasedCase, sampleReport } from './sample-report.js';
+import { int8At320Case, int8Interleaved, longVideo, longVideoRun, memoryModes, releasedCase, sampleReport } from './sample-report.js';
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(sampleReport);
@@ -46,9 +46,11 @@ describe('renderMarkdown: --variants', () => {
   });
 
   it('prints no variant table for a run of fp32 only', () => {
-    const md1 = renderMarkdown({ ...sampleReport, speed: [releasedCase], variantRatios: [] });
+    const md1 = renderMarkdown({ ...sampleReport, speed: [releasedCase], variantRatios: [], interleaved: [] });
     expect(md1).not.toContain('Variants vs fp32');
-    expect(md1).not.toContain('int8');
+    // Only the issue-15 int8 target row names int8 (not measured without the variant).
+    expect(md1).toMatch(/^\| int8 >= 1\.8x faster than fp32 end to end at N = 16 on a VNNI machine +\| int8 not run at N = 16 \(--variants fp32,int8\) +\| not measured +\|$/m);
+    expect(md1.replace(/^\| int8 >= .*$/m, '')).not.toContain('int8');
   });
 
   it('judges the issue-9 targets on the fp32 case even when a variant comes first', () => {
@@ -108,7 +110,7 @@ describe('machine class and memory modes (issue 15)', () => {
 
   it('judges the issue-15 targets on the default mode of the released cpu case', () => {
     const t = issue15Targets({ speed: [releasedCase], memoryModes });
-    expect(t.map((x) => x.status)).toEqual(['met', 'met', 'met', 'met', 'met', 'not met', 'not met', 'not measured']);
+    expect(t.map((x) => x.status)).toEqual(['met', 'met', 'met', 'met', 'met', 'not met', 'not met', 'not measured', 'not measured']);
     expect(t[0]!.measured).toBe("'balanced' 1500 ms/frame vs 'fast' 1400, 'low' 4900 = 1.07x the best ('fast'); AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)");
     expect(t[2]!.measured).toBe("950 MB (a process of its own, memory 'balanced')");
     expect(t[3]!.measured).toBe("1400 MB (a process of its own, memory 'balanced')");
@@ -123,5 +125,44 @@ describe('machine class and memory modes (issue 15)', () => {
     // Without --memory-modes the RSS targets fall back to the speed case's runs.
     expect(t[3]!.measured).toBe("1400 MB (16 frames, after the smaller N in the same process, memory 'balanced')");
     expect(t[5]).toMatchObject({ status: 'not measured', measured: '1500 ms/frame = 9.7x (this machine is AVX2/FMA, cheap fresh memory (0.20 ms/MB): the official figure is from another class)' });
+  });
+});
+
+describe('issue-15 long-video and int8 targets', () => {
+  it('judges 600 frames against 300 in separate processes, with the checkpoint of the 600-frame run beside it', () => {
+    const t = longVideoTarget(longVideo);
+    expect(t.status).toBe('met');
+    expect(t.measured).toContain('600 frames 1040 ms/frame, 1020 MB vs 300 frames 1000 ms/frame, 1000 MB (processes of their own): 1.04x time, 1.02x RSS');
+    // Frames 301-600 of the 600-frame run: (624000 - 306000) / 300 = 1060 ms/frame against 1020.
+    expect(t.measured).toContain('in the 600-frame run: frames 301-600 1060 ms/frame vs 1-300 1020 (1.04x), peak RSS 1020 MB vs 1010 MB at frame 300 (1.01x)');
+  });
+
+  it('fails on growth of the time or the RSS beyond 10%, and judges on the checkpoint alone without a 300-frame process', () => {
+    expect(longVideoTarget([longVideo[0]!, longVideoRun(600, 1040, 1120)]).status).toBe('not met');
+    expect(longVideoTarget([longVideo[0]!, longVideoRun(600, 1120, 1000)]).status).toBe('not met');
+    const grown = longVideoRun(600, 1000, 1200, [{ frames: 300, elapsedMs: 300_000, msPerFrame: 1000, rssMB: 1000, peakRssMB: 1000 }]);
+    expect(longVideoTarget([grown])).toMatchObject({ status: 'not met' });
+    expect(longVideoTarget([longVideo[1]!]).status).toBe('met');
+    expect(longVideoTarget([longVideo[0]!])).toMatchObject({ status: 'not measured', measured: 'no 600-frame run (--long-video 300,600)' });
+  });
+
+  it('judges int8 on the interleaved ratio, only on a VNNI machine class', () => {
+    const vnni = 'AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)';
+    const t = int8Target({ interleaved: [int8Interleaved], variantRatios: [] }, vnni);
+    expect(t).toMatchObject({ status: 'not met' });
+    expect(t.measured).toContain('1.25x (int8 (u8s8 weights for this CPU); fp32 1000 vs int8 800 ms/frame, 16 frames, alternately in one process); encoder alone 1.28x (960 vs 750 ms)');
+    const fast = { ...int8Interleaved, endToEnd: [{ ...int8Interleaved.endToEnd[0]!, speedup: 1.85 }] };
+    expect(int8Target({ interleaved: [fast] }, vnni).status).toBe('met');
+    expect(int8Target({ interleaved: [fast] }, 'AVX2/FMA, cheap fresh memory (0.20 ms/MB)')).toMatchObject({ status: 'not measured' });
+    expect(int8Target({}, vnni)).toMatchObject({ status: 'not measured', measured: 'int8 not run at N = 16 (--variants fp32,int8)' });
+  });
+
+  it('prints the interleaved comparison and the long-video runs', () => {
+    const md = renderMarkdown(sampleReport);
+    expect(md).toContain('### Variants vs fp32, alternately in one process (cpu)');
+    expect(md).toMatch(/\| cpu\s+\| released\s+\| int8 \(u8s8 weights for this CPU\) \| end to end, N = 16, 16 frames \(per frame\) \|\s+1000 \|\s+800\.0 \|\s+1\.25x \|/);
+    expect(md).toContain('### Long video (`--long-video`');
+    expect(md).toMatch(/\| released 512² \|\s+16 \|\s+600 \|\s+149 \|\s+1040 \|/);
+    expect(md).toContain('- released, 600-frame run at frame 300: 1020 ms/frame so far (the rest: 1060), peak RSS 1010 MB so far (1020 MB at the end)');
   });
 });

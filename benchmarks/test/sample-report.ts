@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { BenchReport } from '../src/bench-report.js';
 import type { FreshMemoryProbe } from '../src/fresh-memory.js';
+import type { InterleavedResult } from '../src/interleaved-variants.js';
+import type { LongVideoResult } from '../src/long-video-case.js';
 import type { MemoryModeResult, SpeedCaseResult } from '../src/speed-case.js';
 import { variantRatios } from '../src/variant-ratios.js';
 
@@ -85,6 +87,50 @@ export const int8At320Case: SpeedCaseResult = {
   endToEnd: [releasedCase.endToEnd[0]!].map((e) => ({ ...e, msPerFrame: 1000 })),
 };
 
+/** `--variants fp32,int8` on cpu: fp32 and int8 alternately in one process (round numbers: 1.25x end to end). */
+export const int8Interleaved: InterleavedResult = {
+  backend: 'cpu',
+  config: 'released',
+  variant: 'int8',
+  label: 'int8 (u8s8 weights for this CPU)',
+  threads: 2,
+  frames: 16,
+  endToEnd: [{ points: 16, baselineMs: stats(1000), variantMs: stats(800), speedup: 1.25 }],
+  encoder: { baselineMs: stats(960), variantMs: stats(750), speedup: 1.28 },
+  load: { start: 1.2, end: 1.4 },
+  machineClass,
+};
+
+/** One `--long-video` process (round numbers): `frames` long, `msPerFrame` and `peakRssMB` at the end, checkpoints every 50 frames. */
+export const longVideoRun = (frames: number, msPerFrame: number, peakRssMB: number, checkpoints: LongVideoResult['checkpoints'] = []): LongVideoResult => ({
+  backend: 'cpu',
+  config: 'released',
+  resolution: 512,
+  threads: 2,
+  memory: 'balanced',
+  points: 16,
+  frames,
+  windows: frames / 4 - 1,
+  totalMs: frames * msPerFrame,
+  msPerFrame,
+  encoderMsPerFrame: msPerFrame - 30,
+  decoderMsPerWindow: 100,
+  peakRssMB,
+  checkpoints,
+  load: { start: 1.1, end: 1.3 },
+  freshMemory,
+  machineClass,
+});
+
+/** `--long-video 300,600`: no growth (the 600-frame run checkpointed at frame 300). */
+export const longVideo: LongVideoResult[] = [
+  longVideoRun(300, 1000, 1000, [{ frames: 300, elapsedMs: 300_000, msPerFrame: 1000, rssMB: 990, peakRssMB: 1000 }]),
+  longVideoRun(600, 1040, 1020, [
+    { frames: 300, elapsedMs: 306_000, msPerFrame: 1020, rssMB: 1000, peakRssMB: 1010 },
+    { frames: 600, elapsedMs: 624_000, msPerFrame: 1040, rssMB: 1005, peakRssMB: 1020 },
+  ]),
+];
+
 /** A whole report around {@link releasedCase}. */
 export const sampleReport: BenchReport = {
   date: '2026-11-25T05:00:00.000Z',
@@ -121,5 +167,7 @@ export const sampleReport: BenchReport = {
   speed: [releasedCase, int8At320Case],
   memoryModes,
   variantRatios: variantRatios([releasedCase, int8At320Case]),
+  interleaved: [int8Interleaved],
+  longVideo,
   skipped: [{ backend: 'wasm', reason: 'no factory yet' }],
 };

@@ -6,3 +6,5 @@ export { fixtureDir, loadJson, loadNpy } from './fixtures.js';
 export { classifyFuzzError, fuzzBytes } from './fuzz.js';
 export type { FuzzCase, FuzzFailure, FuzzOptions, FuzzReport } from './fuzz.js';
 export { IN_CI, webgpuTestsRequired } from './test-environment.js';
+export { importGraph } from './import-graph.js';
+export type { ImportGraph } from './import-graph.js';

@@ -109,8 +109,7 @@ export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExe
       const wrapped = wrapInferenceSession(session, label);
       if (executionProvider !== 'webgpu') return wrapped;
       return {
-        inputNames: wrapped.inputNames,
-        outputNames: wrapped.outputNames,
+        ...wrapped,
         run: (feeds, outputs) => serial(() => wrapped.run(feeds, outputs)),
         release: () => serial(() => wrapped.release()),
       };

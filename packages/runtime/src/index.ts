@@ -5,7 +5,6 @@ export type { ModelSession, ModelSessionOptions, RuntimeAdapter, RuntimeDType, T
 export { selectRuntime } from './select-runtime.js';
 export { createTensorFactory } from './tensor-factory.js';
 export type { TensorConstructor } from './tensor-factory.js';
-export { buildProbeModel, buildTinyModel } from './tiny-model.js';
-export type { TinyModelSpec, TinyNode, TinyValue } from './tiny-model.js';
+export { buildProbeModel } from './probe-model.js';
 export { inputSpecsOf, wrapInferenceSession } from './wrap-session.js';
 export type { InferenceSessionLike, WrapSessionOptions } from './wrap-session.js';

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
+import type { ModelInputSpec } from './model-io.js';
 
 /** Element types a {@link TensorFactory} can create (the onnxruntime-common names). */
 export type RuntimeDType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
@@ -34,6 +35,14 @@ export interface ModelSession {
   /** Output names in model order. */
   readonly outputNames: readonly string[];
   /**
+   * Inputs as the runtime declares them (onnxruntime's input metadata: element type and shape where
+   * known), in model order; absent when the runtime exposes no metadata. The graph's signature without
+   * decoding the model.
+   */
+  readonly inputSpecs?: readonly ModelInputSpec[];
+  /** Outputs as the runtime declares them (like {@link ModelSession.inputSpecs}). */
+  readonly outputSpecs?: readonly ModelInputSpec[];
+  /**
    * Runs the model.
    * @param feeds - one tensor per input name, made by the adapter's {@link TensorFactory}.
    * @param outputs - optional pre-allocated outputs (tensors of the adapter's factory with exactly the
@@ -41,6 +50,8 @@ export interface ModelSession {
    *   outputs in the given tensor's data. Where the runtime can, it writes them there directly (the
    *   onnxruntime-node adapter does), else the adapter copies them in after the run. Outputs not named
    *   here are allocated by the runtime as usual.
+   *   A session that wraps another must pass `outputs` on: callers read these outputs from the given
+   *   tensors only.
    * @returns one tensor per output name (for a pre-allocated output, possibly a copy: read the
    *   pre-allocated tensor).
    * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` for bad feeds or a pre-allocated output that is not

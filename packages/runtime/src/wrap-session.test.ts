@@ -44,7 +44,7 @@ describe('wrapInferenceSession', () => {
         calls.push(fetches);
         const x = feeds['x']!.data as Float32Array;
         // A runtime that returns its own copies (it did not write into the given tensor).
-        return Promise.resolve({ y: { data: x.map((v) => v * 2), dims: [2, 3] }, z: { data: Float32Array.of(7), dims: [1] } } as unknown as InferenceSession.ReturnType);
+        return Promise.resolve({ y: { type: 'float32', data: x.map((v) => v * 2), dims: [2, 3] }, z: { type: 'float32', data: Float32Array.of(7), dims: [1] } } as unknown as InferenceSession.ReturnType);
       },
     } as unknown as InferenceSessionLike;
     const x = { type: 'float32', dims: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) } as never;
@@ -61,6 +61,19 @@ describe('wrapInferenceSession', () => {
     expect(calls[1]).toEqual({ y, z: null });
     expect(Array.from(ring)).toEqual(Array(10).fill(-1));
     await expect(copied.run({ x }, { w: y })).rejects.toThrow('toy: pre-allocated output "w" is not an output of the model (outputs: "y", "z")');
+    // A pre-allocated tensor of another shape is named, never partly written.
+    ring.fill(-1);
+    const wrong = { type: 'float32', dims: [3, 2], data: ring.subarray(2, 8) } as never;
+    await expect(copied.run({ x }, { y: wrong })).rejects.toThrow('toy: output "y" is float32 [2, 3], the pre-allocated tensor float32 [3, 2]');
+    expect(Array.from(ring)).toEqual(Array(10).fill(-1));
+  });
+
+  it('exposes the input and output specs when the session reports metadata', () => {
+    const inner = { ...fakeSession(), outputMetadata: [{ name: 'y', isTensor: true, type: 'float32', shape: [] }] } as unknown as InferenceSessionLike;
+    const s = wrapInferenceSession(inner, 'toy');
+    expect(s.inputSpecs).toEqual([{ name: 'x', type: 'float32', shape: ['n', 3] }]);
+    expect(s.outputSpecs).toEqual([{ name: 'y', type: 'float32' }]);
+    expect(wrapInferenceSession(fakeSession(), 'toy').inputSpecs).toBeUndefined();
   });
 });
 

@@ -6,15 +6,23 @@ import type { ModelSession } from './runtime-adapter.js';
 
 /** The part of an onnxruntime `InferenceSession` that {@link wrapInferenceSession} uses. */
 export type InferenceSessionLike = Pick<InferenceSession, 'inputNames' | 'outputNames' | 'run' | 'release'> &
-  Partial<Pick<InferenceSession, 'inputMetadata'>>;
+  Partial<Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>>;
 
 /**
  * Reads input specs from an onnxruntime session: names always; type and shape when the runtime reports
  * them (an empty shape means unknown and is not checked).
  */
 export function inputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
-  const metadata = session.inputMetadata;
-  return session.inputNames.map((name, i) => {
+  return specsOf(session.inputNames, session.inputMetadata);
+}
+
+/** Like {@link inputSpecsOf}, for the outputs. */
+export function outputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
+  return specsOf(session.outputNames, session.outputMetadata);
+}
+
+function specsOf(names: readonly string[], metadata: InferenceSessionLike['inputMetadata']): ModelInputSpec[] {
+  return names.map((name, i) => {
     const meta = metadata?.[i];
     if (meta === undefined || meta.name !== name || !meta.isTensor) return { name };
     // onnxruntime reports an unknown shape as [] (like a scalar): only non-empty shapes are checked.
@@ -44,11 +52,13 @@ export interface WrapSessionOptions {
 export function wrapInferenceSession(session: InferenceSessionLike, label: string, options: WrapSessionOptions = {}): ModelSession {
   const specs = inputSpecsOf(session);
   const outputNames = Object.freeze([...session.outputNames]);
+  const hasMetadata = session.inputMetadata !== undefined && session.outputMetadata !== undefined;
   let released = false;
   let pending: Promise<void> | undefined;
   return {
     inputNames: Object.freeze([...session.inputNames]),
     outputNames,
+    ...(hasMetadata ? { inputSpecs: Object.freeze(specs), outputSpecs: Object.freeze(outputSpecsOf(session)) } : {}),
     async run(feeds: Readonly<Record<string, Tensor>>, outputs?: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
       if (released) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${label}: run() called after release()`);
       checkFeeds(label, specs, feeds);
@@ -65,7 +75,17 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
         // onnxruntime-web 1.30 (wasm) returns a pre-allocated CPU tensor without writing into it: run
         // as usual and copy.
         const out = (await session.run(feeds as InferenceSession.FeedsType)) as Record<string, Tensor>;
-        for (const [name, given] of Object.entries(outputs)) (given.data as Float32Array).set(out[name]!.data as Float32Array);
+        for (const [name, given] of Object.entries(outputs)) {
+          const produced = out[name]!;
+          if (produced.type !== given.type || produced.dims.join(',') !== given.dims.join(',')) {
+            throw new ModelIoMismatchError(`${label}: output ${JSON.stringify(name)} is ${produced.type} [${produced.dims.join(', ')}], the pre-allocated tensor ${given.type} [${given.dims.join(', ')}]`, {
+              expected: outputNames,
+              missing: [],
+              unexpected: [],
+            });
+          }
+          (given.data as Float32Array).set(produced.data as Float32Array);
+        }
         return out;
       }
       const fetches: Record<string, Tensor | null> = {};

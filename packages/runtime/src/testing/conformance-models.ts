@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { buildTinyModel } from '../tiny-model.js';
+import { buildTinyModel } from './tiny-model.js';
 
 /**
  * `y = x * 2 + b` with `x`, `b` float32 `[n, 3]` (dynamic `n`), `y` float32 `[n, 3]`.

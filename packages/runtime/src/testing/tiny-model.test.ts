@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { buildProbeModel, buildTinyModel } from './tiny-model.js';
+import { buildProbeModel } from '../probe-model.js';
+import { buildTinyModel } from './tiny-model.js';
 
 const { onnx } = onnxProto;
 
@@ -24,7 +25,17 @@ describe('buildTinyModel', () => {
     expect(attrs[1]?.f).toBeCloseTo(0.5);
   });
 
-  it('builds the probe model', () => {
+  it('encodes the probe model the adapters carry as bytes (buildProbeModel)', () => {
+    const spec = {
+      name: 'taptr_probe',
+      inputs: [
+        { name: 'a', type: 'float32', shape: ['n'] },
+        { name: 'b', type: 'float32', shape: ['n'] },
+      ],
+      outputs: [{ name: 'sum', type: 'float32', shape: ['n'] }],
+      nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['sum'] }],
+    } as const;
+    expect(Array.from(buildProbeModel())).toEqual(Array.from(buildTinyModel(spec)));
     const m = onnx.ModelProto.decode(buildProbeModel());
     expect(m.graph?.node?.map((n) => n.opType)).toEqual(['Add']);
     expect(m.graph?.output?.map((o) => o.name)).toEqual(['sum']);

@@ -45,8 +45,8 @@ function valueInfo(v: TinyValue): onnxProto.onnx.IValueInfoProto {
 }
 
 /**
- * Encodes a tiny ONNX model (no initializers) with `onnx-proto`. Used for adapter feature probes
- * and by the conformance suite, so no binary model files are needed.
+ * Encodes a tiny ONNX model (no initializers) with `onnx-proto`. Used by the conformance suite and
+ * tests, so no binary model files are needed (the adapters' probe model is its bytes, `buildProbeModel`).
  * @returns the serialized `ModelProto` bytes.
  */
 export function buildTinyModel(spec: TinyModelSpec): Uint8Array {
@@ -72,20 +72,4 @@ export function buildTinyModel(spec: TinyModelSpec): Uint8Array {
     },
   });
   return onnx.ModelProto.encode(model).finish();
-}
-
-/**
- * The probe model adapters run to check that an execution provider really works:
- * `sum = a + b`, `a`, `b`, `sum` float32 `[n]`.
- */
-export function buildProbeModel(): Uint8Array {
-  return buildTinyModel({
-    name: 'taptr_probe',
-    inputs: [
-      { name: 'a', type: 'float32', shape: ['n'] },
-      { name: 'b', type: 'float32', shape: ['n'] },
-    ],
-    outputs: [{ name: 'sum', type: 'float32', shape: ['n'] }],
-    nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['sum'] }],
-  });
 }

@@ -17,8 +17,9 @@ import { memoryTokens, RELEASED_CONFIG, type TaptrConfig } from '../src/config/t
 import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { buildFrameEncoder } from '../src/graphs/frame-encoder.js';
 import { buildQueryInitGraph } from '../src/graphs/query-init.js';
-import type { TaptrGraphs } from '../src/graphs/taptr-graphs.js';
-import { applyTaptrPrecision, isTaptrPrecision, type TaptrPrecision } from '../src/graphs/taptr-precision.js';
+import type { TaptrGraphs } from '../src/format/graph-roles.js';
+import { isTaptrPrecision, type TaptrPrecision } from '../src/format/taptr-precision.js';
+import { applyTaptrPrecision } from '../src/graphs/taptr-precision.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

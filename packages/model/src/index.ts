@@ -43,7 +43,9 @@ export type { QueryInitGraphOptions } from './graphs/query-init.js';
 export { buildDecoderWindowGraph, DECODER_WINDOW_GRAPH_NAME } from './graphs/decoder-window.js';
 export type { DecoderWindowGraphOptions } from './graphs/decoder-window.js';
 export type { CrossAttentionMode } from './graphs/decoder-cross-attention.js';
-export { buildTaptrGraphs, graphSignature, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES } from './graphs/taptr-graphs.js';
-export type { BuildTaptrGraphsOptions, GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs, TaptrOptionalGraphRole } from './graphs/taptr-graphs.js';
-export { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, taptrFloat16Options, taptrInt8Options } from './graphs/taptr-precision.js';
-export type { TaptrPrecision } from './graphs/taptr-precision.js';
+export { buildTaptrGraphs, graphSignature } from './graphs/taptr-graphs.js';
+export type { BuildTaptrGraphsOptions } from './graphs/taptr-graphs.js';
+export { applyTaptrPrecision, taptrFloat16Options, taptrInt8Options } from './graphs/taptr-precision.js';
+// The model format's names the builder's users need (declared in `@taptr/model/format`).
+export { isTaptrPrecision, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, TAPTR_PRECISIONS } from './format/index.js';
+export type { GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs, TaptrOptionalGraphRole, TaptrPrecision } from './format/index.js';

@@ -1,25 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { quantizeDynamic, storeFloat16Weights, type Float16Candidate, type Float16WeightsOptions, type QuantizeCandidate, type QuantizeDynamicOptions } from '@taptr/onnx';
 import { describeValue, invalidArgument } from '@taptr/tensor';
-import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from './taptr-graphs.js';
-
-/**
- * Numeric variants of the TAPTR graphs. `fp32` is the default (parity with the official model);
- * the others are opt-in:
- * - `int8`: dynamic int8 quantization ({@link quantizeDynamic}) of the dense layers that run on every
- *   memory token (see {@link taptrInt8Options}); compute is faster, tracks deviate (package README).
- * - `fp16-weights`: weights stored as float16 ({@link storeFloat16Weights}): half the download,
- *   float32 compute.
- */
-export type TaptrPrecision = 'fp32' | 'int8' | 'fp16-weights';
-
-/** Every {@link TaptrPrecision}, the default first. */
-export const TAPTR_PRECISIONS: readonly TaptrPrecision[] = Object.freeze(['fp32', 'int8', 'fp16-weights']);
-
-/** Whether `value` is a {@link TaptrPrecision}. */
-export function isTaptrPrecision(value: unknown): value is TaptrPrecision {
-  return typeof value === 'string' && (TAPTR_PRECISIONS as readonly string[]).includes(value);
-}
+import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../format/graph-roles.js';
+import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
 
 /**
  * Which dense layers the `int8` variant quantizes, per graph:

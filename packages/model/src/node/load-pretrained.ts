@@ -9,13 +9,16 @@ import { inferTaptrShapes, taptrShapeDifferences } from '../checkpoint/infer-tap
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { parseTaptrConfig, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { buildTaptrGraphs } from '../graphs/taptr-graphs.js';
-import { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../graphs/taptr-precision.js';
+import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
+import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { downloadFile, isUnreachableError } from './download-file.js';
 import { hubFileUrl, hubHeaders, PRETRAINED_MODELS, type PretrainedModelSpec } from './pretrained-models.js';
 import type { DownloadEnv } from './proxy-dispatcher.js';
-import { TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST } from './taptr-model-manifest.js';
-import { loadTaptrModel, saveTaptrModel, sha256Hex, type LoadedTaptrModel } from './taptr-model-files.js';
+import { loadTaptrModel, type LoadedTaptrModel } from '../format/load-taptr-model.js';
+import { manifestSignatures, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST } from '../format/taptr-manifest.js';
+import { fsModelReader } from './fs-model-reader.js';
+import { saveTaptrModel, sha256Hex } from './taptr-model-files.js';
 
 /** Progress of {@link loadPretrained}: bytes while downloading, steps while converting. */
 export interface PretrainedProgress {
@@ -142,7 +145,7 @@ async function exists(path: string): Promise<boolean> {
 async function loadConverted(dir: string, sha256: string): Promise<LoadedTaptrModel | undefined> {
   if (!(await exists(join(dir, TAPTR_MODEL_MANIFEST)))) return undefined;
   try {
-    const loaded = await loadTaptrModel(dir);
+    const loaded = await loadTaptrModel(fsModelReader(dir), { where: dir });
     return loaded.manifest.source.sha256 === sha256 ? loaded : undefined;
   } catch (error) {
     if (isTaptrError(error)) return undefined;
@@ -264,5 +267,5 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
     throw error;
   }
   step(4);
-  return result({ graphs, manifest }, false);
+  return result({ graphs: { ...graphs, signatures: manifestSignatures(manifest) }, manifest }, false);
 }

@@ -8,9 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { runOnnx } from '../../test/run-onnx.js';
 import { parseTaptrConfig } from '../config/taptr-config.js';
-import { TAPTR_GRAPH_FILES } from '../graphs/taptr-graphs.js';
-import { convertTaptrCheckpoint, loadTaptrModel, readTaptrConfigFile, saveTaptrModel, sha256Hex } from './taptr-model-files.js';
-import { TAPTR_MODEL_MANIFEST, type TaptrModelManifest } from './taptr-model-manifest.js';
+import { TAPTR_GRAPH_FILES } from '../format/graph-roles.js';
+import { loadTaptrModel as loadWith } from '../format/load-taptr-model.js';
+import { TAPTR_MODEL_MANIFEST, type TaptrModelManifest } from '../format/taptr-manifest.js';
+import { fsModelReader } from './fs-model-reader.js';
+import { convertTaptrCheckpoint, readTaptrConfigFile, saveTaptrModel, sha256Hex } from './taptr-model-files.js';
+
+/** A folder on disk through the universal loader (as the CLI loads `--model <folder>`). */
+const loadTaptrModel = (folder: string, options: { verify?: 'sha256' | 'size' } = {}) => loadWith(fsModelReader(folder), { ...options, where: folder });
 
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 const checkpointPath = join(TAPTR_FIXTURES, 'checkpoint.pth');
@@ -29,11 +34,11 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     const manifest = await convertTaptrCheckpoint(checkpointPath, dir, { config });
     expect(manifest.source.sha256).toBe(sha256Hex(new Uint8Array(readFileSync(checkpointPath))));
     const names = (role: 'frameEncoder' | 'queryInit' | 'decoderWindow') => ({
-      inputs: manifest.graphs[role].inputs.map((v) => v.name),
-      outputs: manifest.graphs[role].outputs.map((v) => v.name),
+      inputs: manifest.graphs[role].inputs!.map((v) => v.name),
+      outputs: manifest.graphs[role].outputs!.map((v) => v.name),
     });
     expect(names('frameEncoder')).toEqual({ inputs: ['image'], outputs: ['memory'] });
-    expect(manifest.graphs.frameEncoder.inputs[0]).toEqual({ name: 'image', type: 'float32', dims: ['B', 3, config.resolution, config.resolution] });
+    expect(manifest.graphs.frameEncoder.inputs![0]).toEqual({ name: 'image', type: 'float32', dims: ['B', 3, config.resolution, config.resolution] });
     expect(names('queryInit')).toEqual({ inputs: ['memory', 'xy_norm'], outputs: ['content', 'ref_unsig'] });
     expect(names('decoderWindow')).toEqual({
       inputs: ['memory', 'content', 'ref_unsig', 'track_mask', 'update_mask', 'init_content'],
@@ -48,6 +53,9 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     const loaded = await loadTaptrModel(dir);
     expect(loaded.graphs.config).toEqual(config);
     expect(loaded.manifest).toEqual(manifest);
+    // The signatures model.json lists travel with the graphs (the tracker checks them without decoding a graph).
+    expect(loaded.graphs.signatures?.decoderWindow).toEqual({ name: manifest.graphs.decoderWindow.name, inputs: manifest.graphs.decoderWindow.inputs, outputs: manifest.graphs.decoderWindow.outputs });
+    expect(Object.keys(loaded.graphs.signatures ?? {})).toEqual(['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst']);
     for (const role of ['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst'] as const) {
       expect(sha256Hex(loaded.graphs[role]!)).toBe(manifest.graphs[role]!.sha256);
     }
@@ -72,7 +80,10 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       query[query.length - 1]! ^= 1;
       writeFileSync(join(bad, TAPTR_GRAPH_FILES.queryInit), query);
       await expectCode(loadTaptrModel(bad), 'TAPTR_CHECKSUM_MISMATCH', TAPTR_GRAPH_FILES.queryInit);
-      expect((await loadTaptrModel(bad, { verify: false })).graphs.queryInit.length).toBe(query.length);
+      // verify 'size': the size is checked, not the sha256.
+      expect((await loadTaptrModel(bad, { verify: 'size' })).graphs.queryInit.length).toBe(query.length);
+      writeFileSync(join(bad, TAPTR_GRAPH_FILES.queryInit), query.subarray(1));
+      await expectCode(loadTaptrModel(bad, { verify: 'size' }), 'TAPTR_CHECKSUM_MISMATCH', `${TAPTR_GRAPH_FILES.queryInit} has ${query.length - 1} bytes, model.json says ${query.length}`);
       writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), JSON.stringify({ format: 'other' }));
       await expectCode(loadTaptrModel(bad), 'TAPTR_CONFIG_INVALID', 'not a taptr-js-model manifest');
     } finally {

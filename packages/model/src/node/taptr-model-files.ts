@@ -1,32 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { OPSET_VERSION } from '@taptr/onnx';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
-import {
-  buildTaptrGraphs,
-  graphSignature,
-  TAPTR_GRAPH_FILES,
-  TAPTR_GRAPH_ROLES,
-  TAPTR_OPTIONAL_GRAPH_ROLES,
-  type BuildTaptrGraphsOptions,
-  type GraphSignature,
-  type TaptrGraphRole,
-  type TaptrGraphs,
-  type TaptrOptionalGraphRole,
-} from '../graphs/taptr-graphs.js';
-import { applyTaptrPrecision, isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../graphs/taptr-precision.js';
-import { parseTaptrModelManifest, TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST, type TaptrManifestGraph, type TaptrModelManifest } from './taptr-model-manifest.js';
+import { TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../format/graph-roles.js';
+import { TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST, type TaptrManifestGraph, type TaptrModelManifest } from '../format/taptr-manifest.js';
+import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
+import { buildTaptrGraphs, graphSignature, type BuildTaptrGraphsOptions } from '../graphs/taptr-graphs.js';
+import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
 import { writeFilesAtomically } from './write-files-atomically.js';
-
-/** A model folder loaded by {@link loadTaptrModel}. */
-export interface LoadedTaptrModel {
-  readonly graphs: TaptrGraphs;
-  readonly manifest: TaptrModelManifest;
-}
 
 /** Lower-case hex sha256 of `bytes`. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -79,7 +63,7 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
     // The tracker swaps the two decoders per window: they must take and give the same tensors.
     const io = (e: TaptrManifestGraph): string => JSON.stringify([e.inputs, e.outputs]);
     if (io(fast) !== io(entries.decoderWindow)) {
-      const names = (e: TaptrManifestGraph): string => `(${e.inputs.map((v) => v.name).join(', ')}) -> (${e.outputs.map((v) => v.name).join(', ')})`;
+      const names = (e: TaptrManifestGraph): string => `(${(e.inputs ?? []).map((v) => v.name).join(', ')}) -> (${(e.outputs ?? []).map((v) => v.name).join(', ')})`;
       throw invalidArgument('range', 'saveTaptrModel', 'graphs.decoderWindowSampleFirst', 'a decoder window graph with the inputs and outputs of graphs.decoderWindow', `a graph ${names(fast)}`);
     }
   }
@@ -101,44 +85,6 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
     throw new TaptrError('TAPTR_IO', `saveTaptrModel: cannot write to ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return manifest;
-}
-
-async function readOrFail(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new TaptrError('TAPTR_IO', `loadTaptrModel: cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/**
- * Loads a folder written by {@link saveTaptrModel}: parses and validates `model.json` (every field,
- * with `parseTaptrModelManifest`), reads the three
- * graphs, and the few-points decoder when the manifest lists it (folders converted before it existed
- * load without it), and (unless `verify` is false) checks their sizes and sha256. The returned
- * manifest always has `precision` (`'fp32'` for manifests written without it).
- * @throws TaptrError `TAPTR_IO` for a missing file, `TAPTR_CONFIG_INVALID` for a malformed manifest or
- *   configuration or an unknown `precision`, `TAPTR_CHECKSUM_MISMATCH` for a graph file that does not match its manifest entry.
- */
-export async function loadTaptrModel(dir: string, options: { verify?: boolean } = {}): Promise<LoadedTaptrModel> {
-  if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'loadTaptrModel', 'dir', 'a folder path', describeValue(dir));
-  const manifestPath = join(dir, TAPTR_MODEL_MANIFEST);
-  const manifest = parseTaptrModelManifest(new TextDecoder().decode(await readOrFail(manifestPath)), manifestPath);
-  const config = parseTaptrConfig(manifest.config);
-  const loaded = {} as Record<TaptrGraphRole, Uint8Array> & Partial<Record<TaptrOptionalGraphRole, Uint8Array>>;
-  const listed = TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => manifest.graphs[role] !== undefined);
-  for (const role of [...TAPTR_GRAPH_ROLES, ...listed]) {
-    const entry = manifest.graphs[role]!;
-    const bytes = await readOrFail(join(dir, entry.file));
-    if (options.verify !== false) {
-      const actual = sha256Hex(bytes);
-      if (bytes.length !== entry.bytes || actual !== entry.sha256) {
-        throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadTaptrModel: ${entry.file} has ${bytes.length} bytes / sha256 ${actual}, manifest says ${entry.bytes} bytes / ${entry.sha256}`);
-      }
-    }
-    loaded[role] = bytes;
-  }
-  return { graphs: { ...loaded, config }, manifest };
 }
 
 /** Options of {@link convertTaptrCheckpoint}. */

@@ -3,9 +3,9 @@ import { isDType, isTaptrError } from '@taptr/tensor';
 import { fuzzBytes } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson } from '../config/taptr-config.js';
-import { TAPTR_GRAPH_ROLES } from '../graphs/taptr-graphs.js';
-import { isTaptrPrecision } from '../graphs/taptr-precision.js';
-import { parseTaptrModelManifest, type TaptrModelManifest } from './taptr-model-manifest.js';
+import { TAPTR_GRAPH_ROLES } from './graph-roles.js';
+import { listedGraphRoles, manifestSignatures, parseTaptrManifest, type TaptrModelManifest } from './taptr-manifest.js';
+import { isTaptrPrecision } from './taptr-precision.js';
 
 const hex = (c: string): string => c.repeat(64);
 const R = RELEASED_CONFIG.resolution;
@@ -38,7 +38,7 @@ const TEXT = `${JSON.stringify(MANIFEST, null, 2)}\n`;
 function expectInvalid(text: string, ...fragments: string[]): void {
   let error: unknown;
   try {
-    parseTaptrModelManifest(text, 'm/model.json');
+    parseTaptrManifest(text, 'm/model.json');
   } catch (e) {
     error = e;
   }
@@ -65,28 +65,57 @@ function checkValidManifest(m: TaptrModelManifest): void {
   for (const role of Object.keys(m.graphs)) {
     const g = m.graphs[role as keyof typeof m.graphs]!;
     if (g.file === '' || g.file === '.' || g.file === '..' || /[/\\\0]/.test(g.file)) fail(`file ${g.file}`);
-    if (!Number.isSafeInteger(g.bytes) || g.bytes < 0 || !/^[0-9a-f]{64}$/.test(g.sha256) || typeof g.name !== 'string') fail(`${role} bytes ${g.bytes} sha256 ${g.sha256}`);
-    for (const v of [...g.inputs, ...g.outputs]) {
+    if (!Number.isSafeInteger(g.bytes) || g.bytes < 0 || !/^[0-9a-f]{64}$/.test(g.sha256)) fail(`${role} bytes ${g.bytes} sha256 ${g.sha256}`);
+    if ((g.inputs === undefined) !== (g.outputs === undefined) || (g.inputs !== undefined && typeof g.name !== 'string')) fail(`${role} signature ${JSON.stringify(g)}`);
+    for (const v of [...(g.inputs ?? []), ...(g.outputs ?? [])]) {
       if (typeof v.name !== 'string' || v.name === '' || !isDType(v.type) || !v.dims.every((d) => (Number.isSafeInteger(d) && (d as number) >= 0) || (typeof d === 'string' && d !== ''))) fail(`${role} value ${JSON.stringify(v)}`);
     }
   }
   for (const role of TAPTR_GRAPH_ROLES) if (m.graphs[role] === undefined) fail(`no ${role}`);
   // And reading it again gives the same.
-  expect(parseTaptrModelManifest(JSON.stringify(m), 'again')).toEqual(m);
+  expect(parseTaptrManifest(JSON.stringify(m), 'again')).toEqual(m);
 }
 
-describe('parseTaptrModelManifest', () => {
+describe('parseTaptrManifest', () => {
   it('reads a manifest as saveTaptrModel writes it, and one written before precision and the few-points decoder existed', () => {
-    expect(parseTaptrModelManifest(TEXT, 'model.json')).toEqual(MANIFEST);
+    expect(parseTaptrManifest(TEXT, 'model.json')).toEqual(MANIFEST);
     const old = edit((m) => {
       delete (m as Record<string, unknown>).precision;
       delete (m.graphs as Record<string, unknown>).decoderWindowSampleFirst;
     });
-    const parsed = parseTaptrModelManifest(old, 'model.json');
+    const parsed = parseTaptrManifest(old, 'model.json');
     expect(parsed.precision).toBe('fp32');
     expect(Object.keys(parsed.graphs)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow']);
     // A newer writer's unknown graph role is dropped.
-    expect(Object.keys(parseTaptrModelManifest(edit((m) => ((m.graphs as Record<string, unknown>).extra = {})), 'x').graphs)).not.toContain('extra');
+    expect(Object.keys(parseTaptrManifest(edit((m) => ((m.graphs as Record<string, unknown>).extra = {})), 'x').graphs)).not.toContain('extra');
+    expect(listedGraphRoles(parsed)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow']);
+    expect(listedGraphRoles(MANIFEST as TaptrModelManifest)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst']);
+  });
+
+  it('reads graph entries without a signature (hand-written manifests): the tracker then asks the session', () => {
+    const bare = edit((m) => {
+      for (const g of Object.values(m.graphs) as Record<string, unknown>[]) {
+        delete g.name;
+        delete g.inputs;
+        delete g.outputs;
+      }
+    });
+    const parsed = parseTaptrManifest(bare, 'model.json');
+    expect(parsed.graphs.decoderWindow).toEqual({ file: 'decoder_window.onnx', bytes: 5000, sha256: hex('d') });
+    expect(manifestSignatures(parsed)).toEqual({});
+    expect(manifestSignatures(parseTaptrManifest(TEXT, 'model.json'))).toEqual({
+      frameEncoder: { name: 'frame_encoder', inputs: MANIFEST.graphs.frameEncoder.inputs, outputs: MANIFEST.graphs.frameEncoder.outputs },
+      queryInit: { name: 'query_init', inputs: MANIFEST.graphs.queryInit.inputs, outputs: MANIFEST.graphs.queryInit.outputs },
+      decoderWindow: { name: 'decoder_window', ...decoderIo },
+      decoderWindowSampleFirst: { name: 'decoder_window', ...decoderIo },
+    });
+    // Only the sample-first decoder declared: nothing to compare it with, it loads.
+    const one = edit((m) => {
+      const g = m.graphs.decoderWindow as Record<string, unknown>;
+      delete g.inputs;
+      delete g.outputs;
+    });
+    expect(Object.keys(manifestSignatures(parseTaptrManifest(one, 'model.json')))).toEqual(['frameEncoder', 'queryInit', 'decoderWindowSampleFirst']);
   });
 
   it('names the field and the value of every malformed entry', () => {
@@ -105,6 +134,9 @@ describe('parseTaptrModelManifest', () => {
     expectInvalid(edit((m) => (m.graphs.frameEncoder.inputs[0]!.type = 'float8')), 'graphs.frameEncoder.inputs[0].type must be an element type');
     expectInvalid(edit((m) => (m.graphs.frameEncoder.inputs[0]!.dims = [-1])), 'graphs.frameEncoder.inputs[0].dims');
     expectInvalid(edit((m) => (m.graphs.decoderWindowSampleFirst.outputs = m.graphs.queryInit.outputs)), 'graphs.decoderWindowSampleFirst must be a decoder window with the inputs and outputs of graphs.decoderWindow');
+    expectInvalid(edit((m) => delete (m.graphs.queryInit as Record<string, unknown>).outputs), 'graphs.queryInit.outputs must be listed with inputs (both or neither), got undefined');
+    expectInvalid(edit((m) => delete (m.graphs.queryInit as Record<string, unknown>).inputs), 'graphs.queryInit.inputs must be listed with outputs');
+    expectInvalid(edit((m) => ((m.graphs.queryInit as Record<string, unknown>).name = 7)), 'graphs.queryInit.name must be a string, got 7');
   });
 
   it('fuzzed model.json texts: each a TAPTR_CONFIG_INVALID naming what is wrong, or a valid manifest', async () => {
@@ -114,7 +146,7 @@ describe('parseTaptrModelManifest', () => {
       minCases: 3000,
       budgetMs: 3000,
       tokens: ['null', '-1', '0', '1e999', '"x"', '[]', '{}', 'NaN', '"../../etc/passwd"', 'true', '"float32"', '2', '"fp32"', '""'],
-      read: (bytes) => parseTaptrModelManifest(new TextDecoder().decode(bytes), 'model.json'),
+      read: (bytes) => parseTaptrManifest(new TextDecoder().decode(bytes), 'model.json'),
       onAccept: checkValidManifest,
     });
     expect(report.failures, report.summary).toEqual([]);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `model.json` manifest of a converted model folder: its shape and its reader. Pure (no file
-// system): loadTaptrModel reads the text, this checks every field.
+// system, no protobuf): loadTaptrModel reads the text, this checks every field.
 import { describeValue, isDType, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig } from '../config/taptr-config.js';
-import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type GraphSignature, type GraphValueInfo, type TaptrGraphRole, type TaptrOptionalGraphRole } from '../graphs/taptr-graphs.js';
-import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../graphs/taptr-precision.js';
+import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrAnyGraphRole, type TaptrGraphRole, type TaptrOptionalGraphRole } from './graph-roles.js';
+import type { GraphSignature, GraphValueInfo } from './graph-signature.js';
+import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from './taptr-precision.js';
 
 /** Name of the manifest of a saved model folder. */
 export const TAPTR_MODEL_MANIFEST = 'model.json';
@@ -14,12 +15,21 @@ export const TAPTR_MODEL_FORMAT = 'taptr-js-model';
 export const TAPTR_MODEL_FORMAT_VERSION = 1;
 
 /** One graph entry of the manifest. */
-export interface TaptrManifestGraph extends GraphSignature {
+export interface TaptrManifestGraph {
   /** File name, relative to the model folder. */
   readonly file: string;
   readonly bytes: number;
   /** Lower-case hex sha256 of the file. */
   readonly sha256: string;
+  /** The graph's name (`saveTaptrModel` writes it with the inputs and outputs). */
+  readonly name?: string;
+  /**
+   * Declared inputs and outputs (name, element type, dims), written by `saveTaptrModel`. Both or
+   * neither: entries without them (hand-written manifests) load, and the tracker then reads the
+   * signature from the runtime session.
+   */
+  readonly inputs?: readonly GraphValueInfo[];
+  readonly outputs?: readonly GraphValueInfo[];
 }
 
 /** The `model.json` manifest of a saved model folder. */
@@ -33,7 +43,7 @@ export interface TaptrModelManifest {
   readonly source: { readonly sha256: string | null };
   /**
    * The numeric variant of the graphs (`applyTaptrPrecision`). Manifests written before the field
-   * existed have none; {@link parseTaptrModelManifest} reads them as `'fp32'`, and always returns the field.
+   * existed have none; {@link parseTaptrManifest} reads them as `'fp32'`, and always returns the field.
    * The input resolution stays in `config` (`data_aug_scales`).
    */
   readonly precision: TaptrPrecision;
@@ -44,25 +54,43 @@ export interface TaptrModelManifest {
   readonly graphs: Readonly<Record<TaptrGraphRole, TaptrManifestGraph>> & Readonly<Partial<Record<TaptrOptionalGraphRole, TaptrManifestGraph>>>;
 }
 
+/**
+ * The graph roles `manifest` lists, in load order: the three required ones, then the optional ones
+ * it has (`decoderWindowSampleFirst` in folders converted since it exists).
+ */
+export function listedGraphRoles(manifest: Pick<TaptrModelManifest, 'graphs'>): TaptrAnyGraphRole[] {
+  return [...TAPTR_GRAPH_ROLES, ...TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => manifest.graphs[role] !== undefined)];
+}
+
+/** The graph signatures `manifest` lists (entries with inputs and outputs), by role: what `TaptrGraphs.signatures` holds. */
+export function manifestSignatures(manifest: Pick<TaptrModelManifest, 'graphs'>): Partial<Record<TaptrAnyGraphRole, GraphSignature>> {
+  const signatures: Partial<Record<TaptrAnyGraphRole, GraphSignature>> = {};
+  for (const role of listedGraphRoles(manifest)) {
+    const { name, inputs, outputs } = manifest.graphs[role]!;
+    if (inputs !== undefined && outputs !== undefined) signatures[role] = { name: name ?? '', inputs, outputs };
+  }
+  return signatures;
+}
+
 const SHA256 = /^[0-9a-f]{64}$/;
 
 type Json = Record<string, unknown>;
+type Bad = (field: string, expected: string, actual: unknown) => TaptrError;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /**
  * Parses and checks the text of a `model.json`: format and version, opset, configuration (with
  * `parseTaptrConfig`), source sha256, precision (absent = `'fp32'`), and every graph entry (a plain
- * file name in the folder, its size and sha256, its declared inputs and outputs; the few-points
- * decoder, when listed, with the inputs and outputs of `decoderWindow`). Unknown graph roles are
- * dropped (a newer writer's extras).
+ * file name in the folder, its size and sha256, its declared inputs and outputs when listed; the
+ * few-points decoder, when listed with inputs and outputs, with those of `decoderWindow`). Unknown
+ * graph roles are dropped (a newer writer's extras).
  * @param text - the file's text.
- * @param where - the file's path, for messages.
- * @throws TaptrError `TAPTR_CONFIG_INVALID` naming the field and what it holds.
+ * @param where - the file's path or URL, for messages.
+ * @throws TaptrError `TAPTR_CONFIG_INVALID` naming the file, the field and what it holds.
  */
-export function parseTaptrModelManifest(text: string, where: string): TaptrModelManifest {
-  const bad = (field: string, expected: string, actual: unknown): TaptrError =>
-    new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where}: ${field} must be ${expected}, got ${describeValue(actual)}`);
+export function parseTaptrManifest(text: string, where: string): TaptrModelManifest {
+  const bad: Bad = (field, expected, actual) => new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where}: ${field} must be ${expected}, got ${describeValue(actual)}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -89,15 +117,17 @@ export function parseTaptrModelManifest(text: string, where: string): TaptrModel
   const precision = json.precision === undefined ? 'fp32' : json.precision;
   if (!isTaptrPrecision(precision)) throw bad('precision', `one of ${TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', ')} (or absent for 'fp32')`, json.precision);
   if (!isObject(json.graphs)) throw bad('graphs', 'an object of graph entries', json.graphs);
-  const graphs: Partial<Record<TaptrGraphRole | TaptrOptionalGraphRole, TaptrManifestGraph>> = {};
+  const graphs: Partial<Record<TaptrAnyGraphRole, TaptrManifestGraph>> = {};
   for (const role of [...TAPTR_GRAPH_ROLES, ...TAPTR_OPTIONAL_GRAPH_ROLES]) {
     const entry = json.graphs[role];
     if (entry === undefined && (TAPTR_OPTIONAL_GRAPH_ROLES as readonly string[]).includes(role)) continue;
     graphs[role] = graphEntry(entry, `graphs.${role}`, bad);
   }
   const fast = graphs.decoderWindowSampleFirst;
-  if (fast !== undefined && JSON.stringify([fast.inputs, fast.outputs]) !== JSON.stringify([graphs.decoderWindow!.inputs, graphs.decoderWindow!.outputs])) {
-    throw bad('graphs.decoderWindowSampleFirst', 'a decoder window with the inputs and outputs of graphs.decoderWindow', { inputs: fast.inputs.map((v) => v.name), outputs: fast.outputs.map((v) => v.name) });
+  const slow = graphs.decoderWindow!;
+  // The tracker swaps the two decoders per window: when both are declared they must agree.
+  if (fast?.inputs !== undefined && slow.inputs !== undefined && JSON.stringify([fast.inputs, fast.outputs]) !== JSON.stringify([slow.inputs, slow.outputs])) {
+    throw bad('graphs.decoderWindowSampleFirst', 'a decoder window with the inputs and outputs of graphs.decoderWindow', { inputs: fast.inputs.map((v) => v.name), outputs: fast.outputs!.map((v) => v.name) });
   }
   return {
     format: TAPTR_MODEL_FORMAT,
@@ -110,18 +140,24 @@ export function parseTaptrModelManifest(text: string, where: string): TaptrModel
   };
 }
 
-function graphEntry(entry: unknown, field: string, bad: (field: string, expected: string, actual: unknown) => TaptrError): TaptrManifestGraph {
+function graphEntry(entry: unknown, field: string, bad: Bad): TaptrManifestGraph {
   if (!isObject(entry)) throw bad(field, 'a graph entry { file, bytes, sha256, name, inputs, outputs }', entry);
   const { file, bytes, sha256, name } = entry;
   // A plain name inside the model folder: no separators, no `.`/`..`, nothing a file system refuses.
   if (typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[/\\\0]/.test(file)) throw bad(`${field}.file`, 'a file name in the model folder', file);
   if (!isCount(bytes)) throw bad(`${field}.bytes`, 'a non-negative integer', bytes);
   if (typeof sha256 !== 'string' || !SHA256.test(sha256)) throw bad(`${field}.sha256`, '64 lower-case hex digits', sha256);
-  if (typeof name !== 'string') throw bad(`${field}.name`, 'a string', name);
-  return { file, bytes, sha256, name, inputs: valueInfos(entry.inputs, `${field}.inputs`, bad), outputs: valueInfos(entry.outputs, `${field}.outputs`, bad) };
+  if (name !== undefined && typeof name !== 'string') throw bad(`${field}.name`, 'a string', name);
+  const { inputs, outputs } = entry;
+  if (inputs === undefined && outputs === undefined) return { file, bytes, sha256, ...(name === undefined ? {} : { name }) };
+  if (inputs === undefined || outputs === undefined) {
+    const missing = inputs === undefined ? 'inputs' : 'outputs';
+    throw bad(`${field}.${missing}`, `listed with ${missing === 'inputs' ? 'outputs' : 'inputs'} (both or neither)`, undefined);
+  }
+  return { file, bytes, sha256, name: name ?? '', inputs: valueInfos(inputs, `${field}.inputs`, bad), outputs: valueInfos(outputs, `${field}.outputs`, bad) };
 }
 
-function valueInfos(list: unknown, field: string, bad: (field: string, expected: string, actual: unknown) => TaptrError): GraphValueInfo[] {
+function valueInfos(list: unknown, field: string, bad: Bad): GraphValueInfo[] {
   if (!Array.isArray(list) || list.length === 0) throw bad(field, 'a non-empty list of { name, type, dims }', list);
   return list.map((value, i) => {
     if (!isObject(value) || typeof value.name !== 'string' || value.name === '') throw bad(`${field}[${i}]`, 'a { name, type, dims } with a name', value);

@@ -59,15 +59,14 @@ function jitterImages(runtime: RuntimeAdapter, seed: number): RuntimeAdapter {
     async createSession(model, options): Promise<ModelSession> {
       const session = await runtime.createSession(model, options);
       if (!session.inputNames.includes('image')) return session;
+      // Pre-allocated outputs passed on: the tracker's encoder writes into its memory ring.
       return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        run: (feeds) => {
+        ...session,
+        run: (feeds, outputs) => {
           const image = feeds['image']!;
           const jittered = runtime.tensors.tensor('float32', ulpJitter(image.data as Float32Array, next), image.dims);
-          return session.run({ ...feeds, image: jittered });
+          return session.run({ ...feeds, image: jittered }, outputs);
         },
-        release: () => session.release(),
       };
     },
   };

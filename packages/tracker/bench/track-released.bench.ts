@@ -11,7 +11,7 @@ import { taptrReferenceDir } from '@taptr/fixtures';
 import { buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint, RELEASED_CONFIG, syntheticStateDict } from '@taptr/model';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { tensor } from '@taptr/tensor';
-import type { DecoderWindowInput, TaptrGraphRunner } from '../src/graph-runner.js';
+import type { DecoderWindowInput, DecoderWindowOutput, TaptrGraphRunner } from '../src/graph-runner.js';
 import { createGraphRunner } from '../src/runtime-graph-runner.js';
 import { createTracker } from '../src/tracker.js';
 
@@ -45,14 +45,13 @@ const sessionMs = performance.now() - t0 - buildMs;
 // Time each graph call.
 const spent = { encodeMs: 0, encodes: 0, initMs: 0, decodeMs: 0, windows: 0 };
 const timed: TaptrGraphRunner = {
-  resolution: inner.resolution,
-  async encodeFrames(images, count) {
+  ...inner,
+  async encodeFrames(images, count, target) {
     const t = performance.now();
-    const out = await inner.encodeFrames(images, count);
+    await inner.encodeFrames(images, count, target);
     spent.encodeMs += performance.now() - t;
     spent.encodes += count;
     sample();
-    return out;
   },
   async initQueries(memory, xy, count) {
     const t = performance.now();
@@ -60,15 +59,13 @@ const timed: TaptrGraphRunner = {
     spent.initMs += performance.now() - t;
     return out;
   },
-  async decodeWindow(input: DecoderWindowInput) {
+  async decodeWindow(input: DecoderWindowInput, output: DecoderWindowOutput) {
     const t = performance.now();
-    const out = await inner.decodeWindow(input);
+    await inner.decodeWindow(input, output);
     spent.decodeMs += performance.now() - t;
     spent.windows++;
     sample();
-    return out;
   },
-  release: () => inner.release(),
 };
 const tracker = await createTracker({ runner: timed });
 

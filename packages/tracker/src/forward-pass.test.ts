@@ -1,47 +1,72 @@
 // SPDX-License-Identifier: Apache-2.0
-// The tracker's reuse of large buffers (issue 15): encoder memory written into one ring, windows fed
-// as views of it, window inputs reused. Results must equal those of a runner that allocates per call.
+// The tracker's reuse of large buffers (issues 14, 15): encoder memory written into one ring (storage
+// from the runner's allocateMemory), windows fed as views of it, window inputs and outputs allocated
+// once per point count. Results must equal those of a runner that is given fresh arrays every call.
 import { tensor } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
-import { createToyGraphs, syntheticVideo, TOY_CHANNELS } from '../test/toy-graphs.js';
-import type { DecoderWindowInput, TaptrGraphRunner } from './graph-runner.js';
+import { createToyGraphs, host, syntheticVideo, TOY_CHANNELS } from '../test/toy-graphs.js';
+import type { DecoderWindowInput, DecoderWindowOutput, MemoryStorage, TaptrGraphRunner } from './graph-runner.js';
+import { hostMemoryStorage } from './memory-ring.js';
 import { createTracker } from './tracker.js';
 
 const H = 12;
 const W = 16;
 const FLOATS = 2 * TOY_CHANNELS; // the toy encoder's S·C
 
-/** The toy graphs as a runner that accepts encoder targets and declares it keeps no window input; records what it was given. */
-function bufferAwareToy() {
+/** The toy graphs on fresh arrays: every encoder target, window memory and window output copied out of the caller's buffers. */
+function freshToy(): TaptrGraphRunner {
   const inner = createToyGraphs();
-  const seen = { targets: new Set<ArrayBufferLike>(), windows: new Set<ArrayBufferLike>(), contents: new Set<Float32Array>(), windowMismatches: 0, targetsGiven: 0 };
-  const runner: TaptrGraphRunner = {
-    resolution: inner.resolution,
-    memoryFloats: FLOATS,
-    copiesInputs: true,
+  return {
+    ...inner,
     async encodeFrames(images, count, target) {
-      const out = await inner.encodeFrames(images, count);
-      if (target === undefined) return out;
-      seen.targetsGiven++;
-      seen.targets.add(target.buffer);
-      target.set(out.memories[0]!);
-      return { ...out, memories: [target] };
+      const fresh = new Float32Array(target.length);
+      await inner.encodeFrames(images, count, fresh);
+      host(target).set(fresh);
+    },
+    async decodeWindow(input, output) {
+      const fresh: DecoderWindowOutput = { refUnsigOut: output.refUnsigOut.slice(), visLogits: output.visLogits.slice(), contentOut: output.contentOut.slice() };
+      await inner.decodeWindow({ ...input, memory: host(input.memory).slice() }, fresh);
+      output.refUnsigOut.set(fresh.refUnsigOut);
+      output.visLogits.set(fresh.visLogits);
+      output.contentOut.set(fresh.contentOut);
     },
     initQueries: (memory, xy, count) => inner.initQueries(memory, xy, count),
-    async decodeWindow(input: DecoderWindowInput) {
-      const window = input.window;
+    release: () => inner.release(),
+  };
+}
+
+/** The toy graphs as a runner that allocates its memory storage and declares it keeps no window input; records what it was given. */
+function bufferAwareToy() {
+  const inner = createToyGraphs();
+  const storages: Float32Array[] = [];
+  const seen = { targets: new Set<ArrayBufferLike>(), windows: new Set<ArrayBufferLike>(), contents: new Set<Float32Array>(), outputs: new Set<Float32Array>(), windowMismatches: 0, targetsGiven: 0 };
+  const runner: TaptrGraphRunner = {
+    resolution: inner.resolution,
+    tokens: inner.tokens,
+    channels: inner.channels,
+    copiesInputs: true,
+    allocateMemory(floats): MemoryStorage {
+      const storage = hostMemoryStorage(floats);
+      storages.push(host(storage.subarray(0, floats)));
+      return storage;
+    },
+    async encodeFrames(images, count, target) {
+      seen.targetsGiven++;
+      seen.targets.add(host(target).buffer);
+      await inner.encodeFrames(images, count, target);
+    },
+    initQueries: (memory, xy, count) => inner.initQueries(memory, xy, count),
+    async decodeWindow(input: DecoderWindowInput, output: DecoderWindowOutput) {
+      const window = host(input.memory);
       seen.contents.add(input.content);
-      if (window !== undefined) {
-        seen.windows.add(window.buffer);
-        input.memory.forEach((m, k) => {
-          if (!m.every((v, i) => v === window[k * FLOATS + i])) seen.windowMismatches++;
-        });
-      }
-      return inner.decodeWindow(input);
+      seen.outputs.add(output.contentOut);
+      seen.windows.add(window.buffer);
+      if (window.length !== 8 * FLOATS) seen.windowMismatches++;
+      await inner.decodeWindow(input, output);
     },
     release: () => inner.release(),
   };
-  return { runner, seen, inner };
+  return { runner, seen, inner, storages };
 }
 
 const video = (T: number) => tensor('uint8', [T, H, W, 3], syntheticVideo(T, H, W));
@@ -60,22 +85,27 @@ describe('forward pass buffers (memory ring, window views, reused inputs)', () =
     ['a video shorter than a window, bidirectional', 6, true],
   ])('%s: the same results as a runner that allocates per call', async (_, T, bidirectional) => {
     const queries = QUERIES.filter((q) => q.t < T);
-    const plain = await (await createTracker({ runner: createToyGraphs() })).track(video(T), queries, { bidirectional });
-    const { runner, seen, inner } = bufferAwareToy();
+    const plain = await (await createTracker({ runner: freshToy() })).track(video(T), queries, { bidirectional });
+    const { runner, seen, inner, storages } = bufferAwareToy();
     const tracker = await createTracker({ runner });
     const reused = await tracker.track(video(T), queries, { bidirectional });
     expect(Array.from(reused.tracks.data)).toEqual(Array.from(plain.tracks.data));
     expect(Array.from(reused.logits.data)).toEqual(Array.from(plain.logits.data));
     expect(seen.windowMismatches).toBe(0);
-    // Every encoder output went into a ring slot; one ring per pass; every window a view of a ring.
+    // Every encoder output went into a ring slot of the runner's storage; one ring per pass (11 frames);
+    // every window a view of a ring.
     expect(seen.targetsGiven).toBe(inner.encoded);
     expect(seen.targets.size).toBe(bidirectional ? 2 : 1);
+    expect(storages.map((s) => s.length)).toEqual(Array.from({ length: bidirectional ? 2 : 1 }, () => 11 * FLOATS));
+    expect([...seen.targets].every((b) => storages.some((s) => s.buffer === b))).toBe(true);
     expect([...seen.windows].every((b) => seen.targets.has(b))).toBe(true);
-    // One set of window inputs per point count (the points queried later join as rows: N is fixed here).
+    // One set of window inputs and outputs per point count (the points queried later join as rows: N is fixed here).
     expect(seen.contents.size).toBe(bidirectional ? 2 : 1);
+    expect(seen.outputs.size).toBe(bidirectional ? 2 : 1);
     // A second track() reuses the same rings.
     await tracker.track(video(T), queries, { bidirectional });
     expect(seen.targets.size).toBe(bidirectional ? 2 : 1);
+    expect(storages).toHaveLength(bidirectional ? 2 : 1);
   });
 
   it('online, with points added and removed: the same results, new inputs only when N changes', async () => {
@@ -98,9 +128,10 @@ describe('forward pass buffers (memory ring, window views, reused inputs)', () =
       return results;
     };
     const { runner, seen } = bufferAwareToy();
-    expect(await run(runner)).toEqual(await run(createToyGraphs()));
+    expect(await run(runner)).toEqual(await run(freshToy()));
     expect(seen.windowMismatches).toBe(0);
     expect(seen.contents.size).toBe(3); // N = 2, 3, then 2 again
+    expect(seen.outputs.size).toBe(3);
   });
 
   it('gives each window report inputs of its own (inspection keeps them after the run)', async () => {
@@ -110,8 +141,9 @@ describe('forward pass buffers (memory ring, window views, reused inputs)', () =
     await tracker.track(video(24), QUERIES.slice(0, 2), { onWindow: (r) => r.input && reports.push(r.input) });
     expect(reports.length).toBeGreaterThan(2);
     expect(new Set(reports.map((r) => r.content)).size).toBe(reports.length);
-    // Memories of their own: each still holds its frame's tag (toy memory[3] = frame index).
-    reports.forEach((r, w) => expect(r.memory.map((m) => m[3])).toEqual(Array.from({ length: 8 }, (_, k) => Math.min(4 * w, 16) + k)));
-    expect(seen.windows.size).toBe(0); // no ring views handed out while inspecting
+    // Memories of their own: each still holds its frames' tags (toy memory[3] = frame index).
+    reports.forEach((r, w) => expect(Array.from({ length: 8 }, (_, k) => host(r.memory)[k * FLOATS + 3])).toEqual(Array.from({ length: 8 }, (_, k) => Math.min(4 * w, 16) + k)));
+    expect(new Set(reports.map((r) => host(r.memory).buffer)).size).toBe(reports.length);
+    expect([...seen.windows].every((b) => !reports.some((r) => host(r.memory).buffer === b))).toBe(true);
   });
 });

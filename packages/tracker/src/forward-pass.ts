@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { inverseSigmoid } from './sigmoid.js';
-import type { DecoderWindowInput, TaptrGraphRunner } from './graph-runner.js';
+import type { DecoderWindowInput, DecoderWindowOutput, MemoryView, TaptrGraphRunner } from './graph-runner.js';
 import { createMemoryRing, type MemoryRing } from './memory-ring.js';
 import { windowMasks } from './window-masks.js';
 import { padsContentAfter, WINDOW_SIZE, WINDOW_STRIDE, type FrameWindow } from './window-schedule.js';
@@ -34,7 +34,7 @@ export interface WindowReport {
   readonly skipped: boolean;
   /** Point ids in row order. */
   readonly ids: readonly number[];
-  /** The decoder inputs (absent when skipped). */
+  /** The decoder inputs (absent when skipped), arrays of their own (host memory copied out of the ring; a device memory view as it was). */
   readonly input?: DecoderWindowInput;
   /** State of the window's frames after the update: `[K, N, 4]`, `[K, N, 3]`, `[K, N, C]`. */
   readonly loc?: Float32Array;
@@ -95,22 +95,20 @@ export interface ForwardPass {
   removePoints(ids: readonly number[]): void;
   /** Encodes and processes the next frame (`[3, R, R]` normalized). */
   pushFrame(image: Float32Array): Promise<void>;
-  /** Processes the next frame from its already computed encoder memory `[S, C]`. */
-  pushMemory(memory: Float32Array, channels: number): Promise<void>;
+  /** Processes the next frame from its already computed encoder memory `[S, C]` (a view of another ring of the same runner). */
+  pushMemory(memory: MemoryView): Promise<void>;
   /**
    * Ends the stream: pads a video shorter than 8 frames, decodes the last window, emits every frame.
    * @returns the encoder memories still held (frame -> `[S, C]`, views into the pass's ring, valid
    *   until the ring is reused), for reuse by a reversed pass.
    */
-  finish(): Promise<Map<number, Float32Array>>;
+  finish(): Promise<Map<number, MemoryView>>;
   /** Frames pushed so far. */
   readonly framesPushed: number;
   /** Smallest query frame a new point may have (frames of windows already decided are excluded). */
   readonly earliestQueryFrame: number;
   /** Number of encoder memories currently held. */
   readonly cachedFrames: number;
-  /** Channels C of the encoder memory (0 before the first frame). */
-  readonly channels: number;
 }
 
 interface Slot {
@@ -135,15 +133,18 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const K = WINDOW_SIZE;
   const slots: Slot[] = [];
   // Encoder memories of the frames still needed, contiguous (windows are views, never copies).
-  const ring = options.ring ?? createMemoryRing();
+  const ring = options.ring ?? createMemoryRing(undefined, graphs.allocateMemory?.bind(graphs));
   ring.clear();
+  const C = graphs.channels;
+  const memoryFloats = graphs.tokens * C;
   const states = new Map<number, FrameState>();
   // Frame states of emitted frames, reused for the next frames while the point count is unchanged.
   const freeStates: FrameState[] = [];
   // Window inputs reused window after window when the runner does not keep them (and no one inspects them).
   const reuseInputs = graphs.copiesInputs === true && onWindow === undefined;
   let windowInputs: { n: number; content: Float32Array; refUnsig: Float32Array; initContent: Float32Array } | undefined;
-  let channels = 0;
+  // Window outputs, written by the runner: allocated once per point count.
+  let windowOutputs: (DecoderWindowOutput & { n: number }) | undefined;
   let pendLoc: Float32Array = new Float32Array(0);
   let pendVis: Float32Array = new Float32Array(0);
   let pendFeat: Float32Array = new Float32Array(0);
@@ -183,11 +184,11 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const applySlots = (next: Slot[], from: number[]): void => {
     pendLoc = remap(pendLoc, 4, from, fillLoc, next);
     pendVis = remap(pendVis, 3, from, fillVis, next);
-    pendFeat = remap(pendFeat, channels, from, fillFeat, next);
+    pendFeat = remap(pendFeat, C, from, fillFeat, next);
     for (const st of states.values()) {
       st.loc = remap(st.loc, 4, from, fillLoc, next);
       st.vis = remap(st.vis, 3, from, fillVis, next);
-      st.feat = remap(st.feat, channels, from, fillFeat, next);
+      st.feat = remap(st.feat, C, from, fillFeat, next);
     }
     slots.length = 0;
     slots.push(...next);
@@ -197,8 +198,8 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const setInit = (index: number, feature: Float32Array): void => {
     const slot = slots[index]!;
     slot.init = feature;
-    pendFeat.set(feature, index * channels);
-    for (const st of states.values()) st.feat.set(feature, index * channels);
+    pendFeat.set(feature, index * C);
+    for (const st of states.values()) st.feat.set(feature, index * C);
   };
 
   /** Computes the content feature of every point queried at `frame` that lacks one. */
@@ -213,7 +214,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     const xy = new Float32Array(2 * waiting.length);
     waiting.forEach((i, k) => xy.set(slots[i]!.xy, 2 * k));
     const content = await graphs.initQueries(memory, xy, waiting.length);
-    waiting.forEach((i, k) => setInit(i, content.slice(k * channels, (k + 1) * channels)));
+    waiting.forEach((i, k) => setInit(i, content.slice(k * C, (k + 1) * C)));
   };
 
   const materialise = (t: number): FrameState => {
@@ -244,7 +245,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const retainFrom = (first: number): void => {
     for (; retained < first; retained++) {
       const st = states.get(retained);
-      if (st !== undefined && st.loc.length === slots.length * 4 && st.feat.length === slots.length * channels) freeStates.push(st);
+      if (st !== undefined && st.loc.length === slots.length * 4 && st.feat.length === slots.length * C) freeStates.push(st);
       states.delete(retained);
     }
   };
@@ -263,12 +264,13 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     }
     for (let t = retained; t <= end; t++) materialise(t);
     const n = slots.length;
-    const C = channels;
     if (!reuseInputs || windowInputs?.n !== n) {
       windowInputs = { n, content: new Float32Array(K * n * C), refUnsig: new Float32Array(K * n * 4), initContent: new Float32Array(K * n * C) };
     }
+    if (windowOutputs?.n !== n) {
+      windowOutputs = { n, refUnsigOut: new Float32Array(K * n * 4), visLogits: new Float32Array(K * n * 3), contentOut: new Float32Array(K * n * C) };
+    }
     const { content, refUnsig, initContent } = windowInputs;
-    const memory: Float32Array[] = [];
     for (let k = 0; k < K; k++) {
       const st = states.get(start + k)!;
       content.set(st.feat, k * n * C);
@@ -277,22 +279,21 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
         if (s.init) initContent.set(s.init, (k * n + i) * C);
         else initContent.fill(0, (k * n + i) * C, (k * n + i + 1) * C);
       });
-      const m = ring.get(start + k);
-      if (m === undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `tracker: internal error, frame ${start + k} is not cached for window ${index}`);
-      // A report outlives the window: give it memories of its own (the ring's slots are rewritten).
-      memory.push(onWindow === undefined ? m : m.slice());
+    }
+    if (ring.first > start || ring.first + ring.size < start + K) {
+      throw new TaptrError('TAPTR_INVALID_ARGUMENT', `tracker: internal error, frames ${start}..${start + K - 1} are not all cached for window ${index}`);
     }
     const input: DecoderWindowInput = {
       points: n,
-      memory,
-      ...(onWindow === undefined ? { window: ring.range(start, K) } : {}),
+      memory: ring.range(start, K),
       content,
       refUnsig,
       trackMask: masks.track,
       updateMask: masks.update,
       initContent,
     };
-    const out = await graphs.decodeWindow(input);
+    const out = windowOutputs;
+    await graphs.decodeWindow(input, out);
     for (let k = 0; k < K; k++) {
       const st = states.get(start + k)!;
       for (let i = 0; i < n; i++) {
@@ -304,10 +305,11 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       }
     }
     const last = states.get(end)!;
-    pendLoc = last.loc.slice();
-    pendVis = last.vis.slice();
+    // The pending rows have the slots' layout (applySlots remaps both): copied in place.
+    pendLoc.set(last.loc);
+    pendVis.set(last.vis);
     const paddedContent = padsContentAfter(index, frameCount);
-    if (paddedContent) pendFeat = last.feat.slice();
+    if (paddedContent) pendFeat.set(last.feat);
     windowsDecoded++;
     if (onWindow) {
       const loc = new Float32Array(K * n * 4);
@@ -319,7 +321,9 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
         vis.set(st.vis, k * n * 3);
         feat.set(st.feat, k * n * C);
       }
-      onWindow({ window, skipped: false, ids, input, loc, vis, feat, pendingLoc: pendLoc.slice(), pendingVis: pendVis.slice(), pendingFeat: pendFeat.slice(), paddedContent });
+      // A report outlives the window: its host memory is a copy (the ring's slots are rewritten).
+      const reported = input.memory instanceof Float32Array ? { ...input, memory: input.memory.slice() } : input;
+      onWindow({ window, skipped: false, ids, input: reported, loc, vis, feat, pendingLoc: pendLoc.slice(), pendingVis: pendVis.slice(), pendingFeat: pendFeat.slice(), paddedContent });
     }
     progress();
   };
@@ -338,18 +342,6 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       retainFrom(WINDOW_STRIDE * w + 1);
     }
   };
-
-  /** Frame `pushed`'s memory is in the ring: fix the channels at the first frame, then process it. */
-  const acceptEncoded = async (memoryChannels: number): Promise<void> => {
-    if (channels === 0) {
-      channels = memoryChannels;
-      pendFeat = new Float32Array(slots.length * channels);
-    }
-    await acceptMemory();
-  };
-
-  /** Whether `m` is the very slot `slot` (same memory), so that nothing needs copying. */
-  const sameMemory = (m: Float32Array, slot: Float32Array): boolean => m.buffer === slot.buffer && m.byteOffset === slot.byteOffset && m.length === slot.length;
 
   const pass: ForwardPass = {
     async addPoints(points) {
@@ -390,36 +382,27 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       if (frameCount !== undefined && pushed >= frameCount) {
         throw invalidArgument('range', 'pushFrame', 'frame', `at most frameCount = ${frameCount} frames`, `frame ${pushed}`);
       }
-      // The encoder writes into the frame's ring slot when the runner knows the memory size up front.
-      const floats = ring.frameSize || graphs.memoryFloats || 0;
-      const slot = floats > 0 ? ring.reserve(pushed, floats) : undefined;
-      let encoded;
+      // The encoder writes straight into the frame's ring slot.
+      const slot = ring.reserve(pushed, memoryFloats);
       try {
-        encoded = await graphs.encodeFrames(image, 1, slot);
+        await graphs.encodeFrames(image, 1, slot);
       } catch (error) {
-        if (slot !== undefined) ring.dropLast();
+        ring.dropLast();
         throw error;
       }
       framesEncoded++;
       progress();
-      const memory = encoded.memories[0]!;
-      if (slot !== undefined && sameMemory(memory, slot)) {
-        await acceptEncoded(encoded.channels);
-      } else if (slot !== undefined) {
-        slot.set(memory);
-        await acceptEncoded(encoded.channels);
-      } else {
-        await pass.pushMemory(memory, encoded.channels);
-      }
+      await acceptMemory();
     },
-    async pushMemory(memory, memoryChannels) {
+    async pushMemory(memory) {
       signal?.throwIfAborted();
       if (finished) throw invalidArgument('range', 'pushMemory', 'state', 'a pass that is not finished', 'finished');
       if (frameCount !== undefined && pushed >= frameCount) {
         throw invalidArgument('range', 'pushMemory', 'frame', `at most frameCount = ${frameCount} frames`, `frame ${pushed}`);
       }
-      ring.reserve(pushed, memory.length).set(memory);
-      await acceptEncoded(memoryChannels);
+      if (memory.length !== memoryFloats) throw invalidArgument('range', 'pushMemory', 'memory', `${memoryFloats} floats (S·C)`, String(memory.length));
+      ring.put(pushed, memory);
+      await acceptMemory();
     },
     async finish() {
       if (finished) return new Map();
@@ -429,15 +412,14 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       lastReal = realCount - 1;
       // Videos shorter than one window: repeat the last frame (its memory) up to K frames.
       while (pushed < K) {
-        const slot = ring.reserve(pushed, ring.frameSize);
-        slot.set(ring.get(pushed - 1)!);
+        ring.repeatLast();
         await acceptMemory();
       }
       const total = pushed;
       const lastRegularEnd = WINDOW_STRIDE * (nextRegular - 1) + K - 1;
       if (lastRegularEnd < total - 1) await decide({ index: nextRegular, start: total - K, end: total - 1 });
       emitThrough(realCount - 1);
-      const left = new Map<number, Float32Array>();
+      const left = new Map<number, MemoryView>();
       for (let t = ring.first; t < ring.first + ring.size && t < realCount; t++) left.set(t, ring.get(t)!);
       states.clear();
       freeStates.length = 0;
@@ -451,9 +433,6 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     },
     get cachedFrames() {
       return ring.size;
-    },
-    get channels() {
-      return channels;
     },
   };
   return pass;

@@ -3,7 +3,7 @@ import { invalidArgument } from '@taptr/tensor';
 import { createForwardPass, type ForwardPassOptions, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
 import type { MemoryRing } from './memory-ring.js';
 import { createFramePreprocessor, type FramePreprocessor } from './preprocess.js';
-import type { TaptrGraphRunner } from './graph-runner.js';
+import type { MemoryView, TaptrGraphRunner } from './graph-runner.js';
 import type { RawFrame } from './video-input.js';
 
 /** States of the first `count` points over a whole video, point-major. @internal */
@@ -19,8 +19,8 @@ export interface PassStates {
 
 /** {@link PassStates} plus what a following reversed pass can reuse. @internal */
 export interface PassRun extends PassStates {
-  /** Encoder memories left in the pass's cache at the end (frame -> `[S, C]`) and their channels. */
-  readonly leftover: { readonly memories: Map<number, Float32Array>; readonly channels: number };
+  /** Encoder memories left in the pass's ring at the end (frame -> `[S, C]` view). */
+  readonly leftover: Map<number, MemoryView>;
 }
 
 /** @internal */
@@ -44,7 +44,7 @@ export interface RunPassOptions {
   /** Where the pass keeps its encoder memories (see {@link ForwardPassOptions.ring}); default: a ring of its own. */
   readonly ring?: MemoryRing | undefined;
   /** Encoder memories already computed for some frames of this pass (frame -> `[S, C]`), used instead of encoding (and removed from the map once used). */
-  readonly reuse?: { readonly memories: Map<number, Float32Array>; readonly channels: number } | undefined;
+  readonly reuse?: Map<number, MemoryView> | undefined;
 }
 
 /** Frame-size check shared by offline and online tracking. @internal */
@@ -83,10 +83,10 @@ export async function runPass(options: RunPassOptions): Promise<PassRun> {
       await pass.addPoints(options.points(frame.width, frame.height));
     }
     checkFrameSize(fn, t, frame, pre.width, pre.height);
-    const memory = options.reuse?.memories.get(t);
+    const memory = options.reuse?.get(t);
     if (memory !== undefined) {
-      options.reuse!.memories.delete(t);
-      await pass.pushMemory(memory, options.reuse!.channels);
+      options.reuse!.delete(t);
+      await pass.pushMemory(memory);
     } else {
       pre.run(frame.pixels, frame.channels, image);
       await pass.pushFrame(image);
@@ -104,5 +104,5 @@ export async function runPass(options: RunPassOptions): Promise<PassRun> {
       vis.set(visRows[f]!.subarray(n * 3, n * 3 + 3), (n * T + f) * 3);
     }
   }
-  return { frameCount: T, width: pre.width, height: pre.height, loc, vis, leftover: { memories, channels: pass.channels } };
+  return { frameCount: T, width: pre.width, height: pre.height, loc, vis, leftover: memories };
 }

@@ -1,31 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-import { graphSignature, memoryTokens, type GraphSignature, type GraphValueInfo, type TaptrConfig } from '@taptr/model';
+import { memoryTokens, type GraphSignature, type TaptrGraphs } from '@taptr/model/format';
 import type { ModelSession, ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { chooseDecoderPath, resolveSampleFirstMaxPoints, type DecoderPath } from './decoder-path.js';
-import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphRunner } from './graph-runner.js';
+import type { DecoderWindowInput, DecoderWindowOutput, MemoryView, TaptrGraphRunner } from './graph-runner.js';
 import { WINDOW_SIZE, WINDOW_STRIDE } from './window-schedule.js';
-
-/**
- * A TAPTR model as the tracker loads it: the configuration and the three ONNX graphs of spec §13
- * (as produced by `@taptr/model`'s graph builder or read from a converted model folder), plus the
- * optional few-points decoder.
- */
-export interface TaptrModel {
-  readonly config: TaptrConfig;
-  /** G1 `frame_encoder`: image `[B, 3, R, R]` -> memory `[B, S, C]`. */
-  readonly frameEncoder: Uint8Array;
-  /** G2 `query_init`: memory `[1, S, C]`, xy_norm `[N, 2]` -> content `[N, C]`, ref_unsig `[N, 4]`. */
-  readonly queryInit: Uint8Array;
-  /** G3 `decoder_window` (`'project-first'`, any N): see {@link DecoderWindowInput}. */
-  readonly decoderWindow: Uint8Array;
-  /**
-   * G3 built `'sample-first'` (same inputs and outputs as `decoderWindow`): used for windows of at most
-   * {@link GraphRunnerOptions.sampleFirstMaxPoints} points, see {@link DecoderPath}. Optional: without
-   * it (model folders converted before it existed) every window runs `decoderWindow`.
-   */
-  readonly decoderWindowSampleFirst?: Uint8Array;
-}
 
 /** Options of {@link createGraphRunner} (and of `createTracker` with a runtime and a model). */
 export interface GraphRunnerOptions {
@@ -50,23 +29,23 @@ export interface RuntimeGraphRunner extends TaptrGraphRunner {
    * Decodes one window on the given path whatever its point count (benchmarks, comparisons).
    * @throws RangeError for `'sample-first'` when the model has no `decoderWindowSampleFirst`.
    */
-  decodeWindowOn(path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput>;
+  decodeWindowOn(path: DecoderPath, input: DecoderWindowInput, output: DecoderWindowOutput): Promise<void>;
 }
 
-/** Names of the two decoder graphs in messages. */
-const PROJECT_FIRST_GRAPH = 'decoder_window';
-const SAMPLE_FIRST_GRAPH = 'decoder_window (sample-first)';
+type GraphKey = 'frameEncoder' | 'queryInit' | 'decoderWindow' | 'decoderWindowSampleFirst';
+type ValueType = 'float32' | 'bool';
 
-function outputOf(graph: string, outputs: Record<string, { readonly data: unknown; readonly dims: readonly number[] }>, name: string): { data: Float32Array; dims: readonly number[] } {
-  const t = outputs[name];
-  if (t === undefined || !(t.data instanceof Float32Array)) {
-    throw new TaptrError('TAPTR_MODEL_IO_MISMATCH', `${graph}: expected a float32 output "${name}", got ${describeValue(t)} (outputs: ${Object.keys(outputs).join(', ')})`);
-  }
-  return { data: t.data, dims: t.dims };
+/** What the runner feeds to and reads from each graph (spec §13): input names and types, outputs read (float32). */
+interface GraphIo {
+  /** Graph name in messages. */
+  readonly graph: string;
+  /** What the graph is, in messages. */
+  readonly role: string;
+  readonly inputs: Readonly<Record<string, ValueType>>;
+  readonly outputs: readonly string[];
 }
 
-/** Inputs the runner feeds to a decoder window graph (spec §13 G3), with their element types. */
-const DECODER_INPUTS: Readonly<Record<string, 'float32' | 'bool'>> = {
+const DECODER_INPUTS: Readonly<Record<string, ValueType>> = {
   memory: 'float32',
   content: 'float32',
   ref_unsig: 'float32',
@@ -74,40 +53,59 @@ const DECODER_INPUTS: Readonly<Record<string, 'float32' | 'bool'>> = {
   update_mask: 'bool',
   init_content: 'float32',
 };
-/** Outputs the runner reads from a decoder window graph (all float32). */
 const DECODER_OUTPUTS = ['ref_unsig_out', 'vis_logits', 'content_out'] as const;
 
+const GRAPH_IO: Readonly<Record<GraphKey, GraphIo>> = {
+  frameEncoder: { graph: 'frame_encoder', role: 'frame encoder', inputs: { image: 'float32' }, outputs: ['memory'] },
+  queryInit: { graph: 'query_init', role: 'query init', inputs: { memory: 'float32', xy_norm: 'float32' }, outputs: ['content'] },
+  decoderWindow: { graph: 'decoder_window', role: 'decoder window', inputs: DECODER_INPUTS, outputs: DECODER_OUTPUTS },
+  decoderWindowSampleFirst: { graph: 'decoder_window (sample-first)', role: 'decoder window', inputs: DECODER_INPUTS, outputs: DECODER_OUTPUTS },
+};
+
+/** A declared input or output; `type` undefined when the source does not say. */
+interface DeclaredValue {
+  readonly name: string;
+  readonly type?: string | undefined;
+}
+
 /**
- * Checks, without creating a session, that `bytes` is an ONNX model declaring the decoder window's
- * inputs and outputs: decoder sessions are created at the first window that needs them, so a bad
- * graph is reported by `createTracker` rather than in the middle of a run.
- * @throws TaptrError `TAPTR_IO` when the bytes are not a readable ONNX model, `TAPTR_MODEL_IO_MISMATCH`
- *   when its inputs or outputs are not those of a decoder window (naming the graph and what differs).
+ * Checks a graph's declared inputs and outputs (from `model.json` through `model.signatures`, or from
+ * the runtime session: names, and types where onnxruntime reports them) against what the runner
+ * feeds and reads: exactly the inputs of {@link GRAPH_IO}, at least its outputs, float32 / bool.
+ * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` naming the graph, where the signature comes from, and what differs.
  */
-function checkDecoderGraph(key: string, graph: string, bytes: Uint8Array): void {
-  let signature: GraphSignature;
-  try {
-    signature = graphSignature(bytes);
-  } catch (error) {
-    throw new TaptrError('TAPTR_IO', `createTracker: model.${key} (${graph}) is not a readable ONNX model (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
-  }
-  const inputs = new Map(signature.inputs.map((v) => [v.name, v.type]));
-  const outputs = new Map(signature.outputs.map((v) => [v.name, v.type]));
-  const expected = Object.entries(DECODER_INPUTS);
-  const inputsOk = inputs.size === expected.length && expected.every(([name, type]) => inputs.get(name) === type);
-  const outputsOk = DECODER_OUTPUTS.every((name) => outputs.get(name) === 'float32');
-  if (!inputsOk || !outputsOk) {
-    const list = (values: readonly GraphValueInfo[]): string => values.map((v) => `${v.name} ${v.type}`).join(', ') || 'none';
-    throw new TaptrError(
-      'TAPTR_MODEL_IO_MISMATCH',
-      `createTracker: model.${key} (${graph}) must declare the decoder window inputs (${expected.map(([n, t]) => `${n} ${t}`).join(', ')}) and float32 outputs (${DECODER_OUTPUTS.join(', ')}), got inputs (${list(signature.inputs)}) and outputs (${list(signature.outputs)})`,
-    );
-  }
+function checkGraphIo(key: GraphKey, inputs: readonly DeclaredValue[], outputs: readonly DeclaredValue[], source: string): void {
+  const io = GRAPH_IO[key];
+  const declaredIn = new Map(inputs.map((v) => [v.name, v.type]));
+  const declaredOut = new Map(outputs.map((v) => [v.name, v.type]));
+  const expected = Object.entries(io.inputs);
+  const typeOk = (declared: string | undefined, type: ValueType): boolean => declared === undefined || declared === type;
+  const inputsOk = declaredIn.size === expected.length && expected.every(([name, type]) => declaredIn.has(name) && typeOk(declaredIn.get(name), type));
+  const outputsOk = io.outputs.every((name) => declaredOut.has(name) && typeOk(declaredOut.get(name), 'float32'));
+  if (inputsOk && outputsOk) return;
+  const list = (values: readonly DeclaredValue[]): string => values.map((v) => (v.type === undefined ? v.name : `${v.name} ${v.type}`)).join(', ') || 'none';
+  throw new TaptrError(
+    'TAPTR_MODEL_IO_MISMATCH',
+    `createTracker: model.${key} (${io.graph}) must declare the ${io.role} inputs (${expected.map(([n, t]) => `${n} ${t}`).join(', ')}) and float32 outputs (${io.outputs.join(', ')}), ` +
+      `${source} declares inputs (${list(inputs)}) and outputs (${list(outputs)})`,
+  );
+}
+
+/** Checks a created session's inputs and outputs (names; types when the runtime reports them). */
+function checkSession(key: GraphKey, session: ModelSession): void {
+  const declared = (names: readonly string[], specs: ModelSession['inputSpecs']): DeclaredValue[] =>
+    names.map((name, i) => ({ name, type: specs?.[i]?.name === name ? specs[i]!.type : undefined }));
+  checkGraphIo(key, declared(session.inputNames, session.inputSpecs), declared(session.outputNames, session.outputSpecs), 'its session');
+}
+
+function checkSignature(key: GraphKey, signature: GraphSignature): void {
+  checkGraphIo(key, signature.inputs, signature.outputs, 'model.json');
 }
 
 /** A failed session creation, reported naming the graph (the adapter's code kept; `TAPTR_IO` for an untyped failure). */
 function sessionError(graph: string, error: unknown): unknown {
   if (error instanceof TypeError || error instanceof RangeError) return error;
+  if (error instanceof TaptrError && error.code === 'TAPTR_MODEL_IO_MISMATCH') return error;
   const message = `createGraphRunner: cannot create the ${graph} session: ${error instanceof Error ? error.message : String(error)}`;
   return new TaptrError(error instanceof TaptrError ? error.code : 'TAPTR_IO', message, { cause: error });
 }
@@ -153,22 +151,36 @@ function lazySession(graph: string, createSession: () => Promise<ModelSession>):
   };
 }
 
+function hostMemory(fn: string, memory: MemoryView, floats: number): Float32Array {
+  if (!(memory instanceof Float32Array) || memory.length !== floats) {
+    throw invalidArgument('type', fn, 'memory', `${floats} host floats (Float32Array)`, describeValue(memory));
+  }
+  return memory;
+}
+
 /**
  * Loads the graphs of `model` into sessions of `runtime` and exposes them as {@link TaptrGraphRunner}.
  * Graph inputs and outputs are named as in spec §13. The encoder and query sessions are created now.
  * Each decoder session is created at the first window that runs on it (see {@link GraphRunnerOptions}),
  * so a tracker that only decodes few points never holds the `'project-first'` decoder and one that
  * only decodes many never holds the `'sample-first'` one; a failed creation is reported by that window
- * (naming the graph) and retried by the next. The decoder graphs are checked up front (readable ONNX
- * with the decoder window's inputs and outputs). A model without `decoderWindowSampleFirst`, or
+ * (naming the graph) and retried by the next. A model without `decoderWindowSampleFirst`, or
  * `sampleFirstMaxPoints: 0`, runs every window on `decoderWindow`, whose session is then created now.
+ *
+ * Graph signatures are never decoded from the ONNX bytes: the declared inputs and outputs listed in
+ * `model.signatures` (from `model.json`) are checked now, before any session exists, and every
+ * session's own inputs and outputs (names, and types where the runtime reports them) when it is
+ * created, so model folders converted before `model.json` listed signatures still load.
+ *
+ * Buffers: the encoder writes into the caller's memory view (onnxruntime's pre-allocated output),
+ * windows are fed the caller's `[K, S, C]` memory view as is, and window outputs are written into the
+ * caller's arrays: no run allocates a large array on the JavaScript side.
  * @throws RangeError when the model's window configuration is not the official size 8 / stride 4, or
  *   for a bad `options.sampleFirstMaxPoints`; TypeError when a graph is not ONNX bytes.
- * @throws TaptrError `TAPTR_IO` when a decoder graph is not readable ONNX or a session cannot be
- *   created, `TAPTR_MODEL_IO_MISMATCH` when a decoder graph lacks the decoder window's inputs or outputs
- *   (each naming the graph).
+ * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` when a graph's declared inputs or outputs are not those the
+ *   runner feeds and reads, `TAPTR_IO` when a session cannot be created (each naming the graph).
  */
-export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrModel, sessionOptions?: ModelSessionOptions, options: GraphRunnerOptions = {}): Promise<RuntimeGraphRunner> {
+export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGraphs, sessionOptions?: ModelSessionOptions, options: GraphRunnerOptions = {}): Promise<RuntimeGraphRunner> {
   const { config } = model;
   if (config.slidingWindowSize !== WINDOW_SIZE || config.slidingWindowStride !== WINDOW_STRIDE) {
     throw invalidArgument('range', 'createTracker', 'model.config', `sliding windows of size ${WINDOW_SIZE} and stride ${WINDOW_STRIDE}`, `${config.slidingWindowSize} / ${config.slidingWindowStride}`);
@@ -182,23 +194,36 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
     throw invalidArgument('type', 'createTracker', 'model.decoderWindowSampleFirst', 'ONNX bytes (Uint8Array) or undefined', describeValue(fastGraph));
   }
   const sampleFirstMaxPoints = resolveSampleFirstMaxPoints('createGraphRunner', options?.sampleFirstMaxPoints);
+  // Declared signatures first: a model.json that lists other inputs or outputs fails before any session exists.
+  const keys: GraphKey[] = ['frameEncoder', 'queryInit', 'decoderWindow', ...(hasSampleFirst ? (['decoderWindowSampleFirst'] as const) : [])];
+  for (const key of keys) {
+    const signature = model.signatures?.[key];
+    if (signature !== undefined) checkSignature(key, signature);
+  }
   // Without a usable sample-first decoder every window needs the project-first one: create it now.
   const eagerDecoder = fastGraph === undefined || sampleFirstMaxPoints === 0;
-  if (fastGraph !== undefined) checkDecoderGraph('decoderWindowSampleFirst', SAMPLE_FIRST_GRAPH, fastGraph);
-  if (!eagerDecoder) checkDecoderGraph('decoderWindow', PROJECT_FIRST_GRAPH, model.decoderWindow);
-  const create = (bytes: Uint8Array) => (): Promise<ModelSession> => runtime.createSession(bytes, sessionOptions);
-  const eager: [string, Uint8Array][] = [
-    ['frame_encoder', model.frameEncoder],
-    ['query_init', model.queryInit],
-    ...(eagerDecoder ? ([[PROJECT_FIRST_GRAPH, model.decoderWindow]] as [string, Uint8Array][]) : []),
+  const create = (key: GraphKey, bytes: Uint8Array) => async (): Promise<ModelSession> => {
+    const session = await runtime.createSession(bytes, sessionOptions);
+    try {
+      checkSession(key, session);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return session;
+  };
+  const eager: [GraphKey, Uint8Array][] = [
+    ['frameEncoder', model.frameEncoder],
+    ['queryInit', model.queryInit],
+    ...(eagerDecoder ? ([['decoderWindow', model.decoderWindow]] as [GraphKey, Uint8Array][]) : []),
   ];
   const sessions: ModelSession[] = [];
-  for (const [graph, bytes] of eager) {
+  for (const [key, bytes] of eager) {
     try {
-      sessions.push(await create(bytes)());
+      sessions.push(await create(key, bytes)());
     } catch (error) {
       await Promise.all(sessions.map((s) => s.release()));
-      throw sessionError(graph, error);
+      throw sessionError(GRAPH_IO[key].graph, error);
     }
   }
   const [encoder, queryInit, eagerProjectFirst] = sessions as [ModelSession, ModelSession, ModelSession | undefined];
@@ -206,84 +231,74 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrMod
   const decoders: Record<DecoderPath, LazySession> = {
     'project-first':
       eagerProjectFirst === undefined
-        ? lazySession(PROJECT_FIRST_GRAPH, create(model.decoderWindow))
+        ? lazySession(GRAPH_IO.decoderWindow.graph, create('decoderWindow', model.decoderWindow))
         : { get: () => Promise.resolve(eagerProjectFirst), release: () => eagerProjectFirst.release() },
-    'sample-first': hasSampleFirst ? lazySession(SAMPLE_FIRST_GRAPH, create(fastGraph)) : lazySession(SAMPLE_FIRST_GRAPH, () => Promise.reject(new RangeError('no sample-first decoder'))),
+    'sample-first': hasSampleFirst
+      ? lazySession(GRAPH_IO.decoderWindowSampleFirst.graph, create('decoderWindowSampleFirst', fastGraph))
+      : lazySession(GRAPH_IO.decoderWindowSampleFirst.graph, () => Promise.reject(new RangeError('no sample-first decoder'))),
   };
   const decoderPath = (points: number): DecoderPath => chooseDecoderPath(points, sampleFirstMaxPoints, hasSampleFirst);
   const R = config.resolution;
   const { tensors } = runtime;
   const C = config.hiddenDim;
   const S = memoryTokens(config);
-  // Used only when a window's memories are not given contiguous (allocated once).
-  let windowMemory: Float32Array | undefined;
+  const K = WINDOW_SIZE;
 
-  const decodeOn = async (path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput> => {
+  const decodeOn = async (path: DecoderPath, input: DecoderWindowInput, output: DecoderWindowOutput): Promise<void> => {
     const session = await decoders[path].get();
-    const K = input.memory.length;
     const n = input.points;
-    let memory = input.window;
-    if (memory === undefined || memory.length !== K * S * C) {
-      if (windowMemory === undefined || windowMemory.length !== K * S * C) windowMemory = new Float32Array(K * S * C);
-      const target = windowMemory;
-      input.memory.forEach((m, k) => target.set(m, k * S * C));
-      memory = target;
-    }
-    const out = await session.run({
-      memory: tensors.tensor('float32', memory, [K, S, C]),
-      content: tensors.tensor('float32', input.content, [K, n, C]),
-      ref_unsig: tensors.tensor('float32', input.refUnsig, [K, n, 4]),
-      track_mask: tensors.tensor('bool', input.trackMask, [n, K]),
-      update_mask: tensors.tensor('bool', input.updateMask, [n, K]),
-      init_content: tensors.tensor('float32', input.initContent, [K, n, C]),
-    });
-    const graph = path === 'sample-first' ? SAMPLE_FIRST_GRAPH : PROJECT_FIRST_GRAPH;
-    return {
-      refUnsigOut: outputOf(graph, out, 'ref_unsig_out').data,
-      visLogits: outputOf(graph, out, 'vis_logits').data,
-      contentOut: outputOf(graph, out, 'content_out').data,
-    };
+    const memory = hostMemory('decodeWindow', input.memory, K * S * C);
+    // The outputs land in the caller's arrays (pre-allocated outputs): nothing to copy back.
+    await session.run(
+      {
+        memory: tensors.tensor('float32', memory, [K, S, C]),
+        content: tensors.tensor('float32', input.content, [K, n, C]),
+        ref_unsig: tensors.tensor('float32', input.refUnsig, [K, n, 4]),
+        track_mask: tensors.tensor('bool', input.trackMask, [n, K]),
+        update_mask: tensors.tensor('bool', input.updateMask, [n, K]),
+        init_content: tensors.tensor('float32', input.initContent, [K, n, C]),
+      },
+      {
+        ref_unsig_out: tensors.tensor('float32', output.refUnsigOut, [K, n, 4]),
+        vis_logits: tensors.tensor('float32', output.visLogits, [K, n, 3]),
+        content_out: tensors.tensor('float32', output.contentOut, [K, n, C]),
+      },
+    );
   };
 
   return {
     resolution: R,
-    memoryFloats: S * C,
+    tokens: S,
+    channels: C,
     copiesInputs: true,
-    async encodeFrames(images, count, target): Promise<EncodedFrames> {
-      const image = tensors.tensor('float32', images, [count, 3, R, R]);
-      // Written straight into the caller's buffer (e.g. the tracker's memory ring) when it has the size.
-      const into = target !== undefined && target.length === count * S * C ? target : undefined;
-      const out = await encoder.run({ image }, into === undefined ? undefined : { memory: tensors.tensor('float32', into, [count, S, C]) });
-      const memory = outputOf('frame_encoder', out, 'memory');
-      const [b, s, c] = memory.dims as [number, number, number];
-      if (b !== count || s !== S || c !== C) {
-        throw new TaptrError('TAPTR_MODEL_IO_MISMATCH', `frame_encoder: memory must be [${count}, ${S}, ${C}], got [${memory.dims.join(', ')}]`);
-      }
-      const data = into ?? memory.data;
-      const memories: Float32Array[] = [];
-      for (let i = 0; i < count; i++) memories.push(data.subarray(i * s * c, (i + 1) * s * c));
-      return { memories, tokens: s, channels: c };
+    async encodeFrames(images, count, target) {
+      const into = hostMemory('encodeFrames', target, count * S * C);
+      // Written straight into the caller's buffer (the tracker's memory ring).
+      await encoder.run({ image: tensors.tensor('float32', images, [count, 3, R, R]) }, { memory: tensors.tensor('float32', into, [count, S, C]) });
     },
     async initQueries(memory, xyNorm, count) {
       const out = await queryInit.run({
-        memory: tensors.tensor('float32', memory, [1, memory.length / C, C]),
+        memory: tensors.tensor('float32', hostMemory('initQueries', memory, S * C), [1, S, C]),
         xy_norm: tensors.tensor('float32', xyNorm, [count, 2]),
       });
-      return outputOf('query_init', out, 'content').data;
+      const content = out['content'];
+      if (content === undefined || !(content.data instanceof Float32Array) || content.data.length !== count * C) {
+        throw new TaptrError('TAPTR_MODEL_IO_MISMATCH', `query_init: expected a float32 output "content" [${count}, ${C}], got ${describeValue(content)}`);
+      }
+      return content.data;
     },
     decoderPath,
-    decodeWindow(input: DecoderWindowInput): Promise<DecoderWindowOutput> {
-      return decodeOn(decoderPath(input.points), input);
+    decodeWindow(input, output) {
+      return decodeOn(decoderPath(input.points), input, output);
     },
-    async decodeWindowOn(path: DecoderPath, input: DecoderWindowInput): Promise<DecoderWindowOutput> {
+    async decodeWindowOn(path, input, output) {
       if (path !== 'sample-first' && path !== 'project-first') throw invalidArgument('range', 'decodeWindowOn', 'path', "'sample-first' or 'project-first'", describeValue(path));
       if (path === 'sample-first' && !hasSampleFirst) {
         throw invalidArgument('range', 'decodeWindowOn', 'path', "a decoder the model has ('sample-first' needs model.decoderWindowSampleFirst)", "'sample-first'");
       }
-      return decodeOn(path, input);
+      return decodeOn(path, input, output);
     },
     async release() {
-      windowMemory = undefined;
       await Promise.all([encoder.release(), queryInit.release(), decoders['project-first'].release(), decoders['sample-first'].release()]);
     },
   };

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { TaptrGraphs } from '@taptr/model/format';
 import type { ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
 import { describeValue, invalidArgument } from '@taptr/tensor';
 import type { PassPoint } from './forward-pass.js';
@@ -8,7 +9,7 @@ import { generatePaddingPoints } from './query-padding.js';
 import { createMemoryRing, type MemoryRing } from './memory-ring.js';
 import { runPass, type PassStates } from './run-pass.js';
 import { resolveSampleFirstMaxPoints } from './decoder-path.js';
-import { createGraphRunner, type GraphRunnerOptions, type TaptrModel } from './runtime-graph-runner.js';
+import { createGraphRunner, type GraphRunnerOptions } from './runtime-graph-runner.js';
 import type { TaptrGraphRunner } from './graph-runner.js';
 import { fuseBidirectional, toTrackFrameResult, toTrackResult, type TrackResult } from './track-result.js';
 import { resolveTrackOptions, type QueryPadding, type TrackOptions } from './track-options.js';
@@ -19,8 +20,8 @@ export type CreateTrackerOptions = (
   | {
       /** The runtime adapter that runs the graphs (e.g. `createNodeRuntime()`). */
       readonly runtime: RuntimeAdapter;
-      /** The model: configuration and the three ONNX graphs. */
-      readonly model: TaptrModel;
+      /** The model: configuration and the ONNX graphs (`loadTaptrModel`, `buildTaptrGraphs`). */
+      readonly model: TaptrGraphs;
       /** onnxruntime session options for the sessions. */
       readonly sessionOptions?: ModelSessionOptions;
       /**
@@ -157,7 +158,7 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
     // Rings from the tracker's pool, one per pass (the backward pass starts from memories still in the forward pass's ring).
     const rings: MemoryRing[] = [];
     const acquireRing = (): MemoryRing => {
-      const r = idleRings.pop() ?? createMemoryRing();
+      const r = idleRings.pop() ?? createMemoryRing(undefined, graphs.allocateMemory?.bind(graphs));
       rings.push(r);
       return r;
     };
@@ -183,8 +184,8 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
       if (knownT === undefined) checkQueriesInVideo(fn, q, T, forward.width, forward.height);
       let states: PassStates = forward;
       if (o.bidirectional) {
-        const reuse = new Map([...forward.leftover.memories].map(([t, m]) => [T - 1 - t, m]));
-        forward.leftover.memories.clear();
+        const reuse = new Map([...forward.leftover].map(([t, m]) => [T - 1 - t, m]));
+        forward.leftover.clear();
         const backward = await runPass({
           fn,
           graphs,
@@ -197,7 +198,7 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
           onProgress: progress('backward'),
           signal: trackOptions.signal,
           // The forward pass ends holding the memories of the last frames: the backward pass starts with them.
-          reuse: { memories: reuse, channels: forward.leftover.channels },
+          reuse,
         });
         states = fuseBidirectional(forward, backward, q.frames);
       }

@@ -3,7 +3,8 @@
 // TypeScript state machine (windows, skips, overwrite, forward copy, content padding) can be checked
 // against the official state after every window without any ONNX graph.
 import type { TensorView } from '@taptr/tensor';
-import type { DecoderWindowInput, DecoderWindowOutput, EncodedFrames, TaptrGraphRunner } from '../src/graph-runner.js';
+import type { DecoderWindowInput, TaptrGraphRunner } from '../src/graph-runner.js';
+import { host } from './toy-graphs.js';
 import { numbers, ref } from './reference.js';
 
 export interface ReplayFixture {
@@ -57,18 +58,18 @@ export function createReplayGraphs(fx: ReplayFixture): ReplayGraphs {
   let encoded = 0;
   return {
     resolution: 8,
+    tokens: 1,
+    channels: fx.C,
     inputs,
-    async encodeFrames(_images, count): Promise<EncodedFrames> {
-      const memories: Float32Array[] = [];
+    async encodeFrames(_images, count, target) {
+      const into = host(target);
       for (let i = 0; i < count; i++) {
-        const m = new Float32Array(fx.C);
-        m[0] = encoded++;
-        memories.push(m);
+        into.fill(0, i * fx.C, (i + 1) * fx.C);
+        into[i * fx.C] = encoded++;
       }
-      return { memories, tokens: 1, channels: fx.C };
     },
     async initQueries(memory, xyNorm, count) {
-      const t = memory[0]!;
+      const t = host(memory)[0]!;
       const out = new Float32Array(count * fx.C);
       for (let k = 0; k < count; k++) {
         const n = fx.queryFrames.findIndex((q, i) => q === t && fx.xyNorm[2 * i] === xyNorm[2 * k] && fx.xyNorm[2 * i + 1] === xyNorm[2 * k + 1]);
@@ -77,17 +78,16 @@ export function createReplayGraphs(fx: ReplayFixture): ReplayGraphs {
       }
       return out;
     },
-    async decodeWindow(input): Promise<DecoderWindowOutput> {
-      const start = input.memory[0]![0]!;
+    async decodeWindow(input, output) {
+      const memory = host(input.memory);
+      const start = memory[0]!;
       const w = fx.windows.findIndex(([s]) => s === start);
       if (w < 0) throw new Error(`replay: window starting at ${start} was not decoded by the official run`);
       inputs.push({ window: w, input });
-      const K = input.memory.length;
-      return {
-        refUnsigOut: stateRows(fx.stateLoc, w, start, K),
-        visLogits: stateRows(fx.stateVis, w, start, K),
-        contentOut: w < fx.stateFeat.dims[0]! ? stateRows(fx.stateFeat, w, start, K) : input.content.slice(),
-      };
+      const K = memory.length / fx.C;
+      output.refUnsigOut.set(stateRows(fx.stateLoc, w, start, K));
+      output.visLogits.set(stateRows(fx.stateVis, w, start, K));
+      output.contentOut.set(w < fx.stateFeat.dims[0]! ? stateRows(fx.stateFeat, w, start, K) : input.content);
     },
     async release() {},
   };

@@ -21,6 +21,11 @@ export interface LongVideoCheckpoint {
   readonly rssMB: number;
   /** Largest RSS sampled (every 25 ms) since the run started, and the process maxRSS when it rose during the run. */
   readonly peakRssMB: number;
+  /**
+   * Time inside the graphs so far (encoder, query init, decoder; ms): elapsedMs minus this is the
+   * tracker's own work (preprocessing, bookkeeping), the part that would grow with the video's length.
+   */
+  readonly graphMs: number;
 }
 
 /** One streamed video of `frames` frames through `tracker.track` (released configuration, cpu, fp32, the default memory mode). */
@@ -39,6 +44,8 @@ export interface LongVideoResult {
   readonly encoderMsPerFrame: number;
   /** Time inside G3 per window. */
   readonly decoderMsPerWindow: number;
+  /** Time outside the graphs per frame (the tracker's own work: preprocessing, bookkeeping). */
+  readonly otherMsPerFrame: number;
   /** Peak RSS during the run (MB): the largest 25 ms sample, or the process maxRSS when it rose during the run. */
   readonly peakRssMB: number;
   /** The run at the shorter lengths asked for (in the same process: the load-robust comparison) and every 50 frames. */
@@ -96,7 +103,8 @@ export async function runLongVideoCase(spec: SpeedCaseSpec, checkpointFrames: re
           if (p.framesEncoded % 50 !== 0 && !wanted.has(p.framesEncoded)) return;
           const now = performance.now();
           const rss = sample();
-          checkpoints.push({ frames: p.framesEncoded, elapsedMs: Math.round(now - start), msPerFrame: round1((now - start) / p.framesEncoded), rssMB: mb(rss), peakRssMB: mb(peakSoFar()) });
+          const graphMs = c.timed.ms('encodeFrames') + c.timed.ms('initQueries') + c.timed.ms('decodeWindow');
+          checkpoints.push({ frames: p.framesEncoded, elapsedMs: Math.round(now - start), msPerFrame: round1((now - start) / p.framesEncoded), rssMB: mb(rss), peakRssMB: mb(peakSoFar()), graphMs: Math.round(graphMs) });
           if (now - lastLog > 60_000) {
             lastLog = now;
             log(`  ${p.framesEncoded}/${F} frames, ${Math.round((now - start) / 1000)} s, RSS ${mb(rss)} MB`);
@@ -122,6 +130,7 @@ export async function runLongVideoCase(spec: SpeedCaseSpec, checkpointFrames: re
       msPerFrame: round1(totalMs / F),
       encoderMsPerFrame: round1(c.timed.ms('encodeFrames') / F),
       decoderMsPerWindow: round1(c.timed.ms('decodeWindow') / Math.max(1, windows)),
+      otherMsPerFrame: round1((totalMs - c.timed.ms('encodeFrames') - c.timed.ms('initQueries') - c.timed.ms('decodeWindow')) / F),
       peakRssMB: mb(peakSoFar()),
       checkpoints,
       load: { start: loadStart, end: load1() },

@@ -7,7 +7,7 @@ import { compareClose, loadNpy } from '@taptr/tensor/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TaptrConfig } from '../src/config/index.js';
 import type { StateDict } from '../src/graphs/blocks/state-dict.js';
-import { CORR_PATCH, CORR_TAPS } from '../src/graphs/corr-sampling.js';
+import { CORR_TAPS } from '../src/graphs/corr-sampling.js';
 import { buildDecoderWindowGraph } from '../src/graphs/decoder-window.js';
 import { loadReferenceConfig, loadReferenceStateDict } from './decoder-state-dict.js';
 import { TAPTR_FIXTURES } from './fixture-dir.js';
@@ -23,8 +23,7 @@ describe('correlation taps (patches of memory rows) vs the correlation volume', 
     stateDict = loadReferenceStateDict();
   });
 
-  it('the patch holds every tap corner: side 2r+2', () => {
-    expect(CORR_PATCH).toBe(8);
+  it('has 7x7 taps per level (radius 3)', () => {
     expect(CORR_TAPS).toBe(49);
   });
 

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
+import { bilinearCornersOnnx } from '@taptr/ops/onnx';
 import { tensor } from '@taptr/tensor';
 import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
 import { linear, transposeMatrix } from './blocks/linear.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
-import { bilinearCorners } from './decoder-bilinear-gather.js';
 
 /**
  * How the decoder's deformable cross-attention reaches the memory:
  * - `'sample-first'`: gather the raw memory rows (C channels) at every head's bilinear corners,
  *   weight and sum them, then apply that head's rows of `value_proj` (its bias scaled by the summed
  *   weights). Cost and transient memory ∝ K·N·M·L·P·4·C: best for few points (N ≲ 64).
- *   (The correlation taps follow the same choice, see `CorrelationSource`.)
+ *   (The correlation taps follow the same choice, see `correlationSource`.)
  * - `'project-first'`: `value_proj` of the whole window memory (as the official code; ∝ K·S·C² per
  *   layer; its bias is added after sampling, scaled by the summed weights), then gather each head's Dh
  *   channels at its corners, one frame at a time (transient K·S·C + N·M·L·P·4·Dh floats). Best for
@@ -71,7 +71,7 @@ export function decoderCrossAttention(
   const pixel = g.div(g.sub(g.mul(g.add(grid, g.constFloat(1)), size), g.constFloat(1)), g.constFloat(2));
   const u = g.squeeze(g.slice(pixel, [0], [1], [5]), [5]);
   const v = g.squeeze(g.slice(pixel, [1], [2], [5]), [5]);
-  const corners = bilinearCorners(g, u, v, levels, [L, 1], 'zeros'); // [K, N, M, L, P, 4]
+  const corners = bilinearCornersOnnx(g, u, v, levels, [L, 1], 'zeros'); // [K, N, M, L, P, 4]
   const levelStart = g.constInt64(starts.slice(0, L), [L, 1, 1]);
   const tokens = g.reshape(g.add(corners.index, levelStart), [0, 0, M, L * P * 4]); // [K, N, M, L·P·4] rows of one frame's [S, ·]
   const weight = g.unsqueeze(g.reshape(g.mul(corners.weight, g.unsqueeze(attention, [5])), [0, 0, M, L * P * 4]), [3]); // [K, N, M, 1, L·P·4]

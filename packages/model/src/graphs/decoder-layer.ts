@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
+import type { CostVolumeOnnxSource } from '@taptr/ops/onnx';
 import type { TaptrConfig } from '../config/index.js';
 import { layerNorm } from './blocks/layer-norm.js';
 import { linear } from './blocks/linear.js';
 import { detrMlp, mlp2, mlp3 } from './blocks/mlp.js';
 import { multiHeadAttention } from './blocks/multi-head-attention.js';
 import type { StateDict } from './blocks/state-dict.js';
-import { sampleCorrelation, type CorrelationSource } from './corr-sampling.js';
+import { sampleCorrelation } from './corr-sampling.js';
 import { decoderCrossAttention, type CrossAttentionMode } from './decoder-cross-attention.js';
 import { pointSelfAttention } from './decoder-point-attention.js';
 import { sineEmbedding4 } from './decoder-sine-embedding.js';
@@ -19,7 +20,7 @@ export interface DecoderWindowContext {
   /** The window memory `[K, S, C]`. */
   readonly memory: OnnxValue;
   /** Where the correlation taps are read (the memory with the keys, or the precomputed volume). */
-  readonly correlation: CorrelationSource;
+  readonly correlation: CostVolumeOnnxSource;
   /** How the cross-attention reaches the memory. */
   readonly crossAttention: CrossAttentionMode;
   /** Temporal self-attention mask `[N, K, K]` bool (True = blocked). */

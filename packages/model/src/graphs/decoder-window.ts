@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '@taptr/onnx';
+import type { CostVolumeMethod } from '@taptr/ops';
 import { memoryTokens, type TaptrConfig } from '../config/index.js';
 import { mlp2 } from './blocks/mlp.js';
 import { withSharedInitializers } from './blocks/shared-initializers.js';
 import type { StateDict } from './blocks/state-dict.js';
-import { CORR_TAPS, correlationKeys, correlationVolume } from './corr-sampling.js';
+import { CORR_TAPS, correlationKeys, correlationSource } from './corr-sampling.js';
 import type { CrossAttentionMode } from './decoder-cross-attention.js';
 import { decoderLayer, type DecoderLayerResult, type DecoderWindowContext } from './decoder-layer.js';
 
@@ -43,7 +44,7 @@ export interface DecoderWindowGraphOptions {
    * 'low', decoder alone, load 2-3): N = 16 2.2 s vs 2.6 s per window; N = 800 15 s vs 11.6 s per
    * window and peak RSS 1.5 GB vs 1.9 GB: `'taps'` is the default for its memory (issue 9).
    */
-  readonly correlation?: 'volume' | 'taps';
+  readonly correlation?: CostVolumeMethod;
 }
 
 /** Shared modules: their parameters are stored once although every layer uses them. */
@@ -95,7 +96,7 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
   const ctx: DecoderWindowContext = {
     initial: content,
     memory,
-    correlation: options.correlation === 'volume' ? g.scope('correlation', () => correlationVolume(g, memory, corr.keys, config)) : { kind: 'memory', memory, keys: corr.keys },
+    correlation: g.scope('correlation', () => correlationSource(g, memory, corr.keys, config, options.correlation ?? 'taps')),
     crossAttention: mode,
     temporalMask: g.xor(g.unsqueeze(trackMask, [2]), g.unsqueeze(trackMask, [1])), // [N, K, K]
     pointMask: g.xor(g.unsqueeze(trackT, [2]), g.unsqueeze(trackT, [1])), // [K, N, N]

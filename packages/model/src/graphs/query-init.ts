@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '@taptr/onnx';
+import { bilinearGatherOnnx } from '@taptr/ops/onnx';
 import { featureLevelShapes, levelStartIndex, memoryTokens, type TaptrConfig } from '../config/index.js';
 import { linear } from './blocks/linear.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
-import { bilinearCorners } from './decoder-bilinear-gather.js';
 
 /** Graph name of G2 (spec §13). */
 export const QUERY_INIT_GRAPH_NAME = 'query_init';
@@ -38,13 +38,10 @@ export function sampleQueryFeatures(g: GraphBuilder, memory: OnnxValue, xy: Onnx
   const rows = g.reshape(memory, [-1, C]); // [S, C]
   const x = g.squeeze(g.slice(xy, [0], [1], [1]), [1]);
   const y = g.squeeze(g.slice(xy, [1], [2], [1]), [1]);
-  const perLevel = levels.map((level, l) => {
-    const u = g.mul(x, g.constFloat(level.h - 1));
-    const v = g.mul(y, g.constFloat(level.w - 1));
-    const corners = bilinearCorners(g, u, v, [level], [1], 'border'); // [N, 4]
-    const gathered = g.gather(rows, g.add(corners.index, g.constInt64(starts[l]!)), 0); // [N, 4, C]
-    return g.reshape(g.matMul(g.unsqueeze(corners.weight, [1]), gathered), [-1, C]); // [N, C]
-  });
+  // The x·(h_l−1), y·(w_l−1) quirk as the gather's pixel scale; the columns are split once for every level.
+  const perLevel = levels.map((level, l) =>
+    bilinearGatherOnnx(g, rows, { x, y }, { height: level.h, width: level.w, start: starts[l]!, paddingMode: 'border', pixelScale: [level.h - 1, level.w - 1], channels: C }),
+  ); // [N, C] each
   return g.concat(perLevel, 1);
 }
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
+import type { LevelShape } from '@taptr/ops';
+import { gridSampleOnnx } from '@taptr/ops/onnx';
 import { invalidArgument, tensor } from '@taptr/tensor';
 import { linear, linearWith } from './linear.js';
 import { requireParam, type StateDict } from './state-dict.js';
 
-/** Spatial size of one feature level. */
-export interface LevelShape {
-  readonly h: number;
-  readonly w: number;
-}
+/** Spatial size of one feature level (`@taptr/ops`' `LevelShape`). */
+export type { LevelShape };
 
 /** Sizes of a multi-scale deformable attention module (spec §5.1). */
 export interface MsdaShape {
@@ -116,7 +115,7 @@ export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string
     const valueL = g.reshape(g.slice(value.heads, [start], [start + level.h * level.w], [2]), [-1, headDim, level.h, level.w]);
     start += level.h * level.w;
     const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, P, Lq, 2]
-    const sampled = g.gridSample(valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, P, Lq]
+    const sampled = gridSampleOnnx(g, valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, P, Lq]
     const weightL = mergeBatchHeads(g.slice(weights, [l], [l + 1], [2])); // [B·M, 1, P, Lq]
     const term = g.reduceSum(g.mul(sampled, weightL), [2], false); // [B·M, Dh, Lq]
     acc = acc === undefined ? term : g.add(acc, term);

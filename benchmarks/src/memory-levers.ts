@@ -64,19 +64,20 @@ async function childEndToEnd(lever: string, frames: number, n: number): Promise<
   const spent = { encode: 0, decode: 0, windows: 0 };
   const runner: TaptrGraphRunner = {
     resolution: inner.resolution,
-    async encodeFrames(images, count) {
+    tokens: inner.tokens,
+    channels: inner.channels,
+    ...(inner.copiesInputs !== undefined ? { copiesInputs: inner.copiesInputs } : {}),
+    async encodeFrames(images, count, target) {
       const t = performance.now();
-      const out = await inner.encodeFrames(images, count);
+      await inner.encodeFrames(images, count, target);
       spent.encode += performance.now() - t;
-      return out;
     },
     initQueries: (memory, xy, count) => inner.initQueries(memory, xy, count),
-    async decodeWindow(input) {
+    async decodeWindow(input, output) {
       const t = performance.now();
-      const out = await inner.decodeWindow(input);
+      await inner.decodeWindow(input, output);
       spent.decode += performance.now() - t;
       spent.windows++;
-      return out;
     },
     release: () => inner.release(),
   };

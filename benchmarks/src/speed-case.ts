@@ -18,7 +18,7 @@ import {
 } from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
 import { DEFAULT_NODE_RUNTIME_OPTIONS, int8WeightsForCpu, type NodeMemoryMode } from '@taptr/runtime-node';
-import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type RuntimeGraphRunner, type TaptrGraphRunner, type Tracker } from '@taptr/tracker';
+import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type DecoderWindowOutput, type RuntimeGraphRunner, type TaptrGraphRunner, type Tracker } from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
 import { BASELINE_VARIANT, type BenchVariant, variantLabel } from './bench-variant.js';
@@ -233,8 +233,8 @@ export function syntheticImage(R: number): Float32Array {
   return img;
 }
 
-/** The first window of a video whose N points are all queried on frame 0 (every point tracked and updated). */
-async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: number, R: number, C: number): Promise<DecoderWindowInput> {
+/** The first window of a video whose N points are all queried on frame 0 (every point tracked and updated), and its output arrays. */
+async function decoderCall(runner: TaptrGraphRunner, memory: Float32Array, n: number, R: number, C: number): Promise<{ input: DecoderWindowInput; output: DecoderWindowOutput }> {
   const K = 8;
   const queries = syntheticQueries(n, R);
   const xyNorm = new Float32Array(n * 2);
@@ -253,11 +253,12 @@ async function decoderInput(runner: TaptrGraphRunner, memory: Float32Array, n: n
     }
   }
   const ones = new Uint8Array(n * K).fill(1);
-  // The window's memories contiguous, as the tracker gives them (else the runner copies them into a
-  // [K, S, C] buffer of its own that it keeps: RSS the tracker never uses).
+  // The window's memory [K, S, C] contiguous, as the tracker's memory ring gives it.
   const window = new Float32Array(K * memory.length);
   for (let k = 0; k < K; k++) window.set(memory, k * memory.length);
-  return { points: n, memory: Array.from({ length: K }, (_, k) => window.subarray(k * memory.length, (k + 1) * memory.length)), window, content, refUnsig, trackMask: ones, updateMask: ones, initContent: content.slice() };
+  const input: DecoderWindowInput = { points: n, memory: window, content, refUnsig, trackMask: ones, updateMask: ones, initContent: content.slice() };
+  const output: DecoderWindowOutput = { refUnsigOut: new Float32Array(K * n * 4), visLogits: new Float32Array(K * n * 3), contentOut: new Float32Array(K * n * C) };
+  return { input, output };
 }
 
 /** A case's process after graph building, session creation and warm-up (graphs dropped). */
@@ -323,9 +324,11 @@ export async function openCase(spec: SpeedCaseSpec, log: (message: string) => vo
   log(`${name} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, encoder + query init sessions ${Math.round(Object.values(sessions).reduce((a, b) => a + b, 0))} ms`);
   const R = config.resolution;
   // Warm-up (first runs allocate and pick kernels): one frame, one window at the smallest N.
-  const memory = (await runner.encodeFrames(syntheticImage(R), 1)).memories[0]!.slice();
+  const memory = new Float32Array(runner.tokens * runner.channels);
+  await runner.encodeFrames(syntheticImage(R), 1, memory);
   const warmN = Math.min(...spec.points, ...spec.endToEndPoints);
-  await runner.decodeWindow(await decoderInput(runner, memory, warmN, R, config.hiddenDim));
+  const warm = await decoderCall(runner, memory, warmN, R, config.hiddenDim);
+  await runner.decodeWindow(warm.input, warm.output);
   return {
     opened,
     variant,
@@ -355,7 +358,10 @@ async function endToEndRuns(c: OpenedCase, spec: SpeedCaseSpec, tracker: Tracker
   const video = syntheticVideo(spec.frames, R);
   for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {
     // Warm G2/G3 up at this N first (onnxruntime plans and allocates per input shape).
-    if (!warmed.has(`${n}/${runner.decoderPath(n)}`)) await runner.decodeWindow(await decoderInput(runner, memory, n, R, config.hiddenDim));
+    if (!warmed.has(`${n}/${runner.decoderPath(n)}`)) {
+      const warm = await decoderCall(runner, memory, n, R, config.hiddenDim);
+      await runner.decodeWindow(warm.input, warm.output);
+    }
     warmed.add(`${n}/${runner.decoderPath(n)}`);
     log(`${name} on ${c.runtime.name}: end to end, ${spec.frames} frames ${R}x${R}, N = ${n}`);
     // The warm-up window's inputs are garbage: the peak RSS is the tracker's.
@@ -457,8 +463,9 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     const floorSession = await loadMatMulFloor(runtime, floorShape);
     try {
       await floorSession.run(); // warm-up; G1 is warm from the end-to-end runs
-      if (spec.endToEndPoints.length === 0) await runner.encodeFrames(image, 1);
-      const [enc, mm] = await timeInterleaved(() => runner.encodeFrames(image, 1), () => floorSession.run(), spec.repetitions);
+      const target = new Float32Array(runner.tokens * runner.channels);
+      if (spec.endToEndPoints.length === 0) await runner.encodeFrames(image, 1, target);
+      const [enc, mm] = await timeInterleaved(() => runner.encodeFrames(image, 1, target), () => floorSession.run(), spec.repetitions);
       encoderStats = enc;
       floor = floorSession.result(mm);
     } finally {
@@ -475,11 +482,11 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     for (const n of [...new Set([...spec.points, ...compare])]) {
       const mine = runner.decoderPath(n);
       const paths = compare.includes(n) && hasBoth ? [mine, other(mine)] : [mine];
-      const input = await decoderInput(runner, memory, n, R, C);
+      const { input, output } = await decoderCall(runner, memory, n, R, C);
       for (const path of paths) {
         const warm = warmed.has(`${n}/${path}`);
         log(`${name} on ${runtime.name}: decoder window, N = ${n}, ${path}, ${spec.repetitions} runs${warm ? '' : ' after a warm-up'}`);
-        const msPerWindow = await timeRepeated(() => runner.decodeWindowOn(path, input), spec.repetitions, !warm);
+        const msPerWindow = await timeRepeated(() => runner.decodeWindowOn(path, input, output), spec.repetitions, !warm);
         warmed.add(`${n}/${path}`);
         decoder.push({ points: n, path, trackerPath: path === mine, msPerWindow, msPerFrame: round1(msPerWindow.median / WINDOW_STRIDE) });
         load[`decoder N=${n} ${path}`] = load1();

@@ -45,12 +45,16 @@ export const DEFAULT_GRID_SAMPLE_ATTRS: ResolvedGridSampleAttrs = Object.freeze(
 });
 
 /**
- * Resolves and checks {@link GridSampleAttrs} (TypeError / RangeError naming `attrs.<field>`).
+ * Resolves and checks {@link GridSampleAttrs} from any caller (TypeError / RangeError naming `attrs.<field>`).
  * @internal
  */
-export function resolveGridSampleAttrs(fn: string, attrs: GridSampleAttrs): ResolvedGridSampleAttrs {
+export function resolveGridSampleAttrs(fn: string, attrs: unknown): ResolvedGridSampleAttrs {
   if (attrs === null || typeof attrs !== 'object') throw invalidArgument('type', fn, 'attrs', 'an object', describeValue(attrs));
-  const { mode = DEFAULT_GRID_SAMPLE_ATTRS.mode, paddingMode = DEFAULT_GRID_SAMPLE_ATTRS.paddingMode, alignCorners = DEFAULT_GRID_SAMPLE_ATTRS.alignCorners } = attrs;
+  const {
+    mode = DEFAULT_GRID_SAMPLE_ATTRS.mode,
+    paddingMode = DEFAULT_GRID_SAMPLE_ATTRS.paddingMode,
+    alignCorners = DEFAULT_GRID_SAMPLE_ATTRS.alignCorners,
+  } = attrs as GridSampleAttrs;
   if (!GRID_SAMPLE_MODES.includes(mode)) throw invalidArgument('range', fn, 'attrs.mode', `one of ${listOf(GRID_SAMPLE_MODES)}`, describeValue(mode));
   if (!GRID_SAMPLE_PADDING_MODES.includes(paddingMode)) {
     throw invalidArgument('range', fn, 'attrs.paddingMode', `one of ${listOf(GRID_SAMPLE_PADDING_MODES)}`, describeValue(paddingMode));

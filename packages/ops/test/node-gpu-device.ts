@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Debian chromium's SwiftShader Vulkan ICD (see docs/toolchain.md, WebGPU). */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Result of {@link acquireNodeGpuDevice}: a device, or the reason there is none. */
 export type NodeGpuDeviceResult =

@@ -7,8 +7,8 @@ import { checkPixelScale, type PixelScale } from './pixel-scale.js';
 /** Out-of-map handling of {@link BilinearGatherAttrs.paddingMode} (grid_sample's `zeros` and `border`). */
 export type BilinearPaddingMode = 'zeros' | 'border';
 
-/** The allowed values of {@link BilinearGatherAttrs.paddingMode}. @internal */
-export const BILINEAR_PADDING_MODES: readonly BilinearPaddingMode[] = Object.freeze(['zeros', 'border']);
+/** The allowed values of {@link BilinearGatherAttrs.paddingMode}. */
+const BILINEAR_PADDING_MODES: readonly BilinearPaddingMode[] = Object.freeze(['zeros', 'border']);
 
 /**
  * Attributes of **bilinearGather**: bilinear samples of a map stored token-major (one row of C

@@ -20,8 +20,8 @@ export interface LevelShape {
  */
 export type CostVolumeMethod = 'taps' | 'volume';
 
-/** The allowed values of {@link CostVolumeAttrs.method}. @internal */
-export const COST_VOLUME_METHODS: readonly CostVolumeMethod[] = Object.freeze(['taps', 'volume']);
+/** The allowed values of {@link CostVolumeAttrs.method}. */
+const COST_VOLUME_METHODS: readonly CostVolumeMethod[] = Object.freeze(['taps', 'volume']);
 
 /** TAPTR's correlation radius (taptr-spec §7): 7x7 taps per level. */
 const DEFAULT_COST_VOLUME_RADIUS = 3;

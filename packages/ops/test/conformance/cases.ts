@@ -17,7 +17,7 @@ interface StoredTensor {
 }
 
 /** |actual − expected| <= atol + rtol · |expected|. */
-export interface Tolerance {
+interface Tolerance {
   readonly atol: number;
   readonly rtol: number;
 }

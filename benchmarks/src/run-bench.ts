@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tapvidMetricsDir } from '@taptr/fixtures';
 import { runAccuracy } from './accuracy.js';
 import { BENCH_USAGE, BenchUsageError, type BenchOptions, parseBenchArgs } from './bench-options.js';
 import type { BenchReport, SkippedCase } from './bench-report.js';
@@ -28,9 +28,10 @@ import { variantRatios } from './variant-ratios.js';
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** The TAP-Vid fixture set's DAVIS-format sample (2 synthetic videos; the CLI ships the same bytes as its demo data). */
+/** The bundled TAP-Vid-format sample of @taptr/cli (2 synthetic DAVIS-format videos). */
 function bundledDataset(): string {
-  return join(tapvidMetricsDir(), 'datasets', 'davis_like', 'tapvid_davis.pkl');
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@taptr/cli/package.json')), 'assets', 'sample', 'tapvid_davis.pkl');
 }
 
 function gitCommit(): string {

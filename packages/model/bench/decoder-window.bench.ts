@@ -3,7 +3,7 @@
 // the released configuration with a synthetic state dict, per point count N. Usage:
 //   npx tsx bench/decoder-window.bench.ts [--runs 3] [--threads 2] [--points 16,256,800] [--modes sample-first,project-first]
 import * as ort from 'onnxruntime-node';
-import { onnx } from '@taptr/onnx';
+import { decodeOnnxModel, TensorProto_DataType } from '@taptr/onnx';
 import { syntheticStateDict } from '../src/checkpoint/synthetic-state-dict.js';
 import { memoryTokens, RELEASED_CONFIG } from '../src/config/taptr-config.js';
 import type { CrossAttentionMode } from '../src/graphs/decoder-cross-attention.js';
@@ -26,7 +26,7 @@ const S = memoryTokens(config);
 
 function parameters(model: Uint8Array): number {
   let n = 0;
-  for (const init of onnx.ModelProto.decode(model).graph?.initializer ?? []) if (init.dataType === 1) n += (init.dims ?? []).reduce((a: number, b) => a * Number(b), 1);
+  for (const init of decodeOnnxModel(model, 'bench').graph.initializer) if (init.dataType === (TensorProto_DataType.FLOAT as number)) n += init.dims.reduce((a, b) => a * Number(b), 1);
   return n;
 }
 

@@ -3,7 +3,7 @@
 // released configuration with a synthetic state dict. Usage:
 //   npx tsx bench/frame-encoder.bench.ts [--runs 5] [--threads 2] [--resolution 512]
 import * as ort from 'onnxruntime-node';
-import { createGraphBuilder, onnx } from '@taptr/onnx';
+import { createGraphBuilder, decodeOnnxModel, TensorProto_DataType } from '@taptr/onnx';
 import { syntheticStateDict } from '../src/checkpoint/synthetic-state-dict.js';
 import { backboneChannels, featureLevelShapes, memoryTokens, RELEASED_CONFIG, type TaptrConfig } from '../src/config/taptr-config.js';
 import { RESNET50_BLOCKS } from '../src/checkpoint/state-dict-layout.js';
@@ -26,9 +26,9 @@ const tState = performance.now() - t;
 t = performance.now();
 const model = buildFrameEncoder(stateDict, config, { batch: 1 });
 const tBuild = performance.now() - t;
-const decoded = onnx.ModelProto.decode(model);
+const decoded = decodeOnnxModel(model, 'bench');
 let params = 0;
-for (const init of decoded.graph?.initializer ?? []) if (init.dataType === 1) params += (init.dims ?? []).reduce((a: number, b) => a * Number(b), 1);
+for (const init of decoded.graph.initializer) if (init.dataType === (TensorProto_DataType.FLOAT as number)) params += init.dims.reduce((a, b) => a * Number(b), 1);
 t = performance.now();
 const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
 const tSession = performance.now() - t;

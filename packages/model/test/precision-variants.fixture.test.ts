@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { onnx, quantizeDynamic } from '@taptr/onnx';
+import { decodeOnnxModel, quantizeDynamic } from '@taptr/onnx';
 import { tensor, type TensorView } from '@taptr/tensor';
 import { loadJson, loadNpy } from '@taptr/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ function relRms(actual: Float32Array, expected: Float32Array): number {
 
 function opCounts(model: Uint8Array): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const n of onnx.ModelProto.decode(model).graph?.node ?? []) counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] = (counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] ?? 0) + 1;
+  for (const n of decodeOnnxModel(model, 'opCounts').graph.node) counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] = (counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] ?? 0) + 1;
   return counts;
 }
 

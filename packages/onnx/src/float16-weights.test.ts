@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runOnnx } from '../test/run-onnx.js';
 import { float16BitsToFloat32, float32ToFloat16Bits, FLOAT16_MAX, storeFloat16Weights } from './float16-weights.js';
 import { createGraphBuilder } from './graph-builder.js';
-import { onnx } from './onnx-proto.js';
+import { TensorProto_DataType } from './gen/onnx_pb.js';
+import { decodeOnnxModel } from './onnx-model-codec.js';
 
 describe('float32ToFloat16Bits / float16BitsToFloat32', () => {
   it('converts known values, rounds to nearest even, overflows to infinity and flushes tiny values to zero', () => {
@@ -59,17 +60,17 @@ describe('storeFloat16Weights', () => {
     // 'big' holds 1e5, beyond float16; the rest are small constants (< 16 elements).
     expect(kept.map((c) => c.name)).toContain('big');
     expect(kept.every((c) => c.name === 'big' || c.dims.reduce((p, d) => p * d, 1) < 16)).toBe(true);
-    const m = onnx.ModelProto.decode(half);
-    const w16 = m.graph!.initializer!.find((t) => t.name === 'w_fp16')!;
-    expect(w16.dataType).toBe(onnx.TensorProto.DataType.FLOAT16);
-    expect(w16.rawData!.length).toBe(K * N * 2);
-    expect(m.graph!.initializer!.some((t) => t.name === 'w')).toBe(false);
-    const casts = m.graph!.node!.slice(0, 2);
-    expect(casts.map((n) => [n.opType, n.input![0], n.output![0]])).toEqual([
+    const m = decodeOnnxModel(half, 'test').model;
+    const w16 = m.graph!.initializer.find((t) => t.name === 'w_fp16')!;
+    expect(w16.dataType).toBe(TensorProto_DataType.FLOAT16);
+    expect(w16.rawData.length).toBe(K * N * 2);
+    expect(m.graph!.initializer.some((t) => t.name === 'w')).toBe(false);
+    const casts = m.graph!.node.slice(0, 2);
+    expect(casts.map((n) => [n.opType, n.input[0], n.output[0]])).toEqual([
       ['Cast', 'w_fp16', 'w'],
       ['Cast', 'b_fp16', 'b'],
     ]);
-    expect(JSON.parse(m.metadataProps!.find((p) => p.key === 'taptr.float16_weights')!.value!)).toMatchObject({ converted: 2 });
+    expect(JSON.parse(m.metadataProps.find((p) => p.key === 'taptr.float16_weights')!.value)).toMatchObject({ converted: 2 });
     expect(half.length).toBeLessThan(fp32.length - K * N * 2 + 200);
   });
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import { create } from '@bufbuild/protobuf';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
-import { decodeOnnxModel } from './decode-onnx-model.js';
-import { onnx, type OnnxTypes } from './onnx-proto.js';
+import { AttributeProto_AttributeType, NodeProtoSchema, TensorProto_DataType, TensorProtoSchema, type NodeProto } from './gen/onnx_pb.js';
+import { decodeOnnxModel, encodeOnnxModel } from './onnx-model-codec.js';
 import { floatTensorData, freshName, protoDims, setModelMetadata, takenNames } from './quantize-tensor-data.js';
 
 /** Largest finite float16 value. */
@@ -89,12 +90,12 @@ export function storeFloat16Weights(model: Uint8Array, options: Float16WeightsOp
   const include = options.include ?? (() => true);
   const { model: decoded, graph } = decodeOnnxModel(model, 'storeFloat16Weights');
   const taken = takenNames(graph);
-  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
-  const casts: OnnxTypes.INodeProto[] = [];
+  const graphInputs = new Set(graph.input.map((v) => v.name));
+  const casts: NodeProto[] = [];
   const converted: Float16Candidate[] = [];
   const kept: Float16Candidate[] = [];
-  graph.initializer = (graph.initializer ?? []).map((init) => {
-    const name = init.name ?? '';
+  graph.initializer = graph.initializer.map((init) => {
+    const name = init.name;
     const data = floatTensorData(init);
     if (data === undefined || graphInputs.has(name)) return init;
     const candidate: Float16Candidate = { name, dims: protoDims(init) };
@@ -105,11 +106,12 @@ export function storeFloat16Weights(model: Uint8Array, options: Float16WeightsOp
     const half = new Uint16Array(data.length);
     for (let i = 0; i < data.length; i++) half[i] = float32ToFloat16Bits(data[i]!);
     const stored = freshName(taken, `${name}_fp16`);
-    casts.push({ opType: 'Cast', name: freshName(taken, `${name}_fp16/Cast`), input: [stored], output: [name], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }] });
+    const to = BigInt(TensorProto_DataType.FLOAT);
+    casts.push(create(NodeProtoSchema, { opType: 'Cast', name: freshName(taken, `${name}_fp16/Cast`), input: [stored], output: [name], attribute: [{ name: 'to', type: AttributeProto_AttributeType.INT, i: to }] }));
     converted.push(candidate);
-    return { name: stored, dataType: onnx.TensorProto.DataType.FLOAT16, dims: [...candidate.dims], rawData: new Uint8Array(half.buffer) };
+    return create(TensorProtoSchema, { name: stored, dataType: TensorProto_DataType.FLOAT16, dims: candidate.dims.map(BigInt), rawData: new Uint8Array(half.buffer) });
   });
-  graph.node = [...casts, ...(graph.node ?? [])];
+  graph.node = [...casts, ...graph.node];
   setModelMetadata(decoded, 'taptr.float16_weights', JSON.stringify({ converted: converted.length, kept: kept.length, minElements }));
-  return { model: onnx.ModelProto.encode(decoded).finish(), converted, kept };
+  return { model: encodeOnnxModel(decoded), converted, kept };
 }

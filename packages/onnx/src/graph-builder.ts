@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { invalidArgument, tensor, type DType, type TensorView } from '@taptr/tensor';
-import { onnx, type OnnxTypes } from './onnx-proto.js';
+import {
+  AttributeProto_AttributeType as AttributeType,
+  AttributeProtoSchema,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  ValueInfoProtoSchema,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './gen/onnx_pb.js';
+import { encodeOnnxModel } from './onnx-model-codec.js';
 import { onnxDataType } from './onnx-data-type.js';
 import { tensorProtoOf } from './tensor-proto.js';
 
@@ -77,7 +89,7 @@ export interface GraphStats {
 
 /**
  * A small typed builder of ONNX graphs (opset {@link OPSET_VERSION}, IR {@link IR_VERSION}) over the
- * `onnx-proto` message types. Values are referenced by {@link OnnxValue}; every generated name is
+ * ONNX protobuf messages. Values are referenced by {@link OnnxValue}; every generated name is
  * unique (prefixed by the current {@link GraphBuilder.scope}). Helpers follow ONNX operator semantics;
  * shape arguments given as `number[]` become int64 initializers.
  */
@@ -175,29 +187,28 @@ function isTensorView(value: unknown): value is TensorView {
   return typeof value === 'object' && value !== null && 'dims' in value && 'data' in value && 'type' in value;
 }
 
-function attributeOf(name: string, value: AttrValue): OnnxTypes.IAttributeProto {
-  const T = onnx.AttributeProto.AttributeType;
+const textEncoder = new TextEncoder();
+
+function attributeOf(name: string, value: AttrValue): AttributeProto {
+  const attribute = (init: MessageInitShape<typeof AttributeProtoSchema>): AttributeProto => create(AttributeProtoSchema, { ...init, name });
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? { name, type: T.INT, i: value } : { name, type: T.FLOAT, f: value };
+    return Number.isInteger(value) ? attribute({ type: AttributeType.INT, i: BigInt(value) }) : attribute({ type: AttributeType.FLOAT, f: value });
   }
-  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'string') return attribute({ type: AttributeType.STRING, s: textEncoder.encode(value) });
   if (Array.isArray(value)) {
     const ints = value as readonly number[];
     if (!ints.every(Number.isInteger)) throw invalidArgument('range', 'GraphBuilder.node', `attrs.${name}`, 'integers (use { floats } for floats)', `[${ints.join(', ')}]`);
-    return { name, type: T.INTS, ints: [...ints] };
+    return attribute({ type: AttributeType.INTS, ints: ints.map(BigInt) });
   }
-  if (isTensorView(value)) return { name, type: T.TENSOR, t: tensorProtoOf('', value) };
-  if ('floats' in value) return { name, type: T.FLOATS, floats: [...value.floats] };
-  if ('float' in value) return { name, type: T.FLOAT, f: value.float };
+  if (isTensorView(value)) return attribute({ type: AttributeType.TENSOR, t: tensorProtoOf('', value) });
+  if ('floats' in value) return attribute({ type: AttributeType.FLOATS, floats: [...value.floats] });
+  if ('float' in value) return attribute({ type: AttributeType.FLOAT, f: value.float });
   throw invalidArgument('type', 'GraphBuilder.node', `attrs.${name}`, 'an attribute value', typeof value);
 }
 
-function valueInfo(name: string, type: DType, dims: readonly Dim[] | undefined): OnnxTypes.IValueInfoProto {
-  const tensorType: OnnxTypes.TypeProto.ITensor = { elemType: onnxDataType(type) };
-  if (dims !== undefined) {
-    tensorType.shape = { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
-  }
-  return { name, type: { tensorType } };
+function valueInfo(name: string, type: DType, dims: readonly Dim[] | undefined): ValueInfoProto {
+  const shape = dims === undefined ? undefined : { dim: dims.map((d) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })) };
+  return create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: onnxDataType(type), shape } } } });
 }
 
 /**
@@ -211,10 +222,10 @@ function valueInfo(name: string, type: DType, dims: readonly Dim[] | undefined):
 export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuilder {
   const graphName = options.name ?? 'graph';
   const producerName = options.producerName ?? 'taptr-js';
-  const nodes: OnnxTypes.INodeProto[] = [];
-  const initializers: OnnxTypes.ITensorProto[] = [];
-  const inputs: OnnxTypes.IValueInfoProto[] = [];
-  const outputs: OnnxTypes.IValueInfoProto[] = [];
+  const nodes: NodeProto[] = [];
+  const initializers: TensorProto[] = [];
+  const inputs: ValueInfoProto[] = [];
+  const outputs: ValueInfoProto[] = [];
   const used = new Set<string>();
   const constCache = new Map<string, OnnxValue>();
   const counters = new Map<string, number>();
@@ -284,15 +295,17 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
   function node(opType: string, nodeInputs: readonly (OnnxValue | null)[], attrs: Attrs = {}, count = 1): OnnxValue[] {
     const outs: OnnxValue[] = [];
     for (let i = 0; i < count; i++) outs.push({ name: uniqueName(opType) });
-    const attribute: OnnxTypes.IAttributeProto[] = [];
+    const attribute: AttributeProto[] = [];
     for (const [key, value] of Object.entries(attrs)) if (value !== undefined) attribute.push(attributeOf(key, value));
-    nodes.push({
-      opType,
-      name: `${outs[0]?.name ?? uniqueName(opType)}#node`,
-      input: nodeInputs.map((v) => (v === null ? '' : v.name)),
-      output: outs.map((o) => o.name),
-      attribute,
-    });
+    nodes.push(
+      create(NodeProtoSchema, {
+        opType,
+        name: `${outs[0]?.name ?? uniqueName(opType)}#node`,
+        input: nodeInputs.map((v) => (v === null ? '' : v.name)),
+        output: outs.map((o) => o.name),
+        attribute,
+      }),
+    );
     return outs;
   }
 
@@ -302,13 +315,14 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
 
   const shapeValue = (shape: readonly number[] | OnnxValue): OnnxValue => (Array.isArray(shape) ? constInt64(shape as readonly number[]) : (shape as OnnxValue));
 
-  function buildModel(): OnnxTypes.ModelProto {
-    return onnx.ModelProto.create({
-      irVersion: IR_VERSION,
+  function buildModel(): Uint8Array {
+    const model = create(ModelProtoSchema, {
+      irVersion: BigInt(IR_VERSION),
       producerName,
-      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      opsetImport: [{ domain: '', version: BigInt(OPSET_VERSION) }],
       graph: { name: graphName, node: nodes, initializer: initializers, input: inputs, output: outputs },
     });
+    return encodeOnnxModel(model);
   }
 
   const builder: GraphBuilder = {
@@ -321,7 +335,7 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
       let out = value;
       if (value.name !== name) {
         claim(name, 'GraphBuilder.output');
-        nodes.push({ opType: 'Identity', name: `${name}#node`, input: [value.name], output: [name] });
+        nodes.push(create(NodeProtoSchema, { opType: 'Identity', name: `${name}#node`, input: [value.name], output: [name] }));
         out = { name };
       }
       outputs.push(valueInfo(out.name, type, dims));
@@ -395,7 +409,7 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
     tile: (x, repeats) => op('Tile', [x, shapeValue(repeats)]),
     identity: (x) => op('Identity', [x]),
     stats: () => ({ nodes: nodes.length, initializers: initializers.length, floatElements, initializerBytes }),
-    toModelBytes: () => onnx.ModelProto.encode(buildModel()).finish(),
+    toModelBytes: buildModel,
   };
   return builder;
 }

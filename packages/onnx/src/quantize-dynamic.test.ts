@@ -7,13 +7,14 @@ import { tensor, type TensorView } from '@taptr/tensor';
 import { describe, expect, it } from 'vitest';
 import { runOnnx } from '../test/run-onnx.js';
 import { createGraphBuilder } from './graph-builder.js';
-import { onnx, type OnnxTypes } from './onnx-proto.js';
+import { type ModelProto, TensorProto_DataType } from './gen/onnx_pb.js';
+import { decodeOnnxModel } from './onnx-model-codec.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
 
 const wave = (n: number, a: number, b = 0): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * a + b) + 0.3 * Math.cos(i * a * 3.7));
 
-function opCounts(model: Uint8Array | OnnxTypes.IModelProto): Record<string, number> {
-  const m = model instanceof Uint8Array ? onnx.ModelProto.decode(model) : model;
+function opCounts(model: Uint8Array | ModelProto): Record<string, number> {
+  const m = model instanceof Uint8Array ? decodeOnnxModel(model, 'test').model : model;
   const counts: Record<string, number> = {};
   for (const n of m.graph?.node ?? []) {
     const key = `${n.domain ? `${n.domain}.` : ''}${n.opType}`;
@@ -23,13 +24,13 @@ function opCounts(model: Uint8Array | OnnxTypes.IModelProto): Record<string, num
 }
 
 /** The graph onnxruntime actually runs (level 2 "extended" optimizations, which hold the quantization fusions). */
-async function optimized(model: Uint8Array): Promise<OnnxTypes.ModelProto> {
+async function optimized(model: Uint8Array): Promise<ModelProto> {
   const dir = mkdtempSync(join(tmpdir(), 'taptr-quant-'));
   try {
     const path = join(dir, 'optimized.onnx');
     const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'extended', optimizedModelFilePath: path, intraOpNumThreads: 1 });
     await session.release();
-    return onnx.ModelProto.decode(new Uint8Array(readFileSync(path)));
+    return decodeOnnxModel(new Uint8Array(readFileSync(path)), 'test').model;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -54,13 +55,13 @@ describe('quantizeDynamic', () => {
     expect(quantized.map((c) => [c.opType, c.weight, c.weightDims])).toEqual([['MatMul', 'w', [K, N]]]);
     expect(kept).toEqual([]);
     expect(opCounts(model)).toEqual({ DynamicQuantizeLinear: 1, MatMulInteger: 1, Mul: 2, Cast: 1, Add: 1, Identity: 1 });
-    const m = onnx.ModelProto.decode(model);
-    const inits = new Map(m.graph!.initializer!.map((t) => [t.name!, t]));
+    const m = decodeOnnxModel(model, 'test').model;
+    const inits = new Map(m.graph!.initializer.map((t) => [t.name, t]));
     expect(inits.has('w')).toBe(false); // the float weight is dropped
-    expect(inits.get('w_quantized')?.dataType).toBe(onnx.TensorProto.DataType.INT8);
-    expect(inits.get('w_scale')?.dims?.map(Number)).toEqual([N]);
-    expect(inits.get('w_zero_point')?.dataType).toBe(onnx.TensorProto.DataType.INT8);
-    expect(JSON.parse(m.metadataProps!.find((p) => p.key === 'taptr.quantize')!.value!)).toMatchObject({ weightType: 'int8', perChannel: true, quantized: 1 });
+    expect(inits.get('w_quantized')?.dataType).toBe(TensorProto_DataType.INT8);
+    expect(inits.get('w_scale')?.dims.map(Number)).toEqual([N]);
+    expect(inits.get('w_zero_point')?.dataType).toBe(TensorProto_DataType.INT8);
+    expect(JSON.parse(m.metadataProps.find((p) => p.key === 'taptr.quantize')!.value)).toMatchObject({ weightType: 'int8', perChannel: true, quantized: 1 });
   });
 
   it('onnxruntime fuses each quantized MatMul (+ bias) into one DynamicQuantizeMatMul', async () => {
@@ -115,9 +116,9 @@ describe('quantizeDynamic', () => {
     expect(counts).toMatchObject({ DynamicQuantizeLinear: 4, MatMulInteger: 3, ConvInteger: 1, MatMul: 1 });
     expect(counts['Gemm']).toBeUndefined();
     expect(counts['Conv']).toBeUndefined();
-    const inits = onnx.ModelProto.decode(q).graph!.initializer!;
+    const inits = decodeOnnxModel(q, 'test').model.graph!.initializer;
     expect(inits.filter((t) => t.name!.endsWith('_quantized')).map((t) => t.name).sort()).toEqual(['convw_quantized', 'shared_quantized', 'w2_t_quantized']);
-    expect(inits.find((t) => t.name === 'convw_scale')?.dims?.map(Number)).toEqual([1, 4, 1, 1]);
+    expect(inits.find((t) => t.name === 'convw_scale')?.dims.map(Number)).toEqual([1, 4, 1, 1]);
 
     const feeds = { v: tensor('float32', [3, K], wave(3 * K, 0.3)), img: tensor('float32', [1, 3, 9, 9], wave(243, 0.17)) };
     const a = await runOnnx(model, feeds);

@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
-import { decodeOnnxModel } from './decode-onnx-model.js';
-import { onnx, type OnnxTypes } from './onnx-proto.js';
+import {
+  AttributeProto_AttributeType as ATTR,
+  TensorProto_DataType as DT,
+  NodeProtoSchema,
+  TensorProtoSchema,
+  type AttributeProto,
+  type AttributeProtoSchema,
+  type NodeProto,
+  type TensorProto,
+} from './gen/onnx_pb.js';
+import { decodeOnnxModel, encodeOnnxModel } from './onnx-model-codec.js';
 import { floatTensorData, freshName, protoDims, setModelMetadata, takenNames, valueUses } from './quantize-tensor-data.js';
 
 /** Operators {@link quantizeDynamic} can replace. */
@@ -48,27 +58,29 @@ export interface QuantizedModel {
   readonly kept: readonly QuantizeCandidate[];
 }
 
-const DT = onnx.TensorProto.DataType;
-const ATTR = onnx.AttributeProto.AttributeType;
-
 interface QuantizedWeight {
   readonly q: string;
   readonly scale: string;
   readonly zeroPoint: string;
 }
 
-function attr(node: OnnxTypes.INodeProto, name: string): OnnxTypes.IAttributeProto | undefined {
-  return (node.attribute ?? []).find((a) => a.name === name);
+function attr(node: NodeProto, name: string): AttributeProto | undefined {
+  return node.attribute.find((a) => a.name === name);
 }
 
-function intAttr(node: OnnxTypes.INodeProto, name: string, fallback: number): number {
+function intAttr(node: NodeProto, name: string, fallback: number): number {
   const a = attr(node, name);
-  return a === undefined ? fallback : Number(a.i ?? fallback);
+  return a === undefined ? fallback : Number(a.i);
 }
 
-function floatAttr(node: OnnxTypes.INodeProto, name: string, fallback: number): number {
+function floatAttr(node: NodeProto, name: string, fallback: number): number {
   const a = attr(node, name);
-  return a === undefined ? fallback : (a.f ?? fallback);
+  return a === undefined ? fallback : a.f;
+}
+
+/** Whether `proto` is a float32 initializer stored inline. */
+function isFloatInitializer(proto: TensorProto | undefined): boolean {
+  return proto !== undefined && floatTensorData(proto) !== undefined;
 }
 
 /**
@@ -124,19 +136,19 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
   const { model: decoded, graph } = decodeOnnxModel(model, 'quantizeDynamic');
 
   // Initializers that are also graph inputs can be overridden at run time: not constants.
-  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
-  const initializers = new Map<string, OnnxTypes.ITensorProto>();
-  for (const t of graph.initializer ?? []) if (t.name && !graphInputs.has(t.name)) initializers.set(t.name, t);
+  const graphInputs = new Set(graph.input.map((v) => v.name));
+  const initializers = new Map<string, TensorProto>();
+  for (const t of graph.initializer) if (t.name && !graphInputs.has(t.name)) initializers.set(t.name, t);
   const taken = takenNames(graph);
-  const added: OnnxTypes.ITensorProto[] = [];
+  const added: TensorProto[] = [];
   const cache = new Map<string, QuantizedWeight>();
   const quantized: QuantizeCandidate[] = [];
   const kept: QuantizeCandidate[] = [];
-  const nodes: OnnxTypes.INodeProto[] = [];
+  const nodes: NodeProto[] = [];
 
   const addInit = (base: string, dataType: number, dims: number[], bytes: Uint8Array): string => {
     const name = freshName(taken, base);
-    added.push({ name, dataType, dims, rawData: bytes });
+    added.push(create(TensorProtoSchema, { name, dataType, dims: dims.map(BigInt), rawData: bytes }));
     return name;
   };
   const floatBytes = (a: Float32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -175,8 +187,8 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
     return result;
   }
 
-  const mk = (opType: string, base: string, input: string[], outputs: string[], attribute: OnnxTypes.IAttributeProto[] = []): void => {
-    nodes.push({ opType, name: freshName(taken, `${base}/${opType}`), input, output: outputs, attribute });
+  const mk = (opType: string, base: string, input: string[], outputs: string[], attribute: MessageInitShape<typeof AttributeProtoSchema>[] = []): void => {
+    nodes.push(create(NodeProtoSchema, { opType, name: freshName(taken, `${base}/${opType}`), input, output: outputs, attribute }));
   };
 
   /** DynamicQuantizeLinear of `x` under `base`: returns [x_q, x_scale, x_zp]. */
@@ -191,13 +203,13 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
     const asFloat = freshName(taken, `${base}/float`);
     const scale = freshName(taken, `${base}/scale`);
     mk('Mul', base, [xScale, wScale], [scale]);
-    mk('Cast', base, [integer], [asFloat], [{ name: 'to', type: ATTR.INT, i: DT.FLOAT }]);
+    mk('Cast', base, [integer], [asFloat], [{ name: 'to', type: ATTR.INT, i: BigInt(DT.FLOAT) }]);
     mk('Mul', base, [asFloat, scale], [output]);
   };
 
-  for (const node of graph.node ?? []) {
+  for (const node of graph.node) {
     const opType = node.opType as QuantizableOp;
-    const weightName = opType === 'MatMul' || opType === 'Gemm' || opType === 'Conv' ? node.input?.[1] : undefined;
+    const weightName = opType === 'MatMul' || opType === 'Gemm' || opType === 'Conv' ? node.input[1] : undefined;
     const weight = weightName ? initializers.get(weightName) : undefined;
     const data = weight ? floatTensorData(weight) : undefined;
     if (!weight || !data || !weightName || !opTypes.has(opType)) {
@@ -205,14 +217,14 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
       continue;
     }
     const dims = protoDims(weight);
-    const candidate: QuantizeCandidate = { node: node.name ?? '', opType, weight: weightName, weightDims: dims };
-    const x = node.input![0]!;
-    const y = node.output![0]!;
+    const candidate: QuantizeCandidate = { node: node.name, opType, weight: weightName, weightDims: dims };
+    const x = node.input[0]!;
+    const y = node.output[0]!;
     const base = (node.name || y).replace(/#node$/, '') + '_quant';
     const supported =
       (opType === 'MatMul' && dims.length === 2) ||
       (opType === 'Gemm' && dims.length === 2 && intAttr(node, 'transA', 0) === 0 && floatAttr(node, 'alpha', 1) === 1 && floatAttr(node, 'beta', 1) === 1) ||
-      (opType === 'Conv' && dims.length >= 3 && (!node.input?.[2] || floatTensorData(initializers.get(node.input[2]) ?? {}) !== undefined));
+      (opType === 'Conv' && dims.length >= 3 && (!node.input[2] || isFloatInitializer(initializers.get(node.input[2]))));
     if (!supported || !include(candidate)) {
       kept.push(candidate);
       nodes.push(node);
@@ -223,9 +235,9 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
     if (opType === 'Conv') {
       const w = convWeight(weightName, data, dims);
       const integer = freshName(taken, `${base}/int32`);
-      const convAttrs = (node.attribute ?? []).filter((a) => ['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides'].includes(a.name ?? ''));
+      const convAttrs = node.attribute.filter((a) => ['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides'].includes(a.name));
       mk('ConvInteger', base, [xq, w.q, xZp, w.zeroPoint], [integer], convAttrs);
-      const bias = node.input?.[2];
+      const bias = node.input[2];
       if (bias) {
         const scaled = freshName(taken, `${base}/scaled`);
         rescale(base, integer, xScale, w.scale, scaled);
@@ -248,7 +260,7 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
     const w = matmulWeight(opType === 'Gemm' && intAttr(node, 'transB', 0) === 1 ? `${weightName}_t` : weightName, wData, K, N);
     const integer = freshName(taken, `${base}/int32`);
     mk('MatMulInteger', base, [xq, w.q, xZp, w.zeroPoint], [integer]);
-    const c = opType === 'Gemm' ? node.input?.[2] : undefined;
+    const c = opType === 'Gemm' ? node.input[2] : undefined;
     if (c) {
       const scaled = freshName(taken, `${base}/scaled`);
       rescale(base, integer, xScale, w.scale, scaled);
@@ -260,7 +272,7 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
 
   graph.node = nodes;
   const uses = valueUses(graph);
-  graph.initializer = [...(graph.initializer ?? []).filter((t) => (uses.get(t.name ?? '') ?? 0) > 0 || graphInputs.has(t.name ?? '')), ...added];
+  graph.initializer = [...graph.initializer.filter((t) => (uses.get(t.name) ?? 0) > 0 || graphInputs.has(t.name)), ...added];
   setModelMetadata(decoded, 'taptr.quantize', JSON.stringify({ scheme: 'dynamic', weightType, perChannel, reduceRange: qmax === 63, opTypes: [...opTypes], quantized: quantized.length, kept: kept.length }));
-  return { model: onnx.ModelProto.encode(decoded).finish(), quantized, kept };
+  return { model: encodeOnnxModel(decoded), quantized, kept };
 }

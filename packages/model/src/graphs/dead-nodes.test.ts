@@ -18,10 +18,10 @@ const stateDict = readTaptrCheckpoint(new Uint8Array(readFileSync(join(TAPTR_FIX
 
 /** Names of the nodes none of whose outputs is read by another node or is a graph output. */
 function deadNodes(model: Uint8Array): string[] {
-  const graph = decodeOnnxModel(model, 'model').graph!;
-  const read = new Set<string>((graph.output ?? []).map((o) => o.name ?? ''));
-  for (const node of graph.node ?? []) for (const input of node.input ?? []) read.add(input);
-  return (graph.node ?? []).filter((node) => (node.output ?? []).every((o) => !read.has(o))).map((node) => `${node.name} (${node.opType})`);
+  const { graph } = decodeOnnxModel(model, 'model');
+  const read = new Set<string>(graph.output.map((o) => o.name));
+  for (const node of graph.node) for (const input of node.input) read.add(input);
+  return graph.node.filter((node) => node.output.every((o) => !read.has(o))).map((node) => `${node.name} (${node.opType})`);
 }
 
 describe('graphs without dead nodes', () => {

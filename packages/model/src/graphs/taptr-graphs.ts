@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { onnx, type OnnxTypes } from '@taptr/onnx';
+import { onnxModelSignature } from '@taptr/onnx';
 import type { DType } from '@taptr/tensor';
 import type { TaptrConfig } from '../config/taptr-config.js';
 import { checkStateDict } from '../checkpoint/taptr-checkpoint.js';
@@ -101,23 +101,10 @@ export interface GraphSignature {
   readonly outputs: readonly GraphValueInfo[];
 }
 
-const ELEM_TYPES: Record<number, DType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 11: 'float64', 12: 'uint32', 13: 'uint64' };
-
-/** Reads the graph name and declared inputs/outputs (names, types, dims) of ONNX model bytes. */
+/**
+ * Reads the graph name and declared inputs/outputs (names, types, dims) of ONNX model bytes.
+ * @throws TaptrError `TAPTR_CONFIG_INVALID` when the bytes are not an ONNX model or an input or output is not a tensor of a {@link DType}.
+ */
 export function graphSignature(model: Uint8Array): GraphSignature {
-  const graph = onnx.ModelProto.decode(model).graph;
-  const info = (v: OnnxTypes.IValueInfoProto): GraphValueInfo => {
-    const t = v.type?.tensorType;
-    return {
-      name: v.name ?? '',
-      type: ELEM_TYPES[t?.elemType ?? 0] ?? 'float32',
-      dims: (t?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))),
-    };
-  };
-  const initializers = new Set((graph?.initializer ?? []).map((i) => i.name ?? ''));
-  return {
-    name: graph?.name ?? '',
-    inputs: (graph?.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map(info),
-    outputs: (graph?.output ?? []).map(info),
-  };
+  return onnxModelSignature(model);
 }

@@ -8,7 +8,7 @@ import { mlp2 } from './blocks/mlp.js';
 import { requireParam, type StateDict } from './blocks/state-dict.js';
 
 /** Correlation radius (`CorrBlock` radius 3: 7x7 taps per level; spec §7). */
-export const CORR_RADIUS = 3;
+const CORR_RADIUS = 3;
 
 /** Taps per level, (2r+1)². */
 export const CORR_TAPS = costVolumeTaps(CORR_RADIUS);

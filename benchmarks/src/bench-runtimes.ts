@@ -16,34 +16,28 @@ export type OpenedBackend =
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 /**
- * The wasm adapter of `@taptr/runtime-web/wasm` (onnxruntime-web), loaded lazily: any exported
- * `create…Runtime` factory taking `{ threads }`. The package is written in parallel with this bench;
- * until it exports a factory that works in Node, wasm is reported unavailable with the reason.
+ * The wasm adapter of `@taptr/runtime-web/wasm` (onnxruntime-web), loaded lazily (onnxruntime-web is
+ * large and only this backend needs it).
  */
 async function openWasm(threads: number): Promise<OpenedBackend> {
-  let mod: Record<string, unknown>;
+  let createWebRuntime: (options: { threads: number }) => RuntimeAdapter;
   try {
-    // A computed specifier: the package's sources (browser types) stay out of this typecheck.
-    const specifier: string = '@taptr/runtime-web/wasm';
-    mod = (await import(specifier)) as Record<string, unknown>;
+    ({ createWebRuntime } = await import('@taptr/runtime-web/wasm'));
   } catch (error) {
     return { unavailable: `@taptr/runtime-web/wasm cannot be loaded in Node (${firstLine(error)})` };
   }
-  const factory = Object.entries(mod).find(([name, v]) => /^create\w*Runtime$/.test(name) && typeof v === 'function');
-  if (factory === undefined) return { unavailable: '@taptr/runtime-web/wasm exports no runtime factory yet (the package is a skeleton)' };
-  const create = factory[1] as (o: { threads: number }) => RuntimeAdapter;
   try {
-    const runtime = create({ threads });
+    const runtime = createWebRuntime({ threads });
     const reason = (await runtime.isSupported()) ? undefined : ((await runtime.unsupportedReason?.()) ?? `${runtime.name} reports itself unsupported in Node`);
-    if (reason === undefined) return { runtime, threads, note: `${factory[0]} from @taptr/runtime-web/wasm, ${threads} thread(s)` };
+    if (reason === undefined) return { runtime, threads, note: `createWebRuntime from @taptr/runtime-web/wasm, ${threads} thread(s)` };
     // Multi-threaded wasm needs cross-origin isolation, which Node does not have: measure 1 thread.
     if (threads > 1) {
-      const single = create({ threads: 1 });
-      if (await single.isSupported()) return { runtime: single, threads: 1, note: `${factory[0]} from @taptr/runtime-web/wasm with 1 thread (${threads} refused: ${reason.split(';')[0]})` };
+      const single = createWebRuntime({ threads: 1 });
+      if (await single.isSupported()) return { runtime: single, threads: 1, note: `createWebRuntime from @taptr/runtime-web/wasm with 1 thread (${threads} refused: ${reason.split(';')[0]})` };
     }
     return { unavailable: reason };
   } catch (error) {
-    return { unavailable: `${factory[0]}() failed in Node (${firstLine(error)})` };
+    return { unavailable: `createWebRuntime() failed in Node (${firstLine(error)})` };
   }
 }
 

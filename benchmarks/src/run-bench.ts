@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tapvidMetricsDir } from '@taptr/fixtures';
 import { runAccuracy } from './accuracy.js';
 import { BENCH_USAGE, BenchUsageError, type BenchOptions, parseBenchArgs } from './bench-options.js';
 import type { BenchReport, SkippedCase } from './bench-report.js';
@@ -28,10 +28,9 @@ import { variantRatios } from './variant-ratios.js';
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** The bundled TAP-Vid-format sample of @taptr/cli (2 synthetic DAVIS-format videos). */
+/** The TAP-Vid fixture set's DAVIS-format sample (2 synthetic videos; the CLI ships the same bytes as its demo data). */
 function bundledDataset(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@taptr/cli/package.json')), 'assets', 'sample', 'tapvid_davis.pkl');
+  return join(tapvidMetricsDir(), 'datasets', 'davis_like', 'tapvid_davis.pkl');
 }
 
 function gitCommit(): string {

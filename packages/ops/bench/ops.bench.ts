@@ -61,10 +61,7 @@ interface FormBench {
   dispose(): void;
 }
 
-type Op =
-  | { kind: 'gridSample' }
-  | { kind: 'bilinearGather' }
-  | { kind: 'costVolume'; method: CostVolumeMethod };
+type Op = { kind: 'gridSample' } | { kind: 'bilinearGather' } | { kind: 'costVolume'; method: CostVolumeMethod };
 
 const GRID_ATTRS = { mode: 'bilinear', paddingMode: 'border', alignCorners: true } as const;
 const GATHER_ATTRS = { height: 128, width: 128, paddingMode: 'border', pixelScale: [127, 127] } as const;
@@ -104,7 +101,12 @@ function onnxBench(threads: number): FormBench {
       g.output(emit(g), 'output', 'float32');
       const session = await ort.InferenceSession.create(g.toModelBytes(), { intraOpNumThreads: threads, interOpNumThreads: 1 });
       const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, [...v.dims])]));
-      return { run: async () => void (await session.run(ortFeeds)), release: () => session.release() };
+      return {
+        run: async () => {
+          await session.run(ortFeeds);
+        },
+        release: () => session.release(),
+      };
     },
     dispose: () => {},
   };
@@ -115,7 +117,7 @@ async function benchForm(form: FormBench, runs: number): Promise<void> {
     process.stdout.write(`${JSON.stringify({ machine, form: form.name, threads: form.threads, op, shape, medianMs: Number(medianMs.toFixed(3)), runs })}\n`);
   const time = async (feeds: Record<string, TensorView<'float32'>>, op: Op) => {
     const prepared = await form.prepare(feeds, op);
-    const ms = await median(prepared.run, runs);
+    const ms = await median(() => prepared.run(), runs);
     await prepared.release();
     return ms;
   };
@@ -123,12 +125,24 @@ async function benchForm(form: FormBench, runs: number): Promise<void> {
   const table = random([S, C]); // bilinearGather: one frame's memory, token-major
   const features = random([FRAMES, S, C]); // costVolume: one window's memory
   for (const n of POINTS) {
-    emit('gridSample', { input: [1, C, 128, 128], grid: [1, 1, n, 2], ...GRID_ATTRS }, await time({ input: map, grid: random([1, 1, n, 2]) }, { kind: 'gridSample' }));
-    emit('bilinearGather', { table: [S, C], positions: [n, 2], ...GATHER_ATTRS }, await time({ table, positions: random([n, 2], 0, 1) }, { kind: 'bilinearGather' }));
+    emit(
+      'gridSample',
+      { input: [1, C, 128, 128], grid: [1, 1, n, 2], ...GRID_ATTRS },
+      await time({ input: map, grid: random([1, 1, n, 2]) }, { kind: 'gridSample' }),
+    );
+    emit(
+      'bilinearGather',
+      { table: [S, C], positions: [n, 2], ...GATHER_ATTRS },
+      await time({ table, positions: random([n, 2], 0, 1) }, { kind: 'bilinearGather' }),
+    );
     const feeds = { features, queries: random([FRAMES, n, LEVELS.length, C + 1]), centers: random([FRAMES, n, 2], -4, 131) };
     for (const method of ['taps', 'volume'] as const) {
       if (method === 'volume' && (!values.volume || n > 16)) continue;
-      emit('costVolume', { features: [FRAMES, S, C], queries: [FRAMES, n, LEVELS.length, C + 1], levels: LEVELS.map((l) => l.h), method }, await time(feeds, { kind: 'costVolume', method }));
+      emit(
+        'costVolume',
+        { features: [FRAMES, S, C], queries: [FRAMES, n, LEVELS.length, C + 1], levels: LEVELS.map((l) => l.h), method },
+        await time(feeds, { kind: 'costVolume', method }),
+      );
     }
   }
   form.dispose();

@@ -36,9 +36,13 @@ describe('withValidation (CPU façade)', () => {
       'costVolume: queries must be of shape [B=2, N, L=2, C+1=5], got [2, 3, 2, 4]',
     );
     await expect(ops.costVolume(f, q, c, { levels: [{ h: 8, w: 8 }] })).rejects.toThrow('costVolume: attrs.levels must be levels of S = 80 tokens in all');
-    await expect(ops.costVolume(f, q, tensor('float32', [2, 4, 2]), { levels })).rejects.toThrow('costVolume: centers must be of shape [B=2, N=3, 2], got [2, 4, 2]');
+    await expect(ops.costVolume(f, q, tensor('float32', [2, 4, 2]), { levels })).rejects.toThrow(
+      'costVolume: centers must be of shape [B=2, N=3, 2], got [2, 4, 2]',
+    );
     await expect(ops.costVolume(f, q, c, { levels, radius: 1.5 })).rejects.toThrow('costVolume: attrs.radius must be an integer in [0, 64], got 1.5');
-    await expect(ops.costVolume(f, q, c, { levels, pixelScale: [1] as never })).rejects.toThrow('costVolume: attrs.pixelScale must be a pair of finite numbers [sx, sy]');
+    await expect(ops.costVolume(f, q, c, { levels, pixelScale: [1] as never })).rejects.toThrow(
+      'costVolume: attrs.pixelScale must be a pair of finite numbers [sx, sy]',
+    );
     await expect(ops.costVolume(f, q, c, { levels, method: 'fast' as never })).rejects.toThrow("attrs.method must be one of 'taps' | 'volume'");
   });
   it('uses 1/sqrt(C) as the default scale and adds the query bias', async () => {
@@ -56,7 +60,9 @@ describe('withValidation (CPU façade)', () => {
     await expect(ops.bilinearGather(table, positions, { height: 2, width: 3, start: 5, paddingMode: 'zeros' })).rejects.toThrow(
       'bilinearGather: attrs.start must be at most 4 (S = 10 rows, map of 6), got 5',
     );
-    await expect(ops.bilinearGather(table, positions, { height: 0, width: 3, paddingMode: 'zeros' })).rejects.toThrow('bilinearGather: attrs.height must be a positive integer, got 0');
+    await expect(ops.bilinearGather(table, positions, { height: 0, width: 3, paddingMode: 'zeros' })).rejects.toThrow(
+      'bilinearGather: attrs.height must be a positive integer, got 0',
+    );
     await expect(ops.bilinearGather(tensor('float32', [10]), positions, { height: 2, width: 3, paddingMode: 'zeros' })).rejects.toThrow(
       'bilinearGather: table must be of shape [S, C], got [10]',
     );

@@ -24,11 +24,11 @@ export function withValidation<T extends OpsTensor>(kernels: OpsKernels<T>): Ops
   return {
     name: kernels.name,
     upload: (view) => {
-      checkOpsTensor(CPU_STORAGE, 'upload', 'view', view, view && Array.isArray(view.dims) ? view.dims.map(() => -1) : []);
+      checkOpsTensor(CPU_STORAGE, 'upload', 'view', view, anyShape(view));
       return kernels.upload(view);
     },
     download: (tensor) => {
-      check('download', 'tensor', tensor, tensor && Array.isArray(tensor.dims) ? tensor.dims.map(() => -1) : []);
+      check('download', 'tensor', tensor, anyShape(tensor));
       return kernels.download(tensor);
     },
     allocate: (dims) => {
@@ -78,6 +78,12 @@ export function withValidation<T extends OpsTensor>(kernels: OpsKernels<T>): Ops
   };
 }
 
+/** A shape pattern that accepts any dims of `value`'s rank (none when it has no dims array). */
+function anyShape(value: unknown): number[] {
+  const dims = value !== null && typeof value === 'object' ? (value as { dims?: unknown }).dims : undefined;
+  return Array.isArray(dims) ? dims.map(() => -1) : [];
+}
+
 /** Storage check of CPU views (used by `upload` on every backend). */
 const CPU_STORAGE: Pick<OpsKernels, 'checkStorage'> = {
   checkStorage(fn, arg, value) {
@@ -101,15 +107,16 @@ function checkOpsTensor(
   pattern: readonly (number | string)[],
   named: Record<string, number> = {},
 ): Record<string, number> {
-  const t = value as Partial<OpsTensor> | null | undefined;
-  if (t === null || typeof t !== 'object' || !Array.isArray(t.dims) || typeof t.type !== 'string') {
+  const t = (value !== null && typeof value === 'object' ? value : {}) as { type?: unknown; dims?: unknown };
+  if (!Array.isArray(t.dims) || typeof t.type !== 'string') {
     throw invalidArgument('type', fn, arg, 'a float32 tensor {type, dims, ...}', describeValue(value));
   }
-  if (t.type !== 'float32') throw invalidArgument('type', fn, arg, 'of type float32', `${t.type} tensor ${formatShape(t.dims)}`);
   const dims = t.dims as readonly number[];
+  if (t.type !== 'float32') throw invalidArgument('type', fn, arg, 'of type float32', `${t.type} tensor ${formatShape(dims)}`);
   if (!dims.every((d) => Number.isInteger(d) && d >= 0)) throw invalidArgument('range', fn, `${arg}.dims`, 'non-negative integers', describeValue([...dims]));
   // Names known before this tensor are shown with their value.
-  const expected = () => `of shape [${pattern.map((p) => (typeof p === 'number' ? (p < 0 ? '*' : String(p)) : named[p] !== undefined ? `${p}=${named[p]}` : p)).join(', ')}]`;
+  const expected = () =>
+    `of shape [${pattern.map((p) => (typeof p === 'number' ? (p < 0 ? '*' : String(p)) : named[p] !== undefined ? `${p}=${named[p]}` : p)).join(', ')}]`;
   const resolved: Record<string, number> = { ...named };
   if (dims.length !== pattern.length) throw invalidArgument('range', fn, arg, expected(), formatShape(dims));
   pattern.forEach((p, i) => {

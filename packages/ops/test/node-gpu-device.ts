@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Debian chromium's SwiftShader Vulkan ICD (see docs/toolchain.md, WebGPU). */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Result of {@link acquireNodeGpuDevice}: a device, or the reason there is none. */
 export type NodeGpuDeviceResult =
-  | { readonly device: GPUDevice; readonly adapter: string; readonly reason?: undefined }
-  | { readonly device?: undefined; readonly reason: string };
+  { readonly device: GPUDevice; readonly adapter: string; readonly reason?: undefined } | { readonly device?: undefined; readonly reason: string };
 
 // The object returned by create() must stay reachable, or dawn.node crashes when it is collected.
 let pinnedGpu: GPU | undefined;
@@ -29,7 +28,7 @@ export async function acquireNodeGpuDevice(): Promise<NodeGpuDeviceResult> {
   }
   let webgpu: { create: (flags: string[]) => GPU };
   try {
-    webgpu = (await import('webgpu')) as unknown as typeof webgpu;
+    webgpu = await import('webgpu');
   } catch (error) {
     return { reason: `the 'webgpu' package (dawn.node) could not be loaded: ${(error as Error).message}` };
   }

@@ -16,7 +16,11 @@ const required = webgpuTestsRequired();
 
 if (gpu.device !== undefined) {
   const device = gpu.device;
-  runOpsConformance(`webgpu (${gpu.adapter})`, () => backendForm(createWebGpuOps({ device })), { kernelBackend: true, fixtures: taptrReferenceDir(), onReport: conformanceReporter() });
+  runOpsConformance(`webgpu (${gpu.adapter})`, () => backendForm(createWebGpuOps({ device })), {
+    kernelBackend: true,
+    fixtures: taptrReferenceDir(),
+    onReport: conformanceReporter(),
+  });
   afterAll(() => device.destroy());
 } else if (required.required) {
   it(`webgpu: an adapter is required here (${required.why})`, () => {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+/// <reference types="@webgpu/types" />
 // Feature detection for onnxruntime-web without any Node.js import (universal code).
 
 /** Whether the global scope is cross-origin isolated (COOP/COEP), which wasm threads need. */

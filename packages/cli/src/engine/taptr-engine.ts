@@ -16,11 +16,6 @@ export interface TaptrEngineOptions {
   readonly threads?: number;
 }
 
-/** The part of `@taptr/runtime-web/wasm` the CLI uses. */
-interface WasmRuntimeModule {
-  createWebRuntime(options: { threads?: number; wasmBinary?: Uint8Array }): RuntimeAdapter;
-}
-
 /**
  * Creates the runtime adapter of a backend: onnxruntime-node's CPU or WebGPU execution provider,
  * or onnxruntime-web's wasm build (loaded only when asked for; its `.wasm` binary is read from disk
@@ -32,11 +27,10 @@ export async function createBackendRuntime(options: TaptrEngineOptions): Promise
   if (options.backend !== 'wasm') {
     return createNodeRuntime({ executionProvider: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
   }
-  // @taptr/runtime-web and onnxruntime-web are optional peers of the CLI (onnxruntime-web is 139 MB); a
-  // variable specifier keeps them out of the CLI's start-up and build graph.
-  const specifier = '@taptr/runtime-web/wasm';
+  // @taptr/runtime-web and onnxruntime-web are optional peers of the CLI (onnxruntime-web is 139 MB): the
+  // dynamic import keeps them out of the CLI's start-up, and fails with ERR_MODULE_NOT_FOUND when absent.
   try {
-    const { createWebRuntime } = (await import(specifier)) as WasmRuntimeModule;
+    const { createWebRuntime } = await import('@taptr/runtime-web/wasm');
     const require = createRequire(import.meta.url);
     const wasmBinary = new Uint8Array(await readFile(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')));
     return createWebRuntime({ threads: options.threads ?? 1, wasmBinary });

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { createGraphBuilder, type GraphBuilder, type OnnxValue } from '@taptr/onnx';
+import { createGraphBuilder, type OnnxValue } from '@taptr/onnx';
 import type { CostVolumeMethod } from '@taptr/ops';
 import { memoryTokens, type TaptrConfig } from '../config/index.js';
 import { mlp2 } from './blocks/mlp.js';

@@ -7,8 +7,8 @@ import { checkPixelScale, type PixelScale } from './pixel-scale.js';
 /** Out-of-map handling of {@link BilinearGatherAttrs.paddingMode} (grid_sample's `zeros` and `border`). */
 export type BilinearPaddingMode = 'zeros' | 'border';
 
-/** The allowed values of {@link BilinearGatherAttrs.paddingMode}. @internal */
-export const BILINEAR_PADDING_MODES: readonly BilinearPaddingMode[] = Object.freeze(['zeros', 'border']);
+/** The allowed values of {@link BilinearGatherAttrs.paddingMode}. */
+const BILINEAR_PADDING_MODES: readonly BilinearPaddingMode[] = Object.freeze(['zeros', 'border']);
 
 /**
  * Attributes of **bilinearGather**: bilinear samples of a map stored token-major (one row of C
@@ -44,20 +44,21 @@ export interface ResolvedBilinearGatherAttrs {
 }
 
 /**
- * Resolves and checks {@link BilinearGatherAttrs} (TypeError / RangeError naming `attrs.<field>`).
+ * Resolves and checks {@link BilinearGatherAttrs} from any caller (TypeError / RangeError naming `attrs.<field>`).
  * @internal
  */
-export function resolveBilinearGatherAttrs(fn: string, attrs: BilinearGatherAttrs): ResolvedBilinearGatherAttrs {
+export function resolveBilinearGatherAttrs(fn: string, attrs: unknown): ResolvedBilinearGatherAttrs {
   if (attrs === null || typeof attrs !== 'object') throw invalidArgument('type', fn, 'attrs', 'an object', describeValue(attrs));
-  const { height, width, start = 0, paddingMode } = attrs;
+  const { height, width, start = 0, paddingMode, pixelScale } = attrs as BilinearGatherAttrs;
   const positive = (arg: string, v: unknown) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalidArgument('range', fn, arg, 'a positive integer', describeValue(v));
   };
   positive('attrs.height', height);
   positive('attrs.width', width);
-  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) throw invalidArgument('range', fn, 'attrs.start', 'a non-negative integer', describeValue(start));
+  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0)
+    throw invalidArgument('range', fn, 'attrs.start', 'a non-negative integer', describeValue(start));
   if (!BILINEAR_PADDING_MODES.includes(paddingMode)) {
     throw invalidArgument('range', fn, 'attrs.paddingMode', `one of ${listOf(BILINEAR_PADDING_MODES)}`, describeValue(paddingMode));
   }
-  return { height, width, start, paddingMode, pixelScale: checkPixelScale(fn, 'attrs.pixelScale', attrs.pixelScale) };
+  return { height, width, start, paddingMode, pixelScale: checkPixelScale(fn, 'attrs.pixelScale', pixelScale) };
 }

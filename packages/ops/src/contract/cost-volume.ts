@@ -20,8 +20,8 @@ export interface LevelShape {
  */
 export type CostVolumeMethod = 'taps' | 'volume';
 
-/** The allowed values of {@link CostVolumeAttrs.method}. @internal */
-export const COST_VOLUME_METHODS: readonly CostVolumeMethod[] = Object.freeze(['taps', 'volume']);
+/** The allowed values of {@link CostVolumeAttrs.method}. */
+const COST_VOLUME_METHODS: readonly CostVolumeMethod[] = Object.freeze(['taps', 'volume']);
 
 /** TAPTR's correlation radius (taptr-spec §7): 7x7 taps per level. */
 const DEFAULT_COST_VOLUME_RADIUS = 3;
@@ -73,15 +73,14 @@ export function costVolumeTaps(radius: number): number {
 }
 
 /**
- * Resolves and checks {@link CostVolumeAttrs} for features of `channels` channels (TypeError /
+ * Resolves and checks {@link CostVolumeAttrs} from any caller for features of `channels` channels (TypeError /
  * RangeError naming `attrs.<field>`).
  * @internal
  */
-export function resolveCostVolumeAttrs(fn: string, attrs: CostVolumeAttrs, channels: number): ResolvedCostVolumeAttrs {
+export function resolveCostVolumeAttrs(fn: string, attrs: unknown, channels: number): ResolvedCostVolumeAttrs {
   if (attrs === null || typeof attrs !== 'object') throw invalidArgument('type', fn, 'attrs', 'an object', describeValue(attrs));
-  const { levels, radius = DEFAULT_COST_VOLUME_RADIUS, scale = 1 / Math.sqrt(Math.max(channels, 1)), method = 'taps' } = attrs;
-  const isSize = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
-  if (!Array.isArray(levels) || levels.length === 0 || !levels.every((l: Partial<LevelShape> | null) => l !== null && typeof l === 'object' && isSize(l.h) && isSize(l.w))) {
+  const { levels, radius = DEFAULT_COST_VOLUME_RADIUS, scale = 1 / Math.sqrt(Math.max(channels, 1)), method = 'taps', pixelScale } = attrs as CostVolumeAttrs;
+  if (!isLevelList(levels)) {
     throw invalidArgument('range', fn, 'attrs.levels', 'a non-empty array of {h, w} positive integers', describeValue(levels));
   }
   if (typeof radius !== 'number' || !Number.isInteger(radius) || radius < 0 || radius > 64) {
@@ -95,5 +94,12 @@ export function resolveCostVolumeAttrs(fn: string, attrs: CostVolumeAttrs, chann
     starts.push(tokens);
     tokens += l.h * l.w;
   }
-  return { levels, starts, tokens, radius, scale, pixelScale: checkPixelScale(fn, 'attrs.pixelScale', attrs.pixelScale), method };
+  return { levels, starts, tokens, radius, scale, pixelScale: checkPixelScale(fn, 'attrs.pixelScale', pixelScale), method };
+}
+
+/** Whether `value` is a non-empty array of {h, w} positive integers. */
+function isLevelList(value: unknown): value is readonly LevelShape[] {
+  const isSize = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  const isLevel = (l: unknown) => l !== null && typeof l === 'object' && isSize((l as Partial<LevelShape>).h) && isSize((l as Partial<LevelShape>).w);
+  return Array.isArray(value) && value.length > 0 && (value as readonly unknown[]).every(isLevel);
 }

@@ -9,11 +9,11 @@ export type GridSampleMode = 'bilinear' | 'nearest';
 /** Out-of-map handling of {@link GridSampleAttrs.paddingMode}, as `grid_sample`'s `padding_mode`. */
 export type GridSamplePaddingMode = 'zeros' | 'border' | 'reflection';
 
-/** The allowed values of {@link GridSampleAttrs.mode}. @internal */
-export const GRID_SAMPLE_MODES: readonly GridSampleMode[] = Object.freeze(['bilinear', 'nearest']);
+/** The allowed values of {@link GridSampleAttrs.mode}. */
+const GRID_SAMPLE_MODES: readonly GridSampleMode[] = Object.freeze(['bilinear', 'nearest']);
 
-/** The allowed values of {@link GridSampleAttrs.paddingMode}. @internal */
-export const GRID_SAMPLE_PADDING_MODES: readonly GridSamplePaddingMode[] = Object.freeze(['zeros', 'border', 'reflection']);
+/** The allowed values of {@link GridSampleAttrs.paddingMode}. */
+const GRID_SAMPLE_PADDING_MODES: readonly GridSamplePaddingMode[] = Object.freeze(['zeros', 'border', 'reflection']);
 
 /**
  * Attributes of **gridSample**: PyTorch `F.grid_sample` (2-D) = ONNX `GridSample` (opset 16).
@@ -37,20 +37,24 @@ export interface GridSampleAttrs {
 /** {@link GridSampleAttrs} with every field resolved (what kernels receive). */
 export type ResolvedGridSampleAttrs = Readonly<Required<GridSampleAttrs>>;
 
-/** PyTorch's defaults for {@link GridSampleAttrs}. @internal */
-export const DEFAULT_GRID_SAMPLE_ATTRS: ResolvedGridSampleAttrs = Object.freeze({
+/** PyTorch's defaults for {@link GridSampleAttrs}. */
+const DEFAULT_GRID_SAMPLE_ATTRS: ResolvedGridSampleAttrs = Object.freeze({
   mode: 'bilinear',
   paddingMode: 'zeros',
   alignCorners: false,
 });
 
 /**
- * Resolves and checks {@link GridSampleAttrs} (TypeError / RangeError naming `attrs.<field>`).
+ * Resolves and checks {@link GridSampleAttrs} from any caller (TypeError / RangeError naming `attrs.<field>`).
  * @internal
  */
-export function resolveGridSampleAttrs(fn: string, attrs: GridSampleAttrs): ResolvedGridSampleAttrs {
+export function resolveGridSampleAttrs(fn: string, attrs: unknown): ResolvedGridSampleAttrs {
   if (attrs === null || typeof attrs !== 'object') throw invalidArgument('type', fn, 'attrs', 'an object', describeValue(attrs));
-  const { mode = DEFAULT_GRID_SAMPLE_ATTRS.mode, paddingMode = DEFAULT_GRID_SAMPLE_ATTRS.paddingMode, alignCorners = DEFAULT_GRID_SAMPLE_ATTRS.alignCorners } = attrs;
+  const {
+    mode = DEFAULT_GRID_SAMPLE_ATTRS.mode,
+    paddingMode = DEFAULT_GRID_SAMPLE_ATTRS.paddingMode,
+    alignCorners = DEFAULT_GRID_SAMPLE_ATTRS.alignCorners,
+  } = attrs as GridSampleAttrs;
   if (!GRID_SAMPLE_MODES.includes(mode)) throw invalidArgument('range', fn, 'attrs.mode', `one of ${listOf(GRID_SAMPLE_MODES)}`, describeValue(mode));
   if (!GRID_SAMPLE_PADDING_MODES.includes(paddingMode)) {
     throw invalidArgument('range', fn, 'attrs.paddingMode', `one of ${listOf(GRID_SAMPLE_PADDING_MODES)}`, describeValue(paddingMode));

@@ -9,12 +9,22 @@ import { gridSampleCpu } from './grid-sample-cpu.js';
 /** A CPU tensor: a dense row-major float32 {@link TensorView} (an onnxruntime CPU tensor qualifies). */
 export type CpuTensor = TensorView<'float32'>;
 
+/** Runs a synchronous kernel as the contract's promise (its errors as a rejection). */
+function settle(kernel: () => void): Promise<void> {
+  try {
+    kernel();
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
 /** Unchecked CPU kernels (reference implementations in plain JS over the dense views, no copies). */
 function createCpuKernels(): OpsKernels<CpuTensor> {
   return {
     name: 'cpu',
     upload: (v) => v,
-    download: async (t) => t,
+    download: (t) => Promise.resolve(t),
     allocate: (dims) => tensor('float32', dims),
     release: () => {},
     checkStorage(fn, arg, value) {
@@ -23,9 +33,9 @@ function createCpuKernels(): OpsKernels<CpuTensor> {
       const size = shapeSize(value.dims);
       if (data.length !== size) throw invalidArgument('range', fn, `${arg}.data`, `${size} elements for shape ${formatShape(value.dims)}`, `${data.length}`);
     },
-    gridSample: async (input, grid, attrs, out) => gridSampleCpu(input, grid, attrs, out),
-    bilinearGather: async (table, positions, attrs, out) => bilinearGatherCpu(table, positions, attrs, out),
-    costVolume: async (features, queries, centers, attrs, out) => costVolumeCpu(features, queries, centers, attrs, out),
+    gridSample: (input, grid, attrs, out) => settle(() => gridSampleCpu(input, grid, attrs, out)),
+    bilinearGather: (table, positions, attrs, out) => settle(() => bilinearGatherCpu(table, positions, attrs, out)),
+    costVolume: (features, queries, centers, attrs, out) => settle(() => costVolumeCpu(features, queries, centers, attrs, out)),
     dispose: () => {},
   };
 }

@@ -52,12 +52,7 @@ export function roundHalfEven(x: number): number {
  * @param out - `[N, C, Ho, Wo]` dense view, fully overwritten.
  * @internal
  */
-export function gridSampleCpu(
-  input: TensorView<'float32'>,
-  grid: TensorView<'float32'>,
-  attrs: ResolvedGridSampleAttrs,
-  out: TensorView<'float32'>,
-): void {
+export function gridSampleCpu(input: TensorView<'float32'>, grid: TensorView<'float32'>, attrs: ResolvedGridSampleAttrs, out: TensorView<'float32'>): void {
   const [n, c, h, w] = input.dims as [number, number, number, number];
   const [, ho, wo] = grid.dims as [number, number, number, number];
   const [sn, sc, sh, sw] = [c * h * w, h * w, w, 1];

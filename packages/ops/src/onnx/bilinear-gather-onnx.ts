@@ -71,7 +71,11 @@ export function bilinearCornersOnnx(
   const cx1 = clampX(x1);
   const cy0 = clampY(y0);
   const cy1 = clampY(y1);
-  const stack = (values: OnnxValue[]) => g.concat(values.map((t) => g.unsqueeze(t, [-1])), -1);
+  const stack = (values: OnnxValue[]) =>
+    g.concat(
+      values.map((t) => g.unsqueeze(t, [-1])),
+      -1,
+    );
   const weight = stack([g.mul(wx0, wy0), g.mul(wx1, wy0), g.mul(wx0, wy1), g.mul(wx1, wy1)]);
   // The index is built only when read (the correlation taps use the coordinates instead): an unread
   // index would be dead nodes, which onnxruntime still runs, at the end of the graph, keeping the

@@ -76,13 +76,16 @@ export function sampleCostVolumeOnnx(g: GraphBuilder, source: CostVolumeOnnxSour
   const pixels = (c: OnnxValue, s: number | undefined) => (s === undefined ? c : g.mul(c, g.constFloat(s)));
   const X = g.unsqueeze(pixels(g.slice(centers, [0], [1], [2]), pixelScale?.[0]), [3]); // [B, N, 1, 1]
   const Y = g.unsqueeze(pixels(g.slice(centers, [1], [2], [2]), pixelScale?.[1]), [3]);
-  const pyramid = g.constFloat(Float32Array.from(levels, (_, l) => 2 ** l), [L, 1]);
+  const pyramid = g.constFloat(
+    Float32Array.from(levels, (_, l) => 2 ** l),
+    [L, 1],
+  );
   const u = g.add(g.div(X, pyramid), g.constFloat(dx, [TAPS])); // [B, N, L, (2r+1)²]
   const v = g.add(g.div(Y, pyramid), g.constFloat(dy, [TAPS]));
   const corners = bilinearCornersOnnx(g, u, v, levels, [L, 1], 'border', { coordinates: source.method === 'taps' }); // [B, N, L, (2r+1)², 4]
 
   // The default scale 1/√C is a division by √C (TAPTR's order of operations).
-  const factor = g.constFloat(attrs.scale === undefined ? Math.fround(Math.sqrt(C)) : attrs.scale);
+  const factor = g.constFloat(attrs.scale ?? Math.fround(Math.sqrt(C)));
   const scaled = (taps: OnnxValue) => (attrs.scale === undefined ? g.div(taps, factor) : g.mul(taps, factor));
   if (source.method === 'volume') {
     // One Gather per level from that level's volume; the bias term is added after the weighted sum,
@@ -90,7 +93,10 @@ export function sampleCostVolumeOnnx(g: GraphBuilder, source: CostVolumeOnnxSour
     const points = g.shape(centers, 1, 2); // [1] = N
     const pointIndex = g.reshape(g.op('Range', [g.constInt64(0), g.squeeze(points, [0]), g.constInt64(1)]), [1, -1, 1, 1]);
     const perLevel = levels.map((level, l) => {
-      const frameOffset = g.constInt64(Array.from({ length: K }, (_, t) => t * level.h * level.w), [K, 1, 1, 1]);
+      const frameOffset = g.constInt64(
+        Array.from({ length: K }, (_, t) => t * level.h * level.w),
+        [K, 1, 1, 1],
+      );
       const index = g.squeeze(g.slice(corners.index, [l], [l + 1], [2]), [2]); // [B, N, (2r+1)², 4]
       return g.unsqueeze(g.gather(source.volumes[l]!, g.add(g.mul(g.add(index, frameOffset), points), pointIndex), 0), [2]);
     });
@@ -107,17 +113,47 @@ export function sampleCostVolumeOnnx(g: GraphBuilder, source: CostVolumeOnnxSour
   const zero = g.constFloat(0);
   const perLevel = (f: (l: { h: number; w: number }) => number, shape: number[]) => g.constFloat(Float32Array.from(levels, f), shape);
   const first = (c: OnnxValue) => g.reshape(g.slice(g.reshape(c, [0, 0, L, -1]), [0], [1], [3]), [0, 0, L]); // [B, N, L]
-  const sx = g.max(g.min(first(corners.x!), perLevel((l) => l.w - P, [L])), zero);
-  const sy = g.max(g.min(first(corners.y!), perLevel((l) => l.h - P, [L])), zero);
+  const sx = g.max(
+    g.min(
+      first(corners.x!),
+      perLevel((l) => l.w - P, [L]),
+    ),
+    zero,
+  );
+  const sy = g.max(
+    g.min(
+      first(corners.y!),
+      perLevel((l) => l.h - P, [L]),
+    ),
+    zero,
+  );
   const last = g.constFloat(P - 1);
   const relative = (c: OnnxValue, origin: OnnxValue) => g.min(g.max(g.sub(c, g.unsqueeze(origin, [3, 4])), zero), last);
   const within = g.reshape(g.cast(g.add(g.mul(relative(corners.y!, sy), g.constFloat(P)), relative(corners.x!, sx)), 'int64'), [0, 0, L, TAPS * 4]); // [B, N, L, 4·(2r+1)²]
   // Patch tokens (row-major, y slow), clamped into the map: maps narrower than P repeat their last column.
-  const steps = g.constFloat(Float32Array.from({ length: P }, (_, i) => i), [P]);
-  const px = g.min(g.add(g.unsqueeze(sx, [3]), steps), perLevel((l) => l.w - 1, [L, 1])); // [B, N, L, P]
-  const py = g.min(g.add(g.unsqueeze(sy, [3]), steps), perLevel((l) => l.h - 1, [L, 1]));
-  const local = g.add(g.mul(g.unsqueeze(py, [4]), perLevel((l) => l.w, [L, 1, 1])), g.unsqueeze(px, [3])); // [B, N, L, P, P]
-  const frameLevelOffset = g.constInt64(Array.from({ length: K * L }, (_, i) => Math.floor(i / L) * S + starts[i % L]!), [K, 1, L, 1]);
+  const steps = g.constFloat(
+    Float32Array.from({ length: P }, (_, i) => i),
+    [P],
+  );
+  const px = g.min(
+    g.add(g.unsqueeze(sx, [3]), steps),
+    perLevel((l) => l.w - 1, [L, 1]),
+  ); // [B, N, L, P]
+  const py = g.min(
+    g.add(g.unsqueeze(sy, [3]), steps),
+    perLevel((l) => l.h - 1, [L, 1]),
+  );
+  const local = g.add(
+    g.mul(
+      g.unsqueeze(py, [4]),
+      perLevel((l) => l.w, [L, 1, 1]),
+    ),
+    g.unsqueeze(px, [3]),
+  ); // [B, N, L, P, P]
+  const frameLevelOffset = g.constInt64(
+    Array.from({ length: K * L }, (_, i) => Math.floor(i / L) * S + starts[i % L]!),
+    [K, 1, L, 1],
+  );
   const tokens = g.add(g.cast(g.reshape(local, [0, 0, L, P * P]), 'int64'), frameLevelOffset); // [B, N, L, P²] rows of [B·S, C]
   const rows = g.reshape(source.features, [-1, C]);
   const keys = g.unsqueeze(g.slice(source.queries, [0], [C], [3]), [4]); // [B, N, L, C, 1]

@@ -31,10 +31,11 @@ const PADDING = { zeros: 0, border: 1, reflection: 2 } as const;
 
 /** Unchecked WebGPU kernels (WGSL), wrapped by {@link createWebGpuOps}. */
 function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTensor> {
-  const { device } = options;
-  if (device === null || typeof device !== 'object' || typeof (device as Partial<GPUDevice>).createBuffer !== 'function') {
-    throw invalidArgument('type', 'createWebGpuOps', 'options.device', 'a GPUDevice', describeValue(device));
+  const given: unknown = options.device;
+  if (given === null || typeof given !== 'object' || typeof (given as Partial<GPUDevice>).createBuffer !== 'function') {
+    throw invalidArgument('type', 'createWebGpuOps', 'options.device', 'a GPUDevice', describeValue(given));
   }
+  const device = given as GPUDevice;
   const maxScratch = options.maxScratchBytes ?? Math.min(device.limits.maxStorageBufferBindingSize, 64 * 1024 * 1024);
   const pipeline = (code: string, label: string) =>
     device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
@@ -116,13 +117,20 @@ function createWebGpuKernels(options: WebGpuOpsOptions): OpsKernels<GpuTensor> {
     },
     release: (t) => t.buffer.destroy(),
     checkStorage(fn, arg, value: OpsTensor) {
-      const buffer = (value as Partial<GpuTensor>).buffer;
-      if (buffer === null || typeof buffer !== 'object' || typeof buffer.size !== 'number') {
-        throw invalidArgument('type', fn, `${arg}.buffer`, 'a GPUBuffer (use ops.upload or ops.allocate)', describeValue(buffer));
+      const given: unknown = (value as Partial<GpuTensor>).buffer;
+      if (given === null || typeof given !== 'object' || typeof (given as Partial<GPUBuffer>).size !== 'number') {
+        throw invalidArgument('type', fn, `${arg}.buffer`, 'a GPUBuffer (use ops.upload or ops.allocate)', describeValue(given));
       }
+      const buffer = given as GPUBuffer;
       const bytes = shapeSize(value.dims) * 4;
       if (buffer.size < bytes || (buffer.usage & BufferUsage.STORAGE) === 0) {
-        throw invalidArgument('range', fn, `${arg}.buffer`, `a STORAGE buffer of >= ${bytes} bytes for shape ${formatShape(value.dims)}`, `${buffer.size} bytes, usage ${buffer.usage}`);
+        throw invalidArgument(
+          'range',
+          fn,
+          `${arg}.buffer`,
+          `a STORAGE buffer of >= ${bytes} bytes for shape ${formatShape(value.dims)}`,
+          `${buffer.size} bytes, usage ${buffer.usage}`,
+        );
       }
     },
     async gridSample(input, grid, attrs, out) {

@@ -17,7 +17,7 @@ interface StoredTensor {
 }
 
 /** |actual − expected| <= atol + rtol · |expected|. */
-export interface Tolerance {
+interface Tolerance {
   readonly atol: number;
   readonly rtol: number;
 }
@@ -79,7 +79,11 @@ function load<T>(file: string): T[] {
 }
 
 function stored(t: StoredTensor): CpuTensor {
-  return tensor('float32', t.dims, Float32Array.from(t.data, (v) => (v === null ? Number.NaN : v)));
+  return tensor(
+    'float32',
+    t.dims,
+    Float32Array.from(t.data, (v) => v ?? Number.NaN),
+  );
 }
 
 /** The 48 PyTorch `F.grid_sample` cases (every mode × padding × alignCorners). */
@@ -110,7 +114,8 @@ export function bilinearGatherCases(): BilinearGatherCase[] {
       const [, ho, wo] = c.grid.dims as [number, number, number, number];
       const hw = h * w;
       const table = tensor('float32', [n * hw, ch]);
-      for (let b = 0; b < n; b++) for (let k = 0; k < ch; k++) for (let p = 0; p < hw; p++) table.data[(b * hw + p) * ch + k] = c.input.data[(b * ch + k) * hw + p]!;
+      for (let b = 0; b < n; b++)
+        for (let k = 0; k < ch; k++) for (let p = 0; p < hw; p++) table.data[(b * hw + p) * ch + k] = c.input.data[(b * ch + k) * hw + p]!;
       return Array.from({ length: n }, (_, b) => {
         const count = ho * wo;
         const grid = c.grid.data.subarray(b * count * 2, (b + 1) * count * 2);
@@ -179,7 +184,11 @@ export function costVolumeCases(): CostVolumeCase[] {
     };
     const attrs = { levels, radius: c.attrs.radius, ...(c.attrs.scale === undefined ? {} : { scale: c.attrs.scale }) };
     const common = { centers, expected: stored(c.expected), tolerance: c.tolerance };
-    const scaledCenters = tensor('float32', centers.dims, centers.data.map((v, i) => (i % 2 === 0 ? v / 4 : v / 0.5)));
+    const scaledCenters = tensor(
+      'float32',
+      centers.dims,
+      centers.data.map((v, i) => (i % 2 === 0 ? v / 4 : v / 0.5)),
+    );
     return [
       { name: `${c.name} (plain)`, ...layout(false), attrs, ...common },
       { name: `${c.name} (per-level queries and bias)`, ...layout(true), attrs, ...common },

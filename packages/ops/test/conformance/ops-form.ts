@@ -14,7 +14,7 @@ export interface OpsForm {
   /** Cases this form is known to compute differently, with the reason (reported as skipped tests). */
   readonly knownDifferences?: ReadonlyMap<string, string>;
   /** The backend of a kernel form (its own checks: shapes, caller-provided outputs). */
-  readonly backend?: OpsBackend<OpsTensor>;
+  readonly backend?: OpsBackend;
   dispose(): void | Promise<void>;
 }
 
@@ -33,10 +33,10 @@ export function backendForm<T extends OpsTensor>(ops: OpsBackend<T>): OpsForm {
   };
   return {
     name: ops.name,
-    gridSample: (input, grid, attrs) => call([input, grid], (i, g) => ops.gridSample(i!, g!, attrs)),
-    bilinearGather: (table, positions, attrs) => call([table, positions], (t, p) => ops.bilinearGather(t!, p!, attrs)),
-    costVolume: (features, queries, centers, attrs) => call([features, queries, centers], (f, q, c) => ops.costVolume(f!, q!, c!, attrs)),
-    backend: ops as unknown as OpsBackend<OpsTensor>,
+    gridSample: (input, grid, attrs) => call([input, grid], (i, g) => ops.gridSample(i, g, attrs)),
+    bilinearGather: (table, positions, attrs) => call([table, positions], (t, p) => ops.bilinearGather(t, p, attrs)),
+    costVolume: (features, queries, centers, attrs) => call([features, queries, centers], (f, q, c) => ops.costVolume(f, q, c, attrs)),
+    backend: ops,
     dispose: () => ops.dispose(),
   };
 }

@@ -3,7 +3,7 @@
 import { tensor } from '@taptr/tensor';
 import { compareClose, type CloseReport } from '@taptr/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CostVolumeMethod, CpuTensor, OpsBackend, OpsTensor } from '../../src/index.js';
+import type { CostVolumeMethod, CpuTensor, OpsBackend } from '../../src/index.js';
 import { bilinearGatherCases, costVolumeCases, gridSampleCases } from './cases.js';
 import type { OpsForm } from './ops-form.js';
 import { querySampledCases } from './taptr-fixture-cases.js';
@@ -45,7 +45,7 @@ export function runOpsConformance(name: string, factory: () => OpsForm | Promise
       form = await factory();
     });
     afterAll(async () => {
-      await form?.dispose();
+      await (form as OpsForm | undefined)?.dispose();
     });
 
     describe('gridSample (PyTorch F.grid_sample cases)', () => {
@@ -97,13 +97,17 @@ export function runOpsConformance(name: string, factory: () => OpsForm | Promise
         await expect(form.bilinearGather(one([4, 3]), one([1, 2]), { ...attrs, paddingMode: 'reflection' as 'border' })).rejects.toThrow(
           /attrs\.paddingMode must be one of 'zeros' \| 'border', got "reflection"$/,
         );
-        await expect(form.bilinearGather(one([4, 3]), one([1, 2]), { ...attrs, width: 1.5 })).rejects.toThrow(/attrs\.width must be a positive integer, got 1\.5$/);
+        await expect(form.bilinearGather(one([4, 3]), one([1, 2]), { ...attrs, width: 1.5 })).rejects.toThrow(
+          /attrs\.width must be a positive integer, got 1\.5$/,
+        );
       });
       it('rejects a costVolume radius out of range, an unknown method and malformed levels', async () => {
         const args = [one([1, 4, 2]), one([1, 1, 1, 3]), one([1, 1, 2])] as const;
         const attrs = { levels: [{ h: 2, w: 2 }] };
         await expect(form.costVolume(...args, { ...attrs, radius: 1.5 })).rejects.toThrow(/attrs\.radius must be an integer in \[0, 64\], got 1\.5$/);
-        await expect(form.costVolume(...args, { ...attrs, method: 'full' as 'taps' })).rejects.toThrow(/attrs\.method must be one of 'taps' \| 'volume', got "full"$/);
+        await expect(form.costVolume(...args, { ...attrs, method: 'full' as 'taps' })).rejects.toThrow(
+          /attrs\.method must be one of 'taps' \| 'volume', got "full"$/,
+        );
         await expect(form.costVolume(...args, { levels: [] })).rejects.toThrow(RangeError);
       });
     });
@@ -127,11 +131,11 @@ export function runOpsConformance(name: string, factory: () => OpsForm | Promise
 
     if (!kernelBackend) return;
     describe('kernel backend: shapes and caller-provided outputs', () => {
-      const backend = (): OpsBackend<OpsTensor> => {
+      const backend = (): OpsBackend => {
         if (form.backend === undefined) throw new Error(`${name} has no kernel backend`);
         return form.backend;
       };
-      const up = (ops: OpsBackend<OpsTensor>, view: CpuTensor) => ops.upload(view);
+      const up = (ops: OpsBackend, view: CpuTensor) => ops.upload(view);
       it('writes into a caller-provided out tensor and returns it (every op)', async () => {
         const ops = backend();
         const gs = gridSampleCases()[0]!;
@@ -150,7 +154,9 @@ export function runOpsConformance(name: string, factory: () => OpsForm | Promise
       it('names the argument whose shape is wrong (RangeError)', async () => {
         const ops = backend();
         const t = (dims: number[]) => ops.upload(tensor('float32', dims));
-        await expect(ops.gridSample(t([2, 1, 3, 4]), t([1, 1, 2, 2]))).rejects.toThrow(/^gridSample: grid must be of shape \[N=2, Ho, Wo, 2\], got \[1, 1, 2, 2\]$/);
+        await expect(ops.gridSample(t([2, 1, 3, 4]), t([1, 1, 2, 2]))).rejects.toThrow(
+          /^gridSample: grid must be of shape \[N=2, Ho, Wo, 2\], got \[1, 1, 2, 2\]$/,
+        );
         await expect(ops.gridSample(t([1, 2, 1, 1]), t([1, 1, 1, 2]), {}, ops.allocate([1, 1, 1, 1]))).rejects.toThrow(
           /^gridSample: out must be of shape \[1, 2, 1, 1\], got \[1, 1, 1, 1\]$/,
         );

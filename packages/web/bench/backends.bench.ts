@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { loadTaptrModel } from '@taptr/model/node';
+import { loadTaptrModel } from '@taptr/model/format';
+import { fsModelReader } from '@taptr/model/node';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { createWebRuntime } from '@taptr/runtime-web/wasm';
@@ -38,7 +39,7 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
 
 const meta = JSON.parse(await readFile(join(DIST, 'sample', 'sample.json'), 'utf8')) as { frames: number; height: number; width: number };
 const videoData = new Uint8Array(await readFile(join(DIST, 'sample', 'video.bin')));
-const { graphs: model } = await loadTaptrModel(join(DIST, 'model'));
+const { graphs: model } = await loadTaptrModel(fsModelReader(join(DIST, 'model')));
 const queries = CLICKS.map(([fx, fy]) => ({ t: 0, x: fx * meta.width - 0.5, y: fy * meta.height - 0.5 }));
 
 /** onnxruntime-node CPU (1 thread) tracks of the first T frames: the reference every backend is compared with. */

@@ -22,16 +22,13 @@ export function countDecoderWindows(runner: RuntimeGraphRunner): CountingRunner 
   let counts = { 'sample-first': 0, 'project-first': 0 };
   return {
     runner: {
-      resolution: runner.resolution,
-      encodeFrames: (images, count) => runner.encodeFrames(images, count),
-      initQueries: (memory, xyNorm, count) => runner.initQueries(memory, xyNorm, count),
-      async decodeWindow(input) {
+      // Everything but decodeWindow is the runner's own (its buffers and copiesInputs promise included).
+      ...runner,
+      async decodeWindow(input, output) {
         const path = runner.decoderPath(input.points);
-        const out = await runner.decodeWindow(input);
+        await runner.decodeWindow(input, output);
         counts[path] += 1;
-        return out;
       },
-      release: () => runner.release(),
     },
     counts: () => ({ ...counts }),
     reset() {

@@ -4,13 +4,13 @@
 // Cache API), tracking in a Web Worker at the model's resolution with results in the video's own
 // pixels, playback with trails / hollow markers, the tracks file and an overlay video to download,
 // and live mode on the webcam.
+import { fileListModelReader, listedGraphRoles, loadTaptrModel } from '@taptr/model/format';
 import { defaultOverlayStyle, type OverlayStyle, parseHexColor, pointColor, trackColors, type TrackColors, type TrackSet } from '@taptr/tensor/track-style';
 import { firstTrackedFrame, writeTracksFile } from '@taptr/tracker';
 import { exportOverlay, type OverlayFormat } from './export-overlay.js';
 import { gridPoints, MAX_GRID } from './grid-queries.js';
 import { createLiveMode, type LivePointView } from './live-mode.js';
 import { createMaskPainter, type MaskPainter } from './mask-painter.js';
-import { readModelFiles } from './model-files.js';
 import { createModelStore, type LoadedModel, type ModelLoadProgress } from './model-store.js';
 import { cssColor, drawQueries, drawTracks } from './overlay.js';
 import { scalePoint, scaleXY } from './pixel-scale.js';
@@ -524,15 +524,15 @@ function showModelProgress(p: ModelLoadProgress): void {
 
 /** Sends a loaded model to the worker (its bytes are transferred) and makes it the page's model. */
 function useModel(model: LoadedModel, how: string): void {
-  const g = model.graphs;
-  const buffers = [g.frameEncoder, g.queryInit, g.decoderWindow, g.decoderWindowSampleFirst].filter((b): b is Uint8Array => b !== undefined).map((b) => b.buffer as ArrayBuffer);
-  postWorker({ type: 'model', modelId: model.id, config: model.manifest.config, graphs: g }, buffers);
+  // The worker reads the model like any model folder: model.json and the graph files it lists.
+  const files = Object.fromEntries(listedGraphRoles(model.manifest).map((role) => [model.manifest.graphs[role]!.file, model.graphs[role]!]));
+  const fast = model.graphs.decoderWindowSampleFirst !== undefined;
+  postWorker({ type: 'model', modelId: model.id, manifest: JSON.stringify(model.manifest), files }, Object.values(files).map((b) => b.buffer as ArrayBuffer));
   const randomWeights = state.bundledSource !== undefined && model.manifest.source?.sha256 === state.bundledSource;
   state.model = { id: model.id, name: model.name, precision: model.manifest.precision, randomWeights };
   ui.banner.hidden = !randomWeights;
   ui.modelProgress.hidden = true;
   setResult(undefined);
-  const fast = model.graphs.decoderWindowSampleFirst !== undefined;
   const from = model.cachedFiles === model.files ? 'all from the browser cache' : model.cachedFiles > 0 ? `${model.cachedFiles} of ${model.files} files from the browser cache` : how;
   setStatus(
     `Model ready: ${model.name} (${from}; checksums match model.json)` +
@@ -566,7 +566,7 @@ async function refreshCachedModels(): Promise<void> {
 async function loadBundled(): Promise<void> {
   setStatus('Loading the bundled model…', 'loading');
   const model = await store.loadUrl(BUNDLED_BASE, { name: BUNDLED_NAME, onProgress: showModelProgress });
-  state.bundledSource = model.manifest.source?.sha256;
+  state.bundledSource = model.manifest.source.sha256 ?? undefined;
   useModel(model, 'downloaded');
 }
 
@@ -608,9 +608,9 @@ ui.modelFiles.addEventListener('change', () => {
   if (files.length === 0) return;
   void (async () => {
     setStatus('Reading the model files…', 'loading');
-    const folder = await readModelFiles(files);
     const dir = files[0]!.webkitRelativePath.split('/').slice(0, -1).join('/');
-    const sha = folder.manifest.graphs.frameEncoder.sha256?.slice(0, 8);
+    const folder = await loadTaptrModel(fileListModelReader(files), { where: dir || 'the selected files' });
+    const sha = folder.manifest.graphs.frameEncoder.sha256.slice(0, 8);
     const name = `converted model from disk (${dir || files.map((f) => f.name).join(', ')}${sha ? `; frame_encoder ${sha}` : ''})`;
     useModel(await store.keepFolder(folder, name), 'read from disk');
   })()

@@ -1,10 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // Converted models kept in the browser's Cache API, so that the second load of a model (from a URL
-// or from disk) needs no network and no file picking. Graphs are stored by their sha256 (from
-// model.json) and checked against it on every write and read; a damaged entry is dropped and
-// downloaded again. Manifests are stored under the model's URL (URL models) or a key of their own
+// or from disk) needs no network and no file picking. Models are read by @taptr/model/format's
+// loadTaptrModel through a reader over the cache and the network; graphs are stored by their sha256
+// (from model.json) and checked against it on every read (checkModelFile); a damaged entry is dropped
+// and downloaded again. Manifests are stored under the model's URL (URL models) or a key of their own
 // (models from disk), listed in a small index.
-import { checkGraph, listedRoles, parseManifest, toModelGraphs, type GraphRole, type ModelFolder, type ModelManifest } from './model-files.js';
+import {
+  checkModelFile,
+  fetchModelReader,
+  listedGraphRoles,
+  loadTaptrModel,
+  parseTaptrManifest,
+  TAPTR_MODEL_MANIFEST,
+  type LoadedTaptrModel,
+  type ModelFileReader,
+  type TaptrManifestGraph,
+  type TaptrModelManifest,
+} from '@taptr/model/format';
 
 /** The Cache API cache the page uses. */
 export const MODEL_CACHE = 'taptr-models-v1';
@@ -21,8 +33,8 @@ export interface ModelLoadProgress {
 }
 
 /** A model ready to send to the worker. */
-export interface LoadedModel extends ModelFolder {
-  /** Identifies the model (its graphs' sha256, or a load-time id when model.json lists none). */
+export interface LoadedModel extends LoadedTaptrModel {
+  /** Identifies the model (its graphs' sha256). */
   readonly id: string;
   /** Shown to the user and written into the tracks file. */
   readonly name: string;
@@ -46,8 +58,8 @@ export interface ModelStore {
   readonly available: boolean;
   /** Loads the model folder at `base` (a URL ending in `/`): manifest from the network (the cached one when offline), graphs from the cache when there. */
   loadUrl(base: string, options?: { readonly name?: string; readonly onProgress?: (p: ModelLoadProgress) => void }): Promise<LoadedModel>;
-  /** Keeps a model read from disk (already checked by `readModelFiles`) and returns it. */
-  keepFolder(folder: ModelFolder, name: string): Promise<LoadedModel>;
+  /** Keeps a model read from disk (already checked by `loadTaptrModel(fileListModelReader(files))`) and returns it. */
+  keepFolder(folder: LoadedTaptrModel, name: string): Promise<LoadedModel>;
   /** The models in the cache. */
   list(): Promise<CachedModel[]>;
   /** Loads a cached model without network. */
@@ -56,42 +68,15 @@ export interface ModelStore {
 
 const PREFIX = '.taptr-model-cache/';
 
-function modelId(manifest: ModelManifest): string | undefined {
-  const shas = listedRoles(manifest).map((role) => manifest.graphs[role]?.sha256);
-  return shas.every((s) => s !== undefined) ? `sha256:${shas.map((s) => s!.slice(0, 16)).join('-')}` : undefined;
+function modelId(manifest: TaptrModelManifest): string {
+  return `sha256:${listedGraphRoles(manifest)
+    .map((role) => manifest.graphs[role]!.sha256.slice(0, 16))
+    .join('-')}`;
 }
 
-async function readBody(response: Response, onChunk: (loaded: number) => void): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onChunk(loaded);
-  }
-  const out = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** Downloads `url` with progress. @throws Error naming the URL (network failure or HTTP status). */
-async function download(url: string, onChunk: (loaded: number) => void): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new Error(`cannot download ${url} (${(error as Error).message})`);
-  }
-  if (!response.ok) throw new Error(`cannot download ${url}: HTTP ${response.status}`);
-  return readBody(response, onChunk);
+/** Downloads `file` of the model folder at `base` with progress (@taptr/model/format's reader). @throws TaptrError naming the URL. */
+function download(base: string, file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> {
+  return fetchModelReader(base, { onProgress: (_, loaded) => onChunk(loaded) })(file);
 }
 
 /** Creates the model store of the page at `origin` (e.g. `location.origin`). */
@@ -119,53 +104,57 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
     await cache.put(indexKey, new Response(JSON.stringify(list), { headers: { 'content-type': 'application/json' } }));
   }
 
-  /** The graphs of `manifest`: from the cache by sha256 (checked), else from `fetchGraph` (checked, then cached). */
-  async function graphsOf(
-    manifest: ModelManifest,
+  /**
+   * Loads the model whose `model.json` text is `text` with `loadTaptrModel`, each graph from the cache
+   * by its sha256 when there and intact, else from `fetchGraph` (then cached). The reader checks
+   * every graph's size and sha256 itself (a damaged cache entry is dropped and fetched again), so
+   * `loadTaptrModel` checks the sizes only.
+   */
+  async function loadThrough(
+    text: string,
+    where: string,
     cache: Cache | undefined,
     fetchGraph: ((file: string, onChunk: (loaded: number) => void) => Promise<Uint8Array>) | undefined,
     onProgress: ((p: ModelLoadProgress) => void) | undefined,
-  ): Promise<{ graphs: Partial<Record<GraphRole, Uint8Array>>; cachedFiles: number }> {
-    const roles = listedRoles(manifest);
-    const graphs: Partial<Record<GraphRole, Uint8Array>> = {};
+  ): Promise<{ loaded: LoadedTaptrModel; cachedFiles: number }> {
+    const files = listedGraphRoles(parseTaptrManifest(text, where)).length;
+    let fileIndex = 0;
     let cachedFiles = 0;
-    for (const [fileIndex, role] of roles.entries()) {
-      const entry = manifest.graphs[role]!;
-      const total = entry.bytes ?? 0;
-      const report = (loaded: number, fromCache: boolean): void => onProgress?.({ file: entry.file, fileIndex, files: roles.length, loaded, total: total || loaded, fromCache });
-      let bytes: Uint8Array | undefined;
-      if (cache !== undefined && entry.sha256 !== undefined) {
-        const hit = await cache.match(graphKey(entry.sha256));
-        if (hit !== undefined) {
-          const cached = new Uint8Array(await hit.arrayBuffer());
-          try {
-            await checkGraph(entry, cached);
-            bytes = cached;
-            cachedFiles += 1;
-            report(cached.length, true);
-          } catch {
-            await cache.delete(graphKey(entry.sha256));
-          }
+    const read: ModelFileReader = async (name: string, entry?: TaptrManifestGraph) => {
+      if (entry === undefined) {
+        if (name !== TAPTR_MODEL_MANIFEST) throw new Error(`${name} is not a file of the model`);
+        return new TextEncoder().encode(text);
+      }
+      const index = fileIndex++;
+      const report = (loaded: number, fromCache: boolean): void => onProgress?.({ file: entry.file, fileIndex: index, files, loaded, total: entry.bytes || loaded, fromCache });
+      const hit = await cache?.match(graphKey(entry.sha256));
+      if (hit !== undefined) {
+        const cached = new Uint8Array(await hit.arrayBuffer());
+        try {
+          await checkModelFile(entry, cached);
+          cachedFiles += 1;
+          report(cached.length, true);
+          return cached;
+        } catch {
+          await cache!.delete(graphKey(entry.sha256));
         }
       }
-      if (bytes === undefined) {
-        if (fetchGraph === undefined) throw new Error(`${entry.file} is no longer in the browser cache: load the model from its URL or folder again`);
-        bytes = await fetchGraph(entry.file, (loaded) => report(loaded, false));
-        await checkGraph(entry, bytes);
-        if (cache !== undefined && entry.sha256 !== undefined) await cache.put(graphKey(entry.sha256), new Response(bytes as Uint8Array<ArrayBuffer>));
-      }
-      graphs[role] = bytes;
-    }
-    return { graphs, cachedFiles };
+      if (fetchGraph === undefined) throw new Error(`${entry.file} is no longer in the browser cache: load the model from its URL or folder again`);
+      const bytes = await fetchGraph(entry.file, (loaded) => report(loaded, false));
+      await checkModelFile(entry, bytes);
+      if (cache !== undefined) await cache.put(graphKey(entry.sha256), new Response(bytes as Uint8Array<ArrayBuffer>));
+      return bytes;
+    };
+    const loaded = await loadTaptrModel(read, { where, verify: 'size' });
+    return { loaded, cachedFiles };
   }
 
-  const loaded = (manifest: ModelManifest, graphs: Partial<Record<GraphRole, Uint8Array>>, name: string, cachedFiles: number, cacheNote?: string): LoadedModel => ({
-    manifest,
-    graphs: toModelGraphs(graphs),
-    id: modelId(manifest) ?? `load:${Date.now()}:${Math.random().toString(36).slice(2)}`,
+  const loaded = (model: LoadedTaptrModel, name: string, cachedFiles: number, cacheNote?: string): LoadedModel => ({
+    ...model,
+    id: modelId(model.manifest),
     name,
     cachedFiles,
-    files: listedRoles(manifest).length,
+    files: listedGraphRoles(model.manifest).length,
     ...(cacheNote === undefined ? {} : { cacheNote }),
   });
 
@@ -194,31 +183,26 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
       }
       if (text === undefined && cache !== undefined) text = await (await cache.match(manifestUrl))?.text();
       if (text === undefined) throw new Error(`cannot load ${manifestUrl}: ${(networkError as Error)?.message ?? networkError}`);
-      const manifest = parseManifest(text, manifestUrl);
-      const fetchGraph = (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(new URL(file, base).href, onChunk);
-      const { graphs, cachedFiles } = await graphsOf(manifest, cache, fetchGraph, options.onProgress);
+      const fetchGraph = (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(base, file, onChunk);
+      const { loaded: model, cachedFiles } = await loadThrough(text, base, cache, fetchGraph, options.onProgress);
       const name = options.name ?? `converted model from ${base}`;
       if (cache !== undefined) {
         await cache.put(manifestUrl, new Response(text, { headers: { 'content-type': 'application/json' } }));
         await remember(cache, { key: manifestUrl, name, kind: 'url' });
       }
-      return loaded(manifest, graphs, name, cachedFiles, note);
+      return loaded(model, name, cachedFiles, note);
     },
     async keepFolder(folder, name) {
       const { cache, note } = await cacheOrNote();
-      const id = modelId(folder.manifest);
-      if (cache !== undefined && id !== undefined) {
-        for (const role of listedRoles(folder.manifest)) {
-          const sha = folder.manifest.graphs[role]!.sha256!;
-          const bytes = folder.graphs[role]!;
-          await cache.put(graphKey(sha), new Response(bytes as Uint8Array<ArrayBuffer>));
+      if (cache !== undefined) {
+        for (const role of listedGraphRoles(folder.manifest)) {
+          await cache.put(graphKey(folder.manifest.graphs[role]!.sha256), new Response(folder.graphs[role] as Uint8Array<ArrayBuffer>));
         }
-        const manifestKey = key(`disk/${id}/model.json`);
+        const manifestKey = key(`disk/${modelId(folder.manifest)}/model.json`);
         await cache.put(manifestKey, new Response(JSON.stringify(folder.manifest), { headers: { 'content-type': 'application/json' } }));
         await remember(cache, { key: manifestKey, name, kind: 'disk' });
       }
-      const why = id === undefined ? 'model.json lists no sha256 for some graph: the model is not kept in the browser cache' : note;
-      return loaded(folder.manifest, folder.graphs as Partial<Record<GraphRole, Uint8Array>>, name, 0, why);
+      return loaded(folder, name, 0, note);
     },
     async list() {
       if (!available) return [];
@@ -230,15 +214,14 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
       const entry = (await readIndex(cache)).find((e) => e.key === manifestKey);
       const text = await (await cache.match(manifestKey))?.text();
       if (entry === undefined || text === undefined) throw new Error(`the browser cache has no model ${manifestKey}`);
-      const manifest = parseManifest(text, entry.name);
       // A URL model whose graph went missing is fetched again from its folder; a disk model cannot be.
       const base = entry.kind === 'url' ? new URL('.', manifestKey).href : undefined;
       const fetchGraph =
         base === undefined
           ? undefined
-          : (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(new URL(file, base).href, onChunk);
-      const { graphs, cachedFiles } = await graphsOf(manifest, cache, fetchGraph, onProgress);
-      return loaded(manifest, graphs, entry.name, cachedFiles);
+          : (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(base, file, onChunk);
+      const { loaded: model, cachedFiles } = await loadThrough(text, entry.name, cache, fetchGraph, onProgress);
+      return loaded(model, entry.name, cachedFiles);
     },
   };
 }

@@ -2,11 +2,11 @@
 // The tracking worker: holds the model the page sent, runs @taptr/tracker on an onnxruntime-web
 // backend (trackers cached per backend and model) offline (`track`, frames streamed from the video
 // file at full resolution) or online (`live-*`, an online session fed frame by frame).
-import { parseTaptrConfig } from '@taptr/model';
+import { loadTaptrModel, memoryModelReader, TAPTR_MODEL_MANIFEST, type TaptrGraphs } from '@taptr/model/format';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createRuntime } from '@taptr/runtime-web';
 import { tensor } from '@taptr/tensor';
-import { createGraphRunner, createTracker, type OnlineSession, type TaptrModel, type Tracker, type VideoFrame } from '@taptr/tracker';
+import { createGraphRunner, createTracker, type OnlineSession, type Tracker, type VideoFrame } from '@taptr/tracker';
 import { countDecoderWindows, type CountingRunner } from './decoder-counter.js';
 import { decodeFrames } from './webcodecs-decode.js';
 import type { LiveStart, ModelMessage, RuntimeChoice, TrackRequest, VideoPayload, WorkerRequest, WorkerResponse } from './worker-protocol.js';
@@ -17,17 +17,17 @@ const post = (message: WorkerResponse, transfer: Transferable[] = []): void => s
 const BIDIRECTIONAL_BYTES = 1.5 * 2 ** 30;
 
 const runtimes = new Map<string, Promise<RuntimeAdapter>>();
-let model: { id: string; model: TaptrModel } | undefined;
+let model: { id: string; model: Promise<TaptrGraphs> } | undefined;
 let cached: { key: string; tracker: Tracker; decoders: CountingRunner } | undefined;
 const aborts = new Map<number, AbortController>();
 const live = new Map<number, { session: OnlineSession; abort: AbortController }>();
 
+/** Reads the model the page sent like any model folder (manifest validated, graph sizes checked); a bad one fails the next request. */
 function setModel(message: ModelMessage): void {
-  const { frameEncoder, queryInit, decoderWindow, decoderWindowSampleFirst } = message.graphs;
-  model = {
-    id: message.modelId,
-    model: { config: parseTaptrConfig(message.config), frameEncoder, queryInit, decoderWindow, ...(decoderWindowSampleFirst === undefined ? {} : { decoderWindowSampleFirst }) },
-  };
+  const files = { ...message.files, [TAPTR_MODEL_MANIFEST]: message.manifest };
+  const loaded = loadTaptrModel(memoryModelReader(files, 'the model the page sent'), { verify: 'size' }).then((m) => m.graphs);
+  loaded.catch(() => undefined); // reported by the request that uses it
+  model = { id: message.modelId, model: loaded };
 }
 
 async function trackerFor(choice: RuntimeChoice, id: number): Promise<{ tracker: Tracker; decoders: CountingRunner; runtime: RuntimeAdapter; loadMs: number }> {
@@ -48,7 +48,7 @@ async function trackerFor(choice: RuntimeChoice, id: number): Promise<{ tracker:
   cached = undefined;
   await previous?.tracker.release();
   // Decoder sessions are created at the first window that needs them (sample-first for few points).
-  const decoders = countDecoderWindows(await createGraphRunner(adapter, model.model));
+  const decoders = countDecoderWindows(await createGraphRunner(adapter, await model.model));
   const tracker = await createTracker({ runner: decoders.runner });
   cached = { key, tracker, decoders };
   return { tracker, decoders, runtime: adapter, loadMs: performance.now() - started };

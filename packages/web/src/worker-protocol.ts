@@ -5,15 +5,6 @@ import type { QueryPoint } from '@taptr/tracker';
 /** A backend the page offers (browser backends of `@taptr/runtime-web`). */
 export type PageBackend = 'wasm' | 'webgpu';
 
-/** The graphs of a converted model (`taptr convert` folder), as bytes. */
-export interface ModelGraphs {
-  readonly frameEncoder: Uint8Array;
-  readonly queryInit: Uint8Array;
-  readonly decoderWindow: Uint8Array;
-  /** The few-points decoder (`decoder_window_sample_first.onnx`), when the folder has it. */
-  readonly decoderWindowSampleFirst?: Uint8Array;
-}
-
 /** Windows decoded per decoder build (`@taptr/tracker` picks one per window by its point count). */
 export interface DecoderWindowCounts {
   /** Windows run on `decoder_window_sample_first.onnx` (few points). */
@@ -32,14 +23,19 @@ export type VideoPayload =
   | { readonly kind: 'frames'; readonly frames: number; readonly height: number; readonly width: number; readonly data: Uint8Array }
   | { readonly kind: 'file'; readonly file: Blob; readonly frames: number; readonly step: number; readonly width: number; readonly height: number };
 
-/** Page -> worker: the model later requests run (replaces the previous one; buffers are transferred). */
+/**
+ * Page -> worker: the model later requests run (replaces the previous one; buffers are transferred).
+ * The worker reads it with `loadTaptrModel` like any model folder: the manifest validated again, each
+ * graph's size checked (the page checked the sha256 when it read the files).
+ */
 export interface ModelMessage {
   readonly type: 'model';
   /** Identifies the model (its graphs' sha256); requests name it. */
   readonly modelId: string;
-  /** The `model.json` configuration (official key form). */
-  readonly config: Record<string, unknown>;
-  readonly graphs: ModelGraphs;
+  /** The `model.json` text. */
+  readonly manifest: string;
+  /** The graph files `model.json` lists, by file name. */
+  readonly files: Readonly<Record<string, Uint8Array>>;
 }
 
 /** Where the runtime comes from: backend, wasm threads (0 = automatic), onnxruntime-web's wasm folder URL. */

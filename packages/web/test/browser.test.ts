@@ -12,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TaptrModel } from '@taptr/tracker';
-import { loadTaptrModel } from '@taptr/model/node';
+import { loadTaptrModel, type TaptrGraphs } from '@taptr/model/format';
+import { fsModelReader } from '@taptr/model/node';
 import { runRuntimeConformance } from '@taptr/runtime/testing';
 import type { RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
@@ -88,9 +88,9 @@ runRuntimeConformance('ort-web-webgpu in Chromium (SwiftShader)', () => webgpu.a
 
 // ---- the reduced reference model ------------------------------------------------------------------
 
-let model: TaptrModel | undefined;
-async function bundledModel(): Promise<TaptrModel> {
-  model ??= (await loadTaptrModel(join(DIST, 'model'))).graphs;
+let model: TaptrGraphs | undefined;
+async function bundledModel(): Promise<TaptrGraphs> {
+  model ??= (await loadTaptrModel(fsModelReader(join(DIST, 'model')))).graphs;
   return model;
 }
 

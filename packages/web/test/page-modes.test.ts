@@ -375,7 +375,7 @@ describe.skipIf(browser === undefined)(`models: banner, URL and disk loads kept 
     }, sha);
     const broken = await settledAfter(page, () => page.getByRole('button', { name: 'Load model' }).click());
     expect(broken.state).toBe('error');
-    expect(broken.text).toMatch(/^Error: cannot download .*alt-model\/frame_encoder\.onnx/);
+    expect(broken.text).toMatch(/^Error: loadTaptrModel: cannot download .*alt-model\/frame_encoder\.onnx/);
     online = true;
     expect((await settledAfter(page, () => page.getByRole('button', { name: 'Load model' }).click())).text).toBe(`Model ready: converted model from ${base} (3 of 4 files from the browser cache; checksums match model.json).`);
     expect(graphRequests).toBe(5);

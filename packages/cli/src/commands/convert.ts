@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, TAPTR_PRECISIONS, taptrConfigToJson, type TaptrConfig, type TaptrPrecision } from '@taptr/model';
-import { saveTaptrModel, sha256Hex, TAPTR_MODEL_MANIFEST } from '@taptr/model/node';
+import { TAPTR_MODEL_MANIFEST } from '@taptr/model/format';
+import { saveTaptrModel, sha256Hex } from '@taptr/model/node';
 import { TaptrError } from '@taptr/tensor';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';

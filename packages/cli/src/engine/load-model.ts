@@ -2,7 +2,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { buildTaptrGraphs, RELEASED_CONFIG, readTaptrCheckpoint, type TaptrConfig, type TaptrGraphs } from '@taptr/model';
-import { loadPretrained, loadTaptrModel, PRETRAINED_MODELS, readTaptrConfigFile, sha256Hex, type PretrainedProgress } from '@taptr/model/node';
+import { loadTaptrModel } from '@taptr/model/format';
+import { fsModelReader, loadPretrained, PRETRAINED_MODELS, readTaptrConfigFile, sha256Hex, type PretrainedProgress } from '@taptr/model/node';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
 import { detectConfiguration } from './checkpoint-config.js';
 
@@ -95,7 +96,7 @@ export async function loadModel(path: string, configPath?: string, source: Model
   }
   if (isDir) {
     if (configPath !== undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--config applies to a .pth checkpoint; ${path} is a converted model folder that holds its own configuration`);
-    const { graphs, manifest } = await loadTaptrModel(path);
+    const { graphs, manifest } = await loadTaptrModel(fsModelReader(path), { where: path });
     return {
       graphs,
       info: { name: basename(path), path, format: 'taptr-js-model', precision: manifest.precision, resolution: graphs.config.resolution, hiddenDim: graphs.config.hiddenDim, sourceSha256: manifest.source.sha256 },

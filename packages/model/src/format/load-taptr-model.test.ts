@@ -93,8 +93,10 @@ describe('model file readers', () => {
       if (url.endsWith('gone.onnx')) throw new TypeError('network down');
       return files[name] === undefined ? new Response('no', { status: 404 }) : new Response(files[name]);
     }) as typeof fetch;
-    const { graphs } = await loadTaptrModel(fetchModelReader('https://models.example/taptr/', { fetch: fakeFetch }));
+    const progress: string[] = [];
+    const { graphs } = await loadTaptrModel(fetchModelReader('https://models.example/taptr/', { fetch: fakeFetch, onProgress: (name, loaded) => progress.push(`${name} ${loaded}`) }));
     expect(Array.from(graphs.queryInit)).toEqual([1, 2, 3]);
+    expect(progress.slice(1)).toEqual(Object.values(FILES).map((file) => `${file} 3`));
     expect(urls[0]).toBe('https://models.example/taptr/model.json');
     const read = fetchModelReader('https://models.example/taptr/', { fetch: fakeFetch });
     await rejection(read('missing.onnx'), 'TAPTR_IO', 'loadTaptrModel: cannot download https://models.example/taptr/missing.onnx: HTTP 404');

@@ -51,6 +51,30 @@ export interface FetchModelReaderOptions {
   readonly fetch?: typeof fetch;
   /** `fetch` options of every request (headers, cache mode, signal...). */
   readonly init?: RequestInit;
+  /** Called as each file's bytes arrive (streamed): the file name and the bytes received so far. */
+  readonly onProgress?: (name: string, loaded: number) => void;
+}
+
+/** The body of `response`, read chunk by chunk (reporting the bytes received) into one array. */
+async function readBody(response: Response, onChunk: ((loaded: number) => void) | undefined): Promise<Uint8Array> {
+  if (response.body === null || onChunk === undefined) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onChunk(loaded);
+  }
+  const out = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /**
@@ -75,6 +99,10 @@ export function fetchModelReader(base: string | URL, options: FetchModelReaderOp
       throw new TaptrError('TAPTR_NETWORK', `loadTaptrModel: cannot download ${url}: ${(error as Error).message}`, { cause: error });
     }
     if (!response.ok) throw new TaptrError(response.status === 404 ? 'TAPTR_IO' : 'TAPTR_NETWORK', `loadTaptrModel: cannot download ${url}: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    try {
+      return await readBody(response, options.onProgress && ((loaded) => options.onProgress!(name, loaded)));
+    } catch (error) {
+      throw new TaptrError('TAPTR_NETWORK', `loadTaptrModel: cannot download ${url}: ${(error as Error).message}`, { cause: error });
+    }
   };
 }

@@ -9,8 +9,8 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import skipReporter from './tools/test/skip-reporter.js';
 
 // Vitest forwards these to the workers' `--conditions`. Only conditions valid for both import and
-// require belong here: with 'import', protobufjs 6 (inside onnx-proto) would require() the ESM build
-// of `long` and fail ("Long.fromBits is not a function").
+// require belong here: with 'import', a CommonJS dependency's require() of a dual package would get its
+// ESM build (as protobufjs 6, inside the onnx-proto used until @taptr/onnx, did with `long`).
 const conditions = ['@taptr/source', 'node', 'default'];
 
 /** Debian chromium's SwiftShader Vulkan ICD: the software WebGPU adapter of dawn.node (docs/toolchain.md). */

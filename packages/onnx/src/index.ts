@@ -5,7 +5,7 @@ export { decodeOnnxModel, encodeOnnxModel } from './onnx-model-codec.js';
 export type { ModelProtoInit } from './onnx-model-codec.js';
 export { onnxModelSignature } from './onnx-model-signature.js';
 export type { OnnxModelSignature, OnnxTensorInfo } from './onnx-model-signature.js';
-export { TensorProto_DataType } from './gen/onnx_pb.js';
+export { AttributeProto_AttributeType, TensorProto_DataType } from './gen/onnx_pb.js';
 export type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './gen/onnx_pb.js';
 export { storeFloat16Weights } from './float16-weights.js';
 export type { Float16Candidate, Float16WeightsModel, Float16WeightsOptions } from './float16-weights.js';

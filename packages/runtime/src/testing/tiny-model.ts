@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-import onnxProto from 'onnx-proto';
+import { AttributeProto_AttributeType as AttributeType, encodeOnnxModel, TensorProto_DataType as DT, type ModelProtoInit } from '@taptr/onnx';
 
-const { onnx } = onnxProto;
+/** ONNX element types of the types the tiny models use. */
+const ELEM = { float32: DT.FLOAT, uint8: DT.UINT8, int8: DT.INT8, int32: DT.INT32, int64: DT.INT64, bool: DT.BOOL } as const;
 
-/** ONNX element type numbers of the types the tiny models use. */
-const ELEM = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 } as const;
+type GraphInit = NonNullable<ModelProtoInit['graph']>;
+type ValueInfoInit = NonNullable<GraphInit['input']>[number];
 
 /** A value (input or output) of a {@link TinyModelSpec}: element type and shape (`string` = symbolic size). */
 export interface TinyValue {
@@ -32,28 +33,21 @@ export interface TinyModelSpec {
   readonly opset?: number;
 }
 
-function valueInfo(v: TinyValue): onnxProto.onnx.IValueInfoProto {
-  return {
-    name: v.name,
-    type: {
-      tensorType:
-        v.shape === undefined
-          ? { elemType: ELEM[v.type] }
-          : { elemType: ELEM[v.type], shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } },
-    },
-  };
+function valueInfo(v: TinyValue): ValueInfoInit {
+  const dims = v.shape?.map((d) => ({ value: typeof d === 'string' ? { case: 'dimParam' as const, value: d } : { case: 'dimValue' as const, value: BigInt(d) } }));
+  return { name: v.name, type: { value: { case: 'tensorType', value: { elemType: ELEM[v.type], shape: dims === undefined ? undefined : { dim: dims } } } } };
 }
 
 /**
- * Encodes a tiny ONNX model (no initializers) with `onnx-proto`. Used by the conformance suite and
+ * Encodes a tiny ONNX model (no initializers) with `@taptr/onnx`. Used by the conformance suite and
  * tests, so no binary model files are needed (the adapters' probe model is its bytes, `buildProbeModel`).
  * @returns the serialized `ModelProto` bytes.
  */
 export function buildTinyModel(spec: TinyModelSpec): Uint8Array {
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
+  return encodeOnnxModel({
+    irVersion: 8n,
     producerName: 'taptr-js',
-    opsetImport: [{ domain: '', version: spec.opset ?? 17 }],
+    opsetImport: [{ domain: '', version: BigInt(spec.opset ?? 17) }],
     graph: {
       name: spec.name,
       node: spec.nodes.map((n, i) => ({
@@ -62,14 +56,11 @@ export function buildTinyModel(spec: TinyModelSpec): Uint8Array {
         input: [...n.inputs],
         output: [...n.outputs],
         attribute: Object.entries(n.attrs ?? {}).map(([name, value]) =>
-          Number.isInteger(value)
-            ? { name, type: onnx.AttributeProto.AttributeType.INT, i: value }
-            : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value },
+          Number.isInteger(value) ? { name, type: AttributeType.INT, i: BigInt(value) } : { name, type: AttributeType.FLOAT, f: value },
         ),
       })),
       input: spec.inputs.map(valueInfo),
       output: spec.outputs.map(valueInfo),
     },
   });
-  return onnx.ModelProto.encode(model).finish();
 }

@@ -56,7 +56,7 @@ async function expectIoMismatch(promise: Promise<unknown>, ...fragments: string[
  * The shared runtime-adapter conformance suite (vitest `describe`/`it`). Every adapter runs it:
  * session creation from bytes and from a path, named float32/int64/bool tensors, pre-allocated
  * outputs, dynamic dimensions, typed errors for bad feeds, release, and two sessions running concurrently.
- * The models are built in memory with `onnx-proto`; they are tiny so slow backends stay fast.
+ * The models are built in memory (`buildTinyModel`, with `@taptr/onnx`); they are tiny so slow backends stay fast.
  * @param name - suite title, e.g. `'ort-node-cpu'`.
  * @param getAdapter - returns the adapter under test (called inside each test).
  * @example

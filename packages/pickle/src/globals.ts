@@ -48,11 +48,13 @@ export function isGlobalRef(value: unknown, module?: string, name?: string): val
   return (module === undefined || ref.module === module) && (name === undefined || ref.name === name);
 }
 
+const isMap = (map: GlobalsMap): map is ReadonlyMap<string, GlobalHandler> => map instanceof Map;
+
 /** Merges several whitelists into one (later entries win). */
 export function mergeGlobals(...maps: GlobalsMap[]): Map<string, GlobalHandler> {
   const out = new Map<string, GlobalHandler>();
   for (const map of maps) {
-    const entries = map instanceof Map ? map.entries() : Object.entries(map);
+    const entries = isMap(map) ? map.entries() : Object.entries(map);
     for (const [key, handler] of entries) out.set(key, handler);
   }
   return out;
@@ -60,8 +62,8 @@ export function mergeGlobals(...maps: GlobalsMap[]): Map<string, GlobalHandler> 
 
 /** @internal Looks up `module name` in a whitelist. */
 export function lookupGlobal(map: GlobalsMap, key: string): GlobalHandler | undefined {
-  if (map instanceof Map) return map.get(key);
-  return Object.hasOwn(map, key) ? (map as Record<string, GlobalHandler>)[key] : undefined;
+  if (isMap(map)) return map.get(key);
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** @internal Normalizes a handler to a {@link GlobalSpec}. */

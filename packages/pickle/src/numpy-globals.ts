@@ -161,7 +161,8 @@ function makeArray(dims: number[], dtype: NumpyDType, fortran: boolean, raw: unk
   if (dtype.typestr.startsWith('O')) {
     if (!Array.isArray(raw)) throw new TypeError('object array state must hold a list');
     if (raw.length !== shapeSize(dims)) throw new TypeError(`object array has ${raw.length} items for shape [${dims.join(', ')}]`);
-    return [...raw];
+    const items: unknown[] = raw;
+    return [...items];
   }
   if (isBytesRange(raw)) {
     const payload = raw;
@@ -199,7 +200,7 @@ function decodeArray(dims: readonly number[], dtype: NumpyDType, fortran: boolea
   const bytes = fortran && dims.length > 1 ? fortranToC(raw, dims, itemsize) : raw;
   if (dtype.typestr.startsWith('S')) {
     const count = shapeSize(dims);
-    const items: Uint8Array[] = new Array(count);
+    const items = new Array<Uint8Array>(count);
     for (let i = 0; i < count; i++) {
       let end = (i + 1) * itemsize;
       while (end > i * itemsize && bytes[end - 1] === 0) end--;
@@ -212,7 +213,7 @@ function decodeArray(dims: readonly number[], dtype: NumpyDType, fortran: boolea
   if (owned && bytes === raw && !swap && raw.byteOffset % itemsize === 0) {
     const data = viewOf(type, raw.buffer, raw.byteOffset, shapeSize(dims));
     if (type === 'bool') for (let i = 0; i < raw.length; i++) raw[i] = raw[i] === 0 ? 0 : 1;
-    return { type, dims: Object.freeze([...dims]), data } as TensorView;
+    return { type, dims: Object.freeze([...dims]), data };
   }
   const data = allocate(type, shapeSize(dims));
   const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -224,7 +225,7 @@ function decodeArray(dims: readonly number[], dtype: NumpyDType, fortran: boolea
     out.set(bytes);
   }
   if (type === 'bool') for (let i = 0; i < out.length; i++) out[i] = out[i] === 0 ? 0 : 1;
-  return { type, dims: Object.freeze([...dims]), data } as TensorView;
+  return { type, dims: Object.freeze([...dims]), data };
 }
 
 /** Reorders Fortran-order items to C order. */

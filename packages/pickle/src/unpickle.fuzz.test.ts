@@ -66,8 +66,12 @@ function readPickle(data: Uint8Array, fuzzCase: FuzzCase): unknown {
 /** An accepted value must be consistent: every array's data holds exactly its shape's elements. */
 function checkValue(value: unknown, depth = 0): void {
   if (depth > 64 || typeof value !== 'object' || value === null || isBytesRange(value)) return;
-  if (value instanceof Map) for (const [k, v] of value) (checkValue(k, depth + 1), checkValue(v, depth + 1));
-  else if (value instanceof Set || Array.isArray(value)) for (const v of value) checkValue(v, depth + 1);
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      checkValue(k, depth + 1);
+      checkValue(v, depth + 1);
+    }
+  } else if (value instanceof Set || Array.isArray(value)) for (const v of value) checkValue(v, depth + 1);
   else if ('dims' in value && 'data' in value) {
     const t = value as TensorView;
     if (t.data.length !== shapeSize(t.dims)) throw new Error(`array [${t.dims.join(', ')}] has ${t.data.length} elements`);

@@ -29,9 +29,6 @@ const NO_KWARGS: ReadonlyMap<unknown, unknown> = new Map();
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Internal marker pushed by MARK. */
-const MARK = Symbol('pickle.mark');
-
 /**
  * Decodes a Python pickle (protocols 2 to 5) without executing anything: only the globals of
  * `options.globals` are resolved, and only through their handlers.

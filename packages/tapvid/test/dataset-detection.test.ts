@@ -164,7 +164,7 @@ describe('a forced kind', () => {
     expect(() => listDatasetFiles(join(dir, 'data.json'), 'davis')).toThrow(/is not a davis dataset .*; found not a pickle/);
     expect(() => listDatasetFiles(folder('two-dicts', { 'a.pkl': SRC.davis, 'b.pkl': SRC.davis }), 'davis')).toThrow(/a davis dataset is one pickle, .* holds 2: a\.pkl, b\.pkl/);
     await expect(readAll(plain, { kind: 'bogus' as never })).rejects.toThrow(RangeError);
-    expect(() => inspectTapvidDataset(plain, 'bogus' as never)).toThrow("inspectTapvidDataset: kind must be 'davis' | 'rgb_stacking' | 'robotap' | 'kinetics', got bogus");
+    expect(() => inspectTapvidDataset(plain, 'bogus' as never)).toThrow("inspectTapvidDataset: kind must be 'davis' | 'rgb_stacking' | 'robotap' | 'kinetics', got \"bogus\"");
   });
 });
 
@@ -184,7 +184,7 @@ describe('truncated and corrupt files give typed errors naming the file and the 
     const bytes = new Uint8Array(readFileSync(SRC.kinetics0));
     // Second JPEG of the first video: break its start-of-frame marker (FF C0 -> FF 00).
     const jpegs = positions(bytes, [0xff, 0xd8, 0xff]);
-    const sof = positions(bytes.subarray(jpegs[1]!), [0xff, 0xc0])[0]! + jpegs[1]!;
+    const sof = positions(bytes.subarray(jpegs[1]), [0xff, 0xc0])[0]! + jpegs[1]!;
     bytes[sof + 1] = 0x00;
     const path = join(dir, 'bad-frame.pkl');
     writeFileSync(path, bytes);

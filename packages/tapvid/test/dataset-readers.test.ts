@@ -51,7 +51,7 @@ async function readAll(path: string, options: ReadTapvidOptions): Promise<Tapvid
 function expectExact(actual: TensorView, expected: TensorView, what: string): void {
   expect(actual.type, what).toBe(expected.type);
   expect(actual.dims, what).toEqual(expected.dims);
-  const report = compareExact(actual.data as Float64Array, expected.data as Float64Array);
+  const report = compareExact(actual.data, expected.data);
   expect(report.ok, `${what}: ${report.message}`).toBe(true);
 }
 

@@ -10,7 +10,7 @@ export function expectQuerySet(actual: QuerySet, dir: string, prefix: string): v
     const expected = loadNpy(dir, `${prefix}_${file}.npy`);
     expect(a.type, file).toBe(expected.type);
     expect(a.dims, file).toEqual(expected.dims);
-    const report = compareExact(a.data as Float64Array, expected.data as Float64Array);
+    const report = compareExact(a.data, expected.data);
     expect(report.ok, `${file}: ${report.message}`).toBe(true);
   };
   exact(actual.queryPoints, 'query_points');

@@ -42,7 +42,7 @@ function expectSameArray(actual: unknown, expected: TensorView, what: string): v
   const view = actual as TensorView;
   expect(view.type, what).toBe(expected.type);
   expect(view.dims, what).toEqual(expected.dims);
-  const report = compareExact(view.data as Float64Array, expected.data as Float64Array);
+  const report = compareExact(view.data, expected.data);
   expect(report.ok, `${what}: ${report.message}`).toBe(true);
 }
 

@@ -14,7 +14,7 @@ describe(`resizeVideoLanczos vs Pillow ${manifest.pillow} LANCZOS`, () => {
       const expected = loadNpy(DIR, `${name}.expected.npy`);
       const out = resizeVideoLanczos(loadNpy(DIR, `${name}.input.npy`), info.output[1]!, info.output[2]!);
       expect(out.dims).toEqual(expected.dims);
-      const report = compareExact(out.data, expected.data as Uint8Array);
+      const report = compareExact(out.data, expected.data);
       expect(report.ok, report.message).toBe(true);
     });
   }

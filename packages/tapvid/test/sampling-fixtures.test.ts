@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readTapvidManifest, tapvidMetricsDir } from '@taptr/fixtures';
 import type { TensorView } from '@taptr/tensor';
 import { loadJson, loadNpy } from '@taptr/tensor/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { sampleQueriesFirst, sampleQueriesStrided, scalePoints } from '../src/index.js';
 import { expectQuerySet } from './expect-query-set.js';
 

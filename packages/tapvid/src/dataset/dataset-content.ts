@@ -32,14 +32,14 @@ const VIDEO_KEYS = ['video', 'points', 'occluded'] as const;
  */
 export function inspectDatasetContent(root: unknown): DatasetContent {
   const none = (found: string): DatasetContent => ({ kinds: [], found });
-  const isDict = root instanceof Map;
+  const isDict = isMap(root);
   if (!isDict && !isList(root)) return none(`top-level ${describePython(root)}`);
-  const count = isDict ? root.size : (root as unknown[]).length;
+  const count = isDict ? root.size : root.length;
   const container = `${isDict ? 'dict' : 'list'} of ${count} ${count === 1 ? 'entry' : 'entries'}`;
   if (count === 0) return none(`top-level empty ${isDict ? 'dict' : 'list'}`);
-  const [firstName, first] = isDict ? [...root.entries()][0]! : ['0', (root as unknown[])[0]];
+  const [firstName, first] = isDict ? [...root.entries()][0]! : ['0', root[0]];
   const where = isDict ? `top-level ${container} whose first value (${describeKey(firstName)})` : `top-level ${container} whose first item`;
-  if (!(first instanceof Map)) return none(`${where} is ${withArticle(describePython(first))}`);
+  if (!isMap(first)) return none(`${where} is ${withArticle(describePython(first))}`);
   const keys = [...first.keys()];
   if (!VIDEO_KEYS.every((k) => first.has(k))) return none(`${where} has keys [${listKeys(keys)}]`);
   const video = first.get('video');
@@ -58,7 +58,7 @@ function frameKind(video: unknown): 'array' | 'jpeg' | undefined {
   if (arrayDType(video) === 'u1' && dims.length === 4 && dims[3] === 3) return 'array';
   if (dims.length !== 1 || dims[0] === 0 || !/^S\d*$/.test(arrayDType(video) ?? '')) return undefined;
   const head = firstItemHead(video);
-  return head !== undefined && head[0] === 0xff && head[1] === 0xd8 ? 'jpeg' : undefined;
+  return head?.[0] === 0xff && head[1] === 0xd8 ? 'jpeg' : undefined;
 }
 
 /** Dims of a NumPy array (lazy reference, tensor, or decoded bytes array), else undefined. */
@@ -88,6 +88,10 @@ function firstItemHead(value: unknown): Uint8Array | undefined {
 }
 
 /** A Python list (an Array that is not a frozen tuple). */
+function isMap(value: unknown): value is ReadonlyMap<unknown, unknown> {
+  return value instanceof Map;
+}
+
 function isList(value: unknown): value is unknown[] {
   return Array.isArray(value) && !isTuple(value as unknown);
 }

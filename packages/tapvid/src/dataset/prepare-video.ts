@@ -88,7 +88,7 @@ export function prepareTapvidVideo(entry: VideoEntry, source: string, options: P
   const rawVideo = step(source, name, "reading 'video'", () => materializeArray(record.get('video')));
   let frames: TensorView;
   if (Array.isArray(rawVideo) && rawVideo.length > 0 && rawVideo.every((item) => item instanceof Uint8Array)) {
-    frames = step(source, name, 'decoding its JPEG frames', () => decodeJpegFrames(rawVideo as Uint8Array[]));
+    frames = step(source, name, 'decoding its JPEG frames', () => decodeJpegFrames(rawVideo));
   } else if (isTensor(rawVideo) && rawVideo.type === 'uint8' && rawVideo.dims.length === 4 && rawVideo.dims[3] === 3) {
     frames = rawVideo;
   } else {

@@ -10,8 +10,9 @@ import { METRIC_NAMES, type MetricValues } from './metric-names.js';
  * @throws RangeError for an empty list or trackwise (`[B, N]`) results.
  */
 export function aggregateMetrics(results: readonly TapvidMetrics[]): MetricValues {
-  if (!Array.isArray(results) || results.length === 0) {
-    throw invalidArgument('range', 'aggregateMetrics', 'results', 'a non-empty array of per-video metrics', Array.isArray(results) ? 'an empty array' : typeof results);
+  const isArray: boolean = Array.isArray(results); // a boolean, not a guard: Array.isArray narrows a readonly array to any[]
+  if (!isArray || results.length === 0) {
+    throw invalidArgument('range', 'aggregateMetrics', 'results', 'a non-empty array of per-video metrics', isArray ? 'an empty array' : typeof results);
   }
   const sums = Object.fromEntries(METRIC_NAMES.map((name) => [name, 0])) as MetricValues;
   let videos = 0;

@@ -3,7 +3,7 @@ import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { numpyGlobals, unpickle } from '@taptr/pickle';
 import { fileSource } from '@taptr/pickle/node';
-import { invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
+import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr/tensor';
 import { inspectDatasetContent, type DatasetContent } from '../dataset/dataset-content.js';
 import { DATASET_KINDS, datasetKindFromName, type TapvidDatasetKind } from '../dataset/dataset-kind.js';
 import { prepareTapvidVideo, type PrepareVideoOptions, type TapvidVideo } from '../dataset/prepare-video.js';
@@ -109,9 +109,9 @@ function unrecognised(path: string, found: string): TaptrError {
 }
 
 function checkPathAndKind(fn: string, path: string, kind: TapvidDatasetKind | undefined): void {
-  if (typeof path !== 'string' || path === '') throw invalidArgument('type', fn, 'path', 'a file or folder path', String(path));
+  if (typeof path !== 'string' || path === '') throw invalidArgument('type', fn, 'path', 'a file or folder path', describeValue(path));
   if (kind !== undefined && !DATASET_KINDS.includes(kind)) {
-    throw invalidArgument('range', fn, 'kind', DATASET_KINDS.map((k) => `'${k}'`).join(' | '), String(kind));
+    throw invalidArgument('range', fn, 'kind', DATASET_KINDS.map((k) => `'${k}'`).join(' | '), describeValue(kind));
   }
 }
 

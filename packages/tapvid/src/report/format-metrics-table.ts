@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { invalidArgument } from '@taptr/tensor';
+import { describeValue, invalidArgument } from '@taptr/tensor';
 import type { MetricName, MetricValues } from '../metrics/metric-names.js';
 
 /** One row of {@link formatMetricsTable}: a label (dataset, video, method) and its metrics. */
@@ -41,14 +41,15 @@ const JACCARD: readonly [MetricName, string][] = [
  * (and the Jaccards with `jaccard: true`). NaN or missing values print as `-`.
  */
 export function formatMetricsTable(rows: readonly MetricsRow[], options: MetricsTableOptions = {}): string {
-  if (!Array.isArray(rows)) throw invalidArgument('type', 'formatMetricsTable', 'rows', 'an array of { name, metrics }', typeof rows);
+  const isArray: boolean = Array.isArray(rows); // a boolean, not a guard: Array.isArray narrows a readonly array to any[]
+  if (!isArray) throw invalidArgument('type', 'formatMetricsTable', 'rows', 'an array of { name, metrics }', typeof rows);
   const digits = options.digits ?? 1;
   if (!Number.isInteger(digits) || digits < 0 || digits > 15) throw invalidArgument('range', 'formatMetricsTable', 'options.digits', 'an integer in [0, 15]', String(digits));
   const columns = options.jaccard === true ? [...MAIN, ...JACCARD] : MAIN;
   const header = ['', ...columns.map(([, label]) => label)];
   const body = rows.map((row, i) => {
     if (row === null || typeof row !== 'object' || typeof row.name !== 'string') {
-      throw invalidArgument('type', 'formatMetricsTable', `rows[${i}]`, 'an object { name: string, metrics }', String(row));
+      throw invalidArgument('type', 'formatMetricsTable', `rows[${i}]`, 'an object { name: string, metrics }', describeValue(row));
     }
     return [row.name, ...columns.map(([key]) => {
       const v = row.metrics?.[key];

@@ -76,7 +76,7 @@ export function checkTensor(
   if (view === null || typeof view !== 'object' || !Array.isArray(view.dims) || typeof view.type !== 'string' || !ArrayBuffer.isView(view.data)) {
     throw invalidArgument('type', fn, arg, `a tensor {type, dims, data} of ${types.join('|')}`, describeValue(value));
   }
-  if (!types.includes(view.type as DType)) {
+  if (!types.includes(view.type)) {
     throw invalidArgument('type', fn, arg, `of type ${types.join('|')}`, `${view.type} tensor ${formatShape(view.dims)}`);
   }
   const expected = formatPattern(pattern, named);

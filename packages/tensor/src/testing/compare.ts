@@ -48,7 +48,7 @@ export function compareClose(actual: Numeric | TensorView, expected: Numeric | T
     const x = Number(a[i]);
     const y = Number(e[i]);
     let bad: boolean;
-    let excess = 0;
+    let excess: number;
     if (Number.isNaN(x) || Number.isNaN(y)) {
       bad = !(equalNaN && Number.isNaN(x) && Number.isNaN(y));
       excess = bad ? Infinity : 0;

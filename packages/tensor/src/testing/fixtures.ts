@@ -20,7 +20,8 @@ export function loadNpy(...pathParts: string[]): TensorView {
   return readNpy(new Uint8Array(readFileSync(join(...pathParts))));
 }
 
-/** Reads and parses a JSON file. */
+/** Reads and parses a JSON file; `T` is the caller's statement of the file's shape (unchecked, as with `JSON.parse`). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the one type argument is the point: `loadJson<Manifest>(dir, 'manifest.json')`
 export function loadJson<T = unknown>(...pathParts: string[]): T {
   return JSON.parse(readFileSync(join(...pathParts), 'utf8')) as T;
 }

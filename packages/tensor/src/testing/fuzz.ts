@@ -124,7 +124,7 @@ export async function fuzzBytes<R>(options: FuzzOptions<R>): Promise<FuzzReport>
         try {
           await onAccept(result, fuzzCase);
         } catch (error) {
-          failures.push({ index, mutation: fuzzCase.mutation, kind: 'accepted', message: String((error as Error).message ?? error) });
+          failures.push({ index, mutation: fuzzCase.mutation, kind: 'accepted', message: error instanceof Error ? error.message : String(error) });
           continue;
         }
       }
@@ -236,7 +236,7 @@ function mutateCase<R>(input: Uint8Array, seed: number, index: number, options: 
         break;
       }
       default: {
-        const token = new TextEncoder().encode(options.tokens![int(options.tokens!.length)]!);
+        const token = new TextEncoder().encode(options.tokens![int(options.tokens!.length)]);
         const n = int(Math.min(8, Math.max(0, bytes.length - at)) + 1);
         bytes = concat(bytes.subarray(0, at), token, bytes.subarray(at + n));
         steps.push(`token-${n}@${at}`);

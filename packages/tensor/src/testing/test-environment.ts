@@ -12,7 +12,7 @@ export const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
  */
 export function webgpuTestsRequired(): { readonly required: boolean; readonly why: string } {
   const icd = process.env['VK_ICD_FILENAMES'];
-  const hasIcd = icd !== undefined && icd.split(':').some((file) => file !== '' && existsSync(file));
+  const hasIcd = icd?.split(':').some((file) => file !== '' && existsSync(file)) ?? false;
   if (IN_CI || hasIcd) return { required: true, why: IN_CI ? 'CI=true' : `VK_ICD_FILENAMES=${icd}` };
   return { required: false, why: `no Vulkan ICD (VK_ICD_FILENAMES=${icd ?? 'unset'}); install Debian's chromium for SwiftShader` };
 }

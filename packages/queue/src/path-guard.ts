@@ -31,7 +31,8 @@ export interface PathGuard {
  * @throws TypeError / RangeError for an empty list; TaptrError `TAPTR_IO` when a root does not exist.
  */
 export async function createPathGuard(roots: readonly string[], digests: DigestCache = createDigestCache()): Promise<PathGuard> {
-  if (!Array.isArray(roots) || roots.length === 0) throw invalidArgument('range', 'createPathGuard', 'roots', 'a non-empty array of folders', Array.isArray(roots) ? 'an empty array' : typeof roots);
+  const isArray: boolean = Array.isArray(roots); // a boolean, not a guard: Array.isArray narrows a readonly array to any[]
+  if (!isArray || roots.length === 0) throw invalidArgument('range', 'createPathGuard', 'roots', 'a non-empty array of folders', isArray ? 'an empty array' : typeof roots);
   const given = roots.map((root) => resolve(root));
   const resolved: string[] = [];
   for (const root of given) resolved.push(await real(root, '--allow-root'));

@@ -217,12 +217,10 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions)
   });
   const finish = (force: boolean): Promise<void> => {
     if (force) worker.cancelAllJobs('aborted by the worker');
-    if (closing === undefined) {
-      closing = worker.close().finally(() => {
-        redis.disconnect();
-        resolveClosed();
-      });
-    }
+    closing ??= worker.close().finally(() => {
+      redis.disconnect();
+      resolveClosed();
+    });
     return closing;
   };
   await worker.waitUntilReady();

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { invalidArgument, TaptrError } from '@taptr/tensor';
 import { type Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { isRunName, type QueueJob, validateJobPayload } from './job-payload.js';
 import { parseJobResult, type QueueJobResult } from './job-result.js';
 import { parseQueueUrl } from './queue-url.js';

@@ -37,13 +37,13 @@ export async function startTestRedis(): Promise<TestRedis> {
         log += chunk.toString();
         if (log.includes('Ready to accept connections')) resolve(true);
       };
-      child.stdout!.on('data', onData);
+      child.stdout.on('data', onData);
       child.once('exit', () => resolve(false));
       setTimeout(() => resolve(false), 10_000).unref();
     });
     if (ready) {
-      child.stdout!.resume();
-      child.stderr!.resume();
+      child.stdout.resume();
+      child.stderr.resume();
       return { url: `redis://127.0.0.1:${port}/0`, port, stop: () => stopServer(child, dir) };
     }
     child.kill('SIGKILL');

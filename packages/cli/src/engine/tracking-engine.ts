@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { TensorView } from '@taptr/tensor';
-import type { QueryPadding, QueryPoint, TrackFrameResult, TrackProgress, TrackResult } from '@taptr/tracker';
+import type { OnlineFrameResult, QueryPadding, QueryPoint, TrackFrameResult, TrackProgress, TrackResult } from '@taptr/tracker';
 import type { VideoSource } from '@taptr/video';
 
 /** Options of {@link TrackingEngine.track}: the tracker's `TrackOptions` the CLI uses. */
@@ -51,16 +51,17 @@ export interface OnlineRequestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One frame's final result in an online run: the points present at that frame. */
-export interface OnlineFrame {
-  readonly frame: number;
-  /** Ids (from {@link OnlineTracking.addPoints}) of the points, in row order. */
-  readonly ids: readonly number[];
+/**
+ * One frame's final result in an online run, the points present at that frame: the tracker's
+ * `OnlineFrameResult` (the model's engine yields it as it is); a baseline has no logits and may give
+ * float64 positions.
+ */
+export type OnlineFrame = Pick<OnlineFrameResult, 'frame' | 'ids'> & {
   /** `[n, 2]` (x, y) in video pixels. */
   readonly tracks: ArrayLike<number>;
   /** `[n]` 1 = visible. */
   readonly visible: ArrayLike<number>;
-}
+};
 
 /** An online run ({@link TrackingEngine.online}): iterate it for each frame's final result, in frame order. */
 export interface OnlineTracking extends AsyncIterable<OnlineFrame> {

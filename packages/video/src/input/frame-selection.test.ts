@@ -11,7 +11,7 @@ import { selectFrames } from './frame-selection.js';
 import { openVideo } from './open-video.js';
 import { resizedSize } from './resize-frames.js';
 import { fromOriginalPixels, originOf, sourceFrameOf, toOriginalPixels } from './video-origin.js';
-import { readAllFrames, videoFromTensor } from './video-source.js';
+import { videoFromTensor } from './video-source.js';
 
 const W = 40;
 const H = 24;
@@ -137,7 +137,7 @@ describe('openVideo with --resize', () => {
       expect([video.width, video.height, video.frameCount]).toEqual([20, 12, 2]);
       expect(originOf(video)).toEqual({ width: W, height: H, start: 3, stride: 1, frameCount: T });
       frames.forEach((f, t) => {
-        const want = resizeVideoLanczos(tensor('uint8', [1, H, W, 3], synthFrame(3 + t)), 12, 20).data as Uint8Array;
+        const want = resizeVideoLanczos(tensor('uint8', [1, H, W, 3], synthFrame(3 + t)), 12, 20).data;
         expect(same(f, want), `${input} frame ${t}`).toBe(true);
       });
     }
@@ -148,7 +148,7 @@ describe('openVideo with --resize', () => {
     expect([video.width, video.height, video.frameCount]).toEqual([20, 12, 3]);
     expect(originOf(video)).toMatchObject({ width: W, height: H, stride: 5 });
     frames.forEach((f, t) => {
-      const want = resizeVideoLanczos(tensor('uint8', [1, H, W, 3], synthFrame(5 * t)), 12, 20).data as Uint8Array;
+      const want = resizeVideoLanczos(tensor('uint8', [1, H, W, 3], synthFrame(5 * t)), 12, 20).data;
       const mean = f.reduce((s, v, i) => s + Math.abs(v - want[i]!), 0) / f.length;
       expect(mean, `frame ${t}`).toBeLessThan(4);
     });

@@ -137,7 +137,7 @@ describe('openVideo', () => {
   it('rejects a file ffmpeg cannot decode with TAPTR_VIDEO_FORMAT', async () => {
     const error = await openVideo(join(dir, 'broken.mp4')).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_VIDEO_FORMAT')).toBe(true);
-    expect(String((error as Error).message)).toMatch(/broken\.mp4/);
+    expect((error as Error).message).toMatch(/broken\.mp4/);
   });
 
   it('rejects a missing path with TAPTR_IO', async () => {
@@ -194,6 +194,6 @@ describe('openVideo', () => {
     const env = { ...process.env, TAPTR_FFPROBE: join(dir, 'no-such-ffprobe'), TAPTR_FFMPEG: join(dir, 'no-such-ffmpeg') };
     const error = await openVideo(join(dir, 'testsrc.mp4'), env).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_VIDEO_FORMAT')).toBe(true);
-    expect(String((error as Error).message)).toMatch(/no-such-ffprobe was not found: video files need ffmpeg/);
+    expect((error as Error).message).toMatch(/no-such-ffprobe was not found: video files need ffmpeg/);
   });
 });

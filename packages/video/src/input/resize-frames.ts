@@ -35,7 +35,7 @@ export function resizeVideo(video: VideoSource, shortSide: number): VideoSource 
     origin,
     async *frames() {
       for await (const frame of video.frames()) {
-        yield resizeVideoLanczos(tensor('uint8', [1, video.height, video.width, 3], frame), size.height, size.width).data as Uint8Array;
+        yield resizeVideoLanczos(tensor('uint8', [1, video.height, video.width, 3], frame), size.height, size.width).data;
       }
     },
   };

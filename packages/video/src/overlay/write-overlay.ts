@@ -20,7 +20,7 @@ export interface WriteOverlayOptions {
 }
 
 function resolveStyle(video: VideoSource, set: TrackSet, style: OverlayStyle | OverlayStyleOptions | undefined): OverlayStyle {
-  if (style !== undefined && 'scale' in style) return style as OverlayStyle;
+  if (style !== undefined && 'scale' in style) return style;
   return defaultOverlayStyle(video.width, video.height, set.points, style ?? {});
 }
 

@@ -105,7 +105,7 @@ async function attwProblems(tarball: Uint8Array): Promise<string[]> {
   if (!analysis.types) return ['the package ships no types'];
   return analysis.problems
     .filter((p) => !('resolutionKind' in p) || !IGNORED_RESOLUTIONS.has(p.resolutionKind))
-    .map((p) => `${problemKindInfo[p.kind].title}${'entrypoint' in p ? ` (${String(p.entrypoint)}${'resolutionKind' in p ? `, ${p.resolutionKind}` : ''})` : ''}`);
+    .map((p) => `${problemKindInfo[p.kind].title}${'entrypoint' in p ? ` (${p.entrypoint}${'resolutionKind' in p ? `, ${p.resolutionKind}` : ''})` : ''}`);
 }
 
 /** The result of one package's checks. */

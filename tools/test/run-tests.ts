@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { SKIP_LINE_PREFIX } from './skip-reporter.js';
 
+// eslint-disable-next-line no-control-regex -- ESC is exactly what an ANSI colour code starts with
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Totals of vitest's `Tests  3 failed | 91 passed | 1 skipped (95)` lines. */

@@ -25,7 +25,7 @@ export default function skipReporter(): Reporter {
     onInit(vitest) {
       root = vitest.config.root;
     },
-    onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
+    onTestRunEnd(testModules: readonly TestModule[]) {
       const lines: string[] = [];
       for (const module of testModules) {
         for (const testCase of module.children.allTests('skipped')) {

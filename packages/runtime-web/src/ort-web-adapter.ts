@@ -3,6 +3,7 @@ import { buildProbeModel, createTensorFactory, type ModelSession, type ModelSess
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import type * as OrtWeb from 'onnxruntime-web';
 import { wasmThreads, webgpuUnavailableReason } from './environment.js';
+import { webGpuTensorsOf } from './webgpu-tensors.js';
 import type { ResolvedWebRuntimeOptions } from './web-runtime-options.js';
 
 /** The part of an onnxruntime-web module (`onnxruntime-web/wasm` or `/webgpu`) the adapter uses. */
@@ -82,9 +83,22 @@ export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExe
   let probe: Promise<string | undefined> | undefined;
   const unsupportedReason = (): Promise<string | undefined> => (probe ??= runProbe().catch((e: unknown) => String(e)));
 
+  // One GpuTensors per adapter (its scratch buffer shared), made once the device exists.
+  let gpuTensors: ReturnType<typeof webGpuTensorsOf> | undefined;
   return {
     name,
     tensors,
+    ...(executionProvider === 'webgpu'
+      ? {
+          gpuTensors() {
+            const made = (gpuTensors ??= webGpuTensorsOf(ort));
+            made.catch(() => {
+              if (gpuTensors === made) gpuTensors = undefined;
+            });
+            return made;
+          },
+        }
+      : {}),
     async isSupported() {
       return (await unsupportedReason()) === undefined;
     },

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { InferenceSession, Tensor, TypedTensor } from 'onnxruntime-common';
+import type { GpuTensors } from './gpu-tensors.js';
 import type { ModelInputSpec } from './model-io.js';
 
 /** Element types a {@link TensorFactory} can create (the onnxruntime-common names). */
@@ -46,8 +47,9 @@ export interface ModelSession {
    * Runs the model.
    * @param feeds - one tensor per input name, made by the adapter's {@link TensorFactory}.
    * @param outputs - optional pre-allocated outputs (tensors of the adapter's factory with exactly the
-   *   output's type and shape, e.g. views into a caller's ring buffer): the run leaves each of these
-   *   outputs in the given tensor's data. Where the runtime can, it writes them there directly (the
+   *   output's type and shape, e.g. views into a caller's ring buffer, or GPU tensors of
+   *   {@link RuntimeAdapter.gpuTensors}): the run leaves each of these outputs in the given tensor's
+   *   data (a GPU tensor's buffer is written on the device). Where the runtime can, it writes them there directly (the
    *   onnxruntime-node adapter does), else the adapter copies them in after the run. Outputs not named
    *   here are allocated by the runtime as usual.
    *   A session that wraps another must pass `outputs` on: callers read these outputs from the given
@@ -81,4 +83,10 @@ export interface RuntimeAdapter {
   createSession(model: Uint8Array | string, options?: ModelSessionOptions): Promise<ModelSession>;
   /** Tensors from this adapter's onnxruntime copy. */
   readonly tensors: TensorFactory;
+  /**
+   * GPU-resident tensors of this adapter's device, on adapters whose sessions take GPU tensors as
+   * feeds and write pre-allocated GPU outputs (onnxruntime-web WebGPU). Resolves once the device
+   * exists (after the adapter's first session). Absent on CPU adapters.
+   */
+  gpuTensors?(): Promise<GpuTensors>;
 }

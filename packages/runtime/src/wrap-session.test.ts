@@ -68,6 +68,26 @@ describe('wrapInferenceSession', () => {
     expect(Array.from(ring)).toEqual(Array(10).fill(-1));
   });
 
+  it('passes GPU pre-allocated outputs to the runtime (written on the device) and copies the host ones', async () => {
+    const calls: unknown[] = [];
+    const inner = {
+      ...fakeSession(),
+      outputNames: ['y', 'z'],
+      run: (_feeds: InferenceSession.FeedsType, fetches?: unknown) => {
+        calls.push(fetches);
+        return Promise.resolve({ y: { type: 'float32', location: 'gpu-buffer', dims: [2, 3] }, z: { type: 'float32', data: Float32Array.of(7), dims: [1] } } as unknown as InferenceSession.ReturnType);
+      },
+    } as unknown as InferenceSessionLike;
+    const x = { type: 'float32', dims: [2, 3], data: new Float32Array(6) } as never;
+    const y = { type: 'float32', location: 'gpu-buffer', dims: [2, 3], get data(): never {
+      throw new Error('a GPU tensor has no host data');
+    } } as never;
+    const z = { type: 'float32', dims: [1], data: new Float32Array(1) } as never;
+    await wrapInferenceSession(inner, 'toy').run({ x }, { y, z });
+    expect(calls[0]).toEqual({ y, z: null });
+    expect(Array.from((z as { data: Float32Array }).data)).toEqual([7]);
+  });
+
   it('exposes the input and output specs when the session reports metadata', () => {
     const inner = { ...fakeSession(), outputMetadata: [{ name: 'y', isTensor: true, type: 'float32', shape: [] }] } as unknown as InferenceSessionLike;
     const s = wrapInferenceSession(inner, 'toy');

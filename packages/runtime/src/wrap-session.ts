@@ -71,11 +71,18 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
           unexpected: unknown,
         });
       }
+      // GPU outputs are always given to the runtime (it writes them on the device).
+      const onGpu = Object.entries(outputs).filter(([, t]) => t.location === 'gpu-buffer');
       if (!options.writesOutputsInPlace) {
         // onnxruntime-web 1.30 (wasm) returns a pre-allocated CPU tensor without writing into it: run
         // as usual and copy.
-        const out = (await session.run(feeds as InferenceSession.FeedsType)) as Record<string, Tensor>;
+        const gpuFetches: Record<string, Tensor | null> = {};
+        if (onGpu.length > 0) for (const name of outputNames) gpuFetches[name] = outputs[name]?.location === 'gpu-buffer' ? outputs[name]! : null;
+        const out = (await (onGpu.length > 0
+          ? session.run(feeds as InferenceSession.FeedsType, gpuFetches as InferenceSession.FetchesType)
+          : session.run(feeds as InferenceSession.FeedsType))) as Record<string, Tensor>;
         for (const [name, given] of Object.entries(outputs)) {
+          if (given.location === 'gpu-buffer') continue;
           const produced = out[name]!;
           if (produced.type !== given.type || produced.dims.join(',') !== given.dims.join(',')) {
             throw new ModelIoMismatchError(`${label}: output ${JSON.stringify(name)} is ${produced.type} [${produced.dims.join(', ')}], the pre-allocated tensor ${given.type} [${given.dims.join(', ')}]`, {

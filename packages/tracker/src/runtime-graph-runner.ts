@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { memoryTokens, type GraphSignature, type TaptrGraphs } from '@taptr/model/format';
-import type { ModelSession, ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
+import type { GpuBuffer, GpuTensors, ModelSession, ModelSessionOptions, RuntimeAdapter } from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { chooseDecoderPath, resolveSampleFirstMaxPoints, type DecoderPath } from './decoder-path.js';
-import type { DecoderWindowInput, DecoderWindowOutput, MemoryView, TaptrGraphRunner } from './graph-runner.js';
+import type { DecoderWindowInput, DecoderWindowOutput, GpuFloats, MemoryStorage, MemoryView, TaptrGraphRunner } from './graph-runner.js';
 import { WINDOW_SIZE, WINDOW_STRIDE } from './window-schedule.js';
 
 /** Options of {@link createGraphRunner} (and of `createTracker` with a runtime and a model). */
@@ -19,6 +19,12 @@ export interface GraphRunnerOptions {
    * (≈ 270 MB at N = 64).
    */
   readonly sampleFirstMaxPoints?: number;
+  /**
+   * Keep the encoder memory on the GPU when the runtime offers GPU tensors (`runtime.gpuTensors`,
+   * onnxruntime-web WebGPU): the tracker's memory ring is then a GPU buffer the encoder writes and the
+   * decoder reads without a trip through the host. Default true; false keeps it in host memory.
+   */
+  readonly memoryOnGpu?: boolean;
 }
 
 /** {@link TaptrGraphRunner} over a runtime adapter, with the decoder-path choice exposed. */
@@ -159,6 +165,60 @@ function hostMemory(fn: string, memory: MemoryView, floats: number): Float32Arra
 }
 
 /**
+ * The runner's memory on the GPU: ring storage in GPU buffers (views are regions of them), and one
+ * buffer per graph input / output that a region cannot be given as (onnxruntime takes whole buffers):
+ * the encoder's output, a window's memory and the query frame's memory, each allocated once and
+ * filled by a copy on the device.
+ */
+interface GpuMemory {
+  allocate(floats: number): MemoryStorage;
+  /** A whole buffer of `floats` floats for `role`, allocated at the first call (again when the size changes). */
+  staging(role: 'encoder' | 'window' | 'query', floats: number): GpuBuffer;
+  release(): void;
+}
+
+function gpuMemory(gpu: GpuTensors): GpuMemory {
+  const owned = new Set<GpuBuffer>();
+  const staged = new Map<string, { buffer: GpuBuffer; floats: number }>();
+  const create = (floats: number): GpuBuffer => {
+    const buffer = gpu.createBuffer(floats);
+    owned.add(buffer);
+    return buffer;
+  };
+  return {
+    allocate(floats) {
+      const buffer = create(floats);
+      return {
+        length: floats,
+        subarray: (begin, end): GpuFloats => ({ location: 'gpu-buffer', buffer, offset: begin, length: end - begin }),
+        copyWithin: (target, start, end) => gpu.copy(buffer, start, buffer, target, end - start),
+        set(source, offset) {
+          if (source instanceof Float32Array) gpu.write(buffer, offset, source);
+          else gpu.copy(source.buffer, source.offset, buffer, offset, source.length);
+        },
+      };
+    },
+    staging(role, floats) {
+      let entry = staged.get(role);
+      if (entry?.floats !== floats) {
+        if (entry !== undefined) {
+          gpu.destroy(entry.buffer);
+          owned.delete(entry.buffer);
+        }
+        entry = { buffer: create(floats), floats };
+        staged.set(role, entry);
+      }
+      return entry.buffer;
+    },
+    release() {
+      for (const buffer of owned) gpu.destroy(buffer);
+      owned.clear();
+      staged.clear();
+    },
+  };
+}
+
+/**
  * Loads the graphs of `model` into sessions of `runtime` and exposes them as {@link TaptrGraphRunner}.
  * Graph inputs and outputs are named as in spec §13. The encoder and query sessions are created now.
  * Each decoder session is created at the first window that runs on it (see {@link GraphRunnerOptions}),
@@ -174,7 +234,10 @@ function hostMemory(fn: string, memory: MemoryView, floats: number): Float32Arra
  *
  * Buffers: the encoder writes into the caller's memory view (onnxruntime's pre-allocated output),
  * windows are fed the caller's `[K, S, C]` memory view as is, and window outputs are written into the
- * caller's arrays: no run allocates a large array on the JavaScript side.
+ * caller's arrays: no run allocates a large array on the JavaScript side. On a runtime with GPU tensors
+ * (onnxruntime-web WebGPU) the runner offers `allocateMemory`: the tracker's memory ring is then a GPU
+ * buffer, and memory goes from the encoder to the decoder without leaving the device (copied there
+ * into the one buffer each graph input is given; see {@link GraphRunnerOptions.memoryOnGpu}).
  * @throws RangeError when the model's window configuration is not the official size 8 / stride 4, or
  *   for a bad `options.sampleFirstMaxPoints`; TypeError when a graph is not ONNX bytes.
  * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` when a graph's declared inputs or outputs are not those the
@@ -227,6 +290,9 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGra
     }
   }
   const [encoder, queryInit, eagerProjectFirst] = sessions as [ModelSession, ModelSession, ModelSession | undefined];
+  // The device exists once the adapter has a session: memory stays on it unless asked otherwise.
+  const gpuTensors = options.memoryOnGpu === false || runtime.gpuTensors === undefined ? undefined : await runtime.gpuTensors().catch(() => undefined);
+  const gpu = gpuTensors === undefined ? undefined : { tensors: gpuTensors, memory: gpuMemory(gpuTensors) };
   // The runner keeps only what it still needs: each decoder's bytes until its session exists.
   const decoders: Record<DecoderPath, LazySession> = {
     'project-first':
@@ -244,14 +310,26 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGra
   const S = memoryTokens(config);
   const K = WINDOW_SIZE;
 
+  /**
+   * The tensor of a `[dims]` memory view: host floats as they are; a GPU region copied (on the device)
+   * into the whole buffer onnxruntime is given for `role`.
+   */
+  const memoryTensor = (fn: string, view: MemoryView, dims: readonly number[], role: 'window' | 'query') => {
+    const floats = dims.reduce((a, b) => a * b, 1);
+    if (view instanceof Float32Array || gpu === undefined) return tensors.tensor('float32', hostMemory(fn, view, floats), dims);
+    if (view.length !== floats) throw invalidArgument('range', fn, 'memory', `${floats} floats`, String(view.length));
+    const buffer = gpu.memory.staging(role, floats);
+    gpu.tensors.copy(view.buffer, view.offset, buffer, 0, floats);
+    return gpu.tensors.tensor(buffer, dims);
+  };
+
   const decodeOn = async (path: DecoderPath, input: DecoderWindowInput, output: DecoderWindowOutput): Promise<void> => {
     const session = await decoders[path].get();
     const n = input.points;
-    const memory = hostMemory('decodeWindow', input.memory, K * S * C);
     // The outputs land in the caller's arrays (pre-allocated outputs): nothing to copy back.
     await session.run(
       {
-        memory: tensors.tensor('float32', memory, [K, S, C]),
+        memory: memoryTensor('decodeWindow', input.memory, [K, S, C], 'window'),
         content: tensors.tensor('float32', input.content, [K, n, C]),
         ref_unsig: tensors.tensor('float32', input.refUnsig, [K, n, 4]),
         track_mask: tensors.tensor('bool', input.trackMask, [n, K]),
@@ -271,14 +349,23 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGra
     tokens: S,
     channels: C,
     copiesInputs: true,
+    ...(gpu === undefined ? {} : { allocateMemory: (floats: number) => gpu.memory.allocate(floats) }),
     async encodeFrames(images, count, target) {
-      const into = hostMemory('encodeFrames', target, count * S * C);
-      // Written straight into the caller's buffer (the tracker's memory ring).
-      await encoder.run({ image: tensors.tensor('float32', images, [count, 3, R, R]) }, { memory: tensors.tensor('float32', into, [count, S, C]) });
+      const image = tensors.tensor('float32', images, [count, 3, R, R]);
+      if (target instanceof Float32Array || gpu === undefined) {
+        // Written straight into the caller's buffer (the tracker's memory ring).
+        await encoder.run({ image }, { memory: tensors.tensor('float32', hostMemory('encodeFrames', target, count * S * C), [count, S, C]) });
+        return;
+      }
+      // On the GPU: written into the encoder's output buffer, then copied into the ring's slot on the device.
+      if (target.length !== count * S * C) throw invalidArgument('range', 'encodeFrames', 'memory', `${count * S * C} floats`, String(target.length));
+      const out = gpu.memory.staging('encoder', count * S * C);
+      await encoder.run({ image }, { memory: gpu.tensors.tensor(out, [count, S, C]) });
+      gpu.tensors.copy(out, 0, target.buffer, target.offset, count * S * C);
     },
     async initQueries(memory, xyNorm, count) {
       const out = await queryInit.run({
-        memory: tensors.tensor('float32', hostMemory('initQueries', memory, S * C), [1, S, C]),
+        memory: memoryTensor('initQueries', memory, [1, S, C], 'query'),
         xy_norm: tensors.tensor('float32', xyNorm, [count, 2]),
       });
       const content = out['content'];
@@ -300,6 +387,7 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGra
     },
     async release() {
       await Promise.all([encoder.release(), queryInit.release(), decoders['project-first'].release(), decoders['sample-first'].release()]);
+      gpu?.memory.release();
     },
   };
 }

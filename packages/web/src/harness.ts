@@ -2,7 +2,7 @@
 // Browser-side test harness (harness.html): drives @taptr/runtime-web adapters on behalf of tests
 // running in Node (the shared conformance suite through a proxy adapter, the reduced model's
 // encoder, the bench). Values cross the boundary as plain arrays / base64.
-import type { ModelSession, RuntimeAdapter, RuntimeDType } from '@taptr/runtime';
+import { buildProbeModel, type ModelSession, type RuntimeAdapter, type RuntimeDType } from '@taptr/runtime';
 import { createRuntime, type Backend } from '@taptr/runtime-web';
 
 /** A tensor as it crosses page.evaluate: element type, dims and base64 of the little-endian bytes. */
@@ -107,6 +107,32 @@ const harness = {
         }),
       );
       return { outputs, ms };
+    }),
+  /**
+   * GPU tensors of the WebGPU adapter (`open('webgpu')` first): a host write, copies between buffers
+   * and within one (overlapping), a run with GPU feeds and a pre-allocated GPU output (the probe model,
+   * sum = a + b), read back. Returns what was read.
+   */
+  gpuRoundTrip: () =>
+    guard(async () => {
+      const adapter = adapterOf('webgpu');
+      const session = await adapter.createSession(buildProbeModel());
+      try {
+        const gpu = await adapter.gpuTensors!();
+        const a = gpu.createBuffer(4);
+        const b = gpu.createBuffer(8);
+        const out = gpu.createBuffer(4);
+        gpu.write(a, 0, Float32Array.of(1, 2, 3, 4));
+        gpu.copy(a, 0, b, 4, 4); // b = 0 0 0 0 1 2 3 4
+        gpu.copy(b, 4, b, 2, 4); // within b, overlapping: 0 0 1 2 3 4 3 4
+        const returned = await session.run({ a: gpu.tensor(a, [4]), b: gpu.tensor(a, [4]) }, { sum: gpu.tensor(out, [4]) });
+        gpu.copy(out, 1, b, 0, 2); // the run's output, on the device: b = 4 6 1 2 3 4 3 4
+        const result = { b: Array.from(await gpu.read(b, 0, 8)), out: Array.from(await gpu.read(out, 0, 4)), location: returned['sum']?.location ?? 'none' };
+        for (const buffer of [a, b, out]) gpu.destroy(buffer);
+        return result;
+      } finally {
+        await session.release();
+      }
     }),
   release: (id: number) =>
     guard(async () => {

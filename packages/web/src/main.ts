@@ -98,6 +98,8 @@ interface Result extends TrackSet {
   readonly modelName: string;
   readonly modelPrecision: string | undefined;
   readonly decoderWindows: { readonly 'sample-first': number; readonly 'project-first': number };
+  /** Where the worker kept the encoder memory (GPU with WebGPU). */
+  readonly memory: 'gpu-buffer' | 'host';
   readonly loadMs: number;
   readonly trackMs: number;
 }
@@ -722,6 +724,7 @@ function onTrackMessage(message: WorkerResponse): void {
       modelName: state.model?.name ?? 'unknown model',
       modelPrecision: state.model?.precision,
       decoderWindows: message.decoderWindows,
+      memory: message.memory,
       loadMs: message.loadMs,
       trackMs: message.trackMs,
     });
@@ -777,6 +780,7 @@ function tracksFileText(r: Result): string {
       ...(r.modelPrecision === undefined ? {} : { precision: r.modelPrecision }),
       runtime: r.runtime,
       decoderWindows: r.decoderWindows,
+      memory: r.memory,
     },
     timings: { loadMs: Math.round(r.loadMs), trackMs: Math.round(r.trackMs), msPerFrame: Math.round((r.trackMs / r.frames) * 100) / 100 },
   });

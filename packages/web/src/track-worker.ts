@@ -128,6 +128,7 @@ async function track(request: TrackRequest): Promise<void> {
         height: result.height || height,
         resolution: tracker.resolution,
         decoderWindows: decoders.counts(),
+        memory: decoders.runner.allocateMemory === undefined ? 'host' : 'gpu-buffer',
         loadMs,
         trackMs,
       },

@@ -137,6 +137,8 @@ export type WorkerResponse =
       readonly resolution: number;
       /** Which decoder build ran the windows of this request. */
       readonly decoderWindows: DecoderWindowCounts;
+      /** Where the encoder memory was kept: on the GPU (WebGPU) or in host memory. */
+      readonly memory: 'gpu-buffer' | 'host';
       /** Session creation (model load) time and tracking time, ms. */
       readonly loadMs: number;
       readonly trackMs: number;

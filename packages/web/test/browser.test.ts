@@ -22,7 +22,7 @@ import { createFramePreprocessor, createTracker, readTracksFile, type TracksFile
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, browserSkipReason, CHROMIUM, DIST, IN_CI, startBrowser, type BrowserSession } from './chromium.js';
-import { browserAdapter } from './harness-client.js';
+import { browserAdapter, harnessCaller } from './harness-client.js';
 
 const WEBGPU_FRAMES = Number(process.env['TAPTR_WEBGPU_FRAMES'] ?? 3);
 const TRACK_PX = 1e-2;
@@ -84,6 +84,22 @@ runRuntimeConformance('ort-web-webgpu in Chromium (SwiftShader)', () => webgpu.a
   materialize: dataUrl,
   timeoutMs: 180_000,
   ...(webgpu.reason !== undefined ? { skipReason: webgpu.reason } : {}),
+});
+
+describe('GPU tensors of the WebGPU adapter in Chromium (SwiftShader)', () => {
+  // The device path of the graph runner (encoder memory kept on the GPU): host writes, copies between
+  // and within buffers, GPU feeds and a pre-allocated GPU output written by onnxruntime-web.
+  it.skipIf(webgpu.adapter === undefined)(`keeps tensors on the device through copies and a run${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
+    const page = await browser!.open('harness.html');
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+    try {
+      const call = harnessCaller(page);
+      await call('open', 'webgpu', 0);
+      expect(await call('gpuRoundTrip')).toEqual({ b: [4, 6, 1, 2, 3, 4, 3, 4], out: [2, 4, 6, 8], location: 'gpu-buffer' });
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
 });
 
 // ---- the reduced reference model ------------------------------------------------------------------
@@ -279,6 +295,7 @@ describe('the page in Chromium', () => {
     const frames = (await sampleVideo()).frames;
     const run = await runPage('wasm', frames, 300_000);
     expect(run.json.model?.['runtime']).toBe('ort-web-wasm');
+    expect(run.json.model?.['memory']).toBe('host');
     // The bundled model has the sample-first decoder: three points decode on it.
     expect((await bundledModel()).decoderWindowSampleFirst).toBeInstanceOf(Uint8Array);
     expectDecoder(run.json, 'sample-first');
@@ -319,6 +336,8 @@ describe('the page in Chromium', () => {
   it.skipIf(browser === undefined || webgpu.adapter === undefined)(`tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
     const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
     expect(run.json.model?.['runtime']).toBe('ort-web-webgpu');
+    // The encoder memory stayed on the GPU (the runner's ring in a GPU buffer, windows copied on the device).
+    expect(run.json.model?.['memory']).toBe('gpu-buffer');
     expectDecoder(run.json, 'sample-first');
     checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES, 'page chromium-webgpu');
     await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');

@@ -5,6 +5,10 @@ export type Cell = string | number | null | undefined;
 
 const cellText = (c: Cell): string => (c === undefined || c === null || c === '' ? '-' : String(c).replace(/\|/g, '\\|').replace(/\n/g, ' '));
 
+/** Columns a cell takes: its code points (`²`, `δ` are one column each; the tables hold no combining marks). */
+// eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are the intended unit here
+const columns = (s: string): number => [...s].length;
+
 /**
  * A GitHub-flavoured markdown table with padded columns (readable as plain text too). Columns whose
  * header starts with `<` are left-aligned, the others right-aligned unless `align` says otherwise.
@@ -15,10 +19,10 @@ const cellText = (c: Cell): string => (c === undefined || c === null || c === ''
 export function markdownTable(header: readonly string[], rows: readonly (readonly Cell[])[], align?: readonly ('l' | 'r')[]): string {
   const cells = rows.map((r) => header.map((_, i) => cellText(r[i])));
   const heads = header.map((h) => cellText(h));
-  const widths = heads.map((h, i) => Math.max(3, [...h].length, ...cells.map((r) => [...r[i]!].length)));
+  const widths = heads.map((h, i) => Math.max(3, columns(h), ...cells.map((r) => columns(r[i]!))));
   const side = header.map((_, i) => align?.[i] ?? (i === 0 ? 'l' : 'r'));
   const pad = (s: string, i: number): string => {
-    const fill = ' '.repeat(widths[i]! - [...s].length);
+    const fill = ' '.repeat(widths[i]! - columns(s));
     return side[i] === 'l' ? s + fill : fill + s;
   };
   const line = (r: readonly string[]): string => `| ${r.map(pad).join(' | ')} |`;

@@ -143,9 +143,9 @@ async function graphLevel(stateDict: typeof checkpoint, jitter: (v: Float32Array
     memory: { ...w0, data: jitter(w0.data as Float32Array) },
     content: tgt,
     ref_unsig: npy('first.w0.ref_unsig.npy'),
-    track_mask: { type: 'bool', dims: [N, K], data: new Uint8Array(N * K).fill(1) } as TensorView,
+    track_mask: { type: 'bool', dims: [N, K], data: new Uint8Array(N * K).fill(1) },
     update_mask: npy('first.w0.update_mask.npy'),
-    init_content: { type: 'float32', dims: [K, N, C], data: init } as TensorView,
+    init_content: { type: 'float32', dims: [K, N, C], data: init },
   };
   const a = await run(fp32.decoderWindow, feeds);
   const b = await run(int8.decoderWindow, feeds);
@@ -172,7 +172,7 @@ for (const perturb of arg('perturb', 'none').split(',')) {
   let stateDict = checkpoint;
   if (kind === 'weights') {
     const next = seededRandom(seed);
-    stateDict = new Map([...checkpoint].map(([k, v]) => [k, v.type === 'float32' ? { ...v, data: ulpJitter(v.data as Float32Array, next) } : v])) as typeof checkpoint;
+    stateDict = new Map([...checkpoint].map(([k, v]) => [k, v.type === 'float32' ? { ...v, data: ulpJitter(v.data as Float32Array, next) } : v]));
   }
   if (graphLevelOnly) {
     const next = seededRandom(seed);
@@ -192,7 +192,7 @@ for (const perturb of arg('perturb', 'none').split(',')) {
       const started = performance.now();
       const result = await tracker.track(video, QUERIES);
       await tracker.release();
-      const dev = deviation(result.tracks.data, result.visible.data as Uint8Array);
+      const dev = deviation(result.tracks.data, result.visible.data);
       const run = `${perturb} threads=${threads}`;
       process.stdout.write(`${JSON.stringify({ variant, perturb, threads, ...dev, ms: Math.round(performance.now() - started) })}\n`);
       const w = (worst[variant] ??= { meanPx: 0, p95Px: 0, maxPx: 0, occlusionFlips: 0, run });

@@ -303,9 +303,9 @@ export async function openCase(spec: SpeedCaseSpec, log: (message: string) => vo
   if ('unavailable' in opened) throw new Error(`${spec.backend}: ${opened.unavailable}`);
   const variant = spec.variant ?? BASELINE_VARIANT;
   const t = performance.now();
-  let graphs: TaptrGraphs | undefined;
-  let label: string;
-  ({ graphs, label } = await loadGraphs(spec.config, variant));
+  const loaded = await loadGraphs(spec.config, variant);
+  let graphs: TaptrGraphs | undefined = loaded.graphs;
+  const label = loaded.label;
   const buildMs = performance.now() - t;
   const graphBytes = graphByteCount(graphs);
   const hasSampleFirst = graphs.decoderWindowSampleFirst !== undefined;
@@ -316,6 +316,7 @@ export async function openCase(spec: SpeedCaseSpec, log: (message: string) => vo
   // The tracker's default decoder choice. Only the encoder and query-init sessions are created here:
   // each decoder session is created at the first window on its path (the warm-ups below).
   const timed = timeMethods(await createGraphRunner(runtime, graphs));
+  // eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point (collected below)
   graphs = undefined;
   // The state dict and the graphs are garbage now (the runner keeps each decoder's bytes until its
   // session exists): collect them, so that the peak RSS is the tracker's.

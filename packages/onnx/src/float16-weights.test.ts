@@ -40,8 +40,16 @@ describe('float32ToFloat16Bits / float16BitsToFloat32', () => {
 
 describe('storeFloat16Weights', () => {
   const [K, N] = [64, 24];
-  const W = tensor('float32', [K, N], Float32Array.from({ length: K * N }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7))));
-  const big = tensor('float32', [20], Float32Array.from({ length: 20 }, (_, i) => (i === 3 ? 1e5 : i)));
+  const W = tensor(
+    'float32',
+    [K, N],
+    Float32Array.from({ length: K * N }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7))),
+  );
+  const big = tensor(
+    'float32',
+    [20],
+    Float32Array.from({ length: 20 }, (_, i) => (i === 3 ? 1e5 : i)),
+  );
 
   function model(): Uint8Array {
     const g = createGraphBuilder();
@@ -78,7 +86,11 @@ describe('storeFloat16Weights', () => {
   // |Δy_j| ≤ 2^-11 · Σ_k |x_k|·|W_kj| (+ the same for the bias), the graph computing in float32.
   it('computes in float32 with the rounded weights: within 2^-11 · Σ|x||w| of the float32 model', async () => {
     const R = 5;
-    const x = tensor('float32', [R, K], Float32Array.from({ length: R * K }, (_, i) => Math.cos(i * 0.29) * 3));
+    const x = tensor(
+      'float32',
+      [R, K],
+      Float32Array.from({ length: R * K }, (_, i) => Math.cos(i * 0.29) * 3),
+    );
     const a = (await runOnnx(model(), { x })).y!.data as Float32Array;
     const b = (await runOnnx(storeFloat16Weights(model()).model, { x })).y!.data as Float32Array;
     for (let r = 0; r < R; r++)

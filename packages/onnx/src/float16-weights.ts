@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { create } from '@bufbuild/protobuf';
-import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
+import { describeValue, invalidArgument } from '@taptr/tensor';
 import { AttributeProto_AttributeType, NodeProtoSchema, TensorProto_DataType, TensorProtoSchema, type NodeProto } from './gen/onnx_pb.js';
 import { decodeOnnxModel, encodeOnnxModel } from './onnx-model-codec.js';
 import { floatTensorData, freshName, protoDims, setModelMetadata, takenNames } from './quantize-tensor-data.js';
@@ -86,7 +86,8 @@ export interface Float16WeightsModel {
 export function storeFloat16Weights(model: Uint8Array, options: Float16WeightsOptions = {}): Float16WeightsModel {
   if (!(model instanceof Uint8Array)) throw invalidArgument('type', 'storeFloat16Weights', 'model', 'ONNX model bytes (Uint8Array)', describeValue(model));
   const minElements = options.minElements ?? 16;
-  if (!Number.isInteger(minElements) || minElements < 1) throw invalidArgument('range', 'storeFloat16Weights', 'options.minElements', 'a positive integer', describeValue(minElements));
+  if (!Number.isInteger(minElements) || minElements < 1)
+    throw invalidArgument('range', 'storeFloat16Weights', 'options.minElements', 'a positive integer', describeValue(minElements));
   const include = options.include ?? (() => true);
   const { model: decoded, graph } = decodeOnnxModel(model, 'storeFloat16Weights');
   const taken = takenNames(graph);
@@ -107,9 +108,22 @@ export function storeFloat16Weights(model: Uint8Array, options: Float16WeightsOp
     for (let i = 0; i < data.length; i++) half[i] = float32ToFloat16Bits(data[i]!);
     const stored = freshName(taken, `${name}_fp16`);
     const to = BigInt(TensorProto_DataType.FLOAT);
-    casts.push(create(NodeProtoSchema, { opType: 'Cast', name: freshName(taken, `${name}_fp16/Cast`), input: [stored], output: [name], attribute: [{ name: 'to', type: AttributeProto_AttributeType.INT, i: to }] }));
+    casts.push(
+      create(NodeProtoSchema, {
+        opType: 'Cast',
+        name: freshName(taken, `${name}_fp16/Cast`),
+        input: [stored],
+        output: [name],
+        attribute: [{ name: 'to', type: AttributeProto_AttributeType.INT, i: to }],
+      }),
+    );
     converted.push(candidate);
-    return create(TensorProtoSchema, { name: stored, dataType: TensorProto_DataType.FLOAT16, dims: candidate.dims.map(BigInt), rawData: new Uint8Array(half.buffer) });
+    return create(TensorProtoSchema, {
+      name: stored,
+      dataType: TensorProto_DataType.FLOAT16,
+      dims: candidate.dims.map(BigInt),
+      rawData: new Uint8Array(half.buffer),
+    });
   });
   graph.node = [...casts, ...graph.node];
   setModelMetadata(decoded, 'taptr.float16_weights', JSON.stringify({ converted: converted.length, kept: kept.length, minElements }));

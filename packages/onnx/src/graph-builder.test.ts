@@ -64,7 +64,7 @@ describe('createGraphBuilder', () => {
     });
     expect(compareClose(out.sampled!.data as Float32Array, [2.5, 1, 4 / 4], { atol: 1e-6 }).ok).toBe(true);
     const mean = 2.5;
-    const sd = Math.sqrt((1.5 ** 2 + 0.5 ** 2) * 2 / 4 + 1e-5);
+    const sd = Math.sqrt(((1.5 ** 2 + 0.5 ** 2) * 2) / 4 + 1e-5);
     expect(compareClose(out.ln!.data as Float32Array, [(1 - mean) / sd, (2 - mean) / sd, (3 - mean) / sd, (4 - mean) / sd + 1], { atol: 1e-5 }).ok).toBe(true);
     expect(Array.from(out.rot!.data as Float32Array)).toEqual([3, 4, 1]);
     expect(Array.from(out.masked!.data as Float32Array)).toEqual([1, -Infinity, -Infinity, 0]);

@@ -197,7 +197,8 @@ function attributeOf(name: string, value: AttrValue): AttributeProto {
   if (typeof value === 'string') return attribute({ type: AttributeType.STRING, s: textEncoder.encode(value) });
   if (Array.isArray(value)) {
     const ints = value as readonly number[];
-    if (!ints.every(Number.isInteger)) throw invalidArgument('range', 'GraphBuilder.node', `attrs.${name}`, 'integers (use { floats } for floats)', `[${ints.join(', ')}]`);
+    if (!ints.every(Number.isInteger))
+      throw invalidArgument('range', 'GraphBuilder.node', `attrs.${name}`, 'integers (use { floats } for floats)', `[${ints.join(', ')}]`);
     return attribute({ type: AttributeType.INTS, ints: ints.map(BigInt) });
   }
   if (isTensorView(value)) return attribute({ type: AttributeType.TENSOR, t: tensorProtoOf('', value) });
@@ -207,7 +208,12 @@ function attributeOf(name: string, value: AttrValue): AttributeProto {
 }
 
 function valueInfo(name: string, type: DType, dims: readonly Dim[] | undefined): ValueInfoProto {
-  const shape = dims === undefined ? undefined : { dim: dims.map((d) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })) };
+  const shape =
+    dims === undefined
+      ? undefined
+      : {
+          dim: dims.map((d) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })),
+        };
   return create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: onnxDataType(type), shape } } } });
 }
 
@@ -284,7 +290,16 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
     const list = typeof values === 'number' ? [values] : [...values];
     const shape = dims ?? (typeof values === 'number' ? [] : [list.length]);
     const key = `i:${shape.join(',')}:${list.join(',')}`;
-    return cachedConst(key, () => tensor('int64', shape, BigInt64Array.from(list, (v) => BigInt(v))), 'const_i');
+    return cachedConst(
+      key,
+      () =>
+        tensor(
+          'int64',
+          shape,
+          BigInt64Array.from(list, (v) => BigInt(v)),
+        ),
+      'const_i',
+    );
   }
 
   function constBool(values: readonly boolean[], dims: readonly number[]): OnnxValue {
@@ -313,7 +328,8 @@ export function createGraphBuilder(options: GraphBuilderOptions = {}): GraphBuil
     return node(opType, nodeInputs, attrs, 1)[0]!;
   }
 
-  const shapeValue = (shape: readonly number[] | OnnxValue): OnnxValue => (Array.isArray(shape) ? constInt64(shape as readonly number[]) : (shape as OnnxValue));
+  const shapeValue = (shape: readonly number[] | OnnxValue): OnnxValue =>
+    Array.isArray(shape) ? constInt64(shape as readonly number[]) : (shape as OnnxValue);
 
   function buildModel(): Uint8Array {
     const model = create(ModelProtoSchema, {

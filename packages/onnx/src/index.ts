@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 export { createGraphBuilder, IR_VERSION, OPSET_VERSION } from './graph-builder.js';
-export type { Attrs, AttrValue, ConvOptions, Dim, FloatAttr, FloatsAttr, GraphBuilder, GraphBuilderOptions, GraphStats, GridSampleOptions, OnnxValue } from './graph-builder.js';
+export type {
+  Attrs,
+  AttrValue,
+  ConvOptions,
+  Dim,
+  FloatAttr,
+  FloatsAttr,
+  GraphBuilder,
+  GraphBuilderOptions,
+  GraphStats,
+  GridSampleOptions,
+  OnnxValue,
+} from './graph-builder.js';
 export { decodeOnnxModel, encodeOnnxModel } from './onnx-model-codec.js';
 export type { ModelProtoInit } from './onnx-model-codec.js';
 export { onnxModelSignature } from './onnx-model-signature.js';

@@ -13,7 +13,8 @@ import { decodeOnnxModel, encodeOnnxModel } from './onnx-model-codec.js';
  * fields explicitly set to their default value were written too (such as the opset's empty `domain`), so
  * the model files converted then are a few bytes longer than the ones written now.
  */
-const SMALL_MODEL_ONNX_PROTO = 'CAgSCHRhcHRyLWpzOvsCCiMKAXgKAXcSBk1hdE11bBoLTWF0TXVsI25vZGUiBk1hdE11bAoxCgZNYXRNdWwKB2NvbnN0X2kSB1Jlc2hhcGUaDFJlc2hhcGUjbm9kZSIHUmVzaGFwZQoeCgdSZXNoYXBlEgF5GgZ5I25vZGUiCElkZW50aXR5CiIKBk1hdE11bBIFU2hhcGUaClNoYXBlI25vZGUiBVNoYXBlCikKBVNoYXBlEgRDYXN0GglDYXN0I25vZGUiBENhc3QqCQoCdG8YB6ABAgojCgRDYXN0EgVzaGFwZRoKc2hhcGUjbm9kZSIISWRlbnRpdHkSBXNtYWxsKiMKAgMCEAFCAXdKGAAAgD8AAABAAABAQAAAgEAAAKBAAADAQCogCgECEAdCB2NvbnN0X2lKEAAAAAAAAAAA//////////9aFAoBeBIPCg0IARIJCgMSAU4KAggDYhQKAXkSDwoNCAESCQoDEgFOCgIIAmITCgVzaGFwZRIKCggIBxIECgIIAkIECgAQEQ==';
+const SMALL_MODEL_ONNX_PROTO =
+  'CAgSCHRhcHRyLWpzOvsCCiMKAXgKAXcSBk1hdE11bBoLTWF0TXVsI25vZGUiBk1hdE11bAoxCgZNYXRNdWwKB2NvbnN0X2kSB1Jlc2hhcGUaDFJlc2hhcGUjbm9kZSIHUmVzaGFwZQoeCgdSZXNoYXBlEgF5GgZ5I25vZGUiCElkZW50aXR5CiIKBk1hdE11bBIFU2hhcGUaClNoYXBlI25vZGUiBVNoYXBlCikKBVNoYXBlEgRDYXN0GglDYXN0I25vZGUiBENhc3QqCQoCdG8YB6ABAgojCgRDYXN0EgVzaGFwZRoKc2hhcGUjbm9kZSIISWRlbnRpdHkSBXNtYWxsKiMKAgMCEAFCAXdKGAAAgD8AAABAAABAQAAAgEAAAKBAAADAQCogCgECEAdCB2NvbnN0X2lKEAAAAAAAAAAA//////////9aFAoBeBIPCg0IARIJCgMSAU4KAggDYhQKAXkSDwoNCAESCQoDEgFOCgIIAmITCgVzaGFwZRIKCggIBxIECgIIAkIECgAQEQ==';
 
 describe('decodeOnnxModel / encodeOnnxModel', () => {
   it('decodes what the graph builder encodes, int64 fields as bigint, and encodes it back to the same bytes', () => {
@@ -73,7 +74,10 @@ describe('decodeOnnxModel / encodeOnnxModel', () => {
     const bytes = encodeOnnxModel({
       irVersion: 8n,
       modelVersion: big,
-      graph: { name: 'g', input: [{ name: 'x', type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: [{ value: { case: 'dimValue', value: big } }] } } } } }] },
+      graph: {
+        name: 'g',
+        input: [{ name: 'x', type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: [{ value: { case: 'dimValue', value: big } }] } } } } }],
+      },
     });
     const { model, graph } = decodeOnnxModel(bytes, 'test');
     expect(model.modelVersion).toBe(big);

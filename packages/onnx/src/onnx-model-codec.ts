@@ -11,7 +11,7 @@ import { GraphProtoSchema, ModelProtoSchema, TensorProtoSchema, type GraphProto,
  */
 function notAnOnnxModel(caller: string, error: unknown): TaptrError {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof RangeError && /outside the bounds of the DataView/.test(message)) {
+  if (error instanceof RangeError && message.includes('outside the bounds of the DataView')) {
     return new TaptrError('TAPTR_CONFIG_INVALID', `${caller}: not an ONNX model (premature EOF in a fixed-width field)`);
   }
   return new TaptrError('TAPTR_CONFIG_INVALID', `${caller}: not an ONNX model (${message})`, { cause: error });
@@ -69,10 +69,10 @@ function around<Desc extends DescMessage>(schema: Desc, message: MessageShape<De
   const below = { ...message, $unknown: undefined };
   const above = { ...message };
   for (const field of schema.fields) {
-    if (field.number >= number) clearField(below as MessageShape<Desc>, field);
-    if (field.number <= number) clearField(above as MessageShape<Desc>, field);
+    if (field.number >= number) clearField(below, field);
+    if (field.number <= number) clearField(above, field);
   }
-  return [toBinary(schema, below as MessageShape<Desc>), toBinary(schema, above as MessageShape<Desc>)];
+  return [toBinary(schema, below), toBinary(schema, above)];
 }
 
 function tensorPieces(tensor: TensorProto): Uint8Array[] {

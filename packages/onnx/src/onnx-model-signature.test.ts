@@ -21,15 +21,28 @@ describe('onnxModelSignature', () => {
     const bytes = encodeOnnxModel({
       graph: {
         name: 'g',
-        input: [{ name: 'a', type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: [{}, { value: { case: 'dimValue', value: 4n } }] } } } } }],
+        input: [
+          {
+            name: 'a',
+            type: {
+              value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: [{}, { value: { case: 'dimValue', value: 4n } }] } } },
+            },
+          },
+        ],
         output: [{ name: 'b', type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.BOOL } } } }],
       },
     });
-    expect(onnxModelSignature(bytes)).toEqual({ name: 'g', inputs: [{ name: 'a', type: 'float32', dims: ['?', 4] }], outputs: [{ name: 'b', type: 'bool', dims: [] }] });
+    expect(onnxModelSignature(bytes)).toEqual({
+      name: 'g',
+      inputs: [{ name: 'a', type: 'float32', dims: ['?', 4] }],
+      outputs: [{ name: 'b', type: 'bool', dims: [] }],
+    });
   });
 
   it('rejects an input or output that is not a tensor of a supported element type', () => {
-    const float16 = encodeOnnxModel({ graph: { name: 'g', input: [{ name: 'h', type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT16 } } } }] } });
+    const float16 = encodeOnnxModel({
+      graph: { name: 'g', input: [{ name: 'h', type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT16 } } } }] },
+    });
     expect(() => onnxModelSignature(float16)).toThrow(/"h" of graph "g" is not a tensor of a supported element type \(element type 10\)/);
     const untyped = encodeOnnxModel({ graph: { name: 'g', output: [{ name: 'o' }] } });
     expect(() => onnxModelSignature(untyped)).toThrow(/"o" of graph "g" .*\(no type\)/);

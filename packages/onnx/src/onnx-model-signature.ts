@@ -32,9 +32,14 @@ export function onnxModelSignature(model: Uint8Array): OnnxModelSignature {
     const type = t?.case === 'tensorType' ? dtypeOfOnnxDataType(t.value.elemType) : undefined;
     if (t?.case !== 'tensorType' || type === undefined) {
       const what = t?.case === 'tensorType' ? `element type ${t.value.elemType}` : (t?.case ?? 'no type');
-      throw new TaptrError('TAPTR_CONFIG_INVALID', `onnxModelSignature: ${JSON.stringify(v.name)} of graph ${JSON.stringify(graph.name)} is not a tensor of a supported element type (${what})`);
+      throw new TaptrError(
+        'TAPTR_CONFIG_INVALID',
+        `onnxModelSignature: ${JSON.stringify(v.name)} of graph ${JSON.stringify(graph.name)} is not a tensor of a supported element type (${what})`,
+      );
     }
-    const dims = (t.value.shape?.dim ?? []).map((d) => (d.value.case === 'dimParam' ? d.value.value : d.value.case === 'dimValue' ? Number(d.value.value) : '?'));
+    const dims = (t.value.shape?.dim ?? []).map((d) =>
+      d.value.case === 'dimParam' ? d.value.value : d.value.case === 'dimValue' ? Number(d.value.value) : '?',
+    );
     return { name: v.name, type, dims };
   };
   const initializers = new Set(graph.initializer.map((i) => i.name));

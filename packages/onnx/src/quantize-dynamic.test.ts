@@ -46,9 +46,17 @@ function linearModel(W: TensorView<'float32'>, b: TensorView<'float32'>): Uint8A
 
 describe('quantizeDynamic', () => {
   const [R, K, N] = [6, 40, 12];
-  const W = tensor('float32', [K, N], wave(K * N, 0.37).map((v, i) => v * (1 + (i % N) / 4)));
+  const W = tensor(
+    'float32',
+    [K, N],
+    wave(K * N, 0.37).map((v, i) => v * (1 + (i % N) / 4)),
+  );
   const b = tensor('float32', [N], wave(N, 1.1));
-  const x = tensor('float32', [R, K], wave(R * K, 0.21, 1).map((v, i) => v * 2 - (i % 3)));
+  const x = tensor(
+    'float32',
+    [R, K],
+    wave(R * K, 0.21, 1).map((v, i) => v * 2 - (i % 3)),
+  );
 
   it('replaces MatMul by DynamicQuantizeLinear → MatMulInteger → Cast → Mul, per-channel int8 weights, bias Add kept', () => {
     const { model, quantized, kept } = quantizeDynamic(linearModel(W, b));
@@ -109,7 +117,11 @@ describe('quantizeDynamic', () => {
     g.output(g.matMul(gemm, small), 'u', 'float32');
     const model = g.toModelBytes();
 
-    const { model: q, quantized, kept } = quantizeDynamic(model, { opTypes: ['MatMul', 'Gemm', 'Conv'], weightType: 'uint8', include: (c) => c.weight !== 'small' });
+    const {
+      model: q,
+      quantized,
+      kept,
+    } = quantizeDynamic(model, { opTypes: ['MatMul', 'Gemm', 'Conv'], weightType: 'uint8', include: (c) => c.weight !== 'small' });
     expect(quantized.map((c) => c.opType)).toEqual(['MatMul', 'MatMul', 'Gemm', 'Conv']);
     expect(kept.map((c) => c.weight)).toEqual(['small']);
     const counts = opCounts(q);
@@ -117,7 +129,12 @@ describe('quantizeDynamic', () => {
     expect(counts['Gemm']).toBeUndefined();
     expect(counts['Conv']).toBeUndefined();
     const inits = decodeOnnxModel(q, 'test').model.graph!.initializer;
-    expect(inits.filter((t) => t.name!.endsWith('_quantized')).map((t) => t.name).sort()).toEqual(['convw_quantized', 'shared_quantized', 'w2_t_quantized']);
+    expect(
+      inits
+        .filter((t) => t.name.endsWith('_quantized'))
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['convw_quantized', 'shared_quantized', 'w2_t_quantized']);
     expect(inits.find((t) => t.name === 'convw_scale')?.dims.map(Number)).toEqual([1, 4, 1, 1]);
 
     const feeds = { v: tensor('float32', [3, K], wave(3 * K, 0.3)), img: tensor('float32', [1, 3, 9, 9], wave(243, 0.17)) };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
+import { describeValue, invalidArgument } from '@taptr/tensor';
 import {
   AttributeProto_AttributeType as ATTR,
   TensorProto_DataType as DT,
@@ -88,7 +88,13 @@ function isFloatInitializer(proto: TensorProto | undefined): boolean {
  * `groupOf(i)`: one scale per group (`groups` = 1 for per-tensor). Returns the quantized values
  * (int8, or uint8 with zero point 128) and the scales.
  */
-function quantizeSymmetric(w: Float32Array, groups: number, groupOf: (i: number) => number, type: 'int8' | 'uint8', qmax: number): { q: Int8Array | Uint8Array; scales: Float32Array } {
+function quantizeSymmetric(
+  w: Float32Array,
+  groups: number,
+  groupOf: (i: number) => number,
+  type: 'int8' | 'uint8',
+  qmax: number,
+): { q: Int8Array | Uint8Array; scales: Float32Array } {
   const maxAbs = new Float32Array(groups);
   for (let i = 0; i < w.length; i++) {
     const g = groupOf(i);
@@ -128,7 +134,8 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
   if (!(model instanceof Uint8Array)) throw invalidArgument('type', 'quantizeDynamic', 'model', 'ONNX model bytes (Uint8Array)', describeValue(model));
   const opTypes = new Set<QuantizableOp>(options.opTypes ?? ['MatMul', 'Gemm']);
   const weightType = options.weightType ?? 'int8';
-  if (weightType !== 'int8' && weightType !== 'uint8') throw invalidArgument('range', 'quantizeDynamic', 'options.weightType', "'int8' or 'uint8'", describeValue(weightType));
+  if (weightType !== 'int8' && weightType !== 'uint8')
+    throw invalidArgument('range', 'quantizeDynamic', 'options.weightType', "'int8' or 'uint8'", describeValue(weightType));
   const perChannel = options.perChannel ?? true;
   const qmax = options.reduceRange ? 63 : 127;
   const include = options.include ?? (() => true);
@@ -193,7 +200,11 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
 
   /** DynamicQuantizeLinear of `x` under `base`: returns [x_q, x_scale, x_zp]. */
   const dynamicQuantize = (base: string, x: string): [string, string, string] => {
-    const outs: [string, string, string] = [freshName(taken, `${base}/x_quantized`), freshName(taken, `${base}/x_scale`), freshName(taken, `${base}/x_zero_point`)];
+    const outs: [string, string, string] = [
+      freshName(taken, `${base}/x_quantized`),
+      freshName(taken, `${base}/x_scale`),
+      freshName(taken, `${base}/x_zero_point`),
+    ];
     mk('DynamicQuantizeLinear', base, [x], outs);
     return outs;
   };
@@ -273,6 +284,18 @@ export function quantizeDynamic(model: Uint8Array, options: QuantizeDynamicOptio
   graph.node = nodes;
   const uses = valueUses(graph);
   graph.initializer = [...graph.initializer.filter((t) => (uses.get(t.name) ?? 0) > 0 || graphInputs.has(t.name)), ...added];
-  setModelMetadata(decoded, 'taptr.quantize', JSON.stringify({ scheme: 'dynamic', weightType, perChannel, reduceRange: qmax === 63, opTypes: [...opTypes], quantized: quantized.length, kept: kept.length }));
+  setModelMetadata(
+    decoded,
+    'taptr.quantize',
+    JSON.stringify({
+      scheme: 'dynamic',
+      weightType,
+      perChannel,
+      reduceRange: qmax === 63,
+      opTypes: [...opTypes],
+      quantized: quantized.length,
+      kept: kept.length,
+    }),
+  );
   return { model: encodeOnnxModel(decoded), quantized, kept };
 }

@@ -2,7 +2,14 @@
 // Shared by the model transforms (quantize-dynamic, float16-weights): reading float32 initializers of a
 // decoded ModelProto and naming helpers.
 import { create } from '@bufbuild/protobuf';
-import { StringStringEntryProtoSchema, TensorProto_DataLocation, TensorProto_DataType, type GraphProto, type ModelProto, type TensorProto } from './gen/onnx_pb.js';
+import {
+  StringStringEntryProtoSchema,
+  TensorProto_DataLocation,
+  TensorProto_DataType,
+  type GraphProto,
+  type ModelProto,
+  type TensorProto,
+} from './gen/onnx_pb.js';
 
 /** Dims of a TensorProto as plain numbers. */
 export function protoDims(proto: TensorProto): number[] {

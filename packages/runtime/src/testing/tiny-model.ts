@@ -34,7 +34,9 @@ export interface TinyModelSpec {
 }
 
 function valueInfo(v: TinyValue): ValueInfoInit {
-  const dims = v.shape?.map((d) => ({ value: typeof d === 'string' ? { case: 'dimParam' as const, value: d } : { case: 'dimValue' as const, value: BigInt(d) } }));
+  const dims = v.shape?.map((d) => ({
+    value: typeof d === 'string' ? { case: 'dimParam' as const, value: d } : { case: 'dimValue' as const, value: BigInt(d) },
+  }));
   return { name: v.name, type: { value: { case: 'tensorType', value: { elemType: ELEM[v.type], shape: dims === undefined ? undefined : { dim: dims } } } } };
 }
 

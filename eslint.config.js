@@ -40,7 +40,11 @@ const UNIVERSAL_SOURCES = ['packages/{tensor,pickle,onnx,model,ops,runtime,track
  *   @taptr/fixtures, which no shipped code may import (tests may: see the second block).
  */
 const SHIPPED_CONSTRAINTS = [
-  { sourceTag: 'platform:universal', onlyDependOnLibsWithTags: ['platform:universal'], bannedExternalImports: ['onnxruntime-node', 'onnxruntime-web', 'onnxruntime-web/*', 'bullmq', 'ioredis', 'pngjs', 'webgpu'] },
+  {
+    sourceTag: 'platform:universal',
+    onlyDependOnLibsWithTags: ['platform:universal'],
+    bannedExternalImports: ['onnxruntime-node', 'onnxruntime-web', 'onnxruntime-web/*', 'bullmq', 'ioredis', 'pngjs', 'webgpu'],
+  },
   { sourceTag: 'platform:node', onlyDependOnLibsWithTags: ['platform:universal', 'platform:node'] },
   { sourceTag: 'platform:web', onlyDependOnLibsWithTags: ['platform:universal', 'platform:web'] },
   { sourceTag: 'layer:contract', onlyDependOnLibsWithTags: ['layer:contract'] },
@@ -55,7 +59,13 @@ const TEST_CONSTRAINTS = [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }];
 /** The @nx/enforce-module-boundaries setting with these tag constraints. @param {object[]} depConstraints */
 const boundaries = (depConstraints) => [
   'error',
-  { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, checkDynamicDependenciesExceptions: [], banTransitiveDependencies: true, depConstraints },
+  {
+    enforceBuildableLibDependency: false,
+    allowCircularSelfDependency: false,
+    checkDynamicDependenciesExceptions: [],
+    banTransitiveDependencies: true,
+    depConstraints,
+  },
 ];
 
 /** Every linted source file. */
@@ -109,7 +119,10 @@ export default defineConfig(
       // Re-raising what was caught, or an AbortSignal's reason, passes on a value typed unknown/any as is.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
       '@typescript-eslint/only-throw-error': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'all', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'all', caughtErrorsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       eqeqeq: ['error', 'always'],
       'no-console': 'error',

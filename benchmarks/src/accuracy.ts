@@ -47,8 +47,16 @@ async function taptrEval(args: readonly string[], env: NodeJS.ProcessEnv): Promi
  * strided) on `dataset` with the stationary baseline and the model (default: the bundled reference
  * model, random weights), for every mode of `options`.
  */
-export async function runAccuracy(dataset: string, options: BenchOptions, log: (message: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<AccuracyRun[]> {
-  const model = options.model !== undefined ? ['--model', options.model, ...(options.modelConfig !== undefined ? ['--config', options.modelConfig] : [])] : ['--model', join(REFERENCE_DIR, 'checkpoint.pth'), '--config', join(REFERENCE_DIR, 'config.json')];
+export async function runAccuracy(
+  dataset: string,
+  options: BenchOptions,
+  log: (message: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AccuracyRun[]> {
+  const model =
+    options.model !== undefined
+      ? ['--model', options.model, ...(options.modelConfig !== undefined ? ['--config', options.modelConfig] : [])]
+      : ['--model', join(REFERENCE_DIR, 'checkpoint.pth'), '--config', join(REFERENCE_DIR, 'config.json')];
   const common = options.maxVideos !== undefined ? ['--max-videos', String(options.maxVideos)] : [];
   const methods: { name: string; args: string[]; modes: readonly BenchMode[] }[] = [
     { name: 'stationary baseline', args: ['--baseline', 'stationary'], modes: options.modes },

@@ -114,7 +114,15 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze<BenchOptions>({
 });
 
 /** What `--quick` changes: one repetition, N = 16 only, 8 frames, mode first, no memory-mode comparison. */
-const QUICK: Partial<BenchOptions> = { points: [16], endToEndPoints: [16], frames: 8, repetitions: 1, modes: ['first'], modelModes: ['first'], memoryModes: [] };
+const QUICK: Partial<BenchOptions> = {
+  points: [16],
+  endToEndPoints: [16],
+  frames: 8,
+  repetitions: 1,
+  modes: ['first'],
+  modelModes: ['first'],
+  memoryModes: [],
+};
 
 /** The usage text (`--help`). */
 export const BENCH_USAGE = `Usage: npx nx bench @taptr/benchmarks [-- options]
@@ -317,7 +325,15 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
   }
   if (given.has('--quick')) {
     for (const [key, v] of Object.entries(QUICK) as [keyof BenchOptions, never][]) {
-      const flag = { points: '--points', endToEndPoints: '--e2e-points', frames: '--frames', repetitions: '--repetitions', modes: '--modes', modelModes: '--modes', memoryModes: '--memory-modes' }[key as string];
+      const flag = {
+        points: '--points',
+        endToEndPoints: '--e2e-points',
+        frames: '--frames',
+        repetitions: '--repetitions',
+        modes: '--modes',
+        modelModes: '--modes',
+        memoryModes: '--memory-modes',
+      }[key as string];
       if (flag === undefined || !given.has(flag)) o[key] = v;
     }
   }

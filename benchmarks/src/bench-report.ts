@@ -66,7 +66,8 @@ const fmt = (v: number, d = 0): string => v.toFixed(d);
  */
 export function issue9Targets(speed: readonly SpeedCaseResult[]): TargetCheck[] {
   const r = speed.find((s) => s.config === 'released' && s.backend === 'cpu' && (s.variant === undefined || s.variant === 'fp32'));
-  if (r === undefined) return [{ target: 'issue 9 targets (released configuration, cpu)', measured: 'the released configuration was not run on cpu', status: 'not measured' }];
+  if (r === undefined)
+    return [{ target: 'issue 9 targets (released configuration, cpu)', measured: 'the released configuration was not run on cpu', status: 'not measured' }];
   const status = (ok: boolean | undefined): TargetCheck['status'] => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
   const enc = r.encoder.msPerFrame.median;
   // The decoder row the tracker's own choice of path gives at N (not a --compare-points row).
@@ -83,7 +84,9 @@ export function issue9Targets(speed: readonly SpeedCaseResult[]): TargetCheck[] 
     let ratio: number | undefined;
     if (e !== undefined && e.windows > 0) {
       ratio = e.decoderMsPerWindow / 4 / e.encoderMsPerFrame;
-      parts.push(`end to end (${e.decoderPath}): ${fmt(e.decoderMsPerWindow / 4)} ms per frame (window / 4) = ${fmt(100 * ratio, 1)}% of the encoder's ${fmt(e.encoderMsPerFrame)} ms in the same run`);
+      parts.push(
+        `end to end (${e.decoderPath}): ${fmt(e.decoderMsPerWindow / 4)} ms per frame (window / 4) = ${fmt(100 * ratio, 1)}% of the encoder's ${fmt(e.encoderMsPerFrame)} ms in the same run`,
+      );
     }
     if (d !== undefined) {
       ratio ??= d.msPerFrame / enc;
@@ -143,7 +146,16 @@ export function memoryModeRows(r: Pick<BenchReport, 'speed' | 'memoryModes'>): M
   const rows: Omit<MemoryModeRow, 'vsBest'>[] = [];
   for (const s of r.speed.filter((x) => x.backend === 'cpu' && x.variant === 'fp32')) {
     for (const m of (r.memoryModes ?? []).filter((x) => x.backend === 'cpu' && x.config === s.config)) {
-      for (const e of m.endToEnd) rows.push({ config: s.config, points: e.points, memory: m.memory, isDefault: m.memory === s.memory, msPerFrame: e.msPerFrame, peakRssMB: e.peakRssMB, machineClass: m.machineClass });
+      for (const e of m.endToEnd)
+        rows.push({
+          config: s.config,
+          points: e.points,
+          memory: m.memory,
+          isDefault: m.memory === s.memory,
+          msPerFrame: e.msPerFrame,
+          peakRssMB: e.peakRssMB,
+          machineClass: m.machineClass,
+        });
     }
   }
   rows.sort((a, b) => (a.config === b.config ? a.points - b.points || Number(b.isDefault) - Number(a.isDefault) : a.config < b.config ? -1 : 1));
@@ -159,16 +171,24 @@ export function memoryModeRows(r: Pick<BenchReport, 'speed' | 'memoryModes'>): M
  * official code's time is the issue's figure for its machine class, so the speed-up is judged only on
  * that class.
  */
-export function issue15Targets(r: Pick<BenchReport, 'speed' | 'memoryModes'> & Partial<Pick<BenchReport, 'variantRatios' | 'interleaved' | 'longVideo'>>): TargetCheck[] {
+export function issue15Targets(
+  r: Pick<BenchReport, 'speed' | 'memoryModes'> & Partial<Pick<BenchReport, 'variantRatios' | 'interleaved' | 'longVideo'>>,
+): TargetCheck[] {
   const s = r.speed.find((x) => x.config === 'released' && x.backend === 'cpu' && (x.variant === undefined || x.variant === 'fp32'));
-  if (s === undefined) return [{ target: 'issue 15 targets (released configuration, cpu)', measured: 'the released configuration was not run on cpu', status: 'not measured' }];
+  if (s === undefined)
+    return [{ target: 'issue 15 targets (released configuration, cpu)', measured: 'the released configuration was not run on cpu', status: 'not measured' }];
   const status = (ok: boolean | undefined): TargetCheck['status'] => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
   const cls = s.machineClass;
   const rows = memoryModeRows(r).filter((x) => x.config === 'released');
   const modeTarget = (n: number): TargetCheck => {
     const mine = rows.find((x) => x.points === n && x.isDefault);
     const others = rows.filter((x) => x.points === n && !x.isDefault);
-    if (mine === undefined || others.length === 0) return { target: `default memory mode within 1.15x of the best of the others at N = ${n}`, measured: `N = ${n} not run in several modes (--memory-modes)`, status: 'not measured' };
+    if (mine === undefined || others.length === 0)
+      return {
+        target: `default memory mode within 1.15x of the best of the others at N = ${n}`,
+        measured: `N = ${n} not run in several modes (--memory-modes)`,
+        status: 'not measured',
+      };
     const best = others.reduce((a, b) => (b.msPerFrame < a.msPerFrame ? b : a));
     const ratio = mine.msPerFrame / best.msPerFrame;
     const list = others.map((o) => `'${o.memory}' ${fmt(o.msPerFrame)}`).join(', ');
@@ -184,7 +204,12 @@ export function issue15Targets(r: Pick<BenchReport, 'speed' | 'memoryModes'> & P
   const rss = (n: number, limit: number): TargetCheck => {
     const own = rows.find((x) => x.points === n && x.isDefault);
     const e = e2e(n);
-    const measured = own !== undefined ? `${own.peakRssMB} MB (a process of its own, memory '${own.memory}')` : e ? `${e.peakRssMB} MB (${e.frames} frames, after the smaller N in the same process, memory '${s.memory}')` : `N = ${n} end to end not run`;
+    const measured =
+      own !== undefined
+        ? `${own.peakRssMB} MB (a process of its own, memory '${own.memory}')`
+        : e
+          ? `${e.peakRssMB} MB (${e.frames} frames, after the smaller N in the same process, memory '${s.memory}')`
+          : `N = ${n} end to end not run`;
     const value = own?.peakRssMB ?? e?.peakRssMB;
     return { target: `peak RSS at N = ${n} <= ${limit} MB`, measured, status: status(value === undefined ? undefined : value <= limit) };
   };
@@ -203,12 +228,16 @@ export function issue15Targets(r: Pick<BenchReport, 'speed' | 'memoryModes'> & P
     },
     {
       target: `end to end >= 15x faster than the official code (${fmt(OFFICIAL_MS_PER_FRAME)} ms/frame at N = 16 on ${OFFICIAL_CPU_CLASS})`,
-      measured: e16 ? `${fmt(e16.msPerFrame)} ms/frame = ${fmt(OFFICIAL_MS_PER_FRAME / e16.msPerFrame, 1)}x${sameClass ? '' : ` (this machine is ${cls}: the official figure is from another class)`}` : 'N = 16 end to end not run',
+      measured: e16
+        ? `${fmt(e16.msPerFrame)} ms/frame = ${fmt(OFFICIAL_MS_PER_FRAME / e16.msPerFrame, 1)}x${sameClass ? '' : ` (this machine is ${cls}: the official figure is from another class)`}`
+        : 'N = 16 end to end not run',
       status: status(e16 && sameClass ? OFFICIAL_MS_PER_FRAME / e16.msPerFrame >= 15 : undefined),
     },
     {
       target: 'decoder per frame at N = 800 <= the encoder (end-to-end split, window / 4)',
-      measured: e800 ? `${fmt(e800.decoderMsPerWindow / 4)} ms vs ${fmt(e800.encoderMsPerFrame)} ms (${fmt((100 * e800.decoderMsPerWindow) / 4 / e800.encoderMsPerFrame, 1)}%)` : 'N = 800 end to end not run',
+      measured: e800
+        ? `${fmt(e800.decoderMsPerWindow / 4)} ms vs ${fmt(e800.encoderMsPerFrame)} ms (${fmt((100 * e800.decoderMsPerWindow) / 4 / e800.encoderMsPerFrame, 1)}%)`
+        : 'N = 800 end to end not run',
       status: status(e800 && e800.windows > 0 ? e800.decoderMsPerWindow / 4 <= e800.encoderMsPerFrame : undefined),
     },
     longVideoTarget(r.longVideo ?? []),
@@ -238,7 +267,9 @@ export function longVideoTarget(runs: readonly LongVideoResult[]): TargetCheck {
     const t = b.msPerFrame / a.msPerFrame;
     const m = b.peakRssMB / a.peakRssMB;
     ok = t <= 1 + tolerance && m <= 1 + tolerance;
-    parts.push(`${long} frames ${fmt(b.msPerFrame)} ms/frame, ${b.peakRssMB} MB vs ${short} frames ${fmt(a.msPerFrame)} ms/frame, ${a.peakRssMB} MB (processes of their own): ${fmt(t, 2)}x time, ${fmt(m, 2)}x RSS`);
+    parts.push(
+      `${long} frames ${fmt(b.msPerFrame)} ms/frame, ${b.peakRssMB} MB vs ${short} frames ${fmt(a.msPerFrame)} ms/frame, ${a.peakRssMB} MB (processes of their own): ${fmt(t, 2)}x time, ${fmt(m, 2)}x RSS`,
+    );
   }
   const at = b.checkpoints.find((c) => c.frames === short);
   if (at !== undefined) {
@@ -247,8 +278,13 @@ export function longVideoTarget(runs: readonly LongVideoResult[]): TargetCheck {
     const m = b.peakRssMB / at.peakRssMB;
     ok ??= t <= 1 + tolerance && m <= 1 + tolerance;
     const lastGraph = b.checkpoints.find((c) => c.frames === b.frames)?.graphMs;
-    const outside = lastGraph === undefined ? '' : `; outside the graphs ${fmt((b.totalMs - at.elapsedMs - (lastGraph - at.graphMs)) / (b.frames - at.frames), 1)} vs ${fmt((at.elapsedMs - at.graphMs) / at.frames, 1)} ms/frame`;
-    parts.push(`in the ${long}-frame run: frames ${short + 1}-${long} ${fmt(later)} ms/frame vs 1-${short} ${fmt(at.msPerFrame)} (${fmt(t, 2)}x${outside}), peak RSS ${b.peakRssMB} MB vs ${at.peakRssMB} MB at frame ${short} (${fmt(m, 2)}x)`);
+    const outside =
+      lastGraph === undefined
+        ? ''
+        : `; outside the graphs ${fmt((b.totalMs - at.elapsedMs - (lastGraph - at.graphMs)) / (b.frames - at.frames), 1)} vs ${fmt((at.elapsedMs - at.graphMs) / at.frames, 1)} ms/frame`;
+    parts.push(
+      `in the ${long}-frame run: frames ${short + 1}-${long} ${fmt(later)} ms/frame vs 1-${short} ${fmt(at.msPerFrame)} (${fmt(t, 2)}x${outside}), peak RSS ${b.peakRssMB} MB vs ${at.peakRssMB} MB at frame ${short} (${fmt(m, 2)}x)`,
+    );
   }
   parts.push(`load ${fmt(b.load.start, 1)}-${fmt(b.load.end, 1)}; ${b.machineClass}`);
   return { target, measured: parts.join('; '), status: ok === undefined ? 'not measured' : ok ? 'met' : 'not met' };
@@ -272,9 +308,14 @@ export function int8Target(r: Partial<Pick<BenchReport, 'variantRatios' | 'inter
   if (e === undefined && c === undefined) return { target, measured: `int8 not run at N = ${points} (--variants fp32,int8)`, status: 'not measured' };
   const parts: string[] = [];
   if (pair !== undefined && e !== undefined) {
-    parts.push(`${fmt(e.speedup, 2)}x (${pair.label}; fp32 ${fmt(e.baselineMs.median)} vs int8 ${fmt(e.variantMs.median)} ms/frame, ${pair.frames} frames, alternately in one process); encoder alone ${fmt(pair.encoder.speedup, 2)}x (${fmt(pair.encoder.baselineMs.median)} vs ${fmt(pair.encoder.variantMs.median)} ms)`);
+    parts.push(
+      `${fmt(e.speedup, 2)}x (${pair.label}; fp32 ${fmt(e.baselineMs.median)} vs int8 ${fmt(e.variantMs.median)} ms/frame, ${pair.frames} frames, alternately in one process); encoder alone ${fmt(pair.encoder.speedup, 2)}x (${fmt(pair.encoder.baselineMs.median)} vs ${fmt(pair.encoder.variantMs.median)} ms)`,
+    );
   }
-  if (c !== undefined && cases !== undefined) parts.push(`separate processes: ${fmt(c.speedup, 2)}x end to end, encoder ${fmt(cases.encoderSpeedup, 2)}x (floor-normalized ${fmt(cases.encoderSpeedupFloorNormalized, 2)}x)`);
+  if (c !== undefined && cases !== undefined)
+    parts.push(
+      `separate processes: ${fmt(c.speedup, 2)}x end to end, encoder ${fmt(cases.encoderSpeedup, 2)}x (floor-normalized ${fmt(cases.encoderSpeedupFloorNormalized, 2)}x)`,
+    );
   const vnni = machineClass.includes('VNNI');
   if (!vnni) parts.push(`this machine is ${machineClass}: judged only with VNNI`);
   const value = e?.speedup ?? c!.speedup;

@@ -33,7 +33,12 @@ async function openWasm(threads: number): Promise<OpenedBackend> {
     // Multi-threaded wasm needs cross-origin isolation, which Node does not have: measure 1 thread.
     if (threads > 1) {
       const single = createWebRuntime({ threads: 1 });
-      if (await single.isSupported()) return { runtime: single, threads: 1, note: `createWebRuntime from @taptr/runtime-web/wasm with 1 thread (${threads} refused: ${reason.split(';')[0]})` };
+      if (await single.isSupported())
+        return {
+          runtime: single,
+          threads: 1,
+          note: `createWebRuntime from @taptr/runtime-web/wasm with 1 thread (${threads} refused: ${reason.split(';')[0]})`,
+        };
     }
     return { unavailable: reason };
   } catch (error) {
@@ -47,7 +52,12 @@ async function openWasm(threads: number): Promise<OpenedBackend> {
  * onnxruntime-node's WebGPU EP (a software adapter such as SwiftShader when there is no GPU: noted),
  * `wasm` = `@taptr/runtime-web/wasm`. Never throws: an unusable backend comes back with its reason.
  */
-export async function openBackend(backend: BenchBackend, threads: number, env: Readonly<Record<string, string | undefined>> = process.env, memory?: NodeMemoryMode): Promise<OpenedBackend> {
+export async function openBackend(
+  backend: BenchBackend,
+  threads: number,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  memory?: NodeMemoryMode,
+): Promise<OpenedBackend> {
   if (backend === 'wasm') return openWasm(threads);
   try {
     const runtime = createNodeRuntime({ threads, executionProvider: backend, ...(memory !== undefined && backend === 'cpu' ? { memory } : {}) });
@@ -55,7 +65,11 @@ export async function openBackend(backend: BenchBackend, threads: number, env: R
     if (reason !== undefined) return { unavailable: reason };
     if (backend === 'webgpu') {
       const icd = env['VK_ICD_FILENAMES'] ?? '';
-      return { runtime, threads, note: /swiftshader/i.test(icd) ? `software Vulkan adapter (SwiftShader: ${icd}), not a GPU` : `Vulkan ICD ${icd === '' ? '(system default)' : icd}` };
+      return {
+        runtime,
+        threads,
+        note: /swiftshader/i.test(icd) ? `software Vulkan adapter (SwiftShader: ${icd}), not a GPU` : `Vulkan ICD ${icd === '' ? '(system default)' : icd}`,
+      };
     }
     return { runtime, threads };
   } catch (error) {

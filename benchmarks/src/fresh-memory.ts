@@ -45,7 +45,13 @@ export function probeFreshMemory(megabytes = 178, repeats = 3): FreshMemoryProbe
   const firstTouchMs = median(first);
   const rewriteMs = median(again);
   const freshMsPerMB = Math.max(0, firstTouchMs - rewriteMs) / megabytes;
-  return { megabytes, firstTouchMs: Math.round(firstTouchMs), rewriteMs: Math.round(rewriteMs), freshMsPerMB: Math.round(freshMsPerMB * 100) / 100, expensive: freshMsPerMB > EXPENSIVE_FRESH_MS_PER_MB };
+  return {
+    megabytes,
+    firstTouchMs: Math.round(firstTouchMs),
+    rewriteMs: Math.round(rewriteMs),
+    freshMsPerMB: Math.round(freshMsPerMB * 100) / 100,
+    expensive: freshMsPerMB > EXPENSIVE_FRESH_MS_PER_MB,
+  };
 }
 
 /** The CPU's class for onnxruntime's kernels, from its flags: `AVX-512 VNNI`, `AVX-512`, `AVX2 + AVX-VNNI`, `AVX2/FMA`, or `other`. */

@@ -79,7 +79,10 @@ export async function runInterleavedCase(spec: SpeedCaseSpec, log: (message: str
     }
     const [base, other] = opened as [OpenedCase, OpenedCase];
     const R = base.config.resolution;
-    if (other.config.resolution !== R) throw new Error(`interleaved: ${variantLabel(other.variant)} has another resolution (${other.config.resolution}) than fp32 (${R}); compare it in separate processes`);
+    if (other.config.resolution !== R)
+      throw new Error(
+        `interleaved: ${variantLabel(other.variant)} has another resolution (${other.config.resolution}) than fp32 (${R}); compare it in separate processes`,
+      );
     const video = syntheticVideo(spec.frames, R);
     const endToEnd: (InterleavedRatio & { points: number })[] = [];
     for (const n of [...spec.endToEndPoints].sort((a, b) => a - b)) {

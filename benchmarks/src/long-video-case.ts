@@ -67,7 +67,11 @@ const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
  * RSS so far) whenever the encoder has read a multiple of 50 frames or one of `checkpointFrames`
  * (e.g. 300 in a 600-frame run: both lengths in one process, under the same load).
  */
-export async function runLongVideoCase(spec: SpeedCaseSpec, checkpointFrames: readonly number[], log: (message: string) => void = () => undefined): Promise<LongVideoResult> {
+export async function runLongVideoCase(
+  spec: SpeedCaseSpec,
+  checkpointFrames: readonly number[],
+  log: (message: string) => void = () => undefined,
+): Promise<LongVideoResult> {
   const c = await openCase(spec, log);
   const runner = c.timed.proxy;
   const R = c.config.resolution;
@@ -104,7 +108,14 @@ export async function runLongVideoCase(spec: SpeedCaseSpec, checkpointFrames: re
           const now = performance.now();
           const rss = sample();
           const graphMs = c.timed.ms('encodeFrames') + c.timed.ms('initQueries') + c.timed.ms('decodeWindow');
-          checkpoints.push({ frames: p.framesEncoded, elapsedMs: Math.round(now - start), msPerFrame: round1((now - start) / p.framesEncoded), rssMB: mb(rss), peakRssMB: mb(peakSoFar()), graphMs: Math.round(graphMs) });
+          checkpoints.push({
+            frames: p.framesEncoded,
+            elapsedMs: Math.round(now - start),
+            msPerFrame: round1((now - start) / p.framesEncoded),
+            rssMB: mb(rss),
+            peakRssMB: mb(peakSoFar()),
+            graphMs: Math.round(graphMs),
+          });
           if (now - lastLog > 60_000) {
             lastLog = now;
             log(`  ${p.framesEncoded}/${F} frames, ${Math.round((now - start) / 1000)} s, RSS ${mb(rss)} MB`);

@@ -65,6 +65,15 @@ export function softwareVersions(): Record<string, string> {
       return '-';
     }
   };
-  const packages = ['onnxruntime-node', 'onnxruntime-web', '@taptr/model', '@taptr/tracker', '@taptr/runtime-node', '@taptr/runtime-web', '@taptr/cli', '@taptr/tapvid'];
+  const packages = [
+    'onnxruntime-node',
+    'onnxruntime-web',
+    '@taptr/model',
+    '@taptr/tracker',
+    '@taptr/runtime-node',
+    '@taptr/runtime-web',
+    '@taptr/cli',
+    '@taptr/tapvid',
+  ];
   return { node: process.version, ...Object.fromEntries(packages.map((p) => [p, v(p)])) };
 }

@@ -30,7 +30,14 @@ export interface MatMulFloor {
 export function buildMatMulModel(m: number, k: number, n: number): Uint8Array {
   const g = createGraphBuilder({ name: 'matmul_floor' });
   const a = g.input('a', 'float32', [m, k]);
-  const b = g.initializer(tensor('float32', [k, n], Float32Array.from({ length: k * n }, (_, i) => Math.sin(i * 0.37) * 0.05)), 'b');
+  const b = g.initializer(
+    tensor(
+      'float32',
+      [k, n],
+      Float32Array.from({ length: k * n }, (_, i) => Math.sin(i * 0.37) * 0.05),
+    ),
+    'b',
+  );
   g.output(g.slice(g.matMul(a, b), [0], [1], [0]), 'y', 'float32', [1, n]);
   return g.toModelBytes();
 }
@@ -57,7 +64,11 @@ export interface MatMulFloorSession {
 export async function loadMatMulFloor(runtime: RuntimeAdapter, shape = MATMUL_FLOOR_SHAPE): Promise<MatMulFloorSession> {
   const { m, k, n } = shape;
   const session = await runtime.createSession(buildMatMulModel(m, k, n));
-  const a = runtime.tensors.tensor('float32', Float32Array.from({ length: m * k }, (_, i) => Math.cos(i * 0.013)), [m, k]);
+  const a = runtime.tensors.tensor(
+    'float32',
+    Float32Array.from({ length: m * k }, (_, i) => Math.cos(i * 0.013)),
+    [m, k],
+  );
   const flops = 2 * m * k * n;
   return {
     m,

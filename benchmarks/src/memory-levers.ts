@@ -50,13 +50,25 @@ const R = config.resolution;
 const K = config.slidingWindowSize;
 const C = config.hiddenDim;
 const S = memoryTokens(config);
-const files = { encoder: join(graphsDir, 'frame_encoder.onnx'), queryInit: join(graphsDir, 'query_init.onnx'), decoder: arg('decoder', join(graphsDir, 'decoder_window.onnx')) };
+const files = {
+  encoder: join(graphsDir, 'frame_encoder.onnx'),
+  queryInit: join(graphsDir, 'query_init.onnx'),
+  decoder: arg('decoder', join(graphsDir, 'decoder_window.onnx')),
+};
 const mb = (bytes: number): number => Math.round(bytes / 1e6);
 const maxRssMB = (): number => mb(process.resourceUsage().maxRSS * 1024);
 
 async function childEndToEnd(lever: string, frames: number, n: number): Promise<void> {
   const spec = LEVERS[lever]!;
-  const report: Record<string, unknown> = { lever, options: spec, machine: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`, threads, frames, points: n, load1Start: loadavg()[0] };
+  const report: Record<string, unknown> = {
+    lever,
+    options: spec,
+    machine: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
+    threads,
+    frames,
+    points: n,
+    load1Start: loadavg()[0],
+  };
   const runtime = createNodeRuntime({ threads, ...spec.adapter });
   const model = { config, frameEncoder: readFileSync(files.encoder), queryInit: readFileSync(files.queryInit), decoderWindow: readFileSync(files.decoder) };
   const inner = await createGraphRunner(runtime, model, spec.session);
@@ -85,7 +97,8 @@ async function childEndToEnd(lever: string, frames: number, n: number): Promise<
   async function* video() {
     for (let t = 0; t < frames; t++) {
       const data = new Uint8Array(R * R * 3);
-      for (let y = 0; y < R; y++) for (let x = 0; x < R; x++) for (let c = 0; c < 3; c++) data[(y * R + x) * 3 + c] = (((x + 2 * t) >> 3) * 37 + ((y + t) >> 3) * 91 + c * 60) & 255;
+      for (let y = 0; y < R; y++)
+        for (let x = 0; x < R; x++) for (let c = 0; c < 3; c++) data[(y * R + x) * 3 + c] = (((x + 2 * t) >> 3) * 37 + ((y + t) >> 3) * 91 + c * 60) & 255;
       yield tensor('uint8', [R, R, 3], data);
     }
   }
@@ -95,14 +108,24 @@ async function childEndToEnd(lever: string, frames: number, n: number): Promise<
   const ms = performance.now() - t0;
   await tracker.release();
   const round = (x: number) => Math.round(x);
-  Object.assign(report, { msPerFrame: round(ms / frames), encoderMsPerFrame: round(spent.encode / frames), decoderMsPerWindow: round(spent.decode / Math.max(1, spent.windows)), windows: spent.windows, maxRssMB: maxRssMB(), load1End: loadavg()[0] });
+  Object.assign(report, {
+    msPerFrame: round(ms / frames),
+    encoderMsPerFrame: round(spent.encode / frames),
+    decoderMsPerWindow: round(spent.decode / Math.max(1, spent.windows)),
+    windows: spent.windows,
+    maxRssMB: maxRssMB(),
+    load1End: loadavg()[0],
+  });
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 async function child(lever: string): Promise<void> {
   const spec = LEVERS[lever];
   if (spec === undefined) throw new RangeError(`memory-levers: --lever must be one of ${Object.keys(LEVERS).join(', ')}, got ${lever}`);
-  const points = arg('points', '16,800').split(',').map(Number).sort((a, b) => a - b);
+  const points = arg('points', '16,800')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   const encoderRuns = Number(arg('encoder-runs', '3'));
   const decoderRuns = Number(arg('decoder-runs', '2'));
   let peak = process.memoryUsage.rss();
@@ -114,7 +137,13 @@ async function child(lever: string): Promise<void> {
     return out;
   };
   const median = (xs: number[]): number => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
-  const report: Record<string, unknown> = { lever, options: spec, machine: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`, threads, load1Start: loadavg()[0] };
+  const report: Record<string, unknown> = {
+    lever,
+    options: spec,
+    machine: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
+    threads,
+    load1Start: loadavg()[0],
+  };
   report['start'] = phase();
 
   const runtime = createNodeRuntime({ threads, ...spec.adapter });
@@ -141,7 +170,9 @@ async function child(lever: string): Promise<void> {
   for (let k = 0; k < K; k++) windowMemory.set(memory, k * S * C);
   for (const n of points) {
     const xy = Float32Array.from({ length: n * 2 }, (_, i) => 0.05 + 0.9 * ((i * 0.618) % 1));
-    const init = (await queryInit.run({ memory: runtime.tensors.tensor('float32', memory, [1, S, C]), xy_norm: runtime.tensors.tensor('float32', xy, [n, 2]) }))['content']!.data as Float32Array;
+    const init = (
+      await queryInit.run({ memory: runtime.tensors.tensor('float32', memory, [1, S, C]), xy_norm: runtime.tensors.tensor('float32', xy, [n, 2]) })
+    )['content']!.data as Float32Array;
     const content = new Float32Array(K * n * C);
     const ref = new Float32Array(K * n * 4);
     for (let k = 0; k < K; k++) {
@@ -180,7 +211,8 @@ function buildGraphs(): void {
   const stateDict = syntheticStateDict(config);
   if (!existsSync(files.encoder) || process.argv.includes('--rebuild')) writeFileSync(files.encoder, buildFrameEncoder(stateDict, config, { batch: 1 }));
   if (!existsSync(files.queryInit) || process.argv.includes('--rebuild')) writeFileSync(files.queryInit, buildQueryInitGraph(stateDict, config));
-  if (!existsSync(files.decoder) || process.argv.includes('--rebuild')) writeFileSync(files.decoder, buildDecoderWindowGraph(stateDict, config, { crossAttention: 'project-first' }));
+  if (!existsSync(files.decoder) || process.argv.includes('--rebuild'))
+    writeFileSync(files.decoder, buildDecoderWindowGraph(stateDict, config, { crossAttention: 'project-first' }));
 }
 
 const lever = arg('lever', '');
@@ -195,11 +227,17 @@ if (lever !== '' && e2e > 0) {
   const pass = process.argv.slice(2).filter((a, i, all) => a !== '--rebuild' && a !== '--levers' && all[i - 1] !== '--levers');
   const runs: string[][] = [];
   for (const name of arg('levers', Object.keys(LEVERS).join(',')).split(',')) {
-    if (e2e > 0) for (const n of arg('points', '16,800').split(',')) runs.push(['--lever', name, ...pass.filter((a, i, all) => a !== '--points' && all[i - 1] !== '--points'), '--points', n]);
+    if (e2e > 0)
+      for (const n of arg('points', '16,800').split(','))
+        runs.push(['--lever', name, ...pass.filter((a, i, all) => a !== '--points' && all[i - 1] !== '--points'), '--points', n]);
     else runs.push(['--lever', name, ...pass]);
   }
   for (const extra of runs) {
-    const r = spawnSync(process.execPath, [...process.execArgv, script, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, [...process.execArgv, script, ...extra], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     process.stdout.write(r.status === 0 ? r.stdout : `${JSON.stringify({ run: extra.join(' '), failed: r.status, signal: r.signal })}\n`);
   }
 }

@@ -16,7 +16,15 @@
 //     [--graph-level]   (instead: the graph-level figures of packages/model/test/precision-variants.fixture.test.ts)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, readTaptrCheckpoint, taptrConfigToJson, type TaptrGraphs, type TaptrPrecision } from '@taptr/model';
+import {
+  applyTaptrPrecision,
+  buildTaptrGraphs,
+  parseTaptrConfig,
+  readTaptrCheckpoint,
+  taptrConfigToJson,
+  type TaptrGraphs,
+  type TaptrPrecision,
+} from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
 import { createNodeRuntime } from '@taptr/runtime-node';
 import { readNpy, seededRandom, type TensorView } from '@taptr/tensor';
@@ -85,7 +93,13 @@ function deviation(tracks: Float32Array, visible: Uint8Array): { meanPx: number;
   });
   d.sort((a, b) => a - b);
   const r = (v: number): number => Math.round(v * 1e4) / 1e4;
-  return { meanPx: r(d.reduce((a, b) => a + b, 0) / d.length), p95Px: r(d[Math.floor(0.95 * (d.length - 1))]!), maxPx: r(d.at(-1)!), occlusionFlips: flips, entries: d.length };
+  return {
+    meanPx: r(d.reduce((a, b) => a + b, 0) / d.length),
+    p95Px: r(d[Math.floor(0.95 * (d.length - 1))]!),
+    maxPx: r(d.at(-1)!),
+    occlusionFlips: flips,
+    entries: d.length,
+  };
 }
 
 function variantGraphs(stateDict: typeof checkpoint, variant: string): TaptrGraphs {
@@ -118,7 +132,9 @@ async function graphLevel(stateDict: typeof checkpoint, jitter: (v: Float32Array
   const run = async (model: Uint8Array, feeds: Record<string, TensorView>): Promise<Record<string, Float32Array>> => {
     const session = await runtime.createSession(model);
     try {
-      const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, runtime.tensors.tensor(v.type as 'float32', v.data as Float32Array, v.dims)])));
+      const out = await session.run(
+        Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, runtime.tensors.tensor(v.type as 'float32', v.data as Float32Array, v.dims)])),
+      );
       return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data as Float32Array]));
     } finally {
       await session.release();

@@ -16,10 +16,40 @@ function accuracySection(r: BenchReport): string {
   const head = `## Accuracy (\`taptr eval\`, official TAPTR protocol: 256x256, x (W-1) scale, strided = bidirectional)\n\nDataset: \`${acc.dataset}\`\n\n`;
   if (acc.error !== undefined) return `${head}Failed: ${acc.error}\n`;
   const rows = acc.runs.flatMap((run) => [
-    ...run.videos.map((v) => [run.method, run.mode, run.padQueries, v.name, v.frames, v.queries, percent(v.metrics['average_jaccard']), percent(v.metrics['average_pts_within_thresh']), percent(v.metrics['occlusion_accuracy'])]),
-    [run.method, run.mode, run.padQueries, `**mean (${run.videos.length})**`, '', run.videos.reduce((s, v) => s + v.queries, 0), `**${percent(run.mean['average_jaccard'])}**`, `**${percent(run.mean['average_pts_within_thresh'])}**`, `**${percent(run.mean['occlusion_accuracy'])}**`],
+    ...run.videos.map((v) => [
+      run.method,
+      run.mode,
+      run.padQueries,
+      v.name,
+      v.frames,
+      v.queries,
+      percent(v.metrics['average_jaccard']),
+      percent(v.metrics['average_pts_within_thresh']),
+      percent(v.metrics['occlusion_accuracy']),
+    ]),
+    [
+      run.method,
+      run.mode,
+      run.padQueries,
+      `**mean (${run.videos.length})**`,
+      '',
+      run.videos.reduce((s, v) => s + v.queries, 0),
+      `**${percent(run.mean['average_jaccard'])}**`,
+      `**${percent(run.mean['average_pts_within_thresh'])}**`,
+      `**${percent(run.mean['occlusion_accuracy'])}**`,
+    ],
   ]);
-  const table = markdownTable(['method', 'mode', 'pad', 'video', 'frames', 'queries', 'AJ', '<δ^x_avg', 'OA'], rows, ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r']);
+  const table = markdownTable(['method', 'mode', 'pad', 'video', 'frames', 'queries', 'AJ', '<δ^x_avg', 'OA'], rows, [
+    'l',
+    'l',
+    'r',
+    'l',
+    'r',
+    'r',
+    'r',
+    'r',
+    'r',
+  ]);
   const times = acc.runs.map((run) => `${run.method} ${run.mode} ${fixed(run.ms / 1000)} s`).join(', ');
   return `${head}${table}\n\nMetrics in %. Evaluation time: ${times}. The reference model has random weights: its numbers prove the pipeline, not tracking quality.\n`;
 }
@@ -27,7 +57,19 @@ function accuracySection(r: BenchReport): string {
 function speedSection(r: BenchReport): string {
   if (r.speed.length === 0) return r.skipped.length > 0 ? `## Speed\n\n${skippedList(r)}\n` : '';
   const encoder = markdownTable(
-    ['backend', 'threads', 'configuration', 'encoder ms/frame', 'min–max', 'GFLOP/frame', 'MatMul', 'MatMul GFLOP/s', 'floor ms/frame', 'encoder ÷ floor', 'graphs + sessions s'],
+    [
+      'backend',
+      'threads',
+      'configuration',
+      'encoder ms/frame',
+      'min–max',
+      'GFLOP/frame',
+      'MatMul',
+      'MatMul GFLOP/s',
+      'floor ms/frame',
+      'encoder ÷ floor',
+      'graphs + sessions s',
+    ],
     r.speed.map((s) => [
       s.backend,
       s.threads,
@@ -46,22 +88,68 @@ function speedSection(r: BenchReport): string {
   const decoder = markdownTable(
     ['backend', 'configuration', 'N', 'decoder path', 'ms/window', 'min–max', 'decoder ms/frame', '% of encoder'],
     r.speed.flatMap((s) =>
-      s.decoder.map((d) => [s.backend, caseName(s), d.points, decoderPathLabel(d), ms(d.msPerWindow.median), range(d.msPerWindow), ms(d.msPerFrame), fixed((100 * d.msPerFrame) / s.encoder.msPerFrame.median, 1)]),
+      s.decoder.map((d) => [
+        s.backend,
+        caseName(s),
+        d.points,
+        decoderPathLabel(d),
+        ms(d.msPerWindow.median),
+        range(d.msPerWindow),
+        ms(d.msPerFrame),
+        fixed((100 * d.msPerFrame) / s.encoder.msPerFrame.median, 1),
+      ]),
     ),
     ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r'],
   );
   const ratios = r.speed.flatMap((s) => pathRatios(s).map((line) => `- ${s.backend} / ${caseName(s)}: ${line}`));
   const e2e = markdownTable(
-    ['backend', 'configuration', 'memory', 'N', 'decoder path', 'frames', 'windows', 'ms/frame', 'fps', 'encoder', 'decoder', 'decoder / window', 'query init ms', 'other', 'peak RSS MB'],
+    [
+      'backend',
+      'configuration',
+      'memory',
+      'N',
+      'decoder path',
+      'frames',
+      'windows',
+      'ms/frame',
+      'fps',
+      'encoder',
+      'decoder',
+      'decoder / window',
+      'query init ms',
+      'other',
+      'peak RSS MB',
+    ],
     r.speed.flatMap((s) =>
-      s.endToEnd.map((e) => [s.backend, caseName(s), s.memory, e.points, e.decoderPath, e.frames, e.windows, ms(e.msPerFrame), fixed(e.fps, 3), ms(e.encoderMsPerFrame), ms(e.decoderMsPerFrame), ms(e.decoderMsPerWindow), ms(e.queryInitMs), ms(e.otherMsPerFrame), e.peakRssMB]),
+      s.endToEnd.map((e) => [
+        s.backend,
+        caseName(s),
+        s.memory,
+        e.points,
+        e.decoderPath,
+        e.frames,
+        e.windows,
+        ms(e.msPerFrame),
+        fixed(e.fps, 3),
+        ms(e.encoderMsPerFrame),
+        ms(e.decoderMsPerFrame),
+        ms(e.decoderMsPerWindow),
+        ms(e.queryInitMs),
+        ms(e.otherMsPerFrame),
+        e.peakRssMB,
+      ]),
     ),
     ['l', 'l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   const variants = variantSection(r.variantRatios ?? []) + interleavedSection(r.interleaved ?? []);
   const longVideo = longVideoSection(r.longVideo ?? []);
   const notes = r.speed.filter((s) => s.note !== undefined).map((s) => `- ${s.backend}: ${s.note}`);
-  const loads = r.speed.map((s) => `- ${s.backend} / ${caseName(s)}: ${Object.entries(s.load).map(([phase, l]) => `${phase} ${fixed(l, 1)}`).join(', ')}`);
+  const loads = r.speed.map(
+    (s) =>
+      `- ${s.backend} / ${caseName(s)}: ${Object.entries(s.load)
+        .map(([phase, l]) => `${phase} ${fixed(l, 1)}`)
+        .join(', ')}`,
+  );
   const targets = markdownTable(
     ['issue-9 target (released, cpu, fp32)', 'measured', 'status'],
     issue9Targets(r.speed).map((t) => [t.target, t.measured, t.status]),
@@ -119,7 +207,15 @@ function memoryModeSection(r: BenchReport): string {
   if (!rows.some((x) => !x.isDefault)) return '';
   const table = markdownTable(
     ['configuration', 'N', 'memory mode', 'ms/frame', 'vs the fastest mode', 'peak RSS MB', 'machine class'],
-    rows.map((x) => [x.config, x.points, x.isDefault ? `${x.memory} (default)` : x.memory, ms(x.msPerFrame), `${fixed(x.vsBest, 2)}x`, x.peakRssMB, x.machineClass]),
+    rows.map((x) => [
+      x.config,
+      x.points,
+      x.isDefault ? `${x.memory} (default)` : x.memory,
+      ms(x.msPerFrame),
+      `${fixed(x.vsBest, 2)}x`,
+      x.peakRssMB,
+      x.machineClass,
+    ]),
     ['l', 'r', 'l', 'r', 'r', 'r', 'l'],
   );
   return `
@@ -136,7 +232,18 @@ function variantSection(ratios: readonly VariantRatio[]): string {
   if (ratios.length === 0) return '';
   const x = (v: number): string => `${fixed(v, 2)}x`;
   const table = markdownTable(
-    ['backend', 'configuration', 'variant', 'resolution', 'graph size vs fp32', 'encoder ms/frame', 'encoder speed-up', 'encoder speed-up, floor-normalized', 'end to end speed-up', 'decoder speed-up (tracker path)'],
+    [
+      'backend',
+      'configuration',
+      'variant',
+      'resolution',
+      'graph size vs fp32',
+      'encoder ms/frame',
+      'encoder speed-up',
+      'encoder speed-up, floor-normalized',
+      'end to end speed-up',
+      'decoder speed-up (tracker path)',
+    ],
     ratios.map((v) => [
       v.backend,
       v.config,
@@ -167,8 +274,28 @@ function interleavedSection(pairs: readonly InterleavedResult[]): string {
   const table = markdownTable(
     ['backend', 'configuration', 'variant', 'what', 'fp32 ms', 'variant ms', 'speed-up (median of pairs)', 'load', 'machine class'],
     pairs.flatMap((p) => [
-      ...p.endToEnd.map((e) => [p.backend, p.config, p.label, `end to end, N = ${e.points}, ${p.frames} frames (per frame)`, ms(e.baselineMs.median), ms(e.variantMs.median), x(e.speedup), `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`, p.machineClass]),
-      [p.backend, p.config, p.label, 'encoder, one frame', ms(p.encoder.baselineMs.median), ms(p.encoder.variantMs.median), x(p.encoder.speedup), `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`, p.machineClass],
+      ...p.endToEnd.map((e) => [
+        p.backend,
+        p.config,
+        p.label,
+        `end to end, N = ${e.points}, ${p.frames} frames (per frame)`,
+        ms(e.baselineMs.median),
+        ms(e.variantMs.median),
+        x(e.speedup),
+        `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`,
+        p.machineClass,
+      ]),
+      [
+        p.backend,
+        p.config,
+        p.label,
+        'encoder, one frame',
+        ms(p.encoder.baselineMs.median),
+        ms(p.encoder.variantMs.median),
+        x(p.encoder.speedup),
+        `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`,
+        p.machineClass,
+      ],
     ]),
     ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
   );
@@ -185,7 +312,20 @@ Both models' sessions live in one process; the same video is tracked (and one fr
 function longVideoSection(runs: readonly LongVideoResult[]): string {
   if (runs.length === 0) return '';
   const table = markdownTable(
-    ['configuration', 'N', 'frames', 'windows', 'ms/frame', 'encoder', 'decoder / window', 'other', 'peak RSS MB', 'RSS MB every 50 frames', 'load', 'machine class'],
+    [
+      'configuration',
+      'N',
+      'frames',
+      'windows',
+      'ms/frame',
+      'encoder',
+      'decoder / window',
+      'other',
+      'peak RSS MB',
+      'RSS MB every 50 frames',
+      'load',
+      'machine class',
+    ],
     runs.map((v) => [
       `${v.config} ${v.resolution}²`,
       v.points,
@@ -208,7 +348,10 @@ function longVideoSection(runs: readonly LongVideoResult[]): string {
   const inRun = runs.flatMap((v) =>
     v.checkpoints
       .filter((c) => runs.some((o) => o.config === v.config && o.frames === c.frames))
-      .map((c) => `- ${v.config}, ${v.frames}-frame run at frame ${c.frames}: ${ms(c.msPerFrame)} ms/frame so far (the rest: ${ms((v.totalMs - c.elapsedMs) / (v.frames - c.frames))}), peak RSS ${c.peakRssMB} MB so far (${v.peakRssMB} MB at the end)`),
+      .map(
+        (c) =>
+          `- ${v.config}, ${v.frames}-frame run at frame ${c.frames}: ${ms(c.msPerFrame)} ms/frame so far (the rest: ${ms((v.totalMs - c.elapsedMs) / (v.frames - c.frames))}), peak RSS ${c.peakRssMB} MB so far (${v.peakRssMB} MB at the end)`,
+      ),
   );
   return `
 ### Long video (\`--long-video\`, cpu, fp32, default memory mode, streamed synthetic video, queries on frame 0)
@@ -231,7 +374,9 @@ export function pathRatios(s: SpeedCaseResult): string[] {
     const slow = s.decoder.find((d) => d.points === fast.points && d.path === 'project-first');
     if (slow === undefined) continue;
     const ratio = slow.msPerWindow.median / fast.msPerWindow.median;
-    lines.push(`N = ${fast.points}: sample-first ${ms(fast.msPerWindow.median)} ms vs project-first ${ms(slow.msPerWindow.median)} ms per window (project-first / sample-first = ${fixed(ratio, 1)}x)`);
+    lines.push(
+      `N = ${fast.points}: sample-first ${ms(fast.msPerWindow.median)} ms vs project-first ${ms(slow.msPerWindow.median)} ms per window (project-first / sample-first = ${fixed(ratio, 1)}x)`,
+    );
   }
   return lines;
 }

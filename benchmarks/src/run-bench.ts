@@ -82,13 +82,32 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
     // the reference model at N = 16 on 8 frames; flags that name the work apply to them as given.
     const light = backend !== 'cpu' && o.explicit.length === 0;
     const configs = light ? o.configs.filter((c) => c === 'reference') : o.configs;
-    for (const c of o.configs.filter((x) => !configs.includes(x))) skipped.push({ backend, config: c, reason: 'not in the default run on this backend (name it with --configs)' });
+    for (const c of o.configs.filter((x) => !configs.includes(x)))
+      skipped.push({ backend, config: c, reason: 'not in the default run on this backend (name it with --configs)' });
     for (const config of configs) {
       // Every variant runs the same work (points, frames) so that its figures compare row by row with fp32's.
       for (const variant of o.variants) {
         const base: SpeedCaseSpec = light
-          ? { backend, config, threads: o.threads, points: [16], comparePoints: o.comparePoints.filter((n) => n === 16), endToEndPoints: [16], frames: 8, repetitions: o.repetitions }
-          : { backend, config, threads: o.threads, points: o.points, comparePoints: o.comparePoints, endToEndPoints: o.endToEndPoints, frames: o.frames, repetitions: o.repetitions };
+          ? {
+              backend,
+              config,
+              threads: o.threads,
+              points: [16],
+              comparePoints: o.comparePoints.filter((n) => n === 16),
+              endToEndPoints: [16],
+              frames: 8,
+              repetitions: o.repetitions,
+            }
+          : {
+              backend,
+              config,
+              threads: o.threads,
+              points: o.points,
+              comparePoints: o.comparePoints,
+              endToEndPoints: o.endToEndPoints,
+              frames: o.frames,
+              repetitions: o.repetitions,
+            };
         const spec: SpeedCaseSpec = { ...base, variant };
         const name = `${config} ${variantLabel(variant)} on ${backend}`;
         log(`speed: ${name} (${opened.threads} threads) ...`);
@@ -108,7 +127,8 @@ async function runSpeed(o: BenchOptions, skipped: SkippedCase[], load: ReturnTyp
           log(`speed: ${name} and fp32 alternately in one process ...`);
           const pair = await runSpeedCaseProcess(spec, env, 'interleaved');
           load.push(loadSample());
-          if ('error' in pair) skipped.push({ backend, config: `${config} ${variantLabel(variant)} interleaved with fp32`, reason: `failed: ${pair.error.split('\n')[0]}` });
+          if ('error' in pair)
+            skipped.push({ backend, config: `${config} ${variantLabel(variant)} interleaved with fp32`, reason: `failed: ${pair.error.split('\n')[0]}` });
           else interleaved.push(pair.result);
         }
         // The CPU memory modes side by side: the same end-to-end work, one process per mode and N (so
@@ -141,7 +161,15 @@ async function runLongVideos(o: BenchOptions, skipped: SkippedCase[], load: Retu
   const results: LongVideoResult[] = [];
   for (const config of o.configs) {
     for (const frames of o.longVideo) {
-      const spec: SpeedCaseSpec = { backend: 'cpu', config, threads: o.threads, points: [LONG_VIDEO_POINTS], endToEndPoints: [LONG_VIDEO_POINTS], frames, repetitions: 1 };
+      const spec: SpeedCaseSpec = {
+        backend: 'cpu',
+        config,
+        threads: o.threads,
+        points: [LONG_VIDEO_POINTS],
+        endToEndPoints: [LONG_VIDEO_POINTS],
+        frames,
+        repetitions: 1,
+      };
       log(`long video: ${config}, ${frames} frames, N = ${LONG_VIDEO_POINTS} on cpu (own process) ...`);
       const start = performance.now();
       const outcome = await runSpeedCaseProcess(spec, speedEnv(), 'long-video', o.longVideo);
@@ -168,7 +196,9 @@ async function bench(argv: readonly string[]): Promise<void> {
   // Before anything else allocates: what fresh memory costs on this machine (issue 15).
   const freshMemory = probeFreshMemory();
   const load = [loadSample()];
-  log(`load average ${load[0]!.loadAverage.join(' ')} on ${machineInfo().cores} cores; ${machineClass(machineInfo(), freshMemory)} (first touch of ${freshMemory.megabytes} MB ${freshMemory.firstTouchMs} ms, rewrite ${freshMemory.rewriteMs} ms)`);
+  log(
+    `load average ${load[0]!.loadAverage.join(' ')} on ${machineInfo().cores} cores; ${machineClass(machineInfo(), freshMemory)} (first touch of ${freshMemory.megabytes} MB ${freshMemory.firstTouchMs} ms, rewrite ${freshMemory.rewriteMs} ms)`,
+  );
   const skipped: SkippedCase[] = [];
   let accuracy: BenchReport['accuracy'] = null;
   if (o.accuracy) {

@@ -17,7 +17,12 @@ export function runSpeedCaseProcess(spec: SpeedCaseSpec, env?: NodeJS.ProcessEnv
 /** Runs only the end-to-end part of a case under `spec.memory` (`--memory-modes`), in its own process. */
 export function runSpeedCaseProcess(spec: SpeedCaseSpec, env: NodeJS.ProcessEnv, kind: 'memory-mode'): Promise<SpeedCaseOutcome<MemoryModeResult>>;
 /** Tracks one long streamed video (`spec.frames`), with checkpoints at the shorter lengths `extra` (issue 15), in its own process. */
-export function runSpeedCaseProcess(spec: SpeedCaseSpec, env: NodeJS.ProcessEnv, kind: 'long-video', extra: readonly number[]): Promise<SpeedCaseOutcome<LongVideoResult>>;
+export function runSpeedCaseProcess(
+  spec: SpeedCaseSpec,
+  env: NodeJS.ProcessEnv,
+  kind: 'long-video',
+  extra: readonly number[],
+): Promise<SpeedCaseOutcome<LongVideoResult>>;
 /** Times the baseline and `spec.variant` alternately in one process (end to end and encoder), so that their ratio sees one load. */
 export function runSpeedCaseProcess(spec: SpeedCaseSpec, env: NodeJS.ProcessEnv, kind: 'interleaved'): Promise<SpeedCaseOutcome<InterleavedResult>>;
 export function runSpeedCaseProcess(
@@ -29,7 +34,11 @@ export function runSpeedCaseProcess(
   const worker = fileURLToPath(new URL(`./speed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
   return new Promise((resolve) => {
     let outcome: SpeedCaseOutcome<SpeedCaseResult | MemoryModeResult | LongVideoResult | InterleavedResult> | undefined;
-    const child = fork(worker, [JSON.stringify(spec), kind, JSON.stringify(extra)], { execArgv: process.execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(worker, [JSON.stringify(spec), kind, JSON.stringify(extra)], {
+      execArgv: process.execArgv,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.on('message', (m) => {
       outcome = m as SpeedCaseOutcome<SpeedCaseResult | MemoryModeResult | LongVideoResult | InterleavedResult>;
     });

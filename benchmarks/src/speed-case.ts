@@ -18,7 +18,19 @@ import {
 } from '@taptr/model';
 import type { ModelSession, RuntimeAdapter } from '@taptr/runtime';
 import { DEFAULT_NODE_RUNTIME_OPTIONS, int8WeightsForCpu, type NodeMemoryMode } from '@taptr/runtime-node';
-import { createGraphRunner, createTracker, DEFAULT_SAMPLE_FIRST_MAX_POINTS, inverseSigmoid, WINDOW_STRIDE, type DecoderPath, type DecoderWindowInput, type DecoderWindowOutput, type RuntimeGraphRunner, type TaptrGraphRunner, type Tracker } from '@taptr/tracker';
+import {
+  createGraphRunner,
+  createTracker,
+  DEFAULT_SAMPLE_FIRST_MAX_POINTS,
+  inverseSigmoid,
+  WINDOW_STRIDE,
+  type DecoderPath,
+  type DecoderWindowInput,
+  type DecoderWindowOutput,
+  type RuntimeGraphRunner,
+  type TaptrGraphRunner,
+  type Tracker,
+} from '@taptr/tracker';
 import type { BenchBackend, BenchConfig } from './bench-options.js';
 import { openBackend } from './bench-runtimes.js';
 import { BASELINE_VARIANT, type BenchVariant, variantLabel } from './bench-variant.js';
@@ -187,7 +199,10 @@ async function loadGraphs(config: BenchConfig, variant: BenchVariant): Promise<{
   // int8: u8s8 where the CPU has VNNI, u8u8 elsewhere (issue 15), as the model would be converted for this machine.
   const int8Weights = int8WeightsForCpu();
   const weights = variant.precision === 'int8' ? ` (${int8Weights === 'int8' ? 'u8s8' : 'u8u8'} weights for this CPU)` : '';
-  return { graphs: applyTaptrPrecision(graphs, variant.precision, { int8Weights }), label: variant === BASELINE_VARIANT ? label : `${label}, ${variantLabel(variant)}${weights}` };
+  return {
+    graphs: applyTaptrPrecision(graphs, variant.precision, { int8Weights }),
+    label: variant === BASELINE_VARIANT ? label : `${label}, ${variantLabel(variant)}${weights}`,
+  };
 }
 
 /**
@@ -234,7 +249,13 @@ export function syntheticImage(R: number): Float32Array {
 }
 
 /** The first window of a video whose N points are all queried on frame 0 (every point tracked and updated), and its output arrays. */
-async function decoderCall(runner: TaptrGraphRunner, memory: Float32Array, n: number, R: number, C: number): Promise<{ input: DecoderWindowInput; output: DecoderWindowOutput }> {
+async function decoderCall(
+  runner: TaptrGraphRunner,
+  memory: Float32Array,
+  n: number,
+  R: number,
+  C: number,
+): Promise<{ input: DecoderWindowInput; output: DecoderWindowOutput }> {
   const K = 8;
   const queries = syntheticQueries(n, R);
   const xyNorm = new Float32Array(n * 2);
@@ -257,7 +278,11 @@ async function decoderCall(runner: TaptrGraphRunner, memory: Float32Array, n: nu
   const window = new Float32Array(K * memory.length);
   for (let k = 0; k < K; k++) window.set(memory, k * memory.length);
   const input: DecoderWindowInput = { points: n, memory: window, content, refUnsig, trackMask: ones, updateMask: ones, initContent: content.slice() };
-  const output: DecoderWindowOutput = { refUnsigOut: new Float32Array(K * n * 4), visLogits: new Float32Array(K * n * 3), contentOut: new Float32Array(K * n * C) };
+  const output: DecoderWindowOutput = {
+    refUnsigOut: new Float32Array(K * n * 4),
+    visLogits: new Float32Array(K * n * 3),
+    contentOut: new Float32Array(K * n * C),
+  };
   return { input, output };
 }
 
@@ -322,7 +347,9 @@ export async function openCase(spec: SpeedCaseSpec, log: (message: string) => vo
   // session exists): collect them, so that the peak RSS is the tracker's.
   collectGarbage();
   const runner = timed.proxy;
-  log(`${name} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, encoder + query init sessions ${Math.round(Object.values(sessions).reduce((a, b) => a + b, 0))} ms`);
+  log(
+    `${name} on ${runtime.name}: graphs ${Math.round(buildMs)} ms, encoder + query init sessions ${Math.round(Object.values(sessions).reduce((a, b) => a + b, 0))} ms`,
+  );
   const R = config.resolution;
   // Warm-up (first runs allocate and pick kernels): one frame, one window at the smallest N.
   const memory = new Float32Array(runner.tokens * runner.channels);
@@ -351,7 +378,13 @@ export async function openCase(spec: SpeedCaseSpec, log: (message: string) => vo
  * `tracker.track` of a synthetic video at each N of `spec.endToEndPoints` (smallest first; one
  * untimed window at N first), every graph call timed, peak RSS sampled.
  */
-async function endToEndRuns(c: OpenedCase, spec: SpeedCaseSpec, tracker: Tracker, load: Record<string, number>, log: (message: string) => void): Promise<EndToEndResult[]> {
+async function endToEndRuns(
+  c: OpenedCase,
+  spec: SpeedCaseSpec,
+  tracker: Tracker,
+  load: Record<string, number>,
+  log: (message: string) => void,
+): Promise<EndToEndResult[]> {
   const { timed, config, memory, warmed, name } = c;
   const runner = timed.proxy;
   const R = config.resolution;
@@ -460,13 +493,19 @@ export async function runSpeedCase(spec: SpeedCaseSpec, log: (message: string) =
     // Encoder and floor alternately: the same machine load for both, so their ratio is meaningful.
     // A software WebGPU adapter (SwiftShader) is ~500x slower than the CPU: 1/16 of the rows there.
     const floorShape = spec.backend === 'webgpu' ? { ...MATMUL_FLOOR_SHAPE, m: MATMUL_FLOOR_SHAPE.m / 16 } : MATMUL_FLOOR_SHAPE;
-    log(`${name} on ${runtime.name}: encoder and MatMul floor [${floorShape.m},${floorShape.k}]x[${floorShape.k},${floorShape.n}] alternately, ${spec.repetitions} runs each`);
+    log(
+      `${name} on ${runtime.name}: encoder and MatMul floor [${floorShape.m},${floorShape.k}]x[${floorShape.k},${floorShape.n}] alternately, ${spec.repetitions} runs each`,
+    );
     const floorSession = await loadMatMulFloor(runtime, floorShape);
     try {
       await floorSession.run(); // warm-up; G1 is warm from the end-to-end runs
       const target = new Float32Array(runner.tokens * runner.channels);
       if (spec.endToEndPoints.length === 0) await runner.encodeFrames(image, 1, target);
-      const [enc, mm] = await timeInterleaved(() => runner.encodeFrames(image, 1, target), () => floorSession.run(), spec.repetitions);
+      const [enc, mm] = await timeInterleaved(
+        () => runner.encodeFrames(image, 1, target),
+        () => floorSession.run(),
+        spec.repetitions,
+      );
       encoderStats = enc;
       floor = floorSession.result(mm);
     } finally {

@@ -54,10 +54,12 @@ export function variantRatios(speed: readonly SpeedCaseResult[]): VariantRatio[]
         const b = base.endToEnd.find((x) => x.points === e.points);
         return b === undefined ? [] : [{ points: e.points, msPerFrame: e.msPerFrame, speedup: r3(b.msPerFrame / e.msPerFrame) }];
       }),
-      decoder: v.decoder.filter((d) => d.trackerPath).flatMap((d) => {
-        const b = base.decoder.find((x) => x.points === d.points && x.trackerPath);
-        return b === undefined ? [] : [{ points: d.points, msPerWindow: d.msPerWindow.median, speedup: r3(b.msPerWindow.median / d.msPerWindow.median) }];
-      }),
+      decoder: v.decoder
+        .filter((d) => d.trackerPath)
+        .flatMap((d) => {
+          const b = base.decoder.find((x) => x.points === d.points && x.trackerPath);
+          return b === undefined ? [] : [{ points: d.points, msPerWindow: d.msPerWindow.median, speedup: r3(b.msPerWindow.median / d.msPerWindow.median) }];
+        }),
     });
   }
   return out;

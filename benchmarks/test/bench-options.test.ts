@@ -6,12 +6,45 @@ describe('parseBenchArgs', () => {
   it('defaults to the full run: both parts, all backends, both configurations, N = 16/256/800, 2 threads', () => {
     const o = parseBenchArgs([]);
     expect(o).toEqual(DEFAULT_BENCH_OPTIONS);
-    expect(o).toMatchObject({ modes: ['first', 'strided'], modelModes: ['first'], backends: ['cpu', 'wasm', 'webgpu'], configs: ['reference', 'released'], points: [16, 256, 800], endToEndPoints: [16, 800], threads: 2, accuracy: true, speed: true });
+    expect(o).toMatchObject({
+      modes: ['first', 'strided'],
+      modelModes: ['first'],
+      backends: ['cpu', 'wasm', 'webgpu'],
+      configs: ['reference', 'released'],
+      points: [16, 256, 800],
+      endToEndPoints: [16, 800],
+      threads: 2,
+      accuracy: true,
+      speed: true,
+    });
   });
 
   it('reads lists, numbers and both --flag value and --flag=value forms; skips a lone --', () => {
-    const o = parseBenchArgs(['--', '--backends', 'cpu', '--configs=released', '--points', '16,800,16', '--frames=12', '--threads', '1', '--repetitions', '5', '--no-accuracy']);
-    expect(o).toMatchObject({ backends: ['cpu'], configs: ['released'], explicit: ['--configs', '--points', '--frames'], points: [16, 800], frames: 12, threads: 1, repetitions: 5, accuracy: false, speed: true });
+    const o = parseBenchArgs([
+      '--',
+      '--backends',
+      'cpu',
+      '--configs=released',
+      '--points',
+      '16,800,16',
+      '--frames=12',
+      '--threads',
+      '1',
+      '--repetitions',
+      '5',
+      '--no-accuracy',
+    ]);
+    expect(o).toMatchObject({
+      backends: ['cpu'],
+      configs: ['released'],
+      explicit: ['--configs', '--points', '--frames'],
+      points: [16, 800],
+      frames: 12,
+      threads: 1,
+      repetitions: 5,
+      accuracy: false,
+      speed: true,
+    });
   });
 
   it('--compare-points: both decoder paths at these N (default 16), none on request', () => {
@@ -40,8 +73,17 @@ describe('parseBenchArgs', () => {
 
   it('--variants: fp32 by default; PRECISION[@R] items, the fp32 baseline always first, duplicates dropped', () => {
     expect(parseBenchArgs([]).variants).toEqual([{ precision: 'fp32' }]);
-    expect(parseBenchArgs(['--variants', 'fp32,int8,fp32@352,fp32@320']).variants).toEqual([{ precision: 'fp32' }, { precision: 'int8' }, { precision: 'fp32', resolution: 352 }, { precision: 'fp32', resolution: 320 }]);
-    expect(parseBenchArgs(['--variants=int8@320, fp16-weights,int8@320']).variants).toEqual([{ precision: 'fp32' }, { precision: 'int8', resolution: 320 }, { precision: 'fp16-weights' }]);
+    expect(parseBenchArgs(['--variants', 'fp32,int8,fp32@352,fp32@320']).variants).toEqual([
+      { precision: 'fp32' },
+      { precision: 'int8' },
+      { precision: 'fp32', resolution: 352 },
+      { precision: 'fp32', resolution: 320 },
+    ]);
+    expect(parseBenchArgs(['--variants=int8@320, fp16-weights,int8@320']).variants).toEqual([
+      { precision: 'fp32' },
+      { precision: 'int8', resolution: 320 },
+      { precision: 'fp16-weights' },
+    ]);
     expect(parseBenchArgs(['--variants', 'fp32']).variants).toEqual([{ precision: 'fp32' }]);
     // Not a flag that names the work: non-cpu backends keep their light default.
     expect(parseBenchArgs(['--variants', 'int8']).explicit).toEqual([]);
@@ -67,8 +109,14 @@ describe('parseBenchArgs', () => {
   });
 
   it('takes the dataset and threads from the environment, flags first', () => {
-    expect(parseBenchArgs([], { TAPVID_DATASET: '/data/tapvid_davis.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({ dataset: '/data/tapvid_davis.pkl', threads: 4 });
-    expect(parseBenchArgs(['--dataset', 'x.pkl', '--threads', '1'], { TAPVID_DATASET: 'y.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({ dataset: 'x.pkl', threads: 1 });
+    expect(parseBenchArgs([], { TAPVID_DATASET: '/data/tapvid_davis.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({
+      dataset: '/data/tapvid_davis.pkl',
+      threads: 4,
+    });
+    expect(parseBenchArgs(['--dataset', 'x.pkl', '--threads', '1'], { TAPVID_DATASET: 'y.pkl', TAPTR_BENCH_THREADS: '4' })).toMatchObject({
+      dataset: 'x.pkl',
+      threads: 1,
+    });
     expect(parseBenchArgs([], { TAPVID_DATASET: '' }).dataset).toBeUndefined();
     expect(parseBenchArgs([], { TAPTR_BENCH_BACKENDS: 'cpu', TAPTR_BENCH_MODES: 'strided', TAPTR_BENCH_PAD: '0', TAPTR_BENCH_FRAMES: '24' })).toMatchObject({
       backends: ['cpu'],

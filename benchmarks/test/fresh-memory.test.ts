@@ -15,7 +15,9 @@ describe('fresh memory and the machine class (issue 15)', () => {
   it('names the class with the fresh-memory cost', () => {
     const cheap = { megabytes: 178, firstTouchMs: 60, rewriteMs: 20, freshMsPerMB: 0.22, expensive: false };
     expect(machineClass({ cpuFlags: ['avx2', 'fma'] }, cheap)).toBe('AVX2/FMA, cheap fresh memory (0.22 ms/MB)');
-    expect(machineClass({ cpuFlags: ['avx2', 'avx512f', 'avx512_vnni'] }, { ...cheap, freshMsPerMB: 3.1, expensive: true })).toBe('AVX-512 VNNI, expensive fresh memory (3.10 ms/MB)');
+    expect(machineClass({ cpuFlags: ['avx2', 'avx512f', 'avx512_vnni'] }, { ...cheap, freshMsPerMB: 3.1, expensive: true })).toBe(
+      'AVX-512 VNNI, expensive fresh memory (3.10 ms/MB)',
+    );
   });
 
   it('measures first touch and rewrite of a buffer', () => {

@@ -4,9 +4,15 @@ import { fixed, markdownTable, ms, percent } from '../src/markdown-table.js';
 
 describe('markdownTable', () => {
   it('pads columns, aligns the first left and the rest right, prints missing cells as -', () => {
-    expect(markdownTable(['name', 'ms'], [['a', 1.5], ['longer', undefined]])).toBe(
-      ['| name   |  ms |', '|:-------|----:|', '| a      | 1.5 |', '| longer |   - |'].join('\n'),
-    );
+    expect(
+      markdownTable(
+        ['name', 'ms'],
+        [
+          ['a', 1.5],
+          ['longer', undefined],
+        ],
+      ),
+    ).toBe(['| name   |  ms |', '|:-------|----:|', '| a      | 1.5 |', '| longer |   - |'].join('\n'));
   });
   it('escapes pipes and counts code points (δ) for the width', () => {
     const t = markdownTable(['<δ^x_avg', 'x'], [['a|b', 'y']], ['l', 'l']);

@@ -21,13 +21,17 @@ describe('renderMarkdown', () => {
   });
 
   it('has the encoder/floor, decoder and end-to-end rows', () => {
-    expect(md).toMatch(/\| cpu\s+\|\s+2 \| released 512²\s+\|\s+1200 \|\s+1100–1300 \|\s+160\.00 \| \[21760,256\]x\[256,2048\] \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/);
+    expect(md).toMatch(
+      /\| cpu\s+\|\s+2 \| released 512²\s+\|\s+1200 \|\s+1100–1300 \|\s+160\.00 \| \[21760,256\]x\[256,2048\] \|\s+160\.0 \|\s+1000 \|\s+1\.20 \|\s+6\.0 \+ 9\.0 \|/,
+    );
     expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+800 \| project-first\s+\|\s+6000 \|\s+6000–6000 \|\s+1500 \|\s+125\.0 \|/);
     expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| sample-first\s+\|\s+400\.0 \|/);
     expect(md).toMatch(/\| cpu\s+\| released 512²\s+\|\s+16 \| project-first \(comparison\) \|\s+1600 \|/);
     expect(md).toContain('- cpu / released 512²: N = 16: sample-first 400.0 ms vs project-first 1600 ms per window (project-first / sample-first = 4.0x)');
     expect(md).toContain('`sample-first` for N <= 64, else `project-first`');
-    expect(md).toMatch(/\| cpu\s+\| released 512²\s+\| balanced \|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/);
+    expect(md).toMatch(
+      /\| cpu\s+\| released 512²\s+\| balanced \|\s+16 \| sample-first\s+\|\s+16 \|\s+3 \|\s+1500 \| 0\.667 \|\s+1250 \|\s+75\.0 \|\s+400\.0 \|\s+12\.0 \| 174\.0 \|\s+900 \|/,
+    );
     expect(md).toMatch(/\| cpu\s+\| released 512²\s+\| balanced \|\s+800 \| project-first\s+\|\s+16 \|/);
     expect(md).toContain('- cpu / released 512²: end to end N=16 1.5, encoder + floor 1.3');
     expect(md).toContain('- not measured: wasm: no factory yet');
@@ -42,14 +46,18 @@ describe('renderMarkdown: --variants', () => {
     const table = md.indexOf('### Variants vs fp32 (`--variants`)');
     expect(table).toBeGreaterThan(md.indexOf('### End to end'));
     expect(table).toBeLessThan(md.indexOf('### Issue 9 targets'));
-    expect(md).toMatch(/\| cpu\s+\| released\s+\| int8@320 \| 320 \(fp32: 512\) \|\s+0\.96x \|\s+600\.0 \|\s+2\.00x \|\s+2\.00x \| N = 16: 1\.50x\s+\| N = 16: 1\.25x\s+\|/);
+    expect(md).toMatch(
+      /\| cpu\s+\| released\s+\| int8@320 \| 320 \(fp32: 512\) \|\s+0\.96x \|\s+600\.0 \|\s+2\.00x \|\s+2\.00x \| N = 16: 1\.50x\s+\| N = 16: 1\.25x\s+\|/,
+    );
   });
 
   it('prints no variant table for a run of fp32 only', () => {
     const md1 = renderMarkdown({ ...sampleReport, speed: [releasedCase], variantRatios: [], interleaved: [] });
     expect(md1).not.toContain('Variants vs fp32');
     // Only the issue-15 int8 target row names int8 (not measured without the variant).
-    expect(md1).toMatch(/^\| int8 >= 1\.8x faster than fp32 end to end at N = 16 on a VNNI machine +\| int8 not run at N = 16 \(--variants fp32,int8\) +\| not measured +\|$/m);
+    expect(md1).toMatch(
+      /^\| int8 >= 1\.8x faster than fp32 end to end at N = 16 on a VNNI machine +\| int8 not run at N = 16 \(--variants fp32,int8\) +\| not measured +\|$/m,
+    );
     expect(md1.replace(/^\| int8 >= .*$/m, '')).not.toContain('int8');
   });
 
@@ -66,7 +74,9 @@ describe('issue9Targets', () => {
     expect(t.map((x) => x.status)).toEqual(['met', 'met', 'not met', 'not met', 'met', 'not measured']);
     expect(t[0]!.measured).toBe('1200 ms = 1.20x the floor (1000 ms), measured alternately');
     // The N = 16 medians are the tracker's path (sample-first), not the comparison row.
-    expect(t[1]!.measured).toBe("end to end (sample-first): 100 ms per frame (window / 4) = 8.0% of the encoder's 1250 ms in the same run; medians (sample-first): 100 ms = 8.3% of 1200 ms");
+    expect(t[1]!.measured).toBe(
+      "end to end (sample-first): 100 ms per frame (window / 4) = 8.0% of the encoder's 1250 ms in the same run; medians (sample-first): 100 ms = 8.3% of 1200 ms",
+    );
   });
 
   it('falls back to the one-window medians without an end-to-end run', () => {
@@ -84,7 +94,9 @@ describe('machine class and memory modes (issue 15)', () => {
   const md = renderMarkdown(sampleReport);
 
   it('names the machine class and the fresh-memory probe in the header and above the speed tables', () => {
-    expect(md).toContain('- Machine class: **AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)**; first touch of 178 MB (`new Float32Array` + `set`) 550 ms, rewriting it 12 ms');
+    expect(md).toContain(
+      '- Machine class: **AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)**; first touch of 178 MB (`new Float32Array` + `set`) 550 ms, rewriting it 12 ms',
+    );
     expect(md).toContain('Machine class of these figures (per case process): AVX-512 VNNI, expensive fresh memory (3.02 ms/MB).');
   });
 
@@ -111,7 +123,9 @@ describe('machine class and memory modes (issue 15)', () => {
   it('judges the issue-15 targets on the default mode of the released cpu case', () => {
     const t = issue15Targets({ speed: [releasedCase], memoryModes });
     expect(t.map((x) => x.status)).toEqual(['met', 'met', 'met', 'met', 'met', 'not met', 'not met', 'not measured', 'not measured']);
-    expect(t[0]!.measured).toBe("'balanced' 1500 ms/frame vs 'fast' 1400, 'low' 4900 = 1.07x the best ('fast'); AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)");
+    expect(t[0]!.measured).toBe(
+      "'balanced' 1500 ms/frame vs 'fast' 1400, 'low' 4900 = 1.07x the best ('fast'); AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)",
+    );
     expect(t[2]!.measured).toBe("950 MB (a process of its own, memory 'balanced')");
     expect(t[3]!.measured).toBe("1400 MB (a process of its own, memory 'balanced')");
     expect(t[5]!.measured).toBe('1500 ms/frame = 9.7x');
@@ -124,7 +138,10 @@ describe('machine class and memory modes (issue 15)', () => {
     expect(t[0]!.status).toBe('not measured');
     // Without --memory-modes the RSS targets fall back to the speed case's runs.
     expect(t[3]!.measured).toBe("1400 MB (16 frames, after the smaller N in the same process, memory 'balanced')");
-    expect(t[5]).toMatchObject({ status: 'not measured', measured: '1500 ms/frame = 9.7x (this machine is AVX2/FMA, cheap fresh memory (0.20 ms/MB): the official figure is from another class)' });
+    expect(t[5]).toMatchObject({
+      status: 'not measured',
+      measured: '1500 ms/frame = 9.7x (this machine is AVX2/FMA, cheap fresh memory (0.20 ms/MB): the official figure is from another class)',
+    });
   });
 });
 
@@ -135,7 +152,9 @@ describe('issue-15 long-video and int8 targets', () => {
     expect(t.measured).toContain('600 frames 1040 ms/frame, 1020 MB vs 300 frames 1000 ms/frame, 1000 MB (processes of their own): 1.04x time, 1.02x RSS');
     // Frames 301-600 of the 600-frame run: (624000 - 306000) / 300 = 1060 ms/frame against 1020.
     // Outside the graphs: (624000 - 306000 - (621000 - 304500)) / 300 = 5.0 ms/frame against (306000 - 304500) / 300 = 5.0.
-    expect(t.measured).toContain('in the 600-frame run: frames 301-600 1060 ms/frame vs 1-300 1020 (1.04x; outside the graphs 5.0 vs 5.0 ms/frame), peak RSS 1020 MB vs 1010 MB at frame 300 (1.01x)');
+    expect(t.measured).toContain(
+      'in the 600-frame run: frames 301-600 1060 ms/frame vs 1-300 1020 (1.04x; outside the graphs 5.0 vs 5.0 ms/frame), peak RSS 1020 MB vs 1010 MB at frame 300 (1.01x)',
+    );
   });
 
   it('fails on growth of the time or the RSS beyond 10%, and judges on the checkpoint alone without a 300-frame process', () => {
@@ -151,7 +170,9 @@ describe('issue-15 long-video and int8 targets', () => {
     const vnni = 'AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)';
     const t = int8Target({ interleaved: [int8Interleaved], variantRatios: [] }, vnni);
     expect(t).toMatchObject({ status: 'not met' });
-    expect(t.measured).toContain('1.25x (int8 (u8s8 weights for this CPU); fp32 1000 vs int8 800 ms/frame, 16 frames, alternately in one process); encoder alone 1.28x (960 vs 750 ms)');
+    expect(t.measured).toContain(
+      '1.25x (int8 (u8s8 weights for this CPU); fp32 1000 vs int8 800 ms/frame, 16 frames, alternately in one process); encoder alone 1.28x (960 vs 750 ms)',
+    );
     const fast = { ...int8Interleaved, endToEnd: [{ ...int8Interleaved.endToEnd[0]!, speedup: 1.85 }] };
     expect(int8Target({ interleaved: [fast] }, vnni).status).toBe('met');
     expect(int8Target({ interleaved: [fast] }, 'AVX2/FMA, cheap fresh memory (0.20 ms/MB)')).toMatchObject({ status: 'not measured' });
@@ -161,7 +182,9 @@ describe('issue-15 long-video and int8 targets', () => {
   it('prints the interleaved comparison and the long-video runs', () => {
     const md = renderMarkdown(sampleReport);
     expect(md).toContain('### Variants vs fp32, alternately in one process (cpu)');
-    expect(md).toMatch(/\| cpu\s+\| released\s+\| int8 \(u8s8 weights for this CPU\) \| end to end, N = 16, 16 frames \(per frame\) \|\s+1000 \|\s+800\.0 \|\s+1\.25x \|/);
+    expect(md).toMatch(
+      /\| cpu\s+\| released\s+\| int8 \(u8s8 weights for this CPU\) \| end to end, N = 16, 16 frames \(per frame\) \|\s+1000 \|\s+800\.0 \|\s+1\.25x \|/,
+    );
     expect(md).toContain('### Long video (`--long-video`');
     expect(md).toMatch(/\| released 512² \|\s+16 \|\s+600 \|\s+149 \|\s+1040 \|\s+1010 \|\s+100\.0 \|\s+5\.0 \|\s+1020 \| 1000 1005/);
     expect(md).toContain('- released, 600-frame run at frame 300: 1020 ms/frame so far (the rest: 1060), peak RSS 1010 MB so far (1020 MB at the end)');

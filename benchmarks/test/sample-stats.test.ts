@@ -18,7 +18,11 @@ describe('sampleStats', () => {
   });
   it('alternates two tasks without a warm-up', async () => {
     const order: string[] = [];
-    const [a, b] = await timeInterleaved(async () => order.push('a'), async () => order.push('b'), 2);
+    const [a, b] = await timeInterleaved(
+      async () => order.push('a'),
+      async () => order.push('b'),
+      2,
+    );
     expect(order).toEqual(['a', 'b', 'a', 'b']);
     expect([a.n, b.n]).toEqual([2, 2]);
   });

@@ -26,7 +26,11 @@ describe('variantRatios', () => {
 
   it('divides each encoder time by its own MatMul floor time in the floor-normalized speed-up', () => {
     // The variant's process ran under twice the load: its floor took twice as long, and so did its encoder.
-    const loaded = { ...int8At320Case, encoder: { ...int8At320Case.encoder, msPerFrame: { median: 1200, min: 1200, max: 1200, n: 3 } }, floor: { ...releasedCase.floor, ms: { median: 285.2, min: 285.2, max: 285.2, n: 5 }, gflops: 80 } };
+    const loaded = {
+      ...int8At320Case,
+      encoder: { ...int8At320Case.encoder, msPerFrame: { median: 1200, min: 1200, max: 1200, n: 3 } },
+      floor: { ...releasedCase.floor, ms: { median: 285.2, min: 285.2, max: 285.2, n: 5 }, gflops: 80 },
+    };
     const [r] = variantRatios([releasedCase, loaded]);
     expect(r!.encoderSpeedup).toBe(1);
     expect(r!.encoderSpeedupFloorNormalized).toBe(2);

@@ -46,7 +46,13 @@ function listFiles(dir: string, base = dir): string[] {
 }
 
 /** The repository's own expectations of a packed package (files are tarball-relative paths). */
-function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[], versions: ReadonlyMap<string, string>, privateNames: ReadonlySet<string>): string[] {
+function ownChecks(
+  pkg: PublicPackage,
+  unpacked: string,
+  files: readonly string[],
+  versions: ReadonlyMap<string, string>,
+  privateNames: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   const m = pkg.manifest;
   for (const name of ['LICENSE', 'NOTICE']) {
@@ -56,7 +62,8 @@ function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[
   if (!files.includes('README.md')) problems.push('README.md is not in the tarball');
   if (!files.includes('CHANGELOG.md')) problems.push('CHANGELOG.md is not in the tarball');
   if (m.license !== 'Apache-2.0') problems.push(`license is ${String(m.license)}, expected Apache-2.0`);
-  if (m.repository?.type !== 'git' || !m.repository.url || m.repository.directory !== pkg.dir) problems.push(`repository must be { type: 'git', url, directory: '${pkg.dir}' }`);
+  if (m.repository?.type !== 'git' || !m.repository.url || m.repository.directory !== pkg.dir)
+    problems.push(`repository must be { type: 'git', url, directory: '${pkg.dir}' }`);
   if (!m.homepage) problems.push('homepage is missing');
   if (!m.bugs?.url) problems.push('bugs.url is missing');
   if (m.publishConfig?.access !== 'public') problems.push('publishConfig.access must be "public" (scoped packages are private by default)');
@@ -69,7 +76,8 @@ function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[
       }
       const sibling = versions.get(dep);
       if (sibling === undefined) continue;
-      if (!rangeAccepts(range, sibling)) problems.push(`${field}.${dep} is "${range}", which does not accept the workspace's ${dep}@${sibling} (use ^${sibling})`);
+      if (!rangeAccepts(range, sibling))
+        problems.push(`${field}.${dep} is "${range}", which does not accept the workspace's ${dep}@${sibling} (use ^${sibling})`);
     }
   }
   const tests = files.filter((f) => /\.test\.[cm]?[jt]s(\.map)?$|(^|\/)__tests__\//.test(f));
@@ -85,10 +93,12 @@ function ownChecks(pkg: PublicPackage, unpacked: string, files: readonly string[
       }
     } else if (/\.[cm]?js$|\.d\.[cm]?ts$/.test(file)) {
       const ref = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(unpacked, file), 'utf8'));
-      if (ref && !ref[1]!.startsWith('data:') && !fileSet.has(posix.normalize(posix.join(posix.dirname(file), ref[1]!)))) unresolved.push(`${file} -> ${ref[1]}`);
+      if (ref && !ref[1]!.startsWith('data:') && !fileSet.has(posix.normalize(posix.join(posix.dirname(file), ref[1]!))))
+        unresolved.push(`${file} -> ${ref[1]}`);
     }
   }
-  if (unresolved.length > 0) problems.push(`${unresolved.length} source-map references point outside the tarball (ship the sources, or build without maps), e.g. ${unresolved[0]}`);
+  if (unresolved.length > 0)
+    problems.push(`${unresolved.length} source-map references point outside the tarball (ship the sources, or build without maps), e.g. ${unresolved[0]}`);
   return problems;
 }
 
@@ -168,7 +178,12 @@ async function main(): Promise<number> {
     process.stdout.write(
       `${ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(20)} ${String(r.files).padStart(4)} files ${kb(r.packedBytes).padStart(8)} packed ${kb(r.unpackedBytes).padStart(8)} unpacked  publint ${status(r.publint)}, attw ${status(r.attw)}, package ${status(r.own)}\n`,
     );
-    for (const [tool, list] of [['publint', r.publint], ['attw', r.attw], ['package', r.own]] as const) for (const line of list) process.stdout.write(`       ${tool}: ${line}\n`);
+    for (const [tool, list] of [
+      ['publint', r.publint],
+      ['attw', r.attw],
+      ['package', r.own],
+    ] as const)
+      for (const line of list) process.stdout.write(`       ${tool}: ${line}\n`);
   }
   process.stdout.write(`packages: ${results.length} checked, ${failed} failed (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   return failed === 0 ? 0 : 1;

@@ -47,8 +47,19 @@ interface Run {
 
 function run(command: string, args: readonly string[], cwd: string, timeoutMs = 600_000): Run {
   const started = performance.now();
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
-  return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''), seconds: (performance.now() - started) / 1000 };
+  const r = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  return {
+    code: r.status ?? 1,
+    stdout: r.stdout ?? '',
+    stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function duBytes(path: string): number {
@@ -60,7 +71,13 @@ function duBytes(path: string): number {
 }
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
-const tail = (text: string, lines = 15): string => text.trim().split('\n').slice(-lines).map((l) => `      ${l}`).join('\n');
+const tail = (text: string, lines = 15): string =>
+  text
+    .trim()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `      ${l}`)
+    .join('\n');
 
 /** Every export subpath of the installed public packages, as `export * as eN from '<specifier>'` lines. */
 function entryPointImports(packages: readonly PublicPackage[], project: string): string {
@@ -103,7 +120,19 @@ async function main(): Promise<number> {
     const repoRequire = createRequire(join(REPO_ROOT, 'package.json'));
     const tsVersion = (repoRequire('typescript/package.json') as { version: string }).version;
     const installed = packages.filter((p) => !OPTIONAL_PACKAGES.has(p.name));
-    const install = run('npm', ['install', '--no-audit', '--no-fund', '--onnxruntime-node-install=skip', ...installed.map((p) => tarballs.get(p.name)!), `typescript@${tsVersion}`, '@types/node@^20'], project);
+    const install = run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--onnxruntime-node-install=skip',
+        ...installed.map((p) => tarballs.get(p.name)!),
+        `typescript@${tsVersion}`,
+        '@types/node@^20',
+      ],
+      project,
+    );
     if (install.code !== 0) throw new Error(`npm install of the tarballs failed (exit ${install.code}):\n${tail(install.stderr, 30)}`);
     const nodeModules = join(project, 'node_modules');
     const total = duBytes(nodeModules);
@@ -121,34 +150,61 @@ async function main(): Promise<number> {
 
     // 2. The snippet's inputs: the bundled reference model converted by the installed CLI, and a clip.
     const assets = join(nodeModules, '@taptr', 'cli', 'assets', 'reference');
-    const convert = run('npx', ['--no-install', 'taptr', 'convert', join(assets, 'checkpoint.pth'), '--config', join(assets, 'config.json'), '--out', 'models/taptr-v1'], project);
+    const convert = run(
+      'npx',
+      ['--no-install', 'taptr', 'convert', join(assets, 'checkpoint.pth'), '--config', join(assets, 'config.json'), '--out', 'models/taptr-v1'],
+      project,
+    );
     if (convert.code !== 0) throw new Error(`taptr convert of the bundled reference model failed (exit ${convert.code}):\n${tail(convert.stderr)}`);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=256x144:rate=25:duration=1', '-pix_fmt', 'yuv420p', 'clip.mp4'], { cwd: project });
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=256x144:rate=25:duration=1', '-pix_fmt', 'yuv420p', 'clip.mp4'], {
+      cwd: project,
+    });
     writeFileSync(join(project, 'snippet.ts'), snippet);
 
     // (a) The README snippet, verbatim.
     const tsx = repoRequire.resolve('tsx/cli');
     const a = run(process.execPath, [tsx, 'snippet.ts'], project);
     const printed = a.stdout.trim().split('\n').at(-1) ?? '';
-    checks.push({ name: '(a) README library snippet runs', ok: a.code === 0, detail: a.code === 0 ? `exit 0 in ${a.seconds.toFixed(1)} s, printed: ${printed}` : `exit ${a.code}\n${tail(a.stderr)}` });
+    checks.push({
+      name: '(a) README library snippet runs',
+      ok: a.code === 0,
+      detail: a.code === 0 ? `exit 0 in ${a.seconds.toFixed(1)} s, printed: ${printed}` : `exit ${a.code}\n${tail(a.stderr)}`,
+    });
 
     // (b) The demo from the installed CLI.
     const b = run('npx', ['--no-install', 'taptr', 'demo', '--out', 'demo-out'], project);
     const demoFiles = ['summary.png', 'tracks.json'].filter((f) => existsSync(join(project, 'demo-out', f)));
     const overlay = ['overlay.mp4', 'overlay'].find((f) => existsSync(join(project, 'demo-out', f)));
     const bOk = b.code === 0 && demoFiles.length === 2 && overlay !== undefined;
-    checks.push({ name: '(b) npx taptr demo', ok: bOk, detail: bOk ? `exit 0 in ${b.seconds.toFixed(1)} s, wrote ${[...demoFiles, overlay].join(', ')}` : `exit ${b.code}, wrote [${demoFiles.join(', ')}]\n${tail(b.stdout)}\n${tail(b.stderr)}` });
+    checks.push({
+      name: '(b) npx taptr demo',
+      ok: bOk,
+      detail: bOk
+        ? `exit 0 in ${b.seconds.toFixed(1)} s, wrote ${[...demoFiles, overlay].join(', ')}`
+        : `exit ${b.code}, wrote [${demoFiles.join(', ')}]\n${tail(b.stdout)}\n${tail(b.stderr)}`,
+    });
 
     // (c) Strict tsc without skipLibCheck: the snippet and every public entry point.
     writeFileSync(join(project, 'entry-points.ts'), entryPointImports(installed, project));
-    const tsconfig = { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['snippet.ts', 'entry-points.ts'] };
+    const tsconfig = {
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] },
+      files: ['snippet.ts', 'entry-points.ts'],
+    };
     writeFileSync(join(project, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
     const c = run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], project);
     const entries = readFileSync(join(project, 'entry-points.ts'), 'utf8').trim().split('\n').length;
-    checks.push({ name: '(c) strict tsc --noEmit, no skipLibCheck', ok: c.code === 0, detail: c.code === 0 ? `0 errors (snippet.ts + ${entries} public entry points, typescript ${tsVersion})` : `exit ${c.code}\n${tail(c.stdout, 20)}` });
+    checks.push({
+      name: '(c) strict tsc --noEmit, no skipLibCheck',
+      ok: c.code === 0,
+      detail: c.code === 0 ? `0 errors (snippet.ts + ${entries} public entry points, typescript ${tsVersion})` : `exit ${c.code}\n${tail(c.stdout, 20)}`,
+    });
 
     // (d) The optional wasm backend, not installed: one line naming the package.
-    const d = run('npx', ['--no-install', 'taptr', 'track', 'clip.mp4', '--model', 'models/taptr-v1', '--grid', '2', '--backend', 'wasm', '--out', 'wasm.json'], project);
+    const d = run(
+      'npx',
+      ['--no-install', 'taptr', 'track', 'clip.mp4', '--model', 'models/taptr-v1', '--grid', '2', '--backend', 'wasm', '--out', 'wasm.json'],
+      project,
+    );
     const line = d.stderr.trim();
     const dOk = d.code === 1 && !line.includes('\n') && line.includes('@taptr/runtime-web') && line.includes('npm install');
     checks.push({ name: '(d) --backend wasm without @taptr/runtime-web', ok: dOk, detail: dOk ? `exit 1: ${line}` : `exit ${d.code}\n${tail(d.stderr)}` });

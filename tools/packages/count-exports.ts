@@ -91,7 +91,9 @@ function main(argv: readonly string[]): number {
     for (const r of rows) {
       const label = `${r.name}${r.entry === '.' ? '' : r.entry.slice(1)}${r.isPrivate ? ' (private)' : ''}`;
       const total = r.values + r.types;
-      process.stdout.write(`${label.padEnd(width)}  ${String(total).padStart(7)}  ${String(r.values).padStart(6)}  ${String(r.types).padStart(5)}  ${String(r.lines).padStart(5)}\n`);
+      process.stdout.write(
+        `${label.padEnd(width)}  ${String(total).padStart(7)}  ${String(r.values).padStart(6)}  ${String(r.types).padStart(5)}  ${String(r.lines).padStart(5)}\n`,
+      );
     }
     const published = rows.filter((r) => !r.isPrivate);
     const sum = (list: readonly EntryExports[]) => list.reduce((s, r) => s + r.values + r.types, 0);

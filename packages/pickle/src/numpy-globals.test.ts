@@ -22,16 +22,45 @@ function shapeTuple(shape: number[]): Part[] {
 
 function dtypeOps(typestr: string, byteorder: string, elsize = -1): Part[] {
   return [
-    op.global('numpy', 'dtype'), op.binUnicode(typestr), op.newFalse, op.newTrue, op.tuple3, op.reduce,
-    op.mark, op.binInt1(3), op.binUnicode(byteorder), op.none, op.none, op.none, op.binInt(elsize), op.binInt(-1), op.binInt1(0), op.tuple, op.build,
+    op.global('numpy', 'dtype'),
+    op.binUnicode(typestr),
+    op.newFalse,
+    op.newTrue,
+    op.tuple3,
+    op.reduce,
+    op.mark,
+    op.binInt1(3),
+    op.binUnicode(byteorder),
+    op.none,
+    op.none,
+    op.none,
+    op.binInt(elsize),
+    op.binInt(-1),
+    op.binInt1(0),
+    op.tuple,
+    op.build,
   ];
 }
 
 /** `numpy.core.multiarray._reconstruct` + BUILD, as NumPy writes with protocols 2-4. */
 function reconstructPickle(spec: ArraySpec): Uint8Array {
   return bytes(
-    op.proto(3), op.global(spec.module ?? 'numpy.core.multiarray', '_reconstruct'), op.global('numpy', 'ndarray'), op.binInt1(0), op.tuple1, op.shortBinBytes([0x62]), op.tuple3, op.reduce,
-    op.mark, op.binInt1(1), ...shapeTuple(spec.shape), ...dtypeOps(spec.typestr, spec.byteorder, spec.elsize), spec.fortran === true ? op.newTrue : op.newFalse, op.binBytes(spec.raw), op.tuple, op.build,
+    op.proto(3),
+    op.global(spec.module ?? 'numpy.core.multiarray', '_reconstruct'),
+    op.global('numpy', 'ndarray'),
+    op.binInt1(0),
+    op.tuple1,
+    op.shortBinBytes([0x62]),
+    op.tuple3,
+    op.reduce,
+    op.mark,
+    op.binInt1(1),
+    ...shapeTuple(spec.shape),
+    ...dtypeOps(spec.typestr, spec.byteorder, spec.elsize),
+    spec.fortran === true ? op.newTrue : op.newFalse,
+    op.binBytes(spec.raw),
+    op.tuple,
+    op.build,
     op.stop,
   );
 }
@@ -39,8 +68,17 @@ function reconstructPickle(spec: ArraySpec): Uint8Array {
 /** `numpy._core.numeric._frombuffer(bytearray, dtype, shape, order)`, as NumPy 2 writes with protocol 5. */
 function frombufferPickle(spec: ArraySpec): Uint8Array {
   return bytes(
-    op.proto(5), op.shortUnicode('numpy._core.numeric'), op.shortUnicode('_frombuffer'), op.stackGlobal,
-    op.mark, op.byteArray8(spec.raw), ...dtypeOps(spec.typestr, spec.byteorder, spec.elsize), ...shapeTuple(spec.shape), op.shortUnicode(spec.fortran === true ? 'F' : 'C'), op.tuple, op.reduce,
+    op.proto(5),
+    op.shortUnicode('numpy._core.numeric'),
+    op.shortUnicode('_frombuffer'),
+    op.stackGlobal,
+    op.mark,
+    op.byteArray8(spec.raw),
+    ...dtypeOps(spec.typestr, spec.byteorder, spec.elsize),
+    ...shapeTuple(spec.shape),
+    op.shortUnicode(spec.fortran === true ? 'F' : 'C'),
+    op.tuple,
+    op.reduce,
     op.stop,
   );
 }
@@ -63,17 +101,23 @@ describe('numpyGlobals', () => {
   });
 
   it('swaps big-endian payloads', () => {
-    const array = unpickle(reconstructPickle({ typestr: 'f4', byteorder: '>', shape: [2], raw: [0x3f, 0x80, 0, 0, 0xc0, 0x20, 0, 0] }), { globals }) as TensorView;
+    const array = unpickle(reconstructPickle({ typestr: 'f4', byteorder: '>', shape: [2], raw: [0x3f, 0x80, 0, 0, 0xc0, 0x20, 0, 0] }), {
+      globals,
+    }) as TensorView;
     expect(array.type).toBe('float32');
     expect([...(array.data as Float32Array)]).toEqual([1, -2.5]);
-    const ints = unpickle(reconstructPickle({ typestr: 'i8', byteorder: '>', shape: [1], raw: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe] }), { globals }) as TensorView;
+    const ints = unpickle(reconstructPickle({ typestr: 'i8', byteorder: '>', shape: [1], raw: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe] }), {
+      globals,
+    }) as TensorView;
     expect(ints.type).toBe('int64');
     expect([...(ints.data as BigInt64Array)]).toEqual([-2n]);
   });
 
   it('reorders Fortran-order payloads to C order', () => {
     // a = [[0, 1, 2], [3, 4, 5]] stored column-major: 0 3 1 4 2 5
-    const array = unpickle(reconstructPickle({ typestr: 'u1', byteorder: '|', shape: [2, 3], fortran: true, raw: [0, 3, 1, 4, 2, 5] }), { globals }) as TensorView;
+    const array = unpickle(reconstructPickle({ typestr: 'u1', byteorder: '|', shape: [2, 3], fortran: true, raw: [0, 3, 1, 4, 2, 5] }), {
+      globals,
+    }) as TensorView;
     expect(array.type).toBe('uint8');
     expect([...(array.data as Uint8Array)]).toEqual([0, 1, 2, 3, 4, 5]);
     // 3-D, [2, 2, 2] with a[i,j,k] = 4i + 2j + k; Fortran order iterates i fastest.
@@ -90,17 +134,39 @@ describe('numpyGlobals', () => {
   });
 
   it('decodes S<n> arrays to items with trailing NULs stripped (inner NULs kept)', () => {
-    const items = unpickle(reconstructPickle({ typestr: 'S3', byteorder: '|', elsize: 3, shape: [3], raw: [0x61, 0, 0, 0x62, 0, 0x63, 0, 0, 0] }), { globals }) as Uint8Array[];
+    const items = unpickle(reconstructPickle({ typestr: 'S3', byteorder: '|', elsize: 3, shape: [3], raw: [0x61, 0, 0, 0x62, 0, 0x63, 0, 0, 0] }), {
+      globals,
+    }) as Uint8Array[];
     expect(items.map((b) => [...b])).toEqual([[0x61], [0x62, 0, 0x63], []]);
   });
 
   it('decodes protocol 2 payloads written through _codecs.encode(str, "latin1")', () => {
     const data = bytes(
-      op.proto(2), op.global('numpy.core.multiarray', '_reconstruct'), op.global('numpy', 'ndarray'), op.binInt1(0), op.tuple1,
-      op.global('_codecs', 'encode'), op.binUnicode('b'), op.binUnicode('latin1'), op.tuple2, op.reduce, op.tuple3, op.reduce,
-      op.mark, op.binInt1(1), ...shapeTuple([2]), ...dtypeOps('u1', '|'), op.newFalse,
-      op.global('_codecs', 'encode'), op.binUnicode('\u00ff\u0001'), op.binUnicode('latin1'), op.tuple2, op.reduce,
-      op.tuple, op.build, op.stop,
+      op.proto(2),
+      op.global('numpy.core.multiarray', '_reconstruct'),
+      op.global('numpy', 'ndarray'),
+      op.binInt1(0),
+      op.tuple1,
+      op.global('_codecs', 'encode'),
+      op.binUnicode('b'),
+      op.binUnicode('latin1'),
+      op.tuple2,
+      op.reduce,
+      op.tuple3,
+      op.reduce,
+      op.mark,
+      op.binInt1(1),
+      ...shapeTuple([2]),
+      ...dtypeOps('u1', '|'),
+      op.newFalse,
+      op.global('_codecs', 'encode'),
+      op.binUnicode('\u00ff\u0001'),
+      op.binUnicode('latin1'),
+      op.tuple2,
+      op.reduce,
+      op.tuple,
+      op.build,
+      op.stop,
     );
     const array = unpickle(data, { globals }) as TensorView;
     expect([...(array.data as Uint8Array)]).toEqual([255, 1]);
@@ -110,8 +176,27 @@ describe('numpyGlobals', () => {
 
   it('returns object-dtype arrays as their list', () => {
     const data = bytes(
-      op.proto(3), op.global('numpy.core.multiarray', '_reconstruct'), op.global('numpy', 'ndarray'), op.binInt1(0), op.tuple1, op.shortBinBytes([0x62]), op.tuple3, op.reduce,
-      op.mark, op.binInt1(1), ...shapeTuple([2]), ...dtypeOps('O8', '|'), op.newFalse, op.emptyList, op.binInt1(4), op.append, op.binUnicode('x'), op.append, op.tuple, op.build, op.stop,
+      op.proto(3),
+      op.global('numpy.core.multiarray', '_reconstruct'),
+      op.global('numpy', 'ndarray'),
+      op.binInt1(0),
+      op.tuple1,
+      op.shortBinBytes([0x62]),
+      op.tuple3,
+      op.reduce,
+      op.mark,
+      op.binInt1(1),
+      ...shapeTuple([2]),
+      ...dtypeOps('O8', '|'),
+      op.newFalse,
+      op.emptyList,
+      op.binInt1(4),
+      op.append,
+      op.binUnicode('x'),
+      op.append,
+      op.tuple,
+      op.build,
+      op.stop,
     );
     expect(unpickle(data, { globals })).toEqual([4, 'x']);
   });

@@ -51,8 +51,17 @@ export interface NumpyGlobalsOptions {
 }
 
 const NUMERIC: Readonly<Record<string, DType>> = {
-  b1: 'bool', u1: 'uint8', i1: 'int8', u2: 'uint16', i2: 'int16', u4: 'uint32', i4: 'int32',
-  u8: 'uint64', i8: 'int64', f4: 'float32', f8: 'float64',
+  b1: 'bool',
+  u1: 'uint8',
+  i1: 'int8',
+  u2: 'uint16',
+  i2: 'int16',
+  u4: 'uint32',
+  i4: 'int32',
+  u8: 'uint64',
+  i8: 'int64',
+  f4: 'float32',
+  f8: 'float64',
 };
 
 interface Placeholder {
@@ -93,13 +102,15 @@ export function numpyGlobals(options: NumpyGlobalsOptions = {}): Record<string, 
   const dtype: GlobalSpec = {
     call(args): NumpyDType {
       const typestr = args[0];
-      if (typeof typestr !== 'string' || !/^[a-zA-Z]\d*$/.test(typestr)) throw new TypeError(`numpy.dtype expects a typestr such as 'f4', got ${String(typestr)}`);
+      if (typeof typestr !== 'string' || !/^[a-zA-Z]\d*$/.test(typestr))
+        throw new TypeError(`numpy.dtype expects a typestr such as 'f4', got ${String(typestr)}`);
       const size = /\d+$/.exec(typestr);
       return { kind: 'numpy-dtype', typestr, byteorder: '=', itemsize: size === null ? 0 : Number(size[0]) };
     },
     build(target, state): undefined {
       const dt = target as NumpyDType;
-      if (!Array.isArray(state) || state.length < 8) throw new TypeError('dtype state must be an 8-tuple (version, byteorder, subarray, names, fields, elsize, alignment, flags)');
+      if (!Array.isArray(state) || state.length < 8)
+        throw new TypeError('dtype state must be an 8-tuple (version, byteorder, subarray, names, fields, elsize, alignment, flags)');
       const [, byteorder, subarray, names, fields, elsize] = state as unknown[];
       if (typeof byteorder !== 'string') throw new TypeError('dtype byteorder must be a str');
       if (subarray !== null || names !== null || fields !== null) throw new TypeError(`structured or subarray dtypes are not supported (${dt.typestr})`);
@@ -168,7 +179,14 @@ function makeArray(dims: number[], dtype: NumpyDType, fortran: boolean, raw: unk
     const payload = raw;
     checkPayloadSize(dims, dtype, payload.length);
     if (lazy) {
-      return Object.freeze({ kind: 'numpy-array-ref' as const, dtype, dims: Object.freeze(dims), fortran, payload, load: () => decodeArray(dims, dtype, fortran, payload.read(), true) });
+      return Object.freeze({
+        kind: 'numpy-array-ref' as const,
+        dtype,
+        dims: Object.freeze(dims),
+        fortran,
+        payload,
+        load: () => decodeArray(dims, dtype, fortran, payload.read(), true),
+      });
     }
     return decodeArray(dims, dtype, fortran, payload.read(), true);
   }

@@ -24,17 +24,37 @@ function expectPickleError(fn: () => unknown, code: 'TAPTR_PICKLE_FORMAT' | 'TAP
 // {'ints': [1, 300, -2, 70000, 2**40, -(2**70)], 'float': -1.5, 'flags': (True, False, None),
 //  'text': 'héllo', 'data': b'xy', 'same': <memo ref to ints>} written as protocol 2.
 const SCALARS = bytes(
-  op.proto(2), op.emptyDict, op.binPut(0), op.mark,
-  op.binUnicode('ints'), op.binPut(1),
-  op.emptyList, op.binPut(2), op.mark,
-  op.binInt1(1), op.binInt2(300), op.binInt(-2), op.binInt(70000), op.long1(2n ** 40n, 6), op.long1(-(2n ** 70n), 9),
+  op.proto(2),
+  op.emptyDict,
+  op.binPut(0),
+  op.mark,
+  op.binUnicode('ints'),
+  op.binPut(1),
+  op.emptyList,
+  op.binPut(2),
+  op.mark,
+  op.binInt1(1),
+  op.binInt2(300),
+  op.binInt(-2),
+  op.binInt(70000),
+  op.long1(2n ** 40n, 6),
+  op.long1(-(2n ** 70n), 9),
   op.appends,
-  op.binUnicode('float'), op.binFloat(-1.5),
-  op.binUnicode('flags'), op.newTrue, op.newFalse, op.none, op.tuple3,
-  op.binUnicode('text'), op.binUnicode('héllo'),
-  op.binUnicode('data'), op.shortBinBytes([0x78, 0x79]),
-  op.binUnicode('same'), op.binGet(2),
-  op.setItems, op.stop,
+  op.binUnicode('float'),
+  op.binFloat(-1.5),
+  op.binUnicode('flags'),
+  op.newTrue,
+  op.newFalse,
+  op.none,
+  op.tuple3,
+  op.binUnicode('text'),
+  op.binUnicode('héllo'),
+  op.binUnicode('data'),
+  op.shortBinBytes([0x78, 0x79]),
+  op.binUnicode('same'),
+  op.binGet(2),
+  op.setItems,
+  op.stop,
 );
 
 describe('unpickle: values', () => {
@@ -60,14 +80,35 @@ describe('unpickle: values', () => {
 
   it('handles protocol 4 framing, MEMOIZE, STACK_GLOBAL-free containers, sets and small opcodes', () => {
     const data = bytes(
-      op.proto(4), op.frame(40), op.emptyList, op.memoize,
-      op.shortUnicode('a'), op.memoize, op.append,
-      op.emptySet, op.memoize, op.mark, op.binInt1(3), op.binInt1(4), op.addItems, op.append,
-      op.mark, op.binInt1(5), op.frozenSet, op.append,
-      op.emptyTuple, op.append,
-      op.binUnicode8('long'), op.dup, op.pop, op.append,
-      op.mark, op.binInt1(9), op.popMark,
-      op.binGet(1), op.append,
+      op.proto(4),
+      op.frame(40),
+      op.emptyList,
+      op.memoize,
+      op.shortUnicode('a'),
+      op.memoize,
+      op.append,
+      op.emptySet,
+      op.memoize,
+      op.mark,
+      op.binInt1(3),
+      op.binInt1(4),
+      op.addItems,
+      op.append,
+      op.mark,
+      op.binInt1(5),
+      op.frozenSet,
+      op.append,
+      op.emptyTuple,
+      op.append,
+      op.binUnicode8('long'),
+      op.dup,
+      op.pop,
+      op.append,
+      op.mark,
+      op.binInt1(9),
+      op.popMark,
+      op.binGet(1),
+      op.append,
       op.stop,
     );
     const value = unpickle(data, { globals: {} }) as unknown[];
@@ -99,15 +140,38 @@ describe('unpickle: values', () => {
 describe('unpickle: globals', () => {
   it('calls whitelisted handlers for REDUCE, NEWOBJ and BUILD (memo references follow the replacement)', () => {
     const data = bytes(
-      op.proto(2), op.emptyList, op.binPut(0),
-      op.global('collections', 'OrderedDict'), op.binPut(1), op.emptyTuple, op.reduce, op.binPut(2),
-      op.mark, op.binUnicode('k'), op.binInt1(1), op.setItems,
-      op.emptyDict, op.binUnicode('_metadata'), op.binInt1(7), op.setItem, op.build,
+      op.proto(2),
+      op.emptyList,
+      op.binPut(0),
+      op.global('collections', 'OrderedDict'),
+      op.binPut(1),
+      op.emptyTuple,
+      op.reduce,
+      op.binPut(2),
+      op.mark,
+      op.binUnicode('k'),
+      op.binInt1(1),
+      op.setItems,
+      op.emptyDict,
+      op.binUnicode('_metadata'),
+      op.binInt1(7),
+      op.setItem,
+      op.build,
       op.append,
-      op.binGet(2), op.append,
-      op.global('argparse', 'Namespace'), op.emptyTuple, op.newObj, op.binPut(3),
-      op.emptyDict, op.binUnicode('lr'), op.binFloat(0.5), op.setItem, op.build, op.append,
-      op.binGet(3), op.append,
+      op.binGet(2),
+      op.append,
+      op.global('argparse', 'Namespace'),
+      op.emptyTuple,
+      op.newObj,
+      op.binPut(3),
+      op.emptyDict,
+      op.binUnicode('lr'),
+      op.binFloat(0.5),
+      op.setItem,
+      op.build,
+      op.append,
+      op.binGet(3),
+      op.append,
       op.stop,
     );
     const states: unknown[] = [];
@@ -133,12 +197,32 @@ describe('unpickle: globals', () => {
   it('passes global references and persistent ids (torch.save layout)', () => {
     // ('storage', torch.FloatStorage, '0', 'cpu', 6) as a BINPERSID, then _rebuild_tensor_v2(storage, 0, (2, 3), (3, 1), False, OrderedDict())
     const data = bytes(
-      op.proto(2), op.global('torch._utils', '_rebuild_tensor_v2'), op.longBinPut(0),
+      op.proto(2),
+      op.global('torch._utils', '_rebuild_tensor_v2'),
+      op.longBinPut(0),
       op.mark,
-      op.mark, op.binUnicode('storage'), op.global('torch', 'FloatStorage'), op.binUnicode('0'), op.binUnicode('cpu'), op.binInt1(6), op.tuple, op.binPersId,
-      op.binInt1(0), op.binInt1(2), op.binInt1(3), op.tuple2, op.binInt1(3), op.binInt1(1), op.tuple2, op.newFalse,
-      op.global('collections', 'OrderedDict'), op.emptyTuple, op.reduce,
-      op.tuple, op.reduce, op.stop,
+      op.mark,
+      op.binUnicode('storage'),
+      op.global('torch', 'FloatStorage'),
+      op.binUnicode('0'),
+      op.binUnicode('cpu'),
+      op.binInt1(6),
+      op.tuple,
+      op.binPersId,
+      op.binInt1(0),
+      op.binInt1(2),
+      op.binInt1(3),
+      op.tuple2,
+      op.binInt1(3),
+      op.binInt1(1),
+      op.tuple2,
+      op.newFalse,
+      op.global('collections', 'OrderedDict'),
+      op.emptyTuple,
+      op.reduce,
+      op.tuple,
+      op.reduce,
+      op.stop,
     );
     const pids: unknown[] = [];
     const value = unpickle(data, {
@@ -162,12 +246,25 @@ describe('unpickle: globals', () => {
   it('refuses a global outside the whitelist before anything is called (os.system)', () => {
     let called = false;
     const data = bytes(op.proto(2), op.global('os', 'system'), op.binUnicode('echo pwned'), op.tuple1, op.reduce, op.stop);
-    expectPickleError(() => unpickle(data, { globals: { 'os getcwd': () => (called = true) } }), 'TAPTR_PICKLE_FORBIDDEN', /'os\.system' is not in the whitelist.*GLOBAL \(0x63\) at byte 2/);
+    expectPickleError(
+      () => unpickle(data, { globals: { 'os getcwd': () => (called = true) } }),
+      'TAPTR_PICKLE_FORBIDDEN',
+      /'os\.system' is not in the whitelist.*GLOBAL \(0x63\) at byte 2/,
+    );
     expect(called).toBe(false);
   });
 
   it('refuses STACK_GLOBAL builtins.eval and non-string global names', () => {
-    const data = bytes(op.proto(4), op.shortUnicode('builtins'), op.shortUnicode('eval'), op.stackGlobal, op.shortUnicode('1+1'), op.tuple1, op.reduce, op.stop);
+    const data = bytes(
+      op.proto(4),
+      op.shortUnicode('builtins'),
+      op.shortUnicode('eval'),
+      op.stackGlobal,
+      op.shortUnicode('1+1'),
+      op.tuple1,
+      op.reduce,
+      op.stop,
+    );
     expectPickleError(() => unpickle(data, { globals: {} }), 'TAPTR_PICKLE_FORBIDDEN', /builtins\.eval.*STACK_GLOBAL/);
     const bad = bytes(op.proto(4), op.binInt1(1), op.shortUnicode('eval'), op.stackGlobal, op.stop);
     expectPickleError(() => unpickle(bad, { globals: {} }), 'TAPTR_PICKLE_FORMAT', /must be strings/);
@@ -195,7 +292,18 @@ describe('unpickle: globals', () => {
 
   it('wraps a handler failure as a format error naming the global', () => {
     const data = bytes(op.proto(2), op.global('m', 'f'), op.emptyTuple, op.reduce, op.stop);
-    const error = expectPickleError(() => unpickle(data, { globals: { 'm f': () => { throw new Error('boom'); } } }), 'TAPTR_PICKLE_FORMAT', /m\.f\(\) failed: boom.*REDUCE/);
+    const error = expectPickleError(
+      () =>
+        unpickle(data, {
+          globals: {
+            'm f': () => {
+              throw new Error('boom');
+            },
+          },
+        }),
+      'TAPTR_PICKLE_FORMAT',
+      /m\.f\(\) failed: boom.*REDUCE/,
+    );
     expect((error.cause as Error).message).toBe('boom');
   });
 });

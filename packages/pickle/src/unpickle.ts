@@ -110,7 +110,8 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
     }
   };
   const resolveGlobal = (module: unknown, name: unknown): PickleGlobalRef => {
-    if (typeof module !== 'string' || typeof name !== 'string') return fail(`global module and name must be strings, got ${describeValue(module)} and ${describeValue(name)}`);
+    if (typeof module !== 'string' || typeof name !== 'string')
+      return fail(`global module and name must be strings, got ${describeValue(module)} and ${describeValue(name)}`);
     const handler = lookupGlobal(options.globals, `${module} ${name}`);
     if (handler === undefined) fail(`global '${module}.${name}' is not in the whitelist`, 'TAPTR_PICKLE_FORBIDDEN');
     return Object.freeze({ kind: 'global' as const, module, name, spec: toSpec(handler!) });
@@ -149,7 +150,8 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
       if (cur.remaining() === 0) fail('input ended before STOP (truncated input)');
       op = cur.u8();
       switch (op) {
-        case 0x80: { // PROTO
+        case 0x80: {
+          // PROTO
           const version = cur.u8();
           if (version > 5) fail(`unsupported pickle protocol ${version}`);
           break;
@@ -157,7 +159,8 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
         case 0x95: // FRAME: the framed content is ordinary opcodes
           length64();
           break;
-        case 0x2e: { // STOP
+        case 0x2e: {
+          // STOP
           const result = pop();
           if (metastack.length > 0) fail('STOP with an open MARK');
           return result;
@@ -188,7 +191,8 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
         case 0x8f: // EMPTY_SET
           stack.push(new Set());
           break;
-        case 0x74: { // TUPLE
+        case 0x74: {
+          // TUPLE
           const items = popMark(); // (popMark replaces `stack`: evaluate it first)
           stack.push(Object.freeze(items));
           break;
@@ -196,46 +200,54 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
         case 0x85: // TUPLE1
           stack.push(Object.freeze([pop()]));
           break;
-        case 0x86: { // TUPLE2
+        case 0x86: {
+          // TUPLE2
           const b = pop();
           const a = pop();
           stack.push(Object.freeze([a, b]));
           break;
         }
-        case 0x87: { // TUPLE3
+        case 0x87: {
+          // TUPLE3
           const c = pop();
           const b = pop();
           const a = pop();
           stack.push(Object.freeze([a, b, c]));
           break;
         }
-        case 0x91: { // FROZENSET
+        case 0x91: {
+          // FROZENSET
           const items = popMark();
           stack.push(new Set(items));
           break;
         }
-        case 0x73: { // SETITEM
+        case 0x73: {
+          // SETITEM
           const value = pop();
           const key = pop();
           setItems(top(), [key, value]);
           break;
         }
-        case 0x75: { // SETITEMS
+        case 0x75: {
+          // SETITEMS
           const items = popMark();
           setItems(top(), items);
           break;
         }
-        case 0x61: { // APPEND
+        case 0x61: {
+          // APPEND
           const value = pop();
           appendItems(top(), [value]);
           break;
         }
-        case 0x65: { // APPENDS
+        case 0x65: {
+          // APPENDS
           const items = popMark();
           appendItems(top(), items);
           break;
         }
-        case 0x90: { // ADDITEMS
+        case 0x90: {
+          // ADDITEMS
           const items = popMark();
           const target = top();
           if (!(target instanceof Set)) fail(`cannot add items to ${describeValue(target)}`);
@@ -299,7 +311,8 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
         case 0x8a: // LONG1
           stack.push(asInt(cur.signedLE(cur.u8())));
           break;
-        case 0x8b: { // LONG4
+        case 0x8b: {
+          // LONG4
           const n = cur.i32();
           if (n < 0) fail(`negative LONG4 length ${n}`);
           if (n > cur.remaining()) fail(`length ${n} exceeds the ${cur.remaining()} bytes left (truncated input)`);
@@ -309,31 +322,40 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
         case 0x47: // BINFLOAT
           stack.push(cur.f64be());
           break;
-        case 0x63: { // GLOBAL
+        case 0x63: {
+          // GLOBAL
           const module = cur.line();
           const name = cur.line();
           if (module === undefined || name === undefined) fail('GLOBAL without newline-terminated module and name (truncated input)');
           stack.push(resolveGlobal(module, name));
           break;
         }
-        case 0x93: { // STACK_GLOBAL
+        case 0x93: {
+          // STACK_GLOBAL
           const name = pop();
           const module = pop();
           stack.push(resolveGlobal(module, name));
           break;
         }
-        case 0x52: { // REDUCE
+        case 0x52: {
+          // REDUCE
           const args = pop();
           const callable = pop();
           if (!isGlobalRef(callable)) fail(`REDUCE on a non-global ${describeValue(callable)}`);
           if (!Array.isArray(args)) fail(`REDUCE arguments must be a tuple, got ${describeValue(args)}`);
           const ref = callable as PickleGlobalRef;
           if (ref.spec.call === undefined) fail(`global '${ref.module}.${ref.name}' may not be called`, 'TAPTR_PICKLE_FORBIDDEN');
-          stack.push(remember(invoke(() => ref.spec.call!(args as unknown[]), `${ref.module}.${ref.name}()`), ref.spec));
+          stack.push(
+            remember(
+              invoke(() => ref.spec.call!(args as unknown[]), `${ref.module}.${ref.name}()`),
+              ref.spec,
+            ),
+          );
           break;
         }
         case 0x81: // NEWOBJ
-        case 0x92: { // NEWOBJ_EX
+        case 0x92: {
+          // NEWOBJ_EX
           const kwargs = op === 0x92 ? pop() : NO_KWARGS;
           const args = pop();
           const cls = pop();
@@ -342,10 +364,16 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
           if (!(kwargs instanceof Map)) fail(`NEWOBJ_EX keyword arguments must be a dict, got ${describeValue(kwargs)}`);
           const ref = cls as PickleGlobalRef;
           if (ref.spec.newObject === undefined) fail(`global '${ref.module}.${ref.name}' may not be instantiated`, 'TAPTR_PICKLE_FORBIDDEN');
-          stack.push(remember(invoke(() => ref.spec.newObject!(args as unknown[], kwargs as Map<unknown, unknown>), `${ref.module}.${ref.name}.__new__()`), ref.spec));
+          stack.push(
+            remember(
+              invoke(() => ref.spec.newObject!(args as unknown[], kwargs as Map<unknown, unknown>), `${ref.module}.${ref.name}.__new__()`),
+              ref.spec,
+            ),
+          );
           break;
         }
-        case 0x62: { // BUILD
+        case 0x62: {
+          // BUILD
           const state = pop();
           const target = pop();
           const spec = typeof target === 'object' && target !== null ? producers.get(target) : undefined;
@@ -360,7 +388,8 @@ function runMachine(cur: Cursor, src: ByteSource, options: UnpickleOptions, lazy
           }
           break;
         }
-        case 0x51: { // BINPERSID
+        case 0x51: {
+          // BINPERSID
           const pid = pop();
           if (options.persistentLoad === undefined) fail('persistent id found but no persistentLoad hook was given', 'TAPTR_PICKLE_FORBIDDEN');
           stack.push(invoke(() => options.persistentLoad!(pid), 'persistentLoad'));

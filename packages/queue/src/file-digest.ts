@@ -31,7 +31,10 @@ export function createDigestCache(): DigestCache {
       if (!info.isDirectory()) return fileSha(path, identity(info));
       let names: string[];
       try {
-        names = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+        names = (await readdir(path, { withFileTypes: true }))
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+          .sort();
       } catch (error) {
         throw ioError(path, error);
       }

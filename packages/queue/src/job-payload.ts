@@ -59,8 +59,7 @@ export interface EvalJob {
 
 /** Where the query points of a track job come from. */
 export type TrackQueries =
-  | { readonly kind: 'file'; readonly file: FileRef }
-  | { readonly kind: 'grid'; readonly n: number; readonly frame: number; readonly mask?: FileRef };
+  { readonly kind: 'file'; readonly file: FileRef } | { readonly kind: 'grid'; readonly n: number; readonly frame: number; readonly mask?: FileRef };
 
 /** One video of a batch tracking run. */
 export interface TrackJob {
@@ -95,7 +94,11 @@ export function isRunName(name: unknown): name is string {
  */
 export function validateJobPayload(data: unknown, where = 'job'): QueueJob {
   const v = validator(where);
-  const job = v.object(data, '', ['kind', 'run', ...(isObject(data) && data['kind'] === 'track' ? ['video', 'queries', 'model', 'options', 'backend', 'out'] : ['dataset', 'model', 'protocol', 'backend'])]);
+  const job = v.object(data, '', [
+    'kind',
+    'run',
+    ...(isObject(data) && data['kind'] === 'track' ? ['video', 'queries', 'model', 'options', 'backend', 'out'] : ['dataset', 'model', 'protocol', 'backend']),
+  ]);
   const kind = v.oneOf(job['kind'], 'kind', ['eval', 'track'] as const);
   if (!isRunName(job['run'])) v.fail('run', 'a run name ([A-Za-z0-9._-], 1 to 100 characters)', job['run']);
   const model = modelRef(v, job['model']);

@@ -65,7 +65,7 @@ export function parseJobResult(text: string, key: string): QueueJobResult {
   const r = raw as Record<string, unknown>;
   if (r['key'] !== key) fail('key', key, r['key']);
   const count = (name: string): void => {
-    if (typeof r[name] !== 'number' || !Number.isSafeInteger(r[name]) || (r[name]) < 0) fail(name, 'a non-negative integer', r[name]);
+    if (typeof r[name] !== 'number' || !Number.isSafeInteger(r[name]) || r[name] < 0) fail(name, 'a non-negative integer', r[name]);
   };
   const text_ = (name: string): void => {
     if (typeof r[name] !== 'string') fail(name, 'a string', r[name]);

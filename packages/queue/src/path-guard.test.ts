@@ -35,9 +35,13 @@ describe('createPathGuard', () => {
   it('allows files under a root and refuses everything else, links resolved', async () => {
     const guard = await createPathGuard([root]);
     expect(await guard.readable(join(root, 'data.bin'), 'dataset file')).toBe(join(root, 'data.bin'));
-    expect(await code(guard.readable(join(dir, 'secret.txt'), 'dataset file'))).toBe(`TAPTR_PATH_FORBIDDEN: dataset file ${join(dir, 'secret.txt')} is outside --allow-root ${root}`);
+    expect(await code(guard.readable(join(dir, 'secret.txt'), 'dataset file'))).toBe(
+      `TAPTR_PATH_FORBIDDEN: dataset file ${join(dir, 'secret.txt')} is outside --allow-root ${root}`,
+    );
     expect(await code(guard.readable(join(root, '..', 'secret.txt'), 'model'))).toMatch(/^TAPTR_PATH_FORBIDDEN: model .* is outside --allow-root/);
-    expect(await code(guard.readable(join(root, 'link-out.txt'), 'model'))).toBe(`TAPTR_PATH_FORBIDDEN: model ${join(root, 'link-out.txt')} (-> ${join(dir, 'secret.txt')}) is outside --allow-root ${root}`);
+    expect(await code(guard.readable(join(root, 'link-out.txt'), 'model'))).toBe(
+      `TAPTR_PATH_FORBIDDEN: model ${join(root, 'link-out.txt')} (-> ${join(dir, 'secret.txt')}) is outside --allow-root ${root}`,
+    );
     // A link outside the root is refused before the file system is asked (even when it points inside).
     expect(await code(guard.readable(join(dir, 'link-in.bin'), 'model'))).toMatch(/^TAPTR_PATH_FORBIDDEN/);
     expect(await code(guard.readable('data.bin', 'model'))).toMatch(/^TAPTR_PATH_FORBIDDEN/);

@@ -32,7 +32,8 @@ export interface PathGuard {
  */
 export async function createPathGuard(roots: readonly string[], digests: DigestCache = createDigestCache()): Promise<PathGuard> {
   const isArray: boolean = Array.isArray(roots); // a boolean, not a guard: Array.isArray narrows a readonly array to any[]
-  if (!isArray || roots.length === 0) throw invalidArgument('range', 'createPathGuard', 'roots', 'a non-empty array of folders', isArray ? 'an empty array' : typeof roots);
+  if (!isArray || roots.length === 0)
+    throw invalidArgument('range', 'createPathGuard', 'roots', 'a non-empty array of folders', isArray ? 'an empty array' : typeof roots);
   const given = roots.map((root) => resolve(root));
   const resolved: string[] = [];
   for (const root of given) resolved.push(await real(root, '--allow-root'));
@@ -46,7 +47,10 @@ export async function createPathGuard(roots: readonly string[], digests: DigestC
   const inside = (path: string): boolean => under(resolved, path);
   const insideAsWritten = (path: string): boolean => under(given, path) || under(resolved, path);
   const forbidden = (what: string, path: string, resolvedPath: string): TaptrError =>
-    new TaptrError('TAPTR_PATH_FORBIDDEN', `${what} ${path}${resolvedPath !== path ? ` (-> ${resolvedPath})` : ''} is outside --allow-root ${resolved.join(', ')}`);
+    new TaptrError(
+      'TAPTR_PATH_FORBIDDEN',
+      `${what} ${path}${resolvedPath !== path ? ` (-> ${resolvedPath})` : ''} is outside --allow-root ${resolved.join(', ')}`,
+    );
   const guard: PathGuard = {
     roots: resolved,
     async readable(path, what) {
@@ -69,7 +73,10 @@ export async function createPathGuard(roots: readonly string[], digests: DigestC
       const path = await guard.readable(ref.path, what);
       const actual = await digests.sha256(path);
       if (actual !== ref.sha256) {
-        throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `${what} ${ref.path}: sha256 here is ${actual}, the job's is ${ref.sha256} (a different copy of the file; this worker refuses it)`);
+        throw new TaptrError(
+          'TAPTR_CHECKSUM_MISMATCH',
+          `${what} ${ref.path}: sha256 here is ${actual}, the job's is ${ref.sha256} (a different copy of the file; this worker refuses it)`,
+        );
       }
       return path;
     },
@@ -81,6 +88,10 @@ async function real(path: string, what: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (error) {
-    throw new TaptrError('TAPTR_IO', `${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`, { cause: error });
+    throw new TaptrError(
+      'TAPTR_IO',
+      `${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`,
+      { cause: error },
+    );
   }
 }

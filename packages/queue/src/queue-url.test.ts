@@ -7,7 +7,14 @@ describe('parseQueueUrl', () => {
     expect(parseQueueUrl('redis://127.0.0.1:6380/2')).toEqual({ display: 'redis://127.0.0.1:6380/2', options: { host: '127.0.0.1', port: 6380, db: 2 } });
     expect(parseQueueUrl('redis://queue.internal')).toMatchObject({ options: { host: 'queue.internal', port: 6379, db: 0 } });
     const secure = parseQueueUrl('rediss://worker:s%40cret@redis.example.org:6390/1');
-    expect(secure.options).toEqual({ host: 'redis.example.org', port: 6390, db: 1, username: 'worker', password: 's@cret', tls: { servername: 'redis.example.org' } });
+    expect(secure.options).toEqual({
+      host: 'redis.example.org',
+      port: 6390,
+      db: 1,
+      username: 'worker',
+      password: 's@cret',
+      tls: { servername: 'redis.example.org' },
+    });
     expect(secure.display).toBe('rediss://worker:***@redis.example.org:6390/1');
     expect(parseQueueUrl('redis://:pw@[::1]:7000').options).toMatchObject({ host: '::1', port: 7000, password: 'pw' });
   });

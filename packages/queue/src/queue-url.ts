@@ -27,7 +27,8 @@ export function parseQueueUrl(url: string): QueueUrl {
     throw invalidArgument('range', FN, 'url', EXPECTED, JSON.stringify(url));
   }
   const tls = parsed.protocol === 'rediss:';
-  if (parsed.protocol !== 'redis:' && !tls) throw invalidArgument('range', FN, 'url', EXPECTED, `scheme '${parsed.protocol.replace(/:$/, '')}' (${mask(parsed)})`);
+  if (parsed.protocol !== 'redis:' && !tls)
+    throw invalidArgument('range', FN, 'url', EXPECTED, `scheme '${parsed.protocol.replace(/:$/, '')}' (${mask(parsed)})`);
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw invalidArgument('range', FN, 'url', `${EXPECTED} with a host`, mask(parsed));
   if (parsed.search !== '' || parsed.hash !== '') throw invalidArgument('range', FN, 'url', `${EXPECTED} without ?query or #fragment`, mask(parsed));

@@ -40,7 +40,16 @@ export type WorkerEvent =
   | { readonly type: 'start'; readonly id: string; readonly name: string; readonly attempt: number; readonly maxAttempts: number }
   | { readonly type: 'skip'; readonly id: string; readonly name: string }
   | { readonly type: 'done'; readonly id: string; readonly name: string; readonly ms: number; readonly result: QueueJobResult }
-  | { readonly type: 'fail'; readonly id: string; readonly name: string; readonly error: string; readonly final: boolean; readonly attempt: number; readonly maxAttempts: number; readonly stack?: string }
+  | {
+      readonly type: 'fail';
+      readonly id: string;
+      readonly name: string;
+      readonly error: string;
+      readonly final: boolean;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly stack?: string;
+    }
   | { readonly type: 'released'; readonly id: string; readonly name: string }
   | { readonly type: 'stalled'; readonly id: string }
   | { readonly type: 'error'; readonly error: string };
@@ -112,7 +121,12 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions)
   const lockDuration = options.lockDurationMs ?? 120_000;
   const stalledInterval = options.stalledIntervalMs ?? 30_000;
   const maxStalledCount = options.maxStalledCount ?? 2;
-  for (const [arg, value, min] of [['concurrency', concurrency, 1], ['lockDurationMs', lockDuration, 100], ['stalledIntervalMs', stalledInterval, 100], ['maxStalledCount', maxStalledCount, 0]] as const) {
+  for (const [arg, value, min] of [
+    ['concurrency', concurrency, 1],
+    ['lockDurationMs', lockDuration, 100],
+    ['stalledIntervalMs', stalledInterval, 100],
+    ['maxStalledCount', maxStalledCount, 0],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < min) throw invalidArgument('range', FN, `options.${arg}`, `an integer >= ${min}`, String(value));
   }
   const parsed = parseQueueUrl(url);

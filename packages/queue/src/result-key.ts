@@ -14,12 +14,21 @@ import type { ModelRef, QueueJob } from './job-payload.js';
 export function resultKey(job: QueueJob): string {
   const identity =
     job.kind === 'eval'
-      ? { v: 1, kind: 'eval', dataset: job.dataset.sha256, index: job.dataset.index, model: modelIdentity(job.model), protocol: [job.protocol.mode, job.protocol.resize, job.protocol.scale, job.protocol.padQueries], backend: job.backend }
+      ? {
+          v: 1,
+          kind: 'eval',
+          dataset: job.dataset.sha256,
+          index: job.dataset.index,
+          model: modelIdentity(job.model),
+          protocol: [job.protocol.mode, job.protocol.resize, job.protocol.scale, job.protocol.padQueries],
+          backend: job.backend,
+        }
       : {
           v: 1,
           kind: 'track',
           video: job.video.sha256,
-          queries: job.queries.kind === 'file' ? ['file', job.queries.file.sha256] : ['grid', job.queries.n, job.queries.frame, job.queries.mask?.sha256 ?? null],
+          queries:
+            job.queries.kind === 'file' ? ['file', job.queries.file.sha256] : ['grid', job.queries.n, job.queries.frame, job.queries.mask?.sha256 ?? null],
           model: modelIdentity(job.model),
           options: [job.options.bidirectional, job.options.padQueries],
           backend: job.backend,

@@ -31,7 +31,17 @@ afterAll(async () => {
 });
 
 function outcome(job: EvalJob): EvalOutcome {
-  return { name: job.dataset.name, frames: 12, width: 256, height: 256, queries: 5, ms: 1, metrics: { averageJaccard: job.dataset.index / 10, occlusionAccuracy: null }, model: { name: 'fake' }, backend: 'cpu' };
+  return {
+    name: job.dataset.name,
+    frames: 12,
+    width: 256,
+    height: 256,
+    queries: 5,
+    ms: 1,
+    metrics: { averageJaccard: job.dataset.index / 10, occlusionAccuracy: null },
+    model: { name: 'fake' },
+    backend: 'cpu',
+  };
 }
 
 /**
@@ -74,7 +84,12 @@ describe.skipIf(skip !== undefined)(`taptr queue on a real redis-server${skip ? 
     expect(view.jobs.map((j) => j.id)).toEqual(jobs.map(jobIdOf));
     expect(calls).toBe(3);
     // Same work under another run name: no job runs, every video counts as done.
-    expect(await queue.submit('again', jobs.map((j) => ({ ...j, run: 'again' })))).toEqual({ run: 'again', total: 3, done: 3, queued: 0, retried: 0, pending: 0 });
+    expect(
+      await queue.submit(
+        'again',
+        jobs.map((j) => ({ ...j, run: 'again' })),
+      ),
+    ).toEqual({ run: 'again', total: 3, done: 3, queued: 0, retried: 0, pending: 0 });
     expect((await queue.inspect('again')).counts.done).toBe(3);
     await w.stop();
     expect(calls).toBe(3);
@@ -95,7 +110,12 @@ describe.skipIf(skip !== undefined)(`taptr queue on a real redis-server${skip ? 
     const failed = await waitForRun(queue, 'flaky', { intervalMs: 50 });
     expect(calls).toBe(3);
     expect(failed.counts.failed).toBe(1);
-    expect(failed.jobs[0]).toMatchObject({ state: 'failed', attempts: 3, maxAttempts: 3, error: 'TAPTR_IO: cannot read /data/tapvid_davis.pkl (EIO) second line' });
+    expect(failed.jobs[0]).toMatchObject({
+      state: 'failed',
+      attempts: 3,
+      maxAttempts: 3,
+      error: 'TAPTR_IO: cannot read /data/tapvid_davis.pkl (EIO) second line',
+    });
     expect(events.filter((e) => e.type === 'fail').map((e) => e.type === 'fail' && e.final)).toEqual([false, false, true]);
     healthy = true;
     expect(await queue.retry('flaky')).toBe(1);
@@ -119,7 +139,9 @@ describe.skipIf(skip !== undefined)(`taptr queue on a real redis-server${skip ? 
     const forged = { ...evalJob('broken', 1), dataset: { ...evalJob('x', 1).dataset, path: 'relative.pkl' } };
     await raw.add('forged', forged, { jobId: 'eval-forged', attempts: 3 });
     await until(async () => (await raw.getJobState('eval-forged')) === 'failed');
-    expect((await raw.getJob('eval-forged'))!.failedReason).toBe('TAPTR_JOB_INVALID: job eval-forged: dataset.path must be an absolute path, got "relative.pkl"');
+    expect((await raw.getJob('eval-forged'))!.failedReason).toBe(
+      'TAPTR_JOB_INVALID: job eval-forged: dataset.path must be an absolute path, got "relative.pkl"',
+    );
     const wrongId = evalJob('broken', 2);
     await raw.add('wrong id', wrongId, { jobId: 'eval-0000', attempts: 1 });
     await until(async () => (await raw.getJobState('eval-0000')) === 'failed');
@@ -136,10 +158,14 @@ describe.skipIf(skip !== undefined)(`taptr queue on a real redis-server${skip ? 
     // leaves the job active, as a SIGKILL would (the CLI test kills a real process).
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
-    const doomed = new Worker('jobs', async () => {
-      started();
-      return new Promise(() => {});
-    }, { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix: 'taptr', lockDuration: 1000, stalledInterval: 300 });
+    const doomed = new Worker(
+      'jobs',
+      async () => {
+        started();
+        return new Promise(() => {});
+      },
+      { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix: 'taptr', lockDuration: 1000, stalledInterval: 300 },
+    );
     await running;
     await doomed.close(true);
     expect((await queue.inspect('stall')).counts.active).toBe(1);
@@ -183,6 +209,8 @@ describe.skipIf(skip !== undefined)(`taptr queue on a real redis-server${skip ? 
   });
 
   it('an unreachable Redis is one clear TAPTR_NETWORK error', async () => {
-    await expect(openTaptrQueue('redis://127.0.0.1:1/0', { connectTimeoutMs: 2000 })).rejects.toThrow(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: .*ECONNREFUSED/);
+    await expect(openTaptrQueue('redis://127.0.0.1:1/0', { connectTimeoutMs: 2000 })).rejects.toThrow(
+      /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0: .*ECONNREFUSED/,
+    );
   });
 });

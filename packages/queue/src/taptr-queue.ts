@@ -138,11 +138,15 @@ export async function openTaptrQueue(url: string, options: OpenQueueOptions = {}
     if (job === undefined) return { id, name, state: 'missing', attempts, maxAttempts, error: 'no job and no result (cleaned?): submit the run again' };
     const error = job.failedReason ? oneLine(job.failedReason) : undefined;
     const state: RunJobState =
-      raw === 'active' ? 'active'
-      : raw === 'failed' ? 'failed'
-      : raw === 'delayed' ? 'delayed'
-      : raw === 'waiting' || raw === 'prioritized' || raw === 'waiting-children' ? 'waiting'
-      : 'missing';
+      raw === 'active'
+        ? 'active'
+        : raw === 'failed'
+          ? 'failed'
+          : raw === 'delayed'
+            ? 'delayed'
+            : raw === 'waiting' || raw === 'prioritized' || raw === 'waiting-children'
+              ? 'waiting'
+              : 'missing';
     const progress = progressOf(job);
     return {
       id,
@@ -150,7 +154,11 @@ export async function openTaptrQueue(url: string, options: OpenQueueOptions = {}
       state,
       attempts,
       maxAttempts,
-      ...(error !== undefined && state !== 'active' ? { error } : state === 'missing' ? { error: `job is ${raw} but its result is gone: submit the run again` } : {}),
+      ...(error !== undefined && state !== 'active'
+        ? { error }
+        : state === 'missing'
+          ? { error: `job is ${raw} but its result is gone: submit the run again` }
+          : {}),
       ...(progress !== undefined && state === 'active' ? { progress } : {}),
     };
   };
@@ -166,8 +174,10 @@ export async function openTaptrQueue(url: string, options: OpenQueueOptions = {}
       if (!isRunName(run)) throw invalidArgument('range', 'TaptrQueue.submit', 'run', 'a run name ([A-Za-z0-9._-], 1 to 100 characters)', JSON.stringify(run));
       const attempts = submitOptions.attempts ?? 3;
       const backoffMs = submitOptions.backoffMs ?? 10_000;
-      if (!Number.isSafeInteger(attempts) || attempts < 1) throw invalidArgument('range', 'TaptrQueue.submit', 'options.attempts', 'a positive integer', String(attempts));
-      if (!Number.isSafeInteger(backoffMs) || backoffMs < 0) throw invalidArgument('range', 'TaptrQueue.submit', 'options.backoffMs', 'a non-negative integer', String(backoffMs));
+      if (!Number.isSafeInteger(attempts) || attempts < 1)
+        throw invalidArgument('range', 'TaptrQueue.submit', 'options.attempts', 'a positive integer', String(attempts));
+      if (!Number.isSafeInteger(backoffMs) || backoffMs < 0)
+        throw invalidArgument('range', 'TaptrQueue.submit', 'options.backoffMs', 'a non-negative integer', String(backoffMs));
       const checked = jobs.map((job, i) => {
         const valid = validateJobPayload(job, `submit: job ${i}`);
         if (valid.run !== run) throw new TaptrError('TAPTR_JOB_INVALID', `submit: job ${i} belongs to run '${valid.run}', not '${run}'`);

@@ -37,17 +37,30 @@ async function time(task: string, shape: string, fn: () => unknown): Promise<voi
 {
   const N = 100;
   const T = 250;
-  const occluded = tensor('bool', [N, T], Uint8Array.from({ length: N * T }, () => (rand() < 0.2 ? 1 : 0)));
-  const points = tensor('float64', [N, T, 2], Float64Array.from({ length: N * T * 2 }, () => rand() * 256));
+  const occluded = tensor(
+    'bool',
+    [N, T],
+    Uint8Array.from({ length: N * T }, () => (rand() < 0.2 ? 1 : 0)),
+  );
+  const points = tensor(
+    'float64',
+    [N, T, 2],
+    Float64Array.from({ length: N * T * 2 }, () => rand() * 256),
+  );
   const q = sampleQueriesStrided(occluded, points);
   const pred = predictStationary(q.queryPoints, T);
   await time('computeTapvidMetrics strided', `[1, ${q.queryPoints.dims[1]}, ${T}]`, () =>
-    computeTapvidMetrics({ queryPoints: q.queryPoints, gtOccluded: q.occluded, gtTracks: q.targetPoints, ...pred, queryMode: 'strided' }));
+    computeTapvidMetrics({ queryPoints: q.queryPoints, gtOccluded: q.occluded, gtTracks: q.targetPoints, ...pred, queryMode: 'strided' }),
+  );
 }
 
 // Resize: one DAVIS 480p frame to 256x256.
 {
-  const frame = tensor('uint8', [1, 480, 854, 3], Uint8Array.from({ length: 480 * 854 * 3 }, () => Math.floor(rand() * 256)));
+  const frame = tensor(
+    'uint8',
+    [1, 480, 854, 3],
+    Uint8Array.from({ length: 480 * 854 * 3 }, () => Math.floor(rand() * 256)),
+  );
   await time('resizeVideoLanczos per frame', '480x854 -> 256x256', () => resizeVideoLanczos(frame, 256, 256));
 }
 
@@ -98,7 +111,13 @@ function davisLikePickle(name: string, video: Uint8Array, dims: number[], N: num
     push(enc.encode('cnumpy.core.multiarray\n_reconstruct\n'), enc.encode('cnumpy\nndarray\n'), [0x4b, 0, 0x85, 0x43, 1, 0x62, 0x87, 0x52]);
     push([0x28, 0x4b, 1, 0x28], ...shape.map((d) => [0x4a, ...u32(d)]), [0x74]);
     push(enc.encode('cnumpy\ndtype\n'), str(typestr), [0x89, 0x88, 0x87, 0x52]);
-    push([0x28, 0x4b, 3], str(order), [0x4e, 0x4e, 0x4e, 0x4a, ...u32(-1 >>> 0), 0x4a, ...u32(-1 >>> 0), 0x4b, 0, 0x74, 0x62, 0x89], ...raw(payload), [0x74, 0x62]);
+    push(
+      [0x28, 0x4b, 3],
+      str(order),
+      [0x4e, 0x4e, 0x4e, 0x4a, ...u32(-1 >>> 0), 0x4a, ...u32(-1 >>> 0), 0x4b, 0, 0x74, 0x62, 0x89],
+      ...raw(payload),
+      [0x74, 0x62],
+    );
   };
   push([0x80, 2, 0x7d, 0x28], str(name), [0x7d, 0x28], str('video'));
   array('u1', '|', dims, video);

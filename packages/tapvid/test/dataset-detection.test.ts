@@ -55,11 +55,22 @@ async function rejection(promise: Promise<unknown>): Promise<TaptrError> {
 }
 
 describe('TAP-Vid datasets recognised by content, whatever they are called', () => {
-  const plain = folder('plain', { 'my_data.pkl': SRC.davis, 'stuff.pkl': SRC.rgb, 'clip.pkl': SRC.kinetics0, 'split.pkl': SRC.robotap0, 'x_robotap.pkl': SRC.robotap0 });
+  const plain = folder('plain', {
+    'my_data.pkl': SRC.davis,
+    'stuff.pkl': SRC.rgb,
+    'clip.pkl': SRC.kinetics0,
+    'split.pkl': SRC.robotap0,
+    'x_robotap.pkl': SRC.robotap0,
+  });
 
   it('a DAVIS pickle named my_data.pkl is davis (dict of uint8-frame videos)', async () => {
     const inspection = inspectTapvidDataset(join(plain, 'my_data.pkl'));
-    expect(inspection).toEqual({ kind: 'davis', files: [join(plain, 'my_data.pkl')], found: 'dict of 2 videos with uint8 frames [12, 64, 80, 3]', pickle: true });
+    expect(inspection).toEqual({
+      kind: 'davis',
+      files: [join(plain, 'my_data.pkl')],
+      found: 'dict of 2 videos with uint8 frames [12, 64, 80, 3]',
+      pickle: true,
+    });
     expect(await names(join(plain, 'my_data.pkl'))).toEqual(await names(SRC.davis));
   });
 
@@ -74,7 +85,9 @@ describe('TAP-Vid datasets recognised by content, whatever they are called', () 
     expect(shard.found).toMatch(/^list of \d+ videos? with JPEG frames \((NumPy S\d+ array \[\d+\]|array of \d+ bytes items)\)$/);
     const shards = folder('shards', { 'part-10.pkl': SRC.kinetics1, 'part-9.pkl': SRC.kinetics0 });
     expect(listDatasetFiles(shards)).toEqual({ kind: 'kinetics', files: [join(shards, 'part-9.pkl'), join(shards, 'part-10.pkl')] });
-    const expected = [...(await names(SRC.kinetics0)), ...(await names(SRC.kinetics1))].map((n) => n.replace('0000_of_0010/', 'part-9/').replace('0001_of_0010/', 'part-10/'));
+    const expected = [...(await names(SRC.kinetics0)), ...(await names(SRC.kinetics1))].map((n) =>
+      n.replace('0000_of_0010/', 'part-9/').replace('0001_of_0010/', 'part-10/'),
+    );
     const videos = await readAll(shards);
     expect(videos.map((v) => v.name)).toEqual(expected);
     const reference = await readAll(join(DATASETS, 'kinetics_like'));
@@ -99,8 +112,28 @@ describe('TAP-Vid datasets recognised by content, whatever they are called', () 
 describe('what is not a TAP-Vid dataset is refused with what was found', () => {
   it('a pickle of a dict whose first value has other keys', async () => {
     const path = join(dir, 'other.pkl');
-    writeFileSync(path, tinyPickle(new Map<string, unknown>([['v0', new Map<string, unknown>([['a', 1], ['b', 'x']])], ['v1', 2], ['v2', 3]])));
-    expect(inspectTapvidDataset(path)).toEqual({ kind: undefined, files: [path], found: "top-level dict of 3 entries whose first value ('v0') has keys [a, b]", pickle: true });
+    writeFileSync(
+      path,
+      tinyPickle(
+        new Map<string, unknown>([
+          [
+            'v0',
+            new Map<string, unknown>([
+              ['a', 1],
+              ['b', 'x'],
+            ]),
+          ],
+          ['v1', 2],
+          ['v2', 3],
+        ]),
+      ),
+    );
+    expect(inspectTapvidDataset(path)).toEqual({
+      kind: undefined,
+      files: [path],
+      found: "top-level dict of 3 entries whose first value ('v0') has keys [a, b]",
+      pickle: true,
+    });
     const error = await rejection(readAll(path));
     expect(error.code).toBe('TAPTR_DATASET_FORMAT');
     expect(error.message).toBe(
@@ -113,15 +146,37 @@ describe('what is not a TAP-Vid dataset is refused with what was found', () => {
       [[1, 2], 'top-level list of 2 entries whose first item is an int'],
       ['text', 'top-level str'],
       [new Map(), 'top-level empty dict'],
-      [[new Map<string, unknown>([['video', 'x'], ['points', 1], ['occluded', 2]])], "top-level list of 1 entry whose first item has a 'video' that is a str, not uint8 [T, H, W, 3] frames nor JPEG bytes"],
-      [[new Map<string, unknown>([['video', [new Uint8Array([1, 2])]], ['points', 1], ['occluded', 2]])], "top-level list of 1 entry whose first item has a 'video' that is an array of 1 bytes items, not uint8 [T, H, W, 3] frames nor JPEG bytes"],
+      [
+        [
+          new Map<string, unknown>([
+            ['video', 'x'],
+            ['points', 1],
+            ['occluded', 2],
+          ]),
+        ],
+        "top-level list of 1 entry whose first item has a 'video' that is a str, not uint8 [T, H, W, 3] frames nor JPEG bytes",
+      ],
+      [
+        [
+          new Map<string, unknown>([
+            ['video', [new Uint8Array([1, 2])]],
+            ['points', 1],
+            ['occluded', 2],
+          ]),
+        ],
+        "top-level list of 1 entry whose first item has a 'video' that is an array of 1 bytes items, not uint8 [T, H, W, 3] frames nor JPEG bytes",
+      ],
     ];
     cases.forEach(([value, found], i) => {
       const path = join(dir, `value${i}.pkl`);
       writeFileSync(path, tinyPickle(value));
       expect(inspectTapvidDataset(path), found).toMatchObject({ kind: undefined, found });
     });
-    expect(inspectTapvidDataset(join(dir, 'data.json'))).toMatchObject({ kind: undefined, pickle: false, found: 'not a pickle (a file starting with bytes 7b 22 76 69; pickles begin with 80)' });
+    expect(inspectTapvidDataset(join(dir, 'data.json'))).toMatchObject({
+      kind: undefined,
+      pickle: false,
+      found: 'not a pickle (a file starting with bytes 7b 22 76 69; pickles begin with 80)',
+    });
     writeFileSync(join(dir, 'empty.pkl'), '');
     expect(inspectTapvidDataset(join(dir, 'empty.pkl')).found).toBe('not a pickle (an empty file; pickles begin with 80)');
   });
@@ -159,12 +214,20 @@ describe('a forced kind', () => {
   it('that contradicts the content is a clear TAPTR_DATASET_FORMAT error', async () => {
     const error = await rejection(readAll(join(plain, 'data.pkl'), { kind: 'kinetics' }));
     expect(error.code).toBe('TAPTR_DATASET_FORMAT');
-    expect(error.message).toBe(`'${join(plain, 'data.pkl')}' is not a kinetics dataset (videos whose frames are JPEG bytes); found dict of 2 videos with uint8 frames [12, 64, 80, 3]`);
-    expect(() => listDatasetFiles(join(plain, 'clip.pkl'), 'rgb_stacking')).toThrow(/is not a rgb_stacking dataset \(a list of videos with uint8 frames\); found list of \d+ videos? with JPEG frames/);
+    expect(error.message).toBe(
+      `'${join(plain, 'data.pkl')}' is not a kinetics dataset (videos whose frames are JPEG bytes); found dict of 2 videos with uint8 frames [12, 64, 80, 3]`,
+    );
+    expect(() => listDatasetFiles(join(plain, 'clip.pkl'), 'rgb_stacking')).toThrow(
+      /is not a rgb_stacking dataset \(a list of videos with uint8 frames\); found list of \d+ videos? with JPEG frames/,
+    );
     expect(() => listDatasetFiles(join(dir, 'data.json'), 'davis')).toThrow(/is not a davis dataset .*; found not a pickle/);
-    expect(() => listDatasetFiles(folder('two-dicts', { 'a.pkl': SRC.davis, 'b.pkl': SRC.davis }), 'davis')).toThrow(/a davis dataset is one pickle, .* holds 2: a\.pkl, b\.pkl/);
+    expect(() => listDatasetFiles(folder('two-dicts', { 'a.pkl': SRC.davis, 'b.pkl': SRC.davis }), 'davis')).toThrow(
+      /a davis dataset is one pickle, .* holds 2: a\.pkl, b\.pkl/,
+    );
     await expect(readAll(plain, { kind: 'bogus' as never })).rejects.toThrow(RangeError);
-    expect(() => inspectTapvidDataset(plain, 'bogus' as never)).toThrow("inspectTapvidDataset: kind must be 'davis' | 'rgb_stacking' | 'robotap' | 'kinetics', got \"bogus\"");
+    expect(() => inspectTapvidDataset(plain, 'bogus' as never)).toThrow(
+      "inspectTapvidDataset: kind must be 'davis' | 'rgb_stacking' | 'robotap' | 'kinetics', got \"bogus\"",
+    );
   });
 });
 
@@ -190,12 +253,28 @@ describe('truncated and corrupt files give typed errors naming the file and the 
     writeFileSync(path, bytes);
     const error = await rejection(readAll(path));
     expect(error.code).toBe('TAPTR_VIDEO_FORMAT');
-    expect(error.message).toMatch(new RegExp(`^${escape(path)}: video 'bad-frame/0': decoding its JPEG frames: decodeJpegFrames: frame 1 is not a decodable JPEG \\(\\d+ bytes\\): .+`));
+    expect(error.message).toMatch(
+      new RegExp(`^${escape(path)}: video 'bad-frame/0': decoding its JPEG frames: decodeJpegFrames: frame 1 is not a decodable JPEG \\(\\d+ bytes\\): .+`),
+    );
   });
 
   it('a video whose arrays disagree is TAPTR_DATASET_FORMAT naming the file and the video', async () => {
     const path = join(dir, 'bad-shape.pkl');
-    writeFileSync(path, tinyPickle(new Map([['clip', new Map<string, unknown>([['video', { kind: 'ndarray', dtype: 'u1', dims: [2, 2, 2, 3] }], ['points', { kind: 'ndarray', dtype: 'f4', dims: [1, 3, 2] }], ['occluded', { kind: 'ndarray', dtype: 'b1', dims: [1, 3] }]])]])));
+    writeFileSync(
+      path,
+      tinyPickle(
+        new Map([
+          [
+            'clip',
+            new Map<string, unknown>([
+              ['video', { kind: 'ndarray', dtype: 'u1', dims: [2, 2, 2, 3] }],
+              ['points', { kind: 'ndarray', dtype: 'f4', dims: [1, 3, 2] }],
+              ['occluded', { kind: 'ndarray', dtype: 'b1', dims: [1, 3] }],
+            ]),
+          ],
+        ]),
+      ),
+    );
     expect(inspectTapvidDataset(path).kind).toBe('davis');
     const error = await rejection(readAll(path));
     expect(error.code).toBe('TAPTR_DATASET_FORMAT');

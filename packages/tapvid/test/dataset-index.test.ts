@@ -11,7 +11,9 @@ import { indexTapvidDataset, readTapvidDataset, readTapvidVideoAt } from '../src
 
 const FIXTURES = tapvidMetricsDir();
 const DATASETS = join(FIXTURES, 'datasets');
-const folders = readdirSync(DATASETS, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'pickle_variants').map((d) => join(DATASETS, d.name));
+const folders = readdirSync(DATASETS, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'pickle_variants')
+  .map((d) => join(DATASETS, d.name));
 
 describe('indexTapvidDataset / readTapvidVideoAt', () => {
   it.each(folders.map((f) => [basename(f), f]))('%s: same names, order and arrays as readTapvidDataset', async (_name, folder) => {
@@ -26,7 +28,12 @@ describe('indexTapvidDataset / readTapvidVideoAt', () => {
       expect(video.name).toBe(expected.name);
       for (const key of ['video', 'points', 'occluded', 'queryPoints', 'targetPoints', 'targetOccluded'] as const) {
         expect(video[key].dims, `${location.name} ${key}`).toEqual(expected[key].dims);
-        expect(Buffer.from(video[key].data.buffer, video[key].data.byteOffset, video[key].data.byteLength).equals(Buffer.from(expected[key].data.buffer, expected[key].data.byteOffset, expected[key].data.byteLength)), `${location.name} ${key}`).toBe(true);
+        expect(
+          Buffer.from(video[key].data.buffer, video[key].data.byteOffset, video[key].data.byteLength).equals(
+            Buffer.from(expected[key].data.buffer, expected[key].data.byteOffset, expected[key].data.byteLength),
+          ),
+          `${location.name} ${key}`,
+        ).toBe(true);
       }
     });
   });
@@ -45,6 +52,8 @@ describe('indexTapvidDataset / readTapvidVideoAt', () => {
       return 'accepted';
     };
     expect(fail(() => readTapvidVideoAt(first.file, 99, { kind: index.kind }))).toMatch(/holds \d+ videos, no video at position 99$/);
-    expect(fail(() => readTapvidVideoAt(first.file, first.position, { kind: index.kind, name: 'someone-else' }))).toBe(`'${first.file}': the video at position ${first.position} is '${first.name}', not 'someone-else'`);
+    expect(fail(() => readTapvidVideoAt(first.file, first.position, { kind: index.kind, name: 'someone-else' }))).toBe(
+      `'${first.file}': the video at position ${first.position} is '${first.name}', not 'someone-else'`,
+    );
   });
 });

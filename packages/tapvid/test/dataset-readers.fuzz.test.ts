@@ -30,7 +30,8 @@ async function readAll(path: string, queryMode: 'first' | 'strided'): Promise<Ta
 function expectTensor(t: TensorView | undefined, type: string, dims: readonly number[], what: string): void {
   if (t === undefined) throw new Error(`${what} missing`);
   if (t.type !== type) throw new Error(`${what} is ${t.type}, expected ${type}`);
-  if (t.dims.length !== dims.length || t.dims.some((d, i) => d !== dims[i]! || !Number.isSafeInteger(d) || d < 0)) throw new Error(`${what} is [${t.dims.join(', ')}], expected [${dims.join(', ')}]`);
+  if (t.dims.length !== dims.length || t.dims.some((d, i) => d !== dims[i]! || !Number.isSafeInteger(d) || d < 0))
+    throw new Error(`${what} is [${t.dims.join(', ')}], expected [${dims.join(', ')}]`);
   if (t.data.length !== shapeSize(t.dims)) throw new Error(`${what} [${t.dims.join(', ')}] holds ${t.data.length} elements`);
   if (type === 'bool' && (t.data as Uint8Array).some((v) => v > 1)) throw new Error(`${what} holds a bool other than 0/1`);
 }

@@ -37,7 +37,9 @@ function expectedNames(folder: string): string[] {
   const names: string[] = [];
   for (const entry of readdirSync(root).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
     if (existsSync(join(root, entry, 'points.npy'))) names.push(entry);
-    else for (const sub of readdirSync(join(root, entry)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) names.push(folder.startsWith('kinetics') ? `${entry}/${sub}` : sub);
+    else
+      for (const sub of readdirSync(join(root, entry)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })))
+        names.push(folder.startsWith('kinetics') ? `${entry}/${sub}` : sub);
   }
   return names;
 }
@@ -64,7 +66,16 @@ describe('readTapvidDataset on the fixture datasets', () => {
         for (const video of videos) {
           const dir = expectedDir(folder, video.name);
           expect(video.video.dims.slice(1)).toEqual([256, 256, 3]);
-          expectQuerySet({ queryPoints: video.queryPoints, targetPoints: video.targetPoints, occluded: video.targetOccluded, ...(video.trackgroup ? { trackgroup: video.trackgroup } : {}) }, dir, `eval256_${queryMode}`);
+          expectQuerySet(
+            {
+              queryPoints: video.queryPoints,
+              targetPoints: video.targetPoints,
+              occluded: video.targetOccluded,
+              ...(video.trackgroup ? { trackgroup: video.trackgroup } : {}),
+            },
+            dir,
+            `eval256_${queryMode}`,
+          );
         }
       });
     }
@@ -97,7 +108,10 @@ describe('readTapvidDataset on the fixture datasets', () => {
       chunked.forEach((video, i) => {
         const ref = reference[i]!;
         for (const key of ['video', 'points', 'occluded', 'queryPoints', 'targetPoints', 'targetOccluded', 'trackgroup'] as const) {
-          expect(Buffer.compare(Buffer.from((video[key]!.data as Uint8Array).buffer), Buffer.from((ref[key]!.data as Uint8Array).buffer)), `${path} ${video.name} ${key}`).toBe(0);
+          expect(
+            Buffer.compare(Buffer.from((video[key]!.data as Uint8Array).buffer), Buffer.from((ref[key]!.data as Uint8Array).buffer)),
+            `${path} ${video.name} ${key}`,
+          ).toBe(0);
         }
       });
     }

@@ -18,4 +18,3 @@ export function expectQuerySet(actual: QuerySet, dir: string, prefix: string): v
   exact(actual.occluded, 'occluded');
   if (prefix.endsWith('strided')) exact(actual.trackgroup!, 'trackgroup');
 }
-

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { readTapvidManifest, tapvidMetricsDir } from '@taptr/fixtures';
 import { compareExact, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { describe, expect, it } from 'vitest';
-import { aggregateMetrics, computeTapvidMetrics, METRIC_NAMES, roundHalfToEven, TAPNET_METRIC_KEYS, toTapnetKeys, type QueryMode, type TapvidMetrics } from '../src/index.js';
+import {
+  aggregateMetrics,
+  computeTapvidMetrics,
+  METRIC_NAMES,
+  roundHalfToEven,
+  TAPNET_METRIC_KEYS,
+  toTapnetKeys,
+  type QueryMode,
+  type TapvidMetrics,
+} from '../src/index.js';
 
 const FIXTURES = tapvidMetricsDir();
 const manifest = readTapvidManifest(FIXTURES);

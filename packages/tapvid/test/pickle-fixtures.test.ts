@@ -66,7 +66,10 @@ function checkFile(file: string, jpegSha256?: (index: number) => readonly string
     if (Array.isArray(video)) {
       const items = video as Uint8Array[];
       const nbytes = loadNpy(dir, 'jpeg_nbytes.npy');
-      expect(items.map((b) => b.length), `${file} ${name} JPEG lengths`).toEqual(Array.from(nbytes.data as BigInt64Array, Number));
+      expect(
+        items.map((b) => b.length),
+        `${file} ${name} JPEG lengths`,
+      ).toEqual(Array.from(nbytes.data as BigInt64Array, Number));
       const hashes = jpegSha256?.(index);
       if (hashes !== undefined) expect(items.map(sha256), `${file} ${name} JPEG sha256`).toEqual(hashes);
       expectJpegFramesExact(decodeJpegFrames(items), loadNpy(dir, 'video_decoded.npy'), `${file} ${name}`);
@@ -143,7 +146,9 @@ describe('corrupted fixture pickles', () => {
 
 describe('fixture coverage', () => {
   it('tests every .pkl file of the fixture folder', () => {
-    const onDisk = readdirSync(DATASETS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.pkl')).map((f) => f.split(sep).join('/'));
+    const onDisk = readdirSync(DATASETS, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.pkl'))
+      .map((f) => f.split(sep).join('/'));
     const tested = [...Object.keys(manifest.files), ...Object.keys(variants)];
     expect([...onDisk].sort()).toEqual([...tested].sort());
   });

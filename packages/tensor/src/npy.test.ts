@@ -55,7 +55,11 @@ describe('npy', () => {
 
   it('rejects bad files with TAPTR_NPY_FORMAT', () => {
     const good = writeNpy(tensor('float64', [4]));
-    const bad = [new Uint8Array([1, 2, 3]), good.subarray(0, good.length - 1), npyBytes("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8))];
+    const bad = [
+      new Uint8Array([1, 2, 3]),
+      good.subarray(0, good.length - 1),
+      npyBytes("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)),
+    ];
     for (const bytes of bad) {
       let error: unknown;
       try {
@@ -91,13 +95,17 @@ describe('npy', () => {
     extra.set(good);
     expect(message(extra)).toBe('readNpy: data length mismatch: shape (2, 2) of <f4 needs 16 bytes, the file has 18 (2 trailing bytes)');
     expect(message(header("{'descr': '<u1', 'fortran_order': False, }"))).toMatch(/^readNpy: malformed header \(missing 'shape'\)/);
-    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (2, -2), }"))).toMatch(/'shape' must be a tuple of non-negative integers, got \(2, -2\)/);
+    expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (2, -2), }"))).toMatch(
+      /'shape' must be a tuple of non-negative integers, got \(2, -2\)/,
+    );
     expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (0x4,), }"))).toMatch(/'shape' must be a tuple of non-negative integers/);
     expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,), 'shape': (4,)}"))).toMatch(/key 'shape' given twice/);
     expect(message(header("{'descr': '<u1', 'fortran_order': Maybe, 'shape': (4,)}"))).toMatch(/'fortran_order' must be True or False/);
     expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,), 'x': 1}"))).toMatch(/unexpected key 'x'/);
     expect(message(header("{'descr': '<u1', 'fortran_order': False, 'shape': (4,)} junk"))).toMatch(/text after the dictionary/);
-    expect(message(header("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", Uint8Array.from([0, 1, 2, 1])))).toBe('readNpy: bool element 2 is 2, must be 0 or 1');
+    expect(message(header("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", Uint8Array.from([0, 1, 2, 1])))).toBe(
+      'readNpy: bool element 2 is 2, must be 0 or 1',
+    );
     expect(message(header("{'descr': '<toString', 'fortran_order': False, 'shape': (4,), }"))).toBe("readNpy: unsupported dtype '<toString'");
     // Python 2 long suffixes and version 3.0 (UTF-8) headers are read.
     expect(readNpy(header("{'descr': '<u1', 'fortran_order': False, 'shape': (2L, 2L), }")).dims).toEqual([2, 2]);
@@ -105,7 +113,13 @@ describe('npy', () => {
   });
 
   it('survives thousands of seeded mutations: every case is a TAPTR_NPY_FORMAT or a well-formed array', async () => {
-    const input = writeNpy(tensor('float32', [3, 4], Float32Array.from({ length: 12 }, (_, i) => i * 0.5 - 2)));
+    const input = writeNpy(
+      tensor(
+        'float32',
+        [3, 4],
+        Float32Array.from({ length: 12 }, (_, i) => i * 0.5 - 2),
+      ),
+    );
     const dataOffset = readNpyHeader(input).dataOffset;
     const report = await fuzzBytes({
       input,

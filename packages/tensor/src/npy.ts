@@ -101,7 +101,10 @@ function parseHeaderDict(text: string): { descr: string; fortranOrder: boolean; 
     } else if (key === 'shape' && values.shape === undefined) {
       const close = text.indexOf(')', i);
       if (text[i] !== '(' || close < 0) malformed("'shape' must be a tuple of integers");
-      const items = text.slice(i + 1, close).split(',').map((s) => s.trim());
+      const items = text
+        .slice(i + 1, close)
+        .split(',')
+        .map((s) => s.trim());
       // `(3,)` and `()` have an empty last item; an empty item anywhere else is malformed.
       if (items[items.length - 1] === '') items.pop();
       if (items.length > MAX_RANK) fail(`shape has ${items.length} dimensions, at most ${MAX_RANK} are allowed`);

@@ -95,7 +95,13 @@ export function checkTensor(
     }
   });
   if ((view.data as ArrayLike<unknown>).length !== shapeSize(view.dims)) {
-    throw invalidArgument('range', fn, `${arg}.data`, `${shapeSize(view.dims)} elements for shape ${formatShape(view.dims)}`, `${(view.data as ArrayLike<unknown>).length}`);
+    throw invalidArgument(
+      'range',
+      fn,
+      `${arg}.data`,
+      `${shapeSize(view.dims)} elements for shape ${formatShape(view.dims)}`,
+      `${(view.data as ArrayLike<unknown>).length}`,
+    );
   }
   return resolved;
 }

@@ -35,7 +35,14 @@ describe('point colours', () => {
   });
 
   it("colours a track set by the y at each point's query frame, not at frame 0 (default: its start frame)", () => {
-    const set: TrackSet = { points: 2, frames: 2, tracks: [0, 0, 0, 90, /* point 1 */ 0, 50, 0, 20], visible: [1, 1, 1, 1], startFrame: [0, 0], queryFrame: [1, 0] };
+    const set: TrackSet = {
+      points: 2,
+      frames: 2,
+      tracks: [0, 0, 0, 90, /* point 1 */ 0, 50, 0, 20],
+      visible: [1, 1, 1, 1],
+      startFrame: [0, 0],
+      queryFrame: [1, 0],
+    };
     expect(colorsOf(set, {})).toEqual([gistRainbow(1), gistRainbow(0)]);
     expect(colorsOf({ ...set, queryFrame: undefined, startFrame: [0, 1] }, { colors: 'rainbow' })).toEqual([gistRainbow(0), gistRainbow(1)]);
     expect(colorsOf(set, { colors: 'by-query' })).toEqual([pointColor(0), pointColor(1)]);
@@ -61,8 +68,16 @@ describe('defaultOverlayStyle', () => {
     // 2500 points on 96 x 96 (4x): mean spacing 7.68 px, radius at most a fifth of it.
     expect(defaultOverlayStyle(96, 96, 2500).radius).toBeCloseTo(1.536, 9);
     expect(defaultOverlayStyle(96, 96, 10_000).radius).toBe(1.5);
-    expect(defaultOverlayStyle(1296, 720, 1, { radius: 9, trail: 0, lineWidth: 3, colors: [1, 2, 3] })).toEqual({ scale: 1, radius: 9, trail: 0, lineWidth: 3, colors: [1, 2, 3] });
+    expect(defaultOverlayStyle(1296, 720, 1, { radius: 9, trail: 0, lineWidth: 3, colors: [1, 2, 3] })).toEqual({
+      scale: 1,
+      radius: 9,
+      trail: 0,
+      lineWidth: 3,
+      colors: [1, 2, 3],
+    });
     // undefined = the default (the page's empty fields).
-    expect(defaultOverlayStyle(96, 96, 1, { radius: undefined, trail: undefined, lineWidth: undefined, colors: undefined })).toEqual(defaultOverlayStyle(96, 96));
+    expect(defaultOverlayStyle(96, 96, 1, { radius: undefined, trail: undefined, lineWidth: undefined, colors: undefined })).toEqual(
+      defaultOverlayStyle(96, 96),
+    );
   });
 });

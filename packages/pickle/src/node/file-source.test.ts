@@ -14,7 +14,17 @@ describe('fileSource', () => {
 
   it('reads a pickle by offsets in 7-byte chunks, with lazy payload ranges, like the in-memory path', () => {
     const payload = Array.from({ length: 300 }, (_, i) => (i * 31) & 0xff);
-    const data = bytes(op.proto(4), op.emptyDict, op.mark, op.shortUnicode('name'), op.binUnicode('clip'), op.shortUnicode('payload'), op.binBytes(payload), op.setItems, op.stop);
+    const data = bytes(
+      op.proto(4),
+      op.emptyDict,
+      op.mark,
+      op.shortUnicode('name'),
+      op.binUnicode('clip'),
+      op.shortUnicode('payload'),
+      op.binBytes(payload),
+      op.setItems,
+      op.stop,
+    );
     const path = join(dir, 'a.pkl');
     writeFileSync(path, data);
     const fd = openSync(path, 'r');

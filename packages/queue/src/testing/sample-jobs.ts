@@ -7,7 +7,16 @@ export function evalJob(run: string, index: number, overrides: Partial<EvalJob> 
   return {
     kind: 'eval',
     run,
-    dataset: { path: '/data/tapvid_davis.pkl', sha256: 'a'.repeat(64), kind: 'davis', videos: 30, index, name: `video-${index}`, file: { path: '/data/tapvid_davis.pkl', sha256: 'b'.repeat(64) }, entry: index },
+    dataset: {
+      path: '/data/tapvid_davis.pkl',
+      sha256: 'a'.repeat(64),
+      kind: 'davis',
+      videos: 30,
+      index,
+      name: `video-${index}`,
+      file: { path: '/data/tapvid_davis.pkl', sha256: 'b'.repeat(64) },
+      entry: index,
+    },
     model: { kind: 'folder', path: '/models/taptr-v1', sha256: 'c'.repeat(64) },
     protocol: { mode: 'first', resize: 256, scale: 'taptr', padQueries: 800 },
     backend: 'cpu',

@@ -97,7 +97,9 @@ function isList(value: unknown): value is unknown[] {
 }
 
 function isTensorLike(value: unknown): value is { readonly type: string; readonly dims: readonly number[] } {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { dims?: unknown }).dims) && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as { dims?: unknown }).dims) && typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 function describeKey(key: unknown): string {

@@ -80,7 +80,8 @@ export function prepareTapvidVideo(entry: VideoEntry, source: string, options: P
   const queryMode = options.queryMode ?? 'first';
   const scale = options.scale ?? 'tapnet';
   if (resize !== 256 && resize !== 'none') throw invalidArgument('range', 'prepareTapvidVideo', 'options.resize', "256 or 'none'", String(resize));
-  if (queryMode !== 'first' && queryMode !== 'strided') throw invalidArgument('range', 'prepareTapvidVideo', 'options.queryMode', "'first' or 'strided'", String(queryMode));
+  if (queryMode !== 'first' && queryMode !== 'strided')
+    throw invalidArgument('range', 'prepareTapvidVideo', 'options.queryMode', "'first' or 'strided'", String(queryMode));
   if (scale !== 'tapnet' && scale !== 'taptr') throw invalidArgument('range', 'prepareTapvidVideo', 'options.scale', "'tapnet' or 'taptr'", String(scale));
   const { name, record } = entry;
   for (const key of ['video', 'points', 'occluded']) if (!record.has(key)) fail(source, name, `missing key '${key}'`);
@@ -97,7 +98,13 @@ export function prepareTapvidVideo(entry: VideoEntry, source: string, options: P
   const points = step(source, name, "reading 'points'", () => materializeArray(record.get('points')));
   const occluded = step(source, name, "reading 'occluded'", () => materializeArray(record.get('occluded')));
   const [T, H, W] = frames.dims as [number, number, number, number];
-  if (!isTensor(points) || (points.type !== 'float32' && points.type !== 'float64') || points.dims.length !== 3 || points.dims[1] !== T || points.dims[2] !== 2) {
+  if (
+    !isTensor(points) ||
+    (points.type !== 'float32' && points.type !== 'float64') ||
+    points.dims.length !== 3 ||
+    points.dims[1] !== T ||
+    points.dims[2] !== 2
+  ) {
     fail(source, name, `'points' must be float32/float64 [N, T=${T}, 2], got ${describeValue(points)}`);
   }
   const N = points.dims[0]!;

@@ -17,9 +17,11 @@ export interface VideoEntry {
  */
 export function listVideoEntries(root: unknown, source: string, prefix = ''): VideoEntry[] {
   const entries: [string, unknown][] =
-    root instanceof Map ? [...root.entries()].map(([key, value]) => [String(key), value])
-    : Array.isArray(root) ? root.map((value, i) => [`${prefix}${i}`, value])
-    : [];
+    root instanceof Map
+      ? [...root.entries()].map(([key, value]) => [String(key), value])
+      : Array.isArray(root)
+        ? root.map((value, i) => [`${prefix}${i}`, value])
+        : [];
   if (!(root instanceof Map) && !Array.isArray(root)) {
     throw new TaptrError('TAPTR_DATASET_FORMAT', `${source}: expected a dict or list of videos at the top level, got ${describeValue(root)}`);
   }

@@ -18,7 +18,13 @@ export function aggregateMetrics(results: readonly TapvidMetrics[]): MetricValue
   let videos = 0;
   results.forEach((result, i) => {
     if (result?.dims?.length !== 1) {
-      throw invalidArgument('range', 'aggregateMetrics', `results[${i}]`, 'per-video metrics of shape [B]', result?.dims ? `shape [${result.dims.join(', ')}]` : typeof result);
+      throw invalidArgument(
+        'range',
+        'aggregateMetrics',
+        `results[${i}]`,
+        'per-video metrics of shape [B]',
+        result?.dims ? `shape [${result.dims.join(', ')}]` : typeof result,
+      );
     }
     const B = result.dims[0]!;
     for (let b = 0; b < B; b++) for (const name of METRIC_NAMES) sums[name] += result[name][b]!;

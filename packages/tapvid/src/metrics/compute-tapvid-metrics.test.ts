@@ -67,12 +67,16 @@ describe('computeTapvidMetrics', () => {
   });
 
   it('names the argument, the expected and the actual shape on bad input', () => {
-    expect(() => computeTapvidMetrics(tiny({ gtTracks: tensor('float64', [1, 1, 5, 2]) }))).toThrow(/computeTapvidMetrics: gtTracks must be of shape \[B=1, N=1, T=4, 2\], got \[1, 1, 5, 2\]/);
+    expect(() => computeTapvidMetrics(tiny({ gtTracks: tensor('float64', [1, 1, 5, 2]) }))).toThrow(
+      /computeTapvidMetrics: gtTracks must be of shape \[B=1, N=1, T=4, 2\], got \[1, 1, 5, 2\]/,
+    );
     expect(() => computeTapvidMetrics(tiny({ queryPoints: tensor('float64', [1, 1, 2]) }))).toThrow(RangeError);
     expect(() => computeTapvidMetrics(tiny({ predOccluded: tensor('float32', [1, 1, 4]) }))).toThrow(TypeError);
     expect(() => computeTapvidMetrics(tiny({ predTracks: [1, 2] as never }))).toThrow(/predTracks must be a tensor/);
     expect(() => computeTapvidMetrics(tiny({ queryMode: 'all' as never }))).toThrow(/queryMode must be 'first' or 'strided', got "all"/);
-    expect(() => computeTapvidMetrics(tiny({ queryPoints: tensor('float64', [1, 1, 3], Float64Array.from([4, 0, 0])) }))).toThrow(/queryPoints\[0, 0, 0\] must be a frame index that rounds into \[0, 4\), got 4/);
+    expect(() => computeTapvidMetrics(tiny({ queryPoints: tensor('float64', [1, 1, 3], Float64Array.from([4, 0, 0])) }))).toThrow(
+      /queryPoints\[0, 0, 0\] must be a frame index that rounds into \[0, 4\), got 4/,
+    );
     expect(() => computeTapvidMetrics(tiny({ queryPoints: tensor('float64', [1, 1, 3], Float64Array.from([-0.6, 0, 0])) }))).toThrow(RangeError);
   });
 });

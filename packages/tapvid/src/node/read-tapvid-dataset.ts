@@ -105,7 +105,10 @@ export function listDatasetFiles(path: string, kind?: TapvidDatasetKind): { kind
 }
 
 function unrecognised(path: string, found: string): TaptrError {
-  return new TaptrError('TAPTR_DATASET_FORMAT', `cannot recognise a TAP-Vid dataset in '${path}': ${found} (or set options.kind to ${DATASET_KINDS.map((k) => `'${k}'`).join(' | ')})`);
+  return new TaptrError(
+    'TAPTR_DATASET_FORMAT',
+    `cannot recognise a TAP-Vid dataset in '${path}': ${found} (or set options.kind to ${DATASET_KINDS.map((k) => `'${k}'`).join(' | ')})`,
+  );
 }
 
 function checkPathAndKind(fn: string, path: string, kind: TapvidDatasetKind | undefined): void {
@@ -129,7 +132,10 @@ function openDataset(path: string, forced: TapvidDatasetKind | undefined, chunkS
   }
   let names: string[];
   if (stats.isDirectory()) {
-    names = readdirSync(path).filter((f) => f.toLowerCase().endsWith('.pkl')).sort(naturalCompare).map((f) => join(path, f));
+    names = readdirSync(path)
+      .filter((f) => f.toLowerCase().endsWith('.pkl'))
+      .sort(naturalCompare)
+      .map((f) => join(path, f));
     if (names.length === 0) throw new TaptrError('TAPTR_DATASET_FORMAT', `no .pkl files in '${path}'`);
   } else {
     names = [path];
@@ -170,7 +176,12 @@ function openPickle(path: string, chunkSize: number): OpenedPickle {
 }
 
 /** Decides the kind of opened pickles (see {@link inspectTapvidDataset}). */
-function resolveKind(path: string, folder: boolean, pickles: readonly OpenedPickle[], forced: TapvidDatasetKind | undefined): { kind: TapvidDatasetKind | undefined; found: string } {
+function resolveKind(
+  path: string,
+  folder: boolean,
+  pickles: readonly OpenedPickle[],
+  forced: TapvidDatasetKind | undefined,
+): { kind: TapvidDatasetKind | undefined; found: string } {
   const label = (p: OpenedPickle): string => (folder ? basename(p.path) : p.path);
   const found = folder ? pickles.map((p) => `${label(p)}: ${p.content.found}`).join('; ') : pickles[0]!.content.found;
   if (forced !== undefined) {
@@ -195,7 +206,10 @@ function resolveKind(path: string, folder: boolean, pickles: readonly OpenedPick
   const kinds = pickles[0]!.content.kinds;
   if (kinds.length === 1) {
     if (kinds[0] === 'rgb_stacking' && pickles.length > 1) {
-      throw new TaptrError('TAPTR_DATASET_FORMAT', `'${path}' holds ${pickles.length} lists of uint8-frame videos (${pickles.map(label).join(', ')}); RGB-Stacking is one pickle`);
+      throw new TaptrError(
+        'TAPTR_DATASET_FORMAT',
+        `'${path}' holds ${pickles.length} lists of uint8-frame videos (${pickles.map(label).join(', ')}); RGB-Stacking is one pickle`,
+      );
     }
     return { kind: kinds[0], found };
   }
@@ -223,7 +237,8 @@ function resolveKind(path: string, folder: boolean, pickles: readonly OpenedPick
 export async function* readTapvidDataset(path: string, options: ReadTapvidOptions = {}): AsyncGenerator<TapvidVideo, void, undefined> {
   checkPathAndKind('readTapvidDataset', path, options.kind);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw invalidArgument('range', 'readTapvidDataset', 'options.chunkSize', 'a positive integer', String(chunkSize));
+  if (!Number.isInteger(chunkSize) || chunkSize < 1)
+    throw invalidArgument('range', 'readTapvidDataset', 'options.chunkSize', 'a positive integer', String(chunkSize));
   const dataset = openDataset(path, options.kind, chunkSize);
   const open = new Set(dataset.pickles.map((p) => p.fd));
   try {
@@ -271,10 +286,12 @@ export function indexTapvidDataset(path: string, kind?: TapvidDatasetKind): { ki
     if (dataset.kind === 'robotap') {
       // dict.update: a repeated name keeps its first position in the order, and the last split's video.
       const merged = new Map<string, TapvidVideoLocation>();
-      for (const p of dataset.pickles) listVideoEntries(p.root, p.path, '').forEach((e, position) => merged.set(e.name, { name: e.name, file: p.path, position }));
+      for (const p of dataset.pickles)
+        listVideoEntries(p.root, p.path, '').forEach((e, position) => merged.set(e.name, { name: e.name, file: p.path, position }));
       videos.push(...merged.values());
     } else {
-      for (const p of dataset.pickles) listVideoEntries(p.root, p.path, entryPrefix(dataset.kind, p.path)).forEach((e, position) => videos.push({ name: e.name, file: p.path, position }));
+      for (const p of dataset.pickles)
+        listVideoEntries(p.root, p.path, entryPrefix(dataset.kind, p.path)).forEach((e, position) => videos.push({ name: e.name, file: p.path, position }));
     }
     return { kind: dataset.kind, files: dataset.pickles.map((p) => p.path), videos };
   } finally {
@@ -296,14 +313,16 @@ export function readTapvidVideoAt(
   options: PrepareVideoOptions & { readonly kind: TapvidDatasetKind; readonly name?: string },
 ): TapvidVideo {
   checkPathAndKind('readTapvidVideoAt', file, options.kind);
-  if (!Number.isSafeInteger(position) || position < 0) throw invalidArgument('range', 'readTapvidVideoAt', 'position', 'a non-negative integer', String(position));
+  if (!Number.isSafeInteger(position) || position < 0)
+    throw invalidArgument('range', 'readTapvidVideoAt', 'position', 'a non-negative integer', String(position));
   const pickle = openPickle(file, DEFAULT_CHUNK);
   try {
     if (pickle.root === NOT_A_PICKLE) throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}' is ${pickle.content.found}`);
     const entries = listVideoEntries(pickle.root, file, entryPrefix(options.kind, file));
     const entry = entries[position];
     if (entry === undefined) throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}' holds ${entries.length} videos, no video at position ${position}`);
-    if (options.name !== undefined && entry.name !== options.name) throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}': the video at position ${position} is '${entry.name}', not '${options.name}'`);
+    if (options.name !== undefined && entry.name !== options.name)
+      throw new TaptrError('TAPTR_DATASET_FORMAT', `'${file}': the video at position ${position} is '${entry.name}', not '${options.name}'`);
     return prepareTapvidVideo(entry, file, options);
   } finally {
     closeSync(pickle.fd);

@@ -44,17 +44,21 @@ export function formatMetricsTable(rows: readonly MetricsRow[], options: Metrics
   const isArray: boolean = Array.isArray(rows); // a boolean, not a guard: Array.isArray narrows a readonly array to any[]
   if (!isArray) throw invalidArgument('type', 'formatMetricsTable', 'rows', 'an array of { name, metrics }', typeof rows);
   const digits = options.digits ?? 1;
-  if (!Number.isInteger(digits) || digits < 0 || digits > 15) throw invalidArgument('range', 'formatMetricsTable', 'options.digits', 'an integer in [0, 15]', String(digits));
+  if (!Number.isInteger(digits) || digits < 0 || digits > 15)
+    throw invalidArgument('range', 'formatMetricsTable', 'options.digits', 'an integer in [0, 15]', String(digits));
   const columns = options.jaccard === true ? [...MAIN, ...JACCARD] : MAIN;
   const header = ['', ...columns.map(([, label]) => label)];
   const body = rows.map((row, i) => {
     if (row === null || typeof row !== 'object' || typeof row.name !== 'string') {
       throw invalidArgument('type', 'formatMetricsTable', `rows[${i}]`, 'an object { name: string, metrics }', describeValue(row));
     }
-    return [row.name, ...columns.map(([key]) => {
-      const v = row.metrics?.[key];
-      return typeof v === 'number' && Number.isFinite(v) ? (v * 100).toFixed(digits) : '-';
-    })];
+    return [
+      row.name,
+      ...columns.map(([key]) => {
+        const v = row.metrics?.[key];
+        return typeof v === 'number' && Number.isFinite(v) ? (v * 100).toFixed(digits) : '-';
+      }),
+    ];
   });
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;

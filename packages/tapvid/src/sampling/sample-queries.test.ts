@@ -7,7 +7,11 @@ import { scalePoints } from './scale-points.js';
 
 // 3 tracks, 4 frames; track 0 never visible, track 1 visible from frame 2, track 2 always.
 const occluded = tensor('bool', [3, 4], Uint8Array.from([1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]));
-const points = tensor('float64', [3, 4, 2], Float64Array.from({ length: 24 }, (_, i) => i));
+const points = tensor(
+  'float64',
+  [3, 4, 2],
+  Float64Array.from({ length: 24 }, (_, i) => i),
+);
 
 describe('query samplers', () => {
   it('sampleQueriesFirst queries each track at its first visible frame', () => {

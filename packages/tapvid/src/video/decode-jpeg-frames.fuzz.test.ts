@@ -34,27 +34,32 @@ function decode(bytes: Uint8Array, index: number, original: Uint8Array): TensorV
 }
 
 describe('decodeJpegFrames: fuzzed JPEG files', () => {
-  it.each(INPUTS.map(([name, input], i) => [name, input, 100 + i] as const))('%s: every mutation is a typed error or consistent frames', async (_name, input, seed) => {
-    const reference = decodeJpegFrames([input]);
-    const report = await fuzzBytes({
-      input,
-      seed,
-      minCases: 1500,
-      budgetMs: 1000,
-      hotRanges: jpegHeaderRanges(input),
-      read: (bytes, fuzzCase) => decode(bytes, fuzzCase.index, input),
-      onAccept: (video, fuzzCase) => {
-        const frames = fuzzCase.index % 2 === 0 ? 1 : 2;
-        const [T, H, W, C] = video.dims as [number, number, number, number];
-        if (T !== frames || C !== 3 || video.type !== 'uint8' || video.data.length !== shapeSize(video.dims)) {
-          throw new Error(`decoded ${video.type} [${video.dims.join(', ')}] for ${frames} frame(s)`);
-        }
-        // Frames of another size than the intact first one are refused, never decoded together.
-        if (frames === 2 && (H !== reference.dims[1] || W !== reference.dims[2])) throw new Error(`accepted a ${W}x${H} frame next to a ${reference.dims[2]}x${reference.dims[1]} one`);
-      },
-    });
-    expect(report.failures, report.summary).toEqual([]);
-    expect(report.cases, report.summary).toBeGreaterThanOrEqual(1500);
-    expect(report.rejected['TAPTR_VIDEO_FORMAT'], report.summary).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(INPUTS.map(([name, input], i) => [name, input, 100 + i] as const))(
+    '%s: every mutation is a typed error or consistent frames',
+    async (_name, input, seed) => {
+      const reference = decodeJpegFrames([input]);
+      const report = await fuzzBytes({
+        input,
+        seed,
+        minCases: 1500,
+        budgetMs: 1000,
+        hotRanges: jpegHeaderRanges(input),
+        read: (bytes, fuzzCase) => decode(bytes, fuzzCase.index, input),
+        onAccept: (video, fuzzCase) => {
+          const frames = fuzzCase.index % 2 === 0 ? 1 : 2;
+          const [T, H, W, C] = video.dims as [number, number, number, number];
+          if (T !== frames || C !== 3 || video.type !== 'uint8' || video.data.length !== shapeSize(video.dims)) {
+            throw new Error(`decoded ${video.type} [${video.dims.join(', ')}] for ${frames} frame(s)`);
+          }
+          // Frames of another size than the intact first one are refused, never decoded together.
+          if (frames === 2 && (H !== reference.dims[1] || W !== reference.dims[2]))
+            throw new Error(`accepted a ${W}x${H} frame next to a ${reference.dims[2]}x${reference.dims[1]} one`);
+        },
+      });
+      expect(report.failures, report.summary).toEqual([]);
+      expect(report.cases, report.summary).toBeGreaterThanOrEqual(1500);
+      expect(report.rejected['TAPTR_VIDEO_FORMAT'], report.summary).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

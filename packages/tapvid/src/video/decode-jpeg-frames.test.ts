@@ -25,7 +25,9 @@ describe('decodeJpegFrames', () => {
 
   it('rejects broken JPEGs and mixed sizes with TAPTR_VIDEO_FORMAT errors naming the frame', () => {
     expect(() => decodeJpegFrames([Uint8Array.from([1, 2, 3])])).toThrow(TaptrError);
-    expect(() => decodeJpegFrames([encode(8, 8, [0, 0, 0]), Uint8Array.from([1, 2, 3])])).toThrow(/^decodeJpegFrames: frame 1 is not a decodable JPEG \(3 bytes\): no JPEG start-of-image marker/);
+    expect(() => decodeJpegFrames([encode(8, 8, [0, 0, 0]), Uint8Array.from([1, 2, 3])])).toThrow(
+      /^decodeJpegFrames: frame 1 is not a decodable JPEG \(3 bytes\): no JPEG start-of-image marker/,
+    );
     expect(() => decodeJpegFrames([encode(8, 8, [0, 0, 0]), encode(16, 8, [0, 0, 0])])).toThrow(/frame 1 is 16x8, frame 0 is 8x8/);
     try {
       decodeJpegFrames([encode(8, 8, [0, 0, 0]).subarray(0, 100)]);
@@ -47,10 +49,15 @@ describe('decodeJpegFrames', () => {
       const sampling = file.slice();
       sampling[at + 11] = 0x44;
       expect(() => decodeJpegFrames([file, sampling])).toThrow(
-        new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame 1 is not a decodable JPEG (${file.length} bytes): libjpeg: Sampling factors too large for interleaved scan`),
+        new TaptrError(
+          'TAPTR_VIDEO_FORMAT',
+          `decodeJpegFrames: frame 1 is not a decodable JPEG (${file.length} bytes): libjpeg: Sampling factors too large for interleaved scan`,
+        ),
       );
       // The last 40 bytes cut off: enough entropy data for the marker check, but the image is incomplete (Pillow: "image file is truncated").
-      expect(() => decodeJpegFrames([file.subarray(0, file.length - 40)])).toThrow(/^decodeJpegFrames: frame 0 is not a decodable JPEG \(\d+ bytes\): libjpeg: Premature end of JPEG file/);
+      expect(() => decodeJpegFrames([file.subarray(0, file.length - 40)])).toThrow(
+        /^decodeJpegFrames: frame 0 is not a decodable JPEG \(\d+ bytes\): libjpeg: Premature end of JPEG file/,
+      );
       // A failed decode leaves the decoder as it was (each failure starts a fresh wasm instance).
       for (let i = 0; i < 50; i++) expect(() => decodeJpegFrames([sampling])).toThrow(TaptrError);
       expect(decodeJpegFrames([file]).data).toEqual(reference.data);

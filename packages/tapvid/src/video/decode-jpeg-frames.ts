@@ -25,12 +25,15 @@ export function decodeJpegFrames(frames: readonly Uint8Array[]): TensorView<'uin
     try {
       return readJpegHeader(bytes);
     } catch (error) {
-      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   });
   const { width: W, height: H } = headers[0]!;
   headers.forEach((header, t) => {
-    if (header.width !== W || header.height !== H) throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is ${header.width}x${header.height}, frame 0 is ${W}x${H}`);
+    if (header.width !== W || header.height !== H)
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is ${header.width}x${header.height}, frame 0 is ${W}x${H}`);
   });
   const out = tensor('uint8', [frames.length, H, W, 3]);
   frames.forEach((bytes, t) => {
@@ -39,7 +42,9 @@ export function decodeJpegFrames(frames: readonly Uint8Array[]): TensorView<'uin
       image = decodeJpegRgb(bytes);
     } catch (error) {
       if (isTaptrError(error)) throw error; // the decoder itself could not be loaded
-      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, { cause: error });
+      throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} is not a decodable JPEG (${bytes.length} bytes): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if (image.height !== H || image.width !== W || image.data.length !== H * W * 3) {
       throw new TaptrError('TAPTR_VIDEO_FORMAT', `decodeJpegFrames: frame ${t} decoded to ${image.width}x${image.height}, its header says ${W}x${H}`);

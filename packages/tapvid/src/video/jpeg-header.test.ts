@@ -39,7 +39,14 @@ describe('readJpegHeader', () => {
     for (const [name, [h, v]] of Object.entries(sampling)) {
       const header = readJpegHeader(new Uint8Array(readFileSync(join(PIL, `${name}.jpg`))));
       expect(header, name).toMatchObject({ width: 37, height: 23, progressive: false });
-      expect(header.components.map((c) => [c.h, c.v]), name).toEqual([[h, v], [1, 1], [1, 1]]);
+      expect(
+        header.components.map((c) => [c.h, c.v]),
+        name,
+      ).toEqual([
+        [h, v],
+        [1, 1],
+        [1, 1],
+      ]);
     }
   });
 

@@ -86,16 +86,17 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
     } else if (UNSUPPORTED_SOF.has(marker)) {
       fail(`unsupported JPEG process (${hex(marker)} frame header at byte ${markerAt})`);
     } else if (marker === 0xdb) {
-      for (let p = 0; p < seg.length; ) {
+      for (let p = 0; p < seg.length;) {
         const precision = seg[p]! >> 4;
         const id = seg[p]! & 15;
         const size = precision === 0 ? 64 : 128;
-        if (precision > 1 || id > 3 || p + 1 + size > seg.length) fail(`quantization table at byte ${markerAt}: bad table spec 0x${seg[p]!.toString(16)} or size`);
+        if (precision > 1 || id > 3 || p + 1 + size > seg.length)
+          fail(`quantization table at byte ${markerAt}: bad table spec 0x${seg[p]!.toString(16)} or size`);
         quant.add(id);
         p += 1 + size;
       }
     } else if (marker === 0xc4) {
-      for (let p = 0; p < seg.length; ) {
+      for (let p = 0; p < seg.length;) {
         const tableClass = seg[p]! >> 4;
         const id = seg[p]! & 15;
         if (tableClass > 1 || id > 3 || p + 17 > seg.length) fail(`Huffman table at byte ${markerAt}: bad table spec or size`);
@@ -159,7 +160,8 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader {
     const maxH = Math.max(...components.map((c) => c.h));
     const maxV = Math.max(...components.map((c) => c.v));
     const blocks = components.reduce((n, c) => n + Math.ceil(Math.ceil((width * c.h) / maxH) / 8) * Math.ceil(Math.ceil((height * c.v) / maxV) / 8), 0);
-    if (entropyBytes * 8 < blocks) fail(`${width}x${height} needs ${blocks} coded 8x8 blocks, but the scans hold only ${entropyBytes} bytes (truncated or corrupt)`);
+    if (entropyBytes * 8 < blocks)
+      fail(`${width}x${height} needs ${blocks} coded 8x8 blocks, but the scans hold only ${entropyBytes} bytes (truncated or corrupt)`);
   }
   return { width, height, components: components.map(({ id, h, v }) => ({ id, h, v })), progressive, adobeTransform };
 }

@@ -73,7 +73,8 @@ function createInstance(): MozjpegModule {
     },
   };
   createModule(options).catch(() => undefined);
-  if (typeof options.decode !== 'function') throw new TaptrError('TAPTR_NO_RUNTIME', 'decodeJpegFrames: the MozJPEG wasm module did not initialise synchronously');
+  if (typeof options.decode !== 'function')
+    throw new TaptrError('TAPTR_NO_RUNTIME', 'decodeJpegFrames: the MozJPEG wasm module did not initialise synchronously');
   return options;
 }
 
@@ -119,7 +120,8 @@ export function decodeJpegRgb(bytes: Uint8Array): { width: number; height: numbe
     image = instance.decode!(bytes, false);
   } catch (error) {
     instance = undefined;
-    const detail = messages.filter((m) => m !== '').at(-1) ?? (error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error));
+    const detail =
+      messages.filter((m) => m !== '').at(-1) ?? (error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error));
     throw new Error(`libjpeg: ${detail}`, { cause: error });
   }
   if (image === null) throw new Error(`libjpeg: ${messages.at(-1) ?? 'decoding failed'}`);

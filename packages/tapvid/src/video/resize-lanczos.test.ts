@@ -30,7 +30,8 @@ function reference(src: Uint8Array, H: number, W: number, C: number, outH: numbe
   const mid = new Uint8Array(H * outW * C);
   for (let y = 0; y < H; y++) for (let c = 0; c < C; c++) pass((i) => src[(y * W + i) * C + c]!, W, outW).forEach((v, x) => (mid[(y * outW + x) * C + c] = v));
   const out = new Uint8Array(outH * outW * C);
-  for (let x = 0; x < outW; x++) for (let c = 0; c < C; c++) pass((i) => mid[(i * outW + x) * C + c]!, H, outH).forEach((v, y) => (out[(y * outW + x) * C + c] = v));
+  for (let x = 0; x < outW; x++)
+    for (let c = 0; c < C; c++) pass((i) => mid[(i * outW + x) * C + c]!, H, outH).forEach((v, y) => (out[(y * outW + x) * C + c] = v));
   return out;
 }
 
@@ -61,7 +62,11 @@ describe('resizeVideoLanczos', () => {
   });
 
   it('stays within one level of a float reference (up- and downscaling, 3 channels)', () => {
-    for (const [H, W, outH, outW] of [[12, 20, 31, 17], [40, 33, 9, 8], [8, 8, 256, 256]] as const) {
+    for (const [H, W, outH, outW] of [
+      [12, 20, 31, 17],
+      [40, 33, 9, 8],
+      [8, 8, 256, 256],
+    ] as const) {
       const src = noise(H * W * 3, H * 1000 + W);
       const out = resizeVideoLanczos(tensor('uint8', [1, H, W, 3], src), outH, outW);
       const ref = reference(src, H, W, 3, outH, outW);

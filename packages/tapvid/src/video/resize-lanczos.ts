@@ -68,7 +68,17 @@ function clip8(value: number): number {
  * readers). Bit-exact with Pillow 9.4.0 on the reference fixtures, but not guaranteed bit-exact in
  * general (a floating-point `sin` differing in the last bit can move a fixed-point weight by one).
  */
-function resizeImage(src: Uint8Array, srcOffset: number, H: number, W: number, C: number, outH: number, outW: number, dst: Uint8Array, dstOffset: number): void {
+function resizeImage(
+  src: Uint8Array,
+  srcOffset: number,
+  H: number,
+  W: number,
+  C: number,
+  outH: number,
+  outW: number,
+  dst: Uint8Array,
+  dstOffset: number,
+): void {
   const horizontal = axisCoefficients(W, outW);
   const vertical = axisCoefficients(H, outH);
   const half = 1 << (PRECISION_BITS - 1);
@@ -124,7 +134,10 @@ function resizeImage(src: Uint8Array, srcOffset: number, H: number, W: number, C
  */
 export function resizeVideoLanczos(video: TensorView, height: number, width: number): TensorView<'uint8'> {
   const dims = checkTensor('resizeVideoLanczos', 'video', video, ['uint8'], ['T', 'H', 'W', 'C']);
-  for (const [arg, value] of [['height', height], ['width', width]] as const) {
+  for (const [arg, value] of [
+    ['height', height],
+    ['width', width],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw invalidArgument('range', 'resizeVideoLanczos', arg, 'a positive integer', String(value));
   }
   const T = dims.T!;

@@ -35,7 +35,13 @@ export function compareClose(actual: Numeric | TensorView, expected: Numeric | T
   const a = 'dims' in actual ? (actual.data as Numeric) : actual;
   const e = 'dims' in expected ? (expected.data as Numeric) : expected;
   if ('dims' in actual && 'dims' in expected && formatShape(actual.dims) !== formatShape(expected.dims)) {
-    return { ok: false, maxAbsError: Infinity, worstIndex: -1, mismatches: -1, message: `shape ${formatShape(actual.dims)} != expected ${formatShape(expected.dims)}` };
+    return {
+      ok: false,
+      maxAbsError: Infinity,
+      worstIndex: -1,
+      mismatches: -1,
+      message: `shape ${formatShape(actual.dims)} != expected ${formatShape(expected.dims)}`,
+    };
   }
   if (a.length !== e.length) {
     return { ok: false, maxAbsError: Infinity, worstIndex: -1, mismatches: -1, message: `length ${a.length} != expected ${e.length}` };

@@ -9,7 +9,13 @@ describe('fuzzBytes', () => {
   it('is deterministic for a seed and runs at least minCases', async () => {
     const seen: string[][] = [[], []];
     for (const run of [0, 1]) {
-      const report = await fuzzBytes({ input, seed: 7, minCases: 200, maxCases: 200, read: (bytes) => void seen[run]!.push(Buffer.from(bytes).toString('hex')) });
+      const report = await fuzzBytes({
+        input,
+        seed: 7,
+        minCases: 200,
+        maxCases: 200,
+        read: (bytes) => void seen[run]!.push(Buffer.from(bytes).toString('hex')),
+      });
       expect(report.cases).toBe(200);
       expect(report.failures).toEqual([]);
     }

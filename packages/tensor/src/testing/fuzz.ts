@@ -135,7 +135,13 @@ export async function fuzzBytes<R>(options: FuzzOptions<R>): Promise<FuzzReport>
         continue;
       }
       const kind = classifyFuzzError(error);
-      if (kind === undefined) failures.push({ index, mutation: fuzzCase.mutation, kind: 'crash', message: `${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}` });
+      if (kind === undefined)
+        failures.push({
+          index,
+          mutation: fuzzCase.mutation,
+          kind: 'crash',
+          message: `${(error as Error)?.name ?? typeof error}: ${(error as Error)?.message ?? String(error)}`,
+        });
       else rejected[kind] = (rejected[kind] ?? 0) + 1;
     } finally {
       clearTimeout(timer);
@@ -147,8 +153,13 @@ export async function fuzzBytes<R>(options: FuzzOptions<R>): Promise<FuzzReport>
     }
   }
   const elapsedMs = performance.now() - start;
-  const codes = Object.entries(rejected).map(([k, v]) => `${k} ${v}`).join(', ');
-  const shown = failures.slice(0, 5).map((f) => `#${f.index} ${f.mutation}: ${f.kind}: ${f.message}`).join('; ');
+  const codes = Object.entries(rejected)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const shown = failures
+    .slice(0, 5)
+    .map((f) => `#${f.index} ${f.mutation}: ${f.kind}: ${f.message}`)
+    .join('; ');
   const summary =
     `seed ${seed}: ${cases} cases in ${elapsedMs.toFixed(0)} ms (slowest ${slowestMs.toFixed(1)} ms), ${accepted} accepted, rejected: ${codes || 'none'}` +
     (failures.length > 0 ? `; ${failures.length} FAILURES: ${shown}` : '');

@@ -52,7 +52,8 @@ function resolveWorkspace(from: string, specifier: string): string | undefined {
       const exports = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports;
       const entry = exports?.[sub === '.' ? '.' : sub] as Record<string, unknown> | undefined;
       const source = entry?.['@taptr/source'];
-      if (typeof source !== 'string') throw new Error(`importGraph: ${from} imports ${specifier}, which ${name} does not export with a @taptr/source condition`);
+      if (typeof source !== 'string')
+        throw new Error(`importGraph: ${from} imports ${specifier}, which ${name} does not export with a @taptr/source condition`);
       return resolve(root, source);
     }
     if (dirname(dir) === dir) return undefined;

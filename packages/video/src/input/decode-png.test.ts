@@ -50,7 +50,9 @@ describe('decodePng', () => {
     const text = frame.bytes.slice();
     text[chunkAt(text, 'tEXt') + 10]! ^= 1;
     expect(() => PNG.sync.read(Buffer.from(text))).not.toThrow();
-    expect(message(() => decodePngRgb(text, 'f.png'))).toBe(`f.png: the file is not a valid PNG image (CRC mismatch in chunk tEXt at byte ${chunkAt(text, 'tEXt')} (the file is corrupt))`);
+    expect(message(() => decodePngRgb(text, 'f.png'))).toBe(
+      `f.png: the file is not a valid PNG image (CRC mismatch in chunk tEXt at byte ${chunkAt(text, 'tEXt')} (the file is corrupt))`,
+    );
     const idat = frame.bytes.slice();
     idat[chunkAt(idat, 'IDAT') + 20]! ^= 0x40;
     expect(message(() => decodePngRgb(idat, 'f.png'))).toMatch(/^f\.png: the file is not a valid PNG image \(CRC mismatch in chunk IDAT at byte \d+/);
@@ -58,8 +60,12 @@ describe('decodePng', () => {
 
   it('names truncation, a missing signature and a bad IHDR', () => {
     const iend = chunkAt(frame.bytes, 'IEND');
-    expect(message(() => decodePngRgb(frame.bytes.subarray(0, iend), 'f.png'))).toBe(`f.png: the file is not a valid PNG image (truncated: the file ends at byte ${iend} without an IEND chunk)`);
-    expect(message(() => decodePngRgb(frame.bytes.subarray(0, 50), 'f.png'))).toMatch(/^f\.png: the file is not a valid PNG image \(truncated: chunk tEXt at byte 33 declares \d+ bytes, the file has 5 left\)$/);
+    expect(message(() => decodePngRgb(frame.bytes.subarray(0, iend), 'f.png'))).toBe(
+      `f.png: the file is not a valid PNG image (truncated: the file ends at byte ${iend} without an IEND chunk)`,
+    );
+    expect(message(() => decodePngRgb(frame.bytes.subarray(0, 50), 'f.png'))).toMatch(
+      /^f\.png: the file is not a valid PNG image \(truncated: chunk tEXt at byte 33 declares \d+ bytes, the file has 5 left\)$/,
+    );
     expect(message(() => decodePngRgb(new Uint8Array(10), 'f.png'))).toBe('f.png: the file is not a valid PNG image (missing the PNG signature)');
     const huge = frame.bytes.slice();
     new DataView(huge.buffer).setUint32(16, 1 << 20);

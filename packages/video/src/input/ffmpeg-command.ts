@@ -43,7 +43,10 @@ export function runToCompletion(command: string, args: readonly string[], what: 
 
 /** Last non-empty line of a tool's stderr, for one-line error messages. */
 export function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? '';
 }
 

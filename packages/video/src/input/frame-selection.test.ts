@@ -50,7 +50,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function frameList(path: string, options: Parameters<typeof openVideo>[2]): Promise<{ frames: Uint8Array[]; video: Awaited<ReturnType<typeof openVideo>> }> {
+async function frameList(
+  path: string,
+  options: Parameters<typeof openVideo>[2],
+): Promise<{ frames: Uint8Array[]; video: Awaited<ReturnType<typeof openVideo>> }> {
   const video = await openVideo(path, process.env, options);
   const frames: Uint8Array[] = [];
   for await (const f of video.frames()) frames.push(f.slice());

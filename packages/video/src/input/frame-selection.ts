@@ -30,7 +30,13 @@ export interface SelectedFrames {
 function checkInt(fn: string, arg: string, value: unknown, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw invalidArgument(typeof value === 'number' ? 'range' : 'type', fn, arg, min === 0 ? 'a non-negative integer' : 'a positive integer', describeValue(value));
+    throw invalidArgument(
+      typeof value === 'number' ? 'range' : 'type',
+      fn,
+      arg,
+      min === 0 ? 'a non-negative integer' : 'a positive integer',
+      describeValue(value),
+    );
   }
   return value;
 }
@@ -49,7 +55,10 @@ export function selectFrames(sourceFrames: number, selection: FrameSelection = {
   const maxFrames = checkInt(fn, 'selection.maxFrames', selection.maxFrames, 1);
   if (end !== undefined && end <= start) throw invalidArgument('range', fn, 'selection.end', `a frame after start (${start})`, String(end));
   if (sourceFrames > 0 && start >= sourceFrames) {
-    throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${path}: start frame ${start} is past the last frame (the video has ${sourceFrames} frames, 0 to ${sourceFrames - 1})`);
+    throw new TaptrError(
+      'TAPTR_INVALID_ARGUMENT',
+      `${path}: start frame ${start} is past the last frame (the video has ${sourceFrames} frames, 0 to ${sourceFrames - 1})`,
+    );
   }
   const bounds = [sourceFrames > 0 ? sourceFrames : undefined, end, maxFrames !== undefined ? start + (maxFrames - 1) * stride + 1 : undefined];
   const defined = bounds.filter((b): b is number => b !== undefined);

@@ -53,7 +53,21 @@ beforeAll(() => {
   // Lossless RGB video (ffv1) built from the PNG frames, so decoding must give them back exactly.
   execFileSync('ffmpeg', ['-v', 'error', '-framerate', '10', '-i', join(seqDir, '%03d.png'), '-c:v', 'ffv1', '-pix_fmt', 'bgr0', join(dir, 'lossless.mkv')]);
   // A lossy mp4 from lavfi's testsrc (size, count and rate are what ffmpeg was asked for).
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=12', '-frames:v', '9', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'testsrc.mp4')]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=32x24:rate=12',
+    '-frames:v',
+    '9',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    join(dir, 'testsrc.mp4'),
+  ]);
   // The same frames with 90-degree display rotation metadata: ffmpeg decodes them rotated (H x W).
   execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'lossless.mkv'), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-qp', '0', join(dir, 'upright.mp4')]);
   execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'upright.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(dir, 'rotated.mp4')]);
@@ -61,7 +75,8 @@ beforeAll(() => {
   // The same frames as JPEG files (ffmpeg's encoder at high quality), named so plain sorting would misorder them.
   const jpegDir = join(dir, 'jpeg');
   mkdirSync(jpegDir);
-  for (let t = 0; t < T; t++) execFileSync('ffmpeg', ['-v', 'error', '-i', join(seqDir, `${String(t).padStart(3, '0')}.png`), '-q:v', '1', join(jpegDir, `f${t * 5}.jpg`)]);
+  for (let t = 0; t < T; t++)
+    execFileSync('ffmpeg', ['-v', 'error', '-i', join(seqDir, `${String(t).padStart(3, '0')}.png`), '-q:v', '1', join(jpegDir, `f${t * 5}.jpg`)]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -66,7 +66,9 @@ export async function readImageRgb(path: string, format: FrameFormat = formatOf(
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TaptrError('TAPTR_IO', code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`, { cause: error });
+    throw new TaptrError('TAPTR_IO', code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
   return FRAME_FORMATS[format].decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
@@ -90,7 +92,8 @@ export async function readFrameFolder(dir: string, fps: number = DEFAULT_FPS, se
     if (format !== undefined) byFormat.set(format, [...(byFormat.get(format) ?? []), name]);
   }
   if (byFormat.size === 0) throw new TaptrError('TAPTR_VIDEO_FORMAT', `${dir}: the folder holds no .png or .jpg frames`);
-  if (byFormat.size > 1) throw new TaptrError('TAPTR_VIDEO_FORMAT', `${dir}: the folder holds both .png and .jpg frames; keep the frames of one video, in one format`);
+  if (byFormat.size > 1)
+    throw new TaptrError('TAPTR_VIDEO_FORMAT', `${dir}: the folder holds both .png and .jpg frames; keep the frames of one video, in one format`);
   const [format, unsorted] = [...byFormat][0]!;
   const all = unsorted.sort(naturalCompare);
   const sel = selectFrames(all.length, selection, dir);

@@ -32,7 +32,9 @@ describe('readNpyVideo (frame by frame from the file)', () => {
   });
 
   it('names a truncated file and trailing bytes', async () => {
-    await expect(read(file.subarray(0, file.length - 7))).rejects.toThrow(/v\.npy: readNpy: truncated data: shape \(4, 3, 5, 3\) of \|u1 needs 180 bytes, the file has 173$/);
+    await expect(read(file.subarray(0, file.length - 7))).rejects.toThrow(
+      /v\.npy: readNpy: truncated data: shape \(4, 3, 5, 3\) of \|u1 needs 180 bytes, the file has 173$/,
+    );
     const longer = new Uint8Array(file.length + 2);
     longer.set(file);
     await expect(read(longer)).rejects.toThrow(/data length mismatch: .* \(2 trailing bytes\)$/);

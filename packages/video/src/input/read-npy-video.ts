@@ -37,7 +37,10 @@ export async function readNpyVideo(path: string, fps: number = DEFAULT_FPS, sele
       let prefix = new Uint8Array(Math.min(fileSize, HEADER_PROBE));
       await handle.read(prefix, 0, prefix.length, 0);
       // A header longer than the probe (versions 2.0/3.0 declare a 32-bit length at byte 8).
-      const declared = prefix.length >= 12 ? 10 + new DataView(prefix.buffer).getUint16(8, true) + (prefix[6] === 1 ? 0 : 2 + 65536 * new DataView(prefix.buffer).getUint16(10, true)) : 0;
+      const declared =
+        prefix.length >= 12
+          ? 10 + new DataView(prefix.buffer).getUint16(8, true) + (prefix[6] === 1 ? 0 : 2 + 65536 * new DataView(prefix.buffer).getUint16(10, true))
+          : 0;
       if (declared > prefix.length && declared <= Math.min(fileSize, MAX_HEADER)) {
         prefix = new Uint8Array(declared);
         await handle.read(prefix, 0, declared, 0);
@@ -67,7 +70,10 @@ export async function readNpyVideo(path: string, fps: number = DEFAULT_FPS, sele
   const needs = frameCount * frameBytes;
   const available = fileSize - header.dataOffset;
   if (needs !== available) {
-    const what = needs > available ? `truncated data: shape (${header.shape.join(', ')}) of ${header.descr} needs ${needs} bytes, the file has ${available}` : `data length mismatch: shape (${header.shape.join(', ')}) of ${header.descr} needs ${needs} bytes, the file has ${available} (${available - needs} trailing bytes)`;
+    const what =
+      needs > available
+        ? `truncated data: shape (${header.shape.join(', ')}) of ${header.descr} needs ${needs} bytes, the file has ${available}`
+        : `data length mismatch: shape (${header.shape.join(', ')}) of ${header.descr} needs ${needs} bytes, the file has ${available} (${available - needs} trailing bytes)`;
     throw new TaptrError('TAPTR_VIDEO_FORMAT', `${path}: readNpy: ${what}`);
   }
   const sel = selectFrames(frameCount, selection, path);
@@ -88,7 +94,8 @@ export async function readNpyVideo(path: string, fps: number = DEFAULT_FPS, sele
         for (let t = 0; t < count; t++) {
           const frame = new Uint8Array(frameBytes);
           const { bytesRead } = await handle.read(frame, 0, frameBytes, header.dataOffset + (sel.start + t * sel.stride) * frameBytes);
-          if (bytesRead !== frameBytes) throw new TaptrError('TAPTR_VIDEO_FORMAT', `${path}: frame ${sel.start + t * sel.stride} is truncated (the file changed while it was read)`);
+          if (bytesRead !== frameBytes)
+            throw new TaptrError('TAPTR_VIDEO_FORMAT', `${path}: frame ${sel.start + t * sel.stride} is truncated (the file changed while it was read)`);
           yield frame;
         }
       } finally {
@@ -106,7 +113,9 @@ function selectTensorFrames(source: VideoSource, video: TensorView<'uint8'>, sel
   return {
     ...source,
     frameCount: count,
-    ...(count !== source.frameCount ? { origin: { width: source.width, height: source.height, start: sel.start, stride: sel.stride, frameCount: source.frameCount } } : {}),
+    ...(count !== source.frameCount
+      ? { origin: { width: source.width, height: source.height, start: sel.start, stride: sel.stride, frameCount: source.frameCount } }
+      : {}),
     async *frames() {
       for (let t = 0; t < count; t++) {
         const f = sel.start + t * sel.stride;

@@ -41,12 +41,27 @@ function parseRate(rate: string | undefined): number | undefined {
  * stops after the last one) and resizes them (ffmpeg's `scale`, Lanczos, to `resizedSize`).
  * @throws TaptrError `TAPTR_VIDEO_FORMAT` when ffprobe/ffmpeg are missing or the file has no decodable video stream.
  */
-export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = process.env, options: FrameSelection & { readonly resize?: number } = {}): Promise<VideoSource> {
+export async function readVideoFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: FrameSelection & { readonly resize?: number } = {},
+): Promise<VideoSource> {
   const ffprobe = ffmpegCommand('ffprobe', env);
   const ffmpeg = ffmpegCommand('ffmpeg', env);
   const json = await runToCompletion(
     ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,r_frame_rate,avg_frame_rate,nb_frames,nb_read_packets:stream_tags=rotate:stream_side_data=rotation', '-of', 'json', path],
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-count_packets',
+      '-show_entries',
+      'stream=width,height,r_frame_rate,avg_frame_rate,nb_frames,nb_read_packets:stream_tags=rotate:stream_side_data=rotation',
+      '-of',
+      'json',
+      path,
+    ],
     `cannot read video ${path}`,
   );
   let stream: ProbeStream | undefined;
@@ -88,9 +103,13 @@ export async function readVideoFile(path: string, env: NodeJS.ProcessEnv = proce
 }
 
 async function* streamFrames(ffmpeg: string, path: string, frameBytes: number, filterArgs: readonly string[]): AsyncGenerator<Uint8Array> {
-  const child = spawn(ffmpeg, ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', ...filterArgs, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', 'passthrough', 'pipe:1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    ffmpeg,
+    ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', ...filterArgs, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', 'passthrough', 'pipe:1'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const err: Buffer[] = [];
   child.stderr.on('data', (b: Buffer) => err.push(b));
   let spawnError: NodeJS.ErrnoException | undefined;
@@ -120,7 +139,10 @@ async function* streamFrames(ffmpeg: string, path: string, frameBytes: number, f
     finished = true;
     if (spawnError !== undefined) throw spawnError.code === 'ENOENT' ? ffmpegMissing(ffmpeg, spawnError) : spawnError;
     if (code !== 0) {
-      throw new TaptrError('TAPTR_VIDEO_FORMAT', `cannot decode video ${path}: ${lastLine(Buffer.concat(err).toString('utf8')) || `ffmpeg exited with code ${code}`}`);
+      throw new TaptrError(
+        'TAPTR_VIDEO_FORMAT',
+        `cannot decode video ${path}: ${lastLine(Buffer.concat(err).toString('utf8')) || `ffmpeg exited with code ${code}`}`,
+      );
     }
     if (filled !== 0) throw new TaptrError('TAPTR_VIDEO_FORMAT', `cannot decode video ${path}: truncated last frame`);
   } finally {

@@ -11,11 +11,14 @@ import type { VideoSource } from './video-source.js';
  * @throws RangeError when `shortSide` is not a positive integer.
  */
 export function resizedSize(width: number, height: number, shortSide: number): { width: number; height: number } {
-  if (typeof shortSide !== 'number' || !Number.isSafeInteger(shortSide) || shortSide < 1) throw invalidArgument('range', 'resizedSize', 'shortSide', 'a positive integer', describeValue(shortSide));
+  if (typeof shortSide !== 'number' || !Number.isSafeInteger(shortSide) || shortSide < 1)
+    throw invalidArgument('range', 'resizedSize', 'shortSide', 'a positive integer', describeValue(shortSide));
   const short = Math.min(width, height);
   if (short <= shortSide) return { width, height };
   const scale = shortSide / short;
-  return width <= height ? { width: shortSide, height: Math.max(1, Math.round(height * scale)) } : { width: Math.max(1, Math.round(width * scale)), height: shortSide };
+  return width <= height
+    ? { width: shortSide, height: Math.max(1, Math.round(height * scale)) }
+    : { width: Math.max(1, Math.round(width * scale)), height: shortSide };
 }
 
 /**

@@ -75,10 +75,32 @@ export async function openPngFrameSink(dir: string): Promise<FrameSink> {
  */
 export function openVideoSink(path: string, width: number, height: number, fps: number, env: NodeJS.ProcessEnv = process.env): FrameSink {
   const ffmpeg = ffmpegCommand('ffmpeg', env);
-  const codec = path.toLowerCase().endsWith('.webm') ? ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '32'] : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18'];
+  const codec = path.toLowerCase().endsWith('.webm')
+    ? ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '32']
+    : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18'];
   const child = spawn(
     ffmpeg,
-    ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', ...codec, '-pix_fmt', 'yuv420p', path],
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      `${width}x${height}`,
+      '-r',
+      String(fps),
+      '-i',
+      'pipe:0',
+      '-vf',
+      'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+      ...codec,
+      '-pix_fmt',
+      'yuv420p',
+      path,
+    ],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   const err: Buffer[] = [];
@@ -93,12 +115,16 @@ export function openVideoSink(path: string, width: number, height: number, fps: 
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const encodeFailure = async (): Promise<Error> => {
     const code = await exited;
-    return failure ?? new TaptrError('TAPTR_VIDEO_FORMAT', `cannot write ${path}: ${lastLine(Buffer.concat(err).toString('utf8')) || `ffmpeg exited with code ${code}`}`);
+    return (
+      failure ??
+      new TaptrError('TAPTR_VIDEO_FORMAT', `cannot write ${path}: ${lastLine(Buffer.concat(err).toString('utf8')) || `ffmpeg exited with code ${code}`}`)
+    );
   };
   return {
     path,
     async write(image) {
-      if (image.width !== width || image.height !== height) throw new RangeError(`openVideoSink: frame must be ${width}x${height}, got ${image.width}x${image.height}`);
+      if (image.width !== width || image.height !== height)
+        throw new RangeError(`openVideoSink: frame must be ${width}x${height}, got ${image.width}x${image.height}`);
       if (failure !== undefined || child.exitCode !== null) throw await encodeFailure();
       if (!child.stdin.write(image.data)) {
         await new Promise<void>((resolve) => {

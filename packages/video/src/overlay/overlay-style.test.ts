@@ -32,7 +32,8 @@ function gridWalk(n: number, frames: number, width: number, height: number): Tra
 /** Fraction of pixels that differ from `background`. */
 function coverage(image: RgbImage, background: number): number {
   let drawn = 0;
-  for (let i = 0; i < image.data.length; i += 3) if (image.data[i] !== background || image.data[i + 1] !== background || image.data[i + 2] !== background) drawn++;
+  for (let i = 0; i < image.data.length; i += 3)
+    if (image.data[i] !== background || image.data[i + 1] !== background || image.data[i + 2] !== background) drawn++;
   return drawn / (image.width * image.height);
 }
 

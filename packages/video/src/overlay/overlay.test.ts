@@ -92,7 +92,13 @@ describe('drawOverlayFrame', () => {
 describe('overlayTarget', () => {
   it('takes video extensions as videos, extension-less paths and trailing / as folders, and refuses the rest', () => {
     expect(['a.mp4', 'dir/b.MOV', 'c.mkv', 'd.webm'].map(overlayTarget)).toEqual(['video', 'video', 'video', 'video']);
-    expect(['frames', 'out/frames', 'out.v2/', '.hidden', './'].map(overlayTarget)).toEqual(['png-folder', 'png-folder', 'png-folder', 'png-folder', 'png-folder']);
+    expect(['frames', 'out/frames', 'out.v2/', '.hidden', './'].map(overlayTarget)).toEqual([
+      'png-folder',
+      'png-folder',
+      'png-folder',
+      'png-folder',
+      'png-folder',
+    ]);
     expect(['out.gif', 'out.avi', 'x.png', 'out.v2'].map(overlayTarget)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
@@ -103,7 +109,9 @@ describe('writeOverlay', () => {
 
   it('refuses an unknown extension without writing anything', async () => {
     const gif = join(dir, 'out.gif');
-    await expect(writeOverlay(video, set, gif, { style })).rejects.toThrow(/^the overlay must be a video file ending in \.mp4, \.mov, \.mkv or \.webm, or a folder for PNG frames/);
+    await expect(writeOverlay(video, set, gif, { style })).rejects.toThrow(
+      /^the overlay must be a video file ending in \.mp4, \.mov, \.mkv or \.webm, or a folder for PNG frames/,
+    );
     expect(existsSync(gif)).toBe(false);
   });
 
@@ -112,7 +120,9 @@ describe('writeOverlay', () => {
     const n = await writeOverlay(video, set, out, { summary: join(dir, 'summary.png'), style: { scale: 2, radius: 3, trail: 3 } });
     expect(n).toBe(4);
     const probe = JSON.parse(
-      execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=width,height,nb_read_frames,codec_name', '-of', 'json', out], { encoding: 'utf8' }),
+      execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=width,height,nb_read_frames,codec_name', '-of', 'json', out], {
+        encoding: 'utf8',
+      }),
     ) as { streams: { width: number; height: number; nb_read_frames: string; codec_name: string }[] };
     expect(probe.streams[0]).toEqual({ codec_name: 'h264', width: 64, height: 64, nb_read_frames: '4' });
     const summary = PNG.sync.read(readFileSync(join(dir, 'summary.png')));

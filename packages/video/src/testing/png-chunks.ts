@@ -22,14 +22,18 @@ export function withAncillaryAndSplitIdat(png: Uint8Array): Uint8Array {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const chunks: Uint8Array[] = [];
   let idat: Uint8Array | undefined;
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const length = view.getUint32(o);
     const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
     const data = png.subarray(o + 8, o + 8 + length);
     if (type === 'IDAT') idat = data;
     else if (type === 'IEND') {
       const half = idat!.length >> 1;
-      chunks.push(pngChunk('tEXt', new TextEncoder().encode('Comment\0taptr fuzz input')), pngChunk('IDAT', idat!.subarray(0, half)), pngChunk('IDAT', idat!.subarray(half)));
+      chunks.push(
+        pngChunk('tEXt', new TextEncoder().encode('Comment\0taptr fuzz input')),
+        pngChunk('IDAT', idat!.subarray(0, half)),
+        pngChunk('IDAT', idat!.subarray(half)),
+      );
       chunks.push(pngChunk('IEND', data));
     } else chunks.push(pngChunk(type, data));
     o += 12 + length;

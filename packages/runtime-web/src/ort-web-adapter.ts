@@ -22,7 +22,7 @@ function configureOnce(ort: OrtWebModule, threads: number, o: ResolvedWebRuntime
   }
   ort.env.logLevel = 'error';
   ort.env.wasm.numThreads = threads;
-  if (o.wasmPaths !== undefined) ort.env.wasm.wasmPaths = o.wasmPaths as OrtWeb.Env.WasmPrefixOrFilePaths;
+  if (o.wasmPaths !== undefined) ort.env.wasm.wasmPaths = o.wasmPaths;
   if (o.wasmBinary !== undefined) ort.env.wasm.wasmBinary = o.wasmBinary;
   initialisedThreads.set(ort.env, threads);
   return undefined;

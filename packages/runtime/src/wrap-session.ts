@@ -24,7 +24,7 @@ export function outputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
 function specsOf(names: readonly string[], metadata: InferenceSessionLike['inputMetadata']): ModelInputSpec[] {
   return names.map((name, i) => {
     const meta = metadata?.[i];
-    if (meta === undefined || meta.name !== name || !meta.isTensor) return { name };
+    if (meta?.name !== name || !meta.isTensor) return { name };
     // onnxruntime reports an unknown shape as [] (like a scalar): only non-empty shapes are checked.
     if (meta.shape.length === 0) return { name, type: meta.type };
     return { name, type: meta.type, shape: meta.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) };
@@ -62,7 +62,7 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
     async run(feeds: Readonly<Record<string, Tensor>>, outputs?: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
       if (released) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${label}: run() called after release()`);
       checkFeeds(label, specs, feeds);
-      if (outputs === undefined) return (await session.run(feeds as InferenceSession.FeedsType)) as Record<string, Tensor>;
+      if (outputs === undefined) return await session.run(feeds);
       const unknown = Object.keys(outputs).filter((name) => !outputNames.includes(name));
       if (unknown.length > 0) {
         throw new ModelIoMismatchError(`${label}: pre-allocated output ${unknown.map((n) => JSON.stringify(n)).join(', ')} is not an output of the model (outputs: ${outputNames.map((n) => JSON.stringify(n)).join(', ')})`, {
@@ -77,10 +77,8 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
         // onnxruntime-web 1.30 (wasm) returns a pre-allocated CPU tensor without writing into it: run
         // as usual and copy.
         const gpuFetches: Record<string, Tensor | null> = {};
-        if (onGpu.length > 0) for (const name of outputNames) gpuFetches[name] = outputs[name]?.location === 'gpu-buffer' ? outputs[name]! : null;
-        const out = (await (onGpu.length > 0
-          ? session.run(feeds as InferenceSession.FeedsType, gpuFetches as InferenceSession.FetchesType)
-          : session.run(feeds as InferenceSession.FeedsType))) as Record<string, Tensor>;
+        if (onGpu.length > 0) for (const name of outputNames) gpuFetches[name] = outputs[name]?.location === 'gpu-buffer' ? outputs[name] : null;
+        const out = await (onGpu.length > 0 ? session.run(feeds, gpuFetches) : session.run(feeds));
         for (const [name, given] of Object.entries(outputs)) {
           if (given.location === 'gpu-buffer') continue;
           const produced = out[name]!;
@@ -97,7 +95,7 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
       }
       const fetches: Record<string, Tensor | null> = {};
       for (const name of outputNames) fetches[name] = outputs[name] ?? null;
-      const out = (await session.run(feeds as InferenceSession.FeedsType, fetches as InferenceSession.FetchesType)) as Record<string, Tensor>;
+      const out = await session.run(feeds, fetches);
       return out;
     },
     release(): Promise<void> {

@@ -245,7 +245,7 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const retainFrom = (first: number): void => {
     for (; retained < first; retained++) {
       const st = states.get(retained);
-      if (st !== undefined && st.loc.length === slots.length * 4 && st.feat.length === slots.length * C) freeStates.push(st);
+      if (st?.loc.length === slots.length * 4 && st.feat.length === slots.length * C) freeStates.push(st);
       states.delete(retained);
     }
   };

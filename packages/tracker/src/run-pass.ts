@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { invalidArgument } from '@taptr/tensor';
-import { createForwardPass, type ForwardPassOptions, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
+import { createForwardPass, type PassPoint, type PassProgress, type WindowReport } from './forward-pass.js';
 import type { MemoryRing } from './memory-ring.js';
 import { createFramePreprocessor, type FramePreprocessor } from './preprocess.js';
 import type { MemoryView, TaptrGraphRunner } from './graph-runner.js';
@@ -41,7 +41,7 @@ export interface RunPassOptions {
    */
   readonly onFinalFrame?: ((frame: number, loc: Float32Array, vis: Float32Array, width: number, height: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** Where the pass keeps its encoder memories (see {@link ForwardPassOptions.ring}); default: a ring of its own. */
+  /** Where the pass keeps its encoder memories (see the forward pass's `ring` option); default: a ring of its own. */
   readonly ring?: MemoryRing | undefined;
   /** Encoder memories already computed for some frames of this pass (frame -> `[S, C]`), used instead of encoding (and removed from the map once used). */
   readonly reuse?: Map<number, MemoryView> | undefined;

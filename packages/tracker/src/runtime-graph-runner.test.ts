@@ -348,7 +348,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
         if (failing.has(roles.get(b)?.role ?? '')) throw new Error('out of memory');
         return runtime.createSession(b);
       },
-    } as RuntimeAdapter;
+    };
     const runner = await createGraphRunner(flaky, withFast);
     for (const [points, role, graph] of [
       [4, 'decoder-fast', 'decoder_window (sample-first)'],
@@ -379,7 +379,7 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
         }
         return runtime.createSession(b);
       },
-    } as RuntimeAdapter;
+    };
     const runner = await createGraphRunner(slow, withFast);
     const error = await runner.decodeWindow(windowOf(200), outputOf(200)).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_WEBGPU_ERROR')).toBe(true);

@@ -100,7 +100,7 @@ function checkGraphIo(key: GraphKey, inputs: readonly DeclaredValue[], outputs: 
 /** Checks a created session's inputs and outputs (names; types when the runtime reports them). */
 function checkSession(key: GraphKey, session: ModelSession): void {
   const declared = (names: readonly string[], specs: ModelSession['inputSpecs']): DeclaredValue[] =>
-    names.map((name, i) => ({ name, type: specs?.[i]?.name === name ? specs[i]!.type : undefined }));
+    names.map((name, i) => ({ name, type: specs?.[i]?.name === name ? specs[i].type : undefined }));
   checkGraphIo(key, declared(session.inputNames, session.inputSpecs), declared(session.outputNames, session.outputSpecs), 'its session');
 }
 

@@ -9,7 +9,7 @@ import { generatePaddingPoints } from './query-padding.js';
 import { createMemoryRing, type MemoryRing } from './memory-ring.js';
 import { runPass, type PassStates } from './run-pass.js';
 import { resolveSampleFirstMaxPoints } from './decoder-path.js';
-import { createGraphRunner, type GraphRunnerOptions } from './runtime-graph-runner.js';
+import { createGraphRunner } from './runtime-graph-runner.js';
 import type { TaptrGraphRunner } from './graph-runner.js';
 import { fuseBidirectional, toTrackFrameResult, toTrackResult, type TrackResult } from './track-result.js';
 import { resolveTrackOptions, type QueryPadding, type TrackOptions } from './track-options.js';
@@ -28,7 +28,7 @@ export type CreateTrackerOptions = (
        * Windows of at most this many points run the model's sample-first decoder
        * (`model.decoderWindowSampleFirst`, when present; created at the first such window), larger ones
        * `model.decoderWindow`. `0` = never, `Infinity` = always; default 64. See
-       * {@link GraphRunnerOptions.sampleFirstMaxPoints}.
+       * `GraphRunnerOptions.sampleFirstMaxPoints`.
        */
       readonly sampleFirstMaxPoints?: number;
     }

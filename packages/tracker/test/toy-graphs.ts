@@ -54,14 +54,22 @@ export function createToyGraphs(resolution = 8): ToyGraphs {
       for (let k = 0; k < K; k++) {
         let s = 0;
         let c = 0;
-        for (let n = 0; n < N; n++) if (tr(n, k)) (s += input.content[(k * N + n) * C]!), c++;
+        for (let n = 0; n < N; n++) {
+          if (!tr(n, k)) continue;
+          s += input.content[(k * N + n) * C]!;
+          c++;
+        }
         frameMean[k] = c > 0 ? s / c : 0;
       }
       const pointMean = new Float64Array(N);
       for (let n = 0; n < N; n++) {
         let s = 0;
         let c = 0;
-        for (let k = 0; k < K; k++) if (tr(n, k)) (s += input.content[(k * N + n) * C + 1]!), c++;
+        for (let k = 0; k < K; k++) {
+          if (!tr(n, k)) continue;
+          s += input.content[(k * N + n) * C + 1]!;
+          c++;
+        }
         pointMean[n] = c > 0 ? s / c : 0;
       }
       const { refUnsigOut, visLogits, contentOut } = output;

@@ -39,7 +39,7 @@ async function trackerFor(choice: RuntimeChoice, id: number): Promise<{ tracker:
     runtime.catch(() => runtimes.delete(runtimeKey));
   }
   const adapter = await runtime;
-  if (model === undefined || model.id !== choice.modelId) throw new Error(`the worker has no model ${choice.modelId} (load the model again)`);
+  if (model?.id !== choice.modelId) throw new Error(`the worker has no model ${choice.modelId} (load the model again)`);
   const key = `${runtimeKey}|${choice.modelId}`;
   if (cached?.key === key) return { tracker: cached.tracker, decoders: cached.decoders, runtime: adapter, loadMs: 0 };
   const started = performance.now();

@@ -25,6 +25,7 @@ export interface LoadTaptrModelOptions {
 
 /** Lower-case hex sha256 of `bytes` (WebCrypto: Node.js and browsers alike). */
 export async function sha256Digest(bytes: Uint8Array): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed where the DOM lib types BufferSource (the page, the worker), not under @types/node
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

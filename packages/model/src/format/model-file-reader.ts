@@ -58,7 +58,7 @@ export interface FetchModelReaderOptions {
 /** The body of `response`, read chunk by chunk (reporting the bytes received) into one array. */
 async function readBody(response: Response, onChunk: ((loaded: number) => void) | undefined): Promise<Uint8Array> {
   if (response.body === null || onChunk === undefined) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   for (;;) {

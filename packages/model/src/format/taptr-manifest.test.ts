@@ -57,7 +57,7 @@ function checkValidManifest(m: TaptrModelManifest): void {
   const fail = (what: string): never => {
     throw new Error(`accepted a manifest with ${what}`);
   };
-  if (m.format !== 'taptr-js-model' || m.version !== 1) fail(`format ${String(m.format)} version ${String(m.version)}`);
+  if (m.format !== 'taptr-js-model' || m.version !== 1) fail(`format ${m.format} version ${String(m.version)}`);
   if (!Number.isSafeInteger(m.opset) || m.opset <= 0) fail(`opset ${m.opset}`);
   parseTaptrConfig(m.config);
   if (!(m.source.sha256 === null || /^[0-9a-f]{64}$/.test(m.source.sha256))) fail(`source ${m.source.sha256}`);

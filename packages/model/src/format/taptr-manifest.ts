@@ -134,7 +134,7 @@ export function parseTaptrManifest(text: string, where: string): TaptrModelManif
     version: TAPTR_MODEL_FORMAT_VERSION,
     opset: json.opset,
     config: json.config,
-    source: { sha256: source.sha256 as string | null },
+    source: { sha256: source.sha256 },
     precision,
     graphs: graphs as TaptrModelManifest['graphs'],
   };

@@ -9,7 +9,7 @@ import { variantRatios } from '../src/variant-ratios.js';
 const stats = (median: number, min = median, max = median, n = 3) => ({ median, min, max, n });
 
 /** An expensive-fresh-memory machine (round numbers). */
-export const freshMemory: FreshMemoryProbe = { megabytes: 178, firstTouchMs: 550, rewriteMs: 12, freshMsPerMB: 3.02, expensive: true };
+const freshMemory: FreshMemoryProbe = { megabytes: 178, firstTouchMs: 550, rewriteMs: 12, freshMsPerMB: 3.02, expensive: true };
 const machineClass = 'AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)';
 
 /** A released-configuration cpu case with round numbers (not a measurement). */

@@ -21,7 +21,7 @@ export interface Cursor {
 }
 
 /** Error raised when the input ends inside an opcode's argument. @internal */
-export class TruncatedInputError extends Error {
+class TruncatedInputError extends Error {
   constructor(needed: number, at: number, left: number) {
     super(`truncated input: needed ${needed} bytes at byte ${at}, ${left} left`);
     this.name = 'TruncatedInputError';

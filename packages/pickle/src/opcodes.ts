@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /** Names of every Python pickle opcode (protocols 0-5), for error messages. @internal */
-export const OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, string>([
+const OPCODE_NAMES: ReadonlyMap<number, string> = new Map<number, string>([
   [0x28, 'MARK'],
   [0x2e, 'STOP'],
   [0x30, 'POP'],

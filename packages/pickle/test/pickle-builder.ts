@@ -17,7 +17,7 @@ export function bytes(...parts: Part[]): Uint8Array {
 }
 
 /** Little-endian unsigned integer of `n` bytes. @internal */
-export function le(value: number | bigint, n: number): number[] {
+function le(value: number | bigint, n: number): number[] {
   let v = BigInt(value);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {

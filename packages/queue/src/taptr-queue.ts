@@ -287,7 +287,7 @@ export async function openTaptrQueue(url: string, options: OpenQueueOptions = {}
 }
 
 /** The result key inside a job id `<kind>-<key>`. */
-export function resultKeyOfId(id: string): string {
+function resultKeyOfId(id: string): string {
   return id.slice(id.indexOf('-') + 1);
 }
 

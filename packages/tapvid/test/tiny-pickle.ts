@@ -3,7 +3,7 @@
 // malformed-dataset pickles without Python.
 
 /** A zero-filled NumPy array written the way NumPy pickles it (`_reconstruct` + BUILD). */
-export interface TinyArray {
+interface TinyArray {
   readonly kind: 'ndarray';
   /** NumPy typestr: 'u1', 'b1', 'f4', 'f8'. */
   readonly dtype: 'u1' | 'b1' | 'f4' | 'f8';

@@ -11,7 +11,7 @@ export interface RgbImage {
 /**
  * Blends `color` into pixel `(x, y)` with opacity `alpha` in [0, 1] (pixels outside the image are ignored).
  */
-export function blendPixel(image: RgbImage, x: number, y: number, color: Rgb, alpha: number): void {
+function blendPixel(image: RgbImage, x: number, y: number, color: Rgb, alpha: number): void {
   if (x < 0 || y < 0 || x >= image.width || y >= image.height || alpha <= 0) return;
   const a = Math.min(1, alpha);
   const i = (y * image.width + x) * 3;

@@ -17,7 +17,7 @@ export const MEMORY_RING_FRAMES = 11;
  * Frames are appended in order and dropped from the front; when the end of the storage is reached the
  * held frames move to its start (one `copyWithin`, at most every window). Views from
  * {@link MemoryRing.get} and {@link MemoryRing.range} are valid until the next {@link MemoryRing.reserve}.
- * @internal
+ * Kept in the declarations (stripInternal would leave forward-pass.d.ts importing a type that is gone).
  */
 export interface MemoryRing {
   /** Floats per frame (S·C); 0 until the first {@link MemoryRing.reserve}. */

@@ -11,7 +11,7 @@ export interface OpsForm {
   gridSample(input: CpuTensor, grid: CpuTensor, attrs: GridSampleAttrs): Promise<CpuTensor>;
   bilinearGather(table: CpuTensor, positions: CpuTensor, attrs: BilinearGatherAttrs): Promise<CpuTensor>;
   costVolume(features: CpuTensor, queries: CpuTensor, centers: CpuTensor, attrs: CostVolumeAttrs): Promise<CpuTensor>;
-  /** Cases this form is known to compute differently, with the reason (reported as skipped tests). */
+  /** Cases this form is known to compute differently, with the reason (asserted to still differ, on some elements only). */
   readonly knownDifferences?: ReadonlyMap<string, string>;
   /** The backend of a kernel form (its own checks: shapes, caller-provided outputs). */
   readonly backend?: OpsBackend;

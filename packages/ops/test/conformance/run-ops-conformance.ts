@@ -50,10 +50,18 @@ export function runOpsConformance(name: string, factory: () => OpsForm | Promise
 
     describe('gridSample (PyTorch F.grid_sample cases)', () => {
       for (const c of gridSampleCases()) {
-        it(c.name, async (ctx) => {
+        it(c.name, async () => {
           const known = form.knownDifferences?.get(c.name);
-          if (known !== undefined) return ctx.skip(`known difference of this form: ${known}`);
           const r = compareClose(await form.gridSample(c.input, c.grid, c.attrs), c.expected, c.tolerance);
+          if (known !== undefined) {
+            // A documented difference of this form is asserted, not skipped: it must still show (a fixed
+            // runtime is noticed) and stay confined to some elements of the right shape (no wholesale failure).
+            report(`gridSample ${c.name}: known difference (${known}), ${r.mismatches} element(s) differ`);
+            expect(r.ok, `${c.name}: the known difference (${known}) no longer shows; drop it from knownDifferences`).toBe(false);
+            expect(r.mismatches, `${c.name}: ${r.message}`).toBeGreaterThan(0);
+            expect(r.mismatches, `${c.name}: ${r.message}`).toBeLessThan(c.expected.data.length);
+            return;
+          }
           report(`gridSample ${c.name}: max |err| ${r.maxAbsError.toExponential(2)}`);
           expectClose(r, c.name);
         });

@@ -18,7 +18,7 @@ import taptr from './tools/lint-rules/taptr-eslint-plugin.js';
 const NOT_SHIPPED = [
   '**/*.test.ts',
   '**/*.test-d.ts',
-  '**/test/**/*.ts',
+  '**/test/**/*.{ts,mjs}',
   '**/bench/**/*.ts',
   '**/vitest.config.ts',
   'packages/*/src/testing/**/*.ts',
@@ -60,11 +60,34 @@ const TEST_CONSTRAINTS = [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }];
 const boundaries = (depConstraints) => [
   'error',
   {
+    // onnxruntime-web's wasm build runs in Node too: the CLI loads @taptr/runtime-web/wasm as its optional
+    // wasm backend (a declared optional peer), the one node -> web edge.
+    allow: ['@taptr/runtime-web/wasm'],
     enforceBuildableLibDependency: false,
     allowCircularSelfDependency: false,
     checkDynamicDependenciesExceptions: [],
     banTransitiveDependencies: true,
     depConstraints,
+  },
+];
+
+/**
+ * The @nx/dependency-checks setting: what shipped files import is declared, and nothing declared goes unused.
+ * @param {string[]} ignored - more dependencies no import shows.
+ */
+const dependencyChecks = (ignored) => [
+  'error',
+  {
+    buildTargets: ['build'],
+    checkMissingDependencies: true,
+    checkObsoleteDependencies: true,
+    checkVersionMismatches: false,
+    includeTransitiveDependencies: false,
+    // color-name is loaded with createRequire (CommonJS, untyped); @webgpu/types is referenced by
+    // `/// <reference types>` (kept in the declarations): no import scanner sees either.
+    ignoredDependencies: ['color-name', '@webgpu/types', ...ignored],
+    // Build tooling (asset scripts, vite/vitest configs) uses devDependencies.
+    ignoredFiles: ['{projectRoot}/scripts/**', '{projectRoot}/vite.config.ts', '{projectRoot}/vitest.config.ts'],
   },
 ];
 
@@ -167,19 +190,14 @@ export default defineConfig(
     languageOptions: { parser: jsonc },
     plugins: { '@nx': nx },
     rules: {
-      '@nx/dependency-checks': [
-        'error',
-        {
-          buildTargets: ['build'],
-          checkMissingDependencies: true,
-          checkObsoleteDependencies: true,
-          checkVersionMismatches: false,
-          includeTransitiveDependencies: false,
-          // Loaded with createRequire (CommonJS, untyped), which no import scanner sees.
-          ignoredDependencies: ['color-name'],
-        },
-      ],
+      '@nx/dependency-checks': dependencyChecks([]),
     },
+  },
+  {
+    // The CLI forwards the peer dependencies of its runtime adapters (the user installs onnxruntime-node, and
+    // onnxruntime-web for --backend wasm), which it never imports itself.
+    files: ['packages/cli/package.json'],
+    rules: { '@nx/dependency-checks': dependencyChecks(['onnxruntime-node', 'onnxruntime-web']) },
   },
   prettier,
 );

@@ -152,7 +152,7 @@ function speedSection(r: BenchReport): string {
   );
   const targets = markdownTable(
     ['issue-9 target (released, cpu, fp32)', 'measured', 'status'],
-    issue9Targets(r.speed).map((t) => [t.target, t.measured, t.status]),
+    issue9Targets(r.speed, r.longVideo).map((t) => [t.target, t.measured, t.status]),
     ['l', 'l', 'l'],
   );
   const targets15 = markdownTable(
@@ -347,7 +347,7 @@ function longVideoSection(runs: readonly LongVideoResult[]): string {
   );
   const inRun = runs.flatMap((v) =>
     v.checkpoints
-      .filter((c) => runs.some((o) => o.config === v.config && o.frames === c.frames))
+      .filter((c) => c.frames < v.frames && runs.some((o) => o.config === v.config && o.frames === c.frames))
       .map(
         (c) =>
           `- ${v.config}, ${v.frames}-frame run at frame ${c.frames}: ${ms(c.msPerFrame)} ms/frame so far (the rest: ${ms((v.totalMs - c.elapsedMs) / (v.frames - c.frames))}), peak RSS ${c.peakRssMB} MB so far (${v.peakRssMB} MB at the end)`,

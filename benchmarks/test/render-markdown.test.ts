@@ -166,6 +166,17 @@ describe('issue-15 long-video and int8 targets', () => {
     expect(longVideoTarget([longVideo[0]!])).toMatchObject({ status: 'not measured', measured: 'no 600-frame run (--long-video 300,600)' });
   });
 
+  it('judges issue 9 memory growth on the long-video RSS', () => {
+    expect(issue9Targets([releasedCase], longVideo).at(-1)).toEqual({ target: 'a 600-frame video within 10% of a 300-frame one (RSS)', measured: '1020 MB vs 1000 MB (processes of their own) = 1.02x', status: 'met' });
+    expect(issue9Targets([releasedCase], [longVideo[1]!]).at(-1)).toMatchObject({ measured: '1020 MB vs 1010 MB (at frame 300 of the same run) = 1.01x', status: 'met' });
+    expect(issue9Targets([releasedCase]).at(-1)).toMatchObject({ status: 'not measured' });
+  });
+
+  it('lists the checkpoints at the shorter lengths only', () => {
+    const md = renderMarkdown(sampleReport);
+    expect(md).not.toContain('600-frame run at frame 600');
+  });
+
   it('judges int8 on the interleaved ratio, only on a VNNI machine class', () => {
     const vnni = 'AVX-512 VNNI, expensive fresh memory (3.02 ms/MB)';
     const t = int8Target({ interleaved: [int8Interleaved], variantRatios: [] }, vnni);

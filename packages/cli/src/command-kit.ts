@@ -13,7 +13,13 @@ export function newCommand(name: string, io: CliIo, examples: readonly string[])
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`taptr ${name}: ${s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see taptr ${name} --help)\n`),
+      outputError: (s, write) =>
+        write(
+          `taptr ${name}: ${s
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} (see taptr ${name} --help)\n`,
+        ),
     })
     .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   return command;
@@ -30,7 +36,8 @@ export function positiveInt(value: string): number {
 export function positiveMultipleOf(step: number): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n % step !== 0) throw new InvalidArgumentError(`must be a positive multiple of ${step} (e.g. ${10 * step}).`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n % step !== 0)
+      throw new InvalidArgumentError(`must be a positive multiple of ${step} (e.g. ${10 * step}).`);
     return n;
   };
 }

@@ -30,7 +30,13 @@ function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`taptr: ${s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see taptr --help)\n`),
+      outputError: (s, write) =>
+        write(
+          `taptr: ${s
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} (see taptr --help)\n`,
+        ),
     })
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n\nRun taptr <command> --help for each command's options.\n`);
   program.addCommand(demoCommand(io));

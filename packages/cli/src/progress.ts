@@ -14,7 +14,13 @@ export interface Progress {
  * terminal (pipes, CI logs, tests) or when `enabled` is false.
  * @param unit - `'bytes'` shows MB; otherwise the counts are shown as they are.
  */
-export function startProgress(stream: TextOut, label: string, total: number, unit: 'bytes' | 'frames' | 'videos' | 'windows' | 'steps' = 'frames', enabled = true): Progress {
+export function startProgress(
+  stream: TextOut,
+  label: string,
+  total: number,
+  unit: 'bytes' | 'frames' | 'videos' | 'windows' | 'steps' = 'frames',
+  enabled = true,
+): Progress {
   if (!enabled || stream.isTTY !== true) return { update: () => {}, stop: () => {} };
   const format =
     unit === 'bytes'

@@ -23,7 +23,22 @@ describe('taptr track --backend', () => {
     const docs = [];
     for (const backend of ['cpu', 'wasm']) {
       const out = join(dir, `${backend}.json`);
-      const run = await runCli(['track', join(dir, 'clip.npy'), '--model', join(ref, 'checkpoint.pth'), '--config', join(ref, 'config.json'), '--grid', '2', '--backend', backend, '--threads', '1', '--out', out]);
+      const run = await runCli([
+        'track',
+        join(dir, 'clip.npy'),
+        '--model',
+        join(ref, 'checkpoint.pth'),
+        '--config',
+        join(ref, 'config.json'),
+        '--grid',
+        '2',
+        '--backend',
+        backend,
+        '--threads',
+        '1',
+        '--out',
+        out,
+      ]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       docs.push(JSON.parse(readFileSync(out, 'utf8')) as { tracks: number[][][]; visible: boolean[][]; backend: string });

@@ -32,7 +32,25 @@ const workers: CliProcess[] = [];
 // must still exceed the longest model call on a loaded machine (onnxruntime-node runs each call on
 // the event loop, which renews the lock).
 function startWorker(name: string): CliProcess {
-  const worker = startCli(['worker', '--queue', redis.url, '--threads', '1', '--lock-duration', '6000', '--stalled-interval', '500', '--name', name, '--allow-root', REF, '--allow-root', dirname(SAMPLE), '--allow-root', allowed]);
+  const worker = startCli([
+    'worker',
+    '--queue',
+    redis.url,
+    '--threads',
+    '1',
+    '--lock-duration',
+    '6000',
+    '--stalled-interval',
+    '500',
+    '--name',
+    name,
+    '--allow-root',
+    REF,
+    '--allow-root',
+    dirname(SAMPLE),
+    '--allow-root',
+    allowed,
+  ]);
   workers.push(worker);
   return worker;
 }
@@ -84,7 +102,11 @@ function metricsOf(stdout: string): unknown {
   return doc;
 }
 
-const starts = (w: CliProcess): number => w.stdout().split('\n').filter((l) => / start /.test(l)).length;
+const starts = (w: CliProcess): number =>
+  w
+    .stdout()
+    .split('\n')
+    .filter((l) => l.includes(' start ')).length;
 
 beforeAll(async () => {
   if (skip !== undefined) return;
@@ -118,7 +140,9 @@ describe.skipIf(skip !== undefined)(`distributed eval and tracking on BullMQ + r
     const { id, name, killed, survivor } = await killMidJob('kill-eval');
     const queued = await submitting;
     expect(queued.code, queued.stderr).toBe(0);
-    expect(queued.stderr).toMatch(/^run kill-eval on redis:\/\/127\.0\.0\.1:\d+\/0: 2 videos \(0 already done, 2 queued, 0 retried, 0 already in the queue\)$/m);
+    expect(queued.stderr).toMatch(
+      /^run kill-eval on redis:\/\/127\.0\.0\.1:\d+\/0: 2 videos \(0 already done, 2 queued, 0 retried, 0 already in the queue\)$/m,
+    );
 
     // The killed worker started the job and never finished it; the survivor took it over.
     expect(killed.stdout()).toContain(`(${id}, try 1/3)`);
@@ -159,7 +183,9 @@ describe.skipIf(skip !== undefined)(`distributed eval and tracking on BullMQ + r
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/^outside \(eval, 2 videos\): 0 done, 0 active, 0 waiting, 0 delayed, 2 failed$/m);
     expect(status.stdout).toContain(`  failed alpha-walk (try 1/1): ${reason}`);
-    const json = JSON.parse((await runCli(['queue', 'status', '--queue', redis.url, '--json'])).stdout) as { runs: { run: string; counts: Record<string, number> }[] };
+    const json = JSON.parse((await runCli(['queue', 'status', '--queue', redis.url, '--json'])).stdout) as {
+      runs: { run: string; counts: Record<string, number> }[];
+    };
     expect(json.runs.map((r) => [r.run, r.counts['done'], r.counts['failed']])).toEqual([
       ['kill-eval', 2, 0],
       ['outside', 0, 2],

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { readNpy, tensor, writeNpy } from '@taptr/tensor';
 import { readTracksFile } from '@taptr/tracker';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,9 +32,25 @@ function longVideo(times: number): string {
 describe('taptr track and Ctrl-C', () => {
   it('SIGINT mid-way: the frames final so far are written, marked incomplete, equal to the full run; one line; exit 130', async () => {
     const video = longVideo(8); // 400 frames
-    const args = (out: string) => ['track', video, '--model', join(REF, 'checkpoint.pth'), '--config', join(REF, 'config.json'), '--grid', '3', '--threads', '1', '--out', out];
+    const args = (out: string) => [
+      'track',
+      video,
+      '--model',
+      join(REF, 'checkpoint.pth'),
+      '--config',
+      join(REF, 'config.json'),
+      '--grid',
+      '3',
+      '--threads',
+      '1',
+      '--out',
+      out,
+    ];
     const out = join(dir, 'partial.json');
-    const child = spawn(process.execPath, ['--conditions', '@taptr/source', '--import', 'tsx', ENTRY, ...args(out)], { cwd: PACKAGE, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions', '@taptr/source', '--import', 'tsx', ENTRY, ...args(out)], {
+      cwd: PACKAGE,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let sent = false;
@@ -53,7 +70,9 @@ describe('taptr track and Ctrl-C', () => {
     expect(stdout).toBe('');
     const message = stderr.split('\n').filter((l) => l.startsWith('taptr track:'));
     expect(message, stderr).toHaveLength(1);
-    const done = Number(/^taptr track: interrupted: .*partial\.json holds the (\d+) final frames of 400, marked incomplete$/.exec(message[0]!.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''))?.[1]);
+    const done = Number(
+      /^taptr track: interrupted: .*partial\.json holds the (\d+) final frames of 400, marked incomplete$/.exec(stripVTControlCharacters(message[0]!))?.[1],
+    );
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(400);
 

@@ -25,14 +25,28 @@ describe('taptr track --online with the reference model', () => {
     writeFileSync(join(dir, 'add.json'), JSON.stringify(added));
     writeFileSync(join(dir, 'all.json'), JSON.stringify([...queries, ...added]));
     const model = ['--model', join(ref, 'checkpoint.pth'), '--config', join(ref, 'config.json'), '--threads', '2'];
-    const online = await runCli(['track', join(ref, 'video.npy'), ...model, '--queries', join(dir, 'q.json'), '--add-points', join(dir, 'add.json'), '--online', '--out', join(dir, 'o.jsonl')]);
+    const online = await runCli([
+      'track',
+      join(ref, 'video.npy'),
+      ...model,
+      '--queries',
+      join(dir, 'q.json'),
+      '--add-points',
+      join(dir, 'add.json'),
+      '--online',
+      '--out',
+      join(dir, 'o.jsonl'),
+    ]);
     expect(online.stderr).toBe('');
     expect(online.code).toBe(0);
     const offline = await runCli(['track', join(ref, 'video.npy'), ...model, '--queries', join(dir, 'all.json'), '--out', join(dir, 'o.json')]);
     expect(offline.code).toBe(0);
     const doc = readTracksFile(readFileSync(join(dir, 'o.json'), 'utf8'));
     const T = doc.video.frames;
-    const [header, ...rest] = readFileSync(join(dir, 'o.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [header, ...rest] = readFileSync(join(dir, 'o.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(header).toMatchObject({ format: 'taptr-online-tracks', latency: { frames: 10 }, video: { width: 96, height: 96, frames: T }, backend: 'cpu' });
     expect((header!['latency'] as { rule: string }).rule).toContain('at most 10 frames after the frame is read');
     const frames = rest.slice(0, -1) as { t: number; ids: number[]; xy: [number, number][]; visible: boolean[] }[];

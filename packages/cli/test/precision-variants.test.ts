@@ -52,7 +52,10 @@ async function convert(name: string, extra: readonly string[]): Promise<string> 
   return model;
 }
 
-async function track(model: string, name: string): Promise<{ stdout: string; doc: { tracks: number[][][]; visible: boolean[][]; model: Record<string, unknown> } }> {
+async function track(
+  model: string,
+  name: string,
+): Promise<{ stdout: string; doc: { tracks: number[][][]; visible: boolean[][]; model: Record<string, unknown> } }> {
   const out = join(dir, `${name}.json`);
   const run = await runCli(['track', join(ref, 'video.npy'), '--model', model, '--queries', join(ref, 'queries_tyx.npy'), '--out', out, '--threads', '1']);
   expect(run.stderr).toBe('');
@@ -154,7 +157,19 @@ describe('taptr convert --precision / --resolution on the reference fixtures', (
     expect(manifest.config.data_aug_scales).toEqual([R]);
     expect(manifest.graphs['frameEncoder']!.inputs[0]!.dims).toEqual(['B', 3, R, R]);
     const out = join(dir, `r${R}.json`);
-    const run = await runCli(['track', join(ref, 'video.npy'), '--model', model, '--queries', join(ref, 'queries_tyx.npy'), '--out', out, '--threads', '2', '--json']);
+    const run = await runCli([
+      'track',
+      join(ref, 'video.npy'),
+      '--model',
+      model,
+      '--queries',
+      join(ref, 'queries_tyx.npy'),
+      '--out',
+      out,
+      '--threads',
+      '2',
+      '--json',
+    ]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const report = JSON.parse(run.stdout) as { model: Record<string, unknown> };
     expect(report.model).toMatchObject({ format: 'taptr-js-model', precision: 'fp32', resolution: R });

@@ -70,7 +70,18 @@ describe('taptr track --model taptr-v1', () => {
     expect(secondFile.tracks).toEqual(firstFile.tracks);
 
     // The same model as the checkpoint given directly.
-    const direct = await runCli(['track', join(REF, 'video.npy'), '--model', join(REF, 'checkpoint.pth'), '--config', join(REF, 'config.json'), '--grid', '3', '--out', join(dir, 'direct.json')]);
+    const direct = await runCli([
+      'track',
+      join(REF, 'video.npy'),
+      '--model',
+      join(REF, 'checkpoint.pth'),
+      '--config',
+      join(REF, 'config.json'),
+      '--grid',
+      '3',
+      '--out',
+      join(dir, 'direct.json'),
+    ]);
     expect(direct.code).toBe(0);
     expect(readTracksFile(readFileSync(join(dir, 'direct.json'))).tracks).toEqual(firstFile.tracks);
   }, 180_000);

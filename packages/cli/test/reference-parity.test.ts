@@ -30,7 +30,11 @@ describe('taptr convert + taptr track on the reference fixtures', () => {
     expect(report.manifest.source.sha256).toMatch(/^[0-9a-f]{64}$/);
     for (const g of Object.values(report.manifest.graphs)) expect(existsSync(join(model, g.file))).toBe(true);
     // The three graphs of spec §13 and the decoder for few points (which `taptr track` below uses for N <= 64).
-    expect(Object.values(report.manifest.graphs).map((g) => g.file).sort()).toEqual(['decoder_window.onnx', 'decoder_window_sample_first.onnx', 'frame_encoder.onnx', 'query_init.onnx']);
+    expect(
+      Object.values(report.manifest.graphs)
+        .map((g) => g.file)
+        .sort(),
+    ).toEqual(['decoder_window.onnx', 'decoder_window_sample_first.onnx', 'frame_encoder.onnx', 'query_init.onnx']);
     const manifest = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { config: { data_aug_scales: number[] } };
     expect(manifest.config.data_aug_scales).toEqual([meta.model_hw]);
   });

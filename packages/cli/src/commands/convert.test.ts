@@ -129,12 +129,16 @@ describe('taptr convert names the configuration it detects', () => {
     writeFileSync(wrong, JSON.stringify({ ...config, hidden_dim: 128, dec_layers: 4 }));
     const run = await runCli(['convert', join(ref, 'checkpoint.pth'), '--config', wrong, '--out', join(dir, 'wrong')]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`taptr convert: ${join(ref, 'checkpoint.pth')} does not match --config ${wrong}: hidden_dim 64 (config 128), dec_layers 3 (config 4)\n`);
+    expect(run.stderr).toBe(
+      `taptr convert: ${join(ref, 'checkpoint.pth')} does not match --config ${wrong}: hidden_dim 64 (config 128), dec_layers 3 (config 4)\n`,
+    );
   });
 
   it('taptr track --model CHECKPOINT.pth without --config asks for it the same way', async () => {
     const run = await runCli(['track', join(ref, 'video.npy'), '--model', join(ref, 'checkpoint.pth'), '--grid', '2', '--out', join(dir, 't.json')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^taptr track: --model .*checkpoint\.pth is not the released TAPTR v1 configuration \(it has a resnet50_w8 backbone .*\); pass --config CONFIG\.json with its configuration .*\n$/);
+    expect(run.stderr).toMatch(
+      /^taptr track: --model .*checkpoint\.pth is not the released TAPTR v1 configuration \(it has a resnet50_w8 backbone .*\); pass --config CONFIG\.json with its configuration .*\n$/,
+    );
   });
 });

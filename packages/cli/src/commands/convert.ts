@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyTaptrPrecision, buildTaptrGraphs, parseTaptrConfig, RELEASED_CONFIG, readTaptrCheckpoint, TAPTR_PRECISIONS, taptrConfigToJson, type TaptrConfig, type TaptrPrecision } from '@taptr/model';
+import {
+  applyTaptrPrecision,
+  buildTaptrGraphs,
+  parseTaptrConfig,
+  RELEASED_CONFIG,
+  readTaptrCheckpoint,
+  TAPTR_PRECISIONS,
+  taptrConfigToJson,
+  type TaptrConfig,
+  type TaptrPrecision,
+} from '@taptr/model';
 import { TAPTR_MODEL_MANIFEST } from '@taptr/model/format';
 import { saveTaptrModel, sha256Hex } from '@taptr/model/node';
 import { TaptrError } from '@taptr/tensor';
@@ -35,8 +45,17 @@ export function convertCommand(io: CliIo): Command {
     .argument('<checkpoint>', 'official .pth checkpoint (e.g. from taptr fetch)')
     .option('--config <config.json>', 'configuration with the keys of the reference config.json (default: the released TAPTR v1 configuration, 512x512)')
     .option('--out <dir>', 'output folder for the graphs and model.json')
-    .option('--precision <p>', 'numeric variant (opt-in, see @taptr/model README): fp32 = parity with the official model; int8 = dynamic int8 dense layers (deviates; little faster without VNNI); fp16-weights = half-size files, fp32 compute', oneOf(TAPTR_PRECISIONS), 'fp32')
-    .option('--resolution <R>', "model input size, a positive multiple of 32 (default: the configuration's, 512); 320 tracks ~2x faster on CPU, less accurately", positiveMultipleOf(32))
+    .option(
+      '--precision <p>',
+      'numeric variant (opt-in, see @taptr/model README): fp32 = parity with the official model; int8 = dynamic int8 dense layers (deviates; little faster without VNNI); fp16-weights = half-size files, fp32 compute',
+      oneOf(TAPTR_PRECISIONS),
+      'fp32',
+    )
+    .option(
+      '--resolution <R>',
+      "model input size, a positive multiple of 32 (default: the configuration's, 512); 320 tracks ~2x faster on CPU, less accurately",
+      positiveMultipleOf(32),
+    )
     .option('--json', 'print the manifest as JSON on stdout')
     .action(async (checkpoint: string, options: ConvertOptions) => {
       if (options.out === undefined) throw new UsageError('--out is required (the model folder to write)');
@@ -52,7 +71,9 @@ export function convertCommand(io: CliIo): Command {
         try {
           bytes = new Uint8Array(await readFile(checkpoint));
         } catch (error) {
-          throw new TaptrError('TAPTR_IO', `${checkpoint}: cannot read the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+          throw new TaptrError('TAPTR_IO', `${checkpoint}: cannot read the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+            cause: error,
+          });
         }
         bar.update(1);
         const stateDict = readTaptrCheckpoint(bytes);

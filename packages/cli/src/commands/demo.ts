@@ -31,10 +31,11 @@ export const REFERENCE_MODEL_NOTE =
 
 /** `taptr demo`: the first command a newcomer runs; bundled data only, no network. */
 export function demoCommand(io: CliIo): Command {
-  return newCommand('demo', io, ['taptr demo', 'taptr demo --out /tmp/taptr-demo --grid 6', 'taptr demo --json']).description(
-    'Run the whole pipeline on bundled data (no network): score the zero-motion baseline on the bundled TAP-Vid-format sample (metrics table), ' +
-      'then track a grid of points on the bundled reference video with the bundled reference model and write overlay.mp4, summary.png and tracks.json.',
-  )
+  return newCommand('demo', io, ['taptr demo', 'taptr demo --out /tmp/taptr-demo --grid 6', 'taptr demo --json'])
+    .description(
+      'Run the whole pipeline on bundled data (no network): score the zero-motion baseline on the bundled TAP-Vid-format sample (metrics table), ' +
+        'then track a grid of points on the bundled reference video with the bundled reference model and write overlay.mp4, summary.png and tracks.json.',
+    )
     .option('--out <dir>', 'output folder', 'taptr-demo')
     .option('--grid <n>', 'track an n x n grid of points', positiveInt, 4)
     .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
@@ -49,7 +50,9 @@ export function demoCommand(io: CliIo): Command {
       const sample = sampleDatasetPath();
       const evaluation = await evaluateDataset(createStationaryEngine(), sample, { mode: 'first', resize: 256, scale: 'taptr', padQueries: 0 });
       if (!options.json) {
-        io.stdout.write(`TAP-Vid metrics of the zero-motion baseline on the bundled sample (${evaluation.videos.length} synthetic videos, query mode first, 256x256):\n`);
+        io.stdout.write(
+          `TAP-Vid metrics of the zero-motion baseline on the bundled sample (${evaluation.videos.length} synthetic videos, query mode first, 256x256):\n`,
+        );
         const rows = [...evaluation.videos.map((v) => ({ name: v.name, metrics: v.metrics })), { name: 'mean', metrics: evaluation.mean }];
         io.stdout.write(`${formatMetricsTable(rows)}\n\n`);
       }
@@ -108,7 +111,9 @@ export function demoCommand(io: CliIo): Command {
         [
           `Tracked ${queries.length} points over ${result.frameCount} frames of the bundled ${video.width}x${video.height} reference video (${engine.backend}, ${(trackMs / 1000).toFixed(1)} s).`,
           `  summary.png  ${files.summary}   <- open this first`,
-          ffmpeg ? `  overlay.mp4  ${files.overlay}` : `  overlay/     ${files.overlay}   (PNG frames: ffmpeg was not found, so no overlay.mp4; install ffmpeg for the video)`,
+          ffmpeg
+            ? `  overlay.mp4  ${files.overlay}`
+            : `  overlay/     ${files.overlay}   (PNG frames: ffmpeg was not found, so no overlay.mp4; install ffmpeg for the video)`,
           `  tracks.json  ${files.tracks}`,
           REFERENCE_MODEL_NOTE,
           '',

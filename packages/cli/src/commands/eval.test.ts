@@ -40,7 +40,11 @@ describe('taptr eval', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`mean (${videoNames.length} videos)`);
     expect(run.stdout).toMatch(/\|\s+AJ \| <δ\^x_avg \|\s+OA \|/);
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { videos: { name: string; metrics: Record<string, number | null> }[]; mean: Record<string, number | null>; protocol: unknown };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as {
+      videos: { name: string; metrics: Record<string, number | null> }[];
+      mean: Record<string, number | null>;
+      protocol: unknown;
+    };
     const expected = expectedStationary(mode);
     expect(doc.videos.map((v) => v.name).sort()).toEqual(videoNames);
     doc.videos.forEach((v) => expect(nullToNaN(v.metrics)).toEqual(expected.videos[videoNames.indexOf(v.name)]));
@@ -130,7 +134,10 @@ describe('taptr eval recognises datasets by content, whatever the files are call
     const json = join(dir, 'tracks.json');
     writeFileSync(json, '{}');
     const notPickle = await runCli(['eval', json, '--baseline', 'stationary', '--mode', 'first']);
-    expect(notPickle).toMatchObject({ code: 1, stderr: `taptr eval: cannot recognise a TAP-Vid dataset in '${json}': not a pickle (a file starting with bytes 7b 7d; pickles begin with 80)\n` });
+    expect(notPickle).toMatchObject({
+      code: 1,
+      stderr: `taptr eval: cannot recognise a TAP-Vid dataset in '${json}': not a pickle (a file starting with bytes 7b 7d; pickles begin with 80)\n`,
+    });
   });
 
   it('--dataset forces the kind; a kind the content contradicts or an unknown kind is refused', async () => {

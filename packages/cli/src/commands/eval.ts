@@ -58,89 +58,108 @@ export function evalCommand(io: CliIo): Command {
       .option('--max-videos <n>', 'evaluate only the first n videos', positiveInt)
       .option('--out <metrics.json>', 'write per-video and mean metrics as JSON')
       .option('--json', 'print the metrics JSON on stdout instead of a table'),
-  )
-    .action(async (dataset: string, options: EvalOptions) => {
-      if (options.mode === undefined) throw new UsageError("--mode is required: 'first' or 'strided'");
-      if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (or --baseline stationary)');
-      if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
-      if (options.out !== undefined && !options.out.toLowerCase().endsWith('.json')) throw new UsageError(`--out must end in .json, got ${options.out}`);
-      const started = performance.now();
-      // Recognised (or the forced kind checked) before any model is loaded.
-      const resolved = resolveDataset(dataset, options.dataset);
-      const resize = options.resize === 'none' ? 'none' : 256;
-      let evaluation: DatasetEvaluation;
-      let model: Readonly<Record<string, unknown>>;
-      let backend: string;
-      if (options.queue !== undefined) {
-        // One job per video on the queue's workers; the same aggregation and document as below.
-        refuseWithQueue(options as unknown as Record<string, unknown>, [['threads', '--threads', 'each worker sets its own: taptr worker --threads N']]);
-        const queued = await evaluateOnQueue(io, {
-          dataset,
-          kind: resolved.kind,
-          model: { ...(options.model !== undefined ? { model: options.model } : {}), ...(options.config !== undefined ? { config: options.config } : {}), ...(options.baseline !== undefined ? { baseline: options.baseline } : {}) },
-          protocol: { mode: options.mode, resize, scale: options.scale, padQueries: options.padQueries },
-          backend: options.backend,
-          ...(options.maxVideos !== undefined ? { maxVideos: options.maxVideos } : {}),
-          submit: { ...options, queue: options.queue },
-          ...(options.json !== undefined ? { json: options.json } : {}),
-        });
-        if (queued === undefined) return;
-        ({ evaluation, model, backend } = queued);
-      } else {
-        const engine = await openEngine({
-          backend: options.backend,
+  ).action(async (dataset: string, options: EvalOptions) => {
+    if (options.mode === undefined) throw new UsageError("--mode is required: 'first' or 'strided'");
+    if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (or --baseline stationary)');
+    if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
+    if (options.out !== undefined && !options.out.toLowerCase().endsWith('.json')) throw new UsageError(`--out must end in .json, got ${options.out}`);
+    const started = performance.now();
+    // Recognised (or the forced kind checked) before any model is loaded.
+    const resolved = resolveDataset(dataset, options.dataset);
+    const resize = options.resize === 'none' ? 'none' : 256;
+    let evaluation: DatasetEvaluation;
+    let model: Readonly<Record<string, unknown>>;
+    let backend: string;
+    if (options.queue !== undefined) {
+      // One job per video on the queue's workers; the same aggregation and document as below.
+      refuseWithQueue(options as unknown as Record<string, unknown>, [['threads', '--threads', 'each worker sets its own: taptr worker --threads N']]);
+      const queued = await evaluateOnQueue(io, {
+        dataset,
+        kind: resolved.kind,
+        model: {
           ...(options.model !== undefined ? { model: options.model } : {}),
           ...(options.config !== undefined ? { config: options.config } : {}),
-          ...(options.threads !== undefined ? { threads: options.threads } : {}),
           ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
-        });
-        let bar = startProgress(io.stderr, 'eval', 1, 'frames', false);
-        try {
-          evaluation = await evaluateDataset(engine, dataset, {
-            mode: options.mode,
-            resize,
-            scale: options.scale,
-            kind: resolved.kind,
-            padQueries: options.padQueries,
-            ...(options.maxVideos !== undefined ? { maxVideos: options.maxVideos } : {}),
-            onVideo: (i, name) => {
-              bar.stop();
-              bar = startProgress(io.stderr, `eval ${i + 1} ${name}`, 1, 'frames', !options.json);
-            },
-            onProgress: (p) => bar.update(p.framesEncoded, p.frameCount),
-          });
-        } finally {
-          bar.stop();
-          await engine.dispose();
-        }
-        model = engine.model;
-        backend = engine.backend;
-      }
-      if (evaluation.videos.length === 0) throw new TaptrError('TAPTR_DATASET_FORMAT', `${dataset}: no videos to evaluate`);
-      const doc = {
-        dataset,
-        datasetKind: resolved.kind,
+        },
         protocol: { mode: options.mode, resize, scale: options.scale, padQueries: options.padQueries },
-        model,
-        backend,
-        mean: metricsJson(evaluation.mean),
-        videos: evaluation.videos.map((v) => ({ name: v.name, frames: v.frames, width: v.width, height: v.height, queries: v.queries, ms: v.ms, metrics: metricsJson(v.metrics) })),
-        timings: { totalMs: Math.round(performance.now() - started) },
-      };
-      if (options.out !== undefined) {
-        try {
-          await writeFile(options.out, `${JSON.stringify(doc, null, 1)}\n`);
-        } catch (error) {
-          throw new TaptrError('TAPTR_IO', `cannot write ${options.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-        }
+        backend: options.backend,
+        ...(options.maxVideos !== undefined ? { maxVideos: options.maxVideos } : {}),
+        submit: { ...options, queue: options.queue },
+        ...(options.json !== undefined ? { json: options.json } : {}),
+      });
+      if (queued === undefined) return;
+      ({ evaluation, model, backend } = queued);
+    } else {
+      const engine = await openEngine({
+        backend: options.backend,
+        ...(options.model !== undefined ? { model: options.model } : {}),
+        ...(options.config !== undefined ? { config: options.config } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+      });
+      let bar = startProgress(io.stderr, 'eval', 1, 'frames', false);
+      try {
+        evaluation = await evaluateDataset(engine, dataset, {
+          mode: options.mode,
+          resize,
+          scale: options.scale,
+          kind: resolved.kind,
+          padQueries: options.padQueries,
+          ...(options.maxVideos !== undefined ? { maxVideos: options.maxVideos } : {}),
+          onVideo: (i, name) => {
+            bar.stop();
+            bar = startProgress(io.stderr, `eval ${i + 1} ${name}`, 1, 'frames', !options.json);
+          },
+          onProgress: (p) => bar.update(p.framesEncoded, p.frameCount),
+        });
+      } finally {
+        bar.stop();
+        await engine.dispose();
       }
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify(doc)}\n`);
-        return;
+      model = engine.model;
+      backend = engine.backend;
+    }
+    if (evaluation.videos.length === 0) throw new TaptrError('TAPTR_DATASET_FORMAT', `${dataset}: no videos to evaluate`);
+    const doc = {
+      dataset,
+      datasetKind: resolved.kind,
+      protocol: { mode: options.mode, resize, scale: options.scale, padQueries: options.padQueries },
+      model,
+      backend,
+      mean: metricsJson(evaluation.mean),
+      videos: evaluation.videos.map((v) => ({
+        name: v.name,
+        frames: v.frames,
+        width: v.width,
+        height: v.height,
+        queries: v.queries,
+        ms: v.ms,
+        metrics: metricsJson(v.metrics),
+      })),
+      timings: { totalMs: Math.round(performance.now() - started) },
+    };
+    if (options.out !== undefined) {
+      try {
+        await writeFile(options.out, `${JSON.stringify(doc, null, 1)}\n`);
+      } catch (error) {
+        throw new TaptrError('TAPTR_IO', `cannot write ${options.out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+          cause: error,
+        });
       }
-      const rows = [...evaluation.videos.map((v) => ({ name: v.name, metrics: v.metrics })), { name: `mean (${evaluation.videos.length} videos)`, metrics: evaluation.mean }];
-      io.stdout.write(`${dataset} (${resolved.kind}): ${options.mode}, resize ${resize}, scale ${options.scale}, ${backend === 'baseline' ? `baseline ${String(model['name'])}` : `model ${String(model['name'] ?? options.model)} (${backend})`}\n`);
-      io.stdout.write(`${formatMetricsTable(rows, { jaccard: true })}\n`);
-      if (options.out !== undefined) io.stdout.write(`metrics: ${options.out}\n`);
-    });
+    }
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(doc)}\n`);
+      return;
+    }
+    const rows = [
+      ...evaluation.videos.map((v) => ({ name: v.name, metrics: v.metrics })),
+      { name: `mean (${evaluation.videos.length} videos)`, metrics: evaluation.mean },
+    ];
+    const modelName: unknown = model['name'] ?? options.model;
+    io.stdout.write(
+      `${dataset} (${resolved.kind}): ${options.mode}, resize ${resize}, scale ${options.scale}, ${backend === 'baseline' ? `baseline ${String(model['name'])}` : `model ${String(modelName)} (${backend})`}\n`,
+    );
+    io.stdout.write(`${formatMetricsTable(rows, { jaccard: true })}\n`);
+    if (options.out !== undefined) io.stdout.write(`metrics: ${options.out}\n`);
+  });
 }

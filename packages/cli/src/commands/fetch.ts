@@ -21,18 +21,17 @@ interface FetchOptions {
 
 /** `taptr fetch`: download the official checkpoint with progress, resume and sha256 verification. */
 export function fetchCommand(io: CliIo): Command {
-  return newCommand('fetch', io, [
-    'taptr fetch',
-    'taptr fetch --cache ./models',
-    'taptr fetch --url https://example.org/my-taptr.pth --sha256 <64 hex digits>',
-  ])
+  return newCommand('fetch', io, ['taptr fetch', 'taptr fetch --cache ./models', 'taptr fetch --url https://example.org/my-taptr.pth --sha256 <64 hex digits>'])
     .description(
       `Download a TAPTR checkpoint (default: ${DEFAULT_CHECKPOINT.file} of huggingface.co/${DEFAULT_CHECKPOINT.repo}, or of the mirror $HF_ENDPOINT) into a cache folder, ` +
         'resuming cut downloads and checking its sha256; honours HF_TOKEN and HTTPS_PROXY / HTTP_PROXY / NO_PROXY. (taptr track --model taptr-v1 downloads, converts and caches in one step.)',
     )
     .option('--url <url>', `checkpoint URL (default: ${hubFileUrl(DEFAULT_CHECKPOINT, {})}, on $HF_ENDPOINT when set)`)
     .option('--sha256 <hex>', 'expected sha256 of the file (default: the one the server announces, if any)')
-    .option('--cache <dir>', 'cache folder (default: $TAPTR_CACHE, else the user cache folder: $XDG_CACHE_HOME/taptr or ~/.cache/taptr on Linux, ~/Library/Caches/taptr on macOS, %LOCALAPPDATA%\\taptr\\Cache on Windows)')
+    .option(
+      '--cache <dir>',
+      'cache folder (default: $TAPTR_CACHE, else the user cache folder: $XDG_CACHE_HOME/taptr or ~/.cache/taptr on Linux, ~/Library/Caches/taptr on macOS, %LOCALAPPDATA%\\taptr\\Cache on Windows)',
+    )
     .option('--retries <n>', 'resume attempts after a cut connection', (v) => Number(v), 5)
     .option('--json', 'print the result as JSON on stdout')
     .action(async (options: FetchOptions) => {
@@ -68,7 +67,11 @@ export function fetchCommand(io: CliIo): Command {
         });
       } catch (error) {
         if (!isUnreachableError(error)) throw error;
-        throw new TaptrError('TAPTR_NETWORK', `${(error as Error).message}; offline or behind a proxy? Download ${url.toString()} by hand into ${dest}, then run: taptr convert ${dest} --out models/taptr-v1 (or set HTTPS_PROXY / HF_ENDPOINT)`, { cause: error });
+        throw new TaptrError(
+          'TAPTR_NETWORK',
+          `${(error as Error).message}; offline or behind a proxy? Download ${url.toString()} by hand into ${dest}, then run: taptr convert ${dest} --out models/taptr-v1 (or set HTTPS_PROXY / HF_ENDPOINT)`,
+          { cause: error },
+        );
       } finally {
         progress.stop();
       }

@@ -25,8 +25,12 @@ export function addOverlayOptions(command: Command): Command {
   return command
     .option('--trail <n>', 'overlay: frames of trail behind each point (default 12; 0 = none)', nonNegativeInt)
     .option('--line-width <px>', 'overlay: trail width in pixels (default: half the point size)', positiveNumber)
-    .option('--point-size <px>', 'overlay: marker radius in pixels (default: 0.6% of the overlay\'s short side, at least 2)', positiveNumber)
-    .option('--colors <mode>', "overlay: rainbow (co-tracker's: by each point's y at its query frame; default), by-query (one colour per point), or one colour for all: a CSS name or #rrggbb", colorsOption);
+    .option('--point-size <px>', "overlay: marker radius in pixels (default: 0.6% of the overlay's short side, at least 2)", positiveNumber)
+    .option(
+      '--colors <mode>',
+      "overlay: rainbow (co-tracker's: by each point's y at its query frame; default), by-query (one colour per point), or one colour for all: a CSS name or #rrggbb",
+      colorsOption,
+    );
 }
 
 /** The overlay style set by hand (the rest follows the video's size). */

@@ -22,21 +22,43 @@ describe('taptr queue / worker / --queue: arguments', () => {
     ]) {
       const run = await runCli(argv);
       expect(run.code, argv.join(' ')).toBe(2);
-      expect(run.stderr).toMatch(/^taptr (queue status|worker|eval): option '--queue <redis-url>' argument '.*' is invalid\. must be redis:\/\/\[user:pass@\]host:port\[\/db\] or rediss:\/\/\.\.\. \(TLS\)\. \(see taptr (queue status|worker|eval) --help\)\n$/);
+      expect(run.stderr).toMatch(
+        /^taptr (queue status|worker|eval): option '--queue <redis-url>' argument '.*' is invalid\. must be redis:\/\/\[user:pass@\]host:port\[\/db\] or rediss:\/\/\.\.\. \(TLS\)\. \(see taptr (queue status|worker|eval) --help\)\n$/,
+      );
     }
     expect(await runCli(['queue', 'status'])).toMatchObject({ code: 2, stderr: 'taptr queue: --queue is required: redis://host:port[/db]\n' });
     expect(await runCli(['worker'])).toMatchObject({ code: 2, stderr: 'taptr worker: --queue is required: redis://host:port[/db]\n' });
-    expect((await runCli(['queue', 'status', '--queue', 'redis://127.0.0.1:1', '--run', 'a b'])).stderr).toMatch(/argument 'a b' is invalid\. must be \[A-Za-z0-9\._-\], 1 to 100 characters/);
+    expect((await runCli(['queue', 'status', '--queue', 'redis://127.0.0.1:1', '--run', 'a b'])).stderr).toMatch(
+      /argument 'a b' is invalid\. must be \[A-Za-z0-9\._-\], 1 to 100 characters/,
+    );
   });
 
   it('options of a local run are refused with --queue', async () => {
     const run = await runCli(['eval', sampleDatasetPath(), '--baseline', 'stationary', '--mode', 'first', '--queue', 'redis://127.0.0.1:1', '--threads', '2']);
     expect(run).toMatchObject({ code: 2, stderr: 'taptr eval: --threads does not apply with --queue (each worker sets its own: taptr worker --threads N)\n' });
     const track = await runCli(['track', 'clips/', '--baseline', 'stationary', '--grid', '2', '--queue', 'redis://127.0.0.1:1']);
-    expect(track).toMatchObject({ code: 2, stderr: 'taptr track: --out-dir is required with --queue (one tracks file per video goes there; every worker must reach it)\n' });
-    const overlay = await runCli(['track', 'clips/', '--baseline', 'stationary', '--grid', '2', '--queue', 'redis://127.0.0.1:1', '--out-dir', 'o', '--overlay', 'x.mp4']);
+    expect(track).toMatchObject({
+      code: 2,
+      stderr: 'taptr track: --out-dir is required with --queue (one tracks file per video goes there; every worker must reach it)\n',
+    });
+    const overlay = await runCli([
+      'track',
+      'clips/',
+      '--baseline',
+      'stationary',
+      '--grid',
+      '2',
+      '--queue',
+      'redis://127.0.0.1:1',
+      '--out-dir',
+      'o',
+      '--overlay',
+      'x.mp4',
+    ]);
     expect(overlay.stderr).toBe('taptr track: --overlay does not apply with --queue (overlays are rendered by a local taptr track)\n');
-    expect((await runCli(['track', 'clip.mp4', '--baseline', 'stationary', '--grid', '2', '--out', 'x.json', '--out-dir', 'o'])).stderr).toBe('taptr track: --out-dir needs --queue (a local run writes --out)\n');
+    expect((await runCli(['track', 'clip.mp4', '--baseline', 'stationary', '--grid', '2', '--out', 'x.json', '--out-dir', 'o'])).stderr).toBe(
+      'taptr track: --out-dir needs --queue (a local run writes --out)\n',
+    );
   });
 
   it('an unreachable Redis is one line, exit 1', async () => {

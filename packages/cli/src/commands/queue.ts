@@ -20,7 +20,13 @@ function subCommand(io: CliIo, name: string): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`taptr queue ${name}: ${s.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see taptr queue ${name} --help)\n`),
+      outputError: (s, write) =>
+        write(
+          `taptr queue ${name}: ${s
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} (see taptr queue ${name} --help)\n`,
+        ),
     })
     .option('--queue <redis-url>', 'redis://[user:pass@]host:port[/db] or rediss://...', queueUrl)
     .option('--run <name>', 'only this run (default: every run)', runName);
@@ -54,7 +60,9 @@ export function queueCommand(io: CliIo): Command {
             meta: v.meta,
             total: v.jobs.length,
             counts: v.counts,
-            failures: v.jobs.filter((j) => j.error !== undefined).map((j) => ({ id: j.id, name: j.name, state: j.state, attempts: j.attempts, maxAttempts: j.maxAttempts, error: j.error })),
+            failures: v.jobs
+              .filter((j) => j.error !== undefined)
+              .map((j) => ({ id: j.id, name: j.name, state: j.state, attempts: j.attempts, maxAttempts: j.maxAttempts, error: j.error })),
             active: v.jobs.filter((j) => j.state === 'active').map((j) => ({ id: j.id, name: j.name, progress: j.progress ?? null })),
           }));
           io.stdout.write(`${JSON.stringify({ queue: queue.url, runs })}\n`);
@@ -87,7 +95,9 @@ export function queueCommand(io: CliIo): Command {
     .action(async (options: QueueOptions) =>
       withQueue(options, async (queue) => {
         const removed = await queue.clean(options.run, { results: options.results === true });
-        io.stdout.write(`removed ${removed.runs} run${removed.runs === 1 ? '' : 's'}, ${removed.jobs} job${removed.jobs === 1 ? '' : 's'}, ${removed.results} result${removed.results === 1 ? '' : 's'}\n`);
+        io.stdout.write(
+          `removed ${removed.runs} run${removed.runs === 1 ? '' : 's'}, ${removed.jobs} job${removed.jobs === 1 ? '' : 's'}, ${removed.results} result${removed.results === 1 ? '' : 's'}\n`,
+        );
       }),
     );
   return newCommand('queue', io, [

@@ -17,11 +17,19 @@ export interface FrameOptions {
 /** Adds `--start --end --stride --max-frames --resize` to a command. */
 export function addFrameOptions(command: Command): Command {
   return command
-    .option('--start <t>', 'first frame of the video to track (default 0); every frame index the command takes or writes counts from it (t = 0 is this frame)', nonNegativeInt)
-    .option('--end <t>', 'stop before this frame of the video (exclusive, like Python\'s frames[start:end])', positiveInt)
+    .option(
+      '--start <t>',
+      'first frame of the video to track (default 0); every frame index the command takes or writes counts from it (t = 0 is this frame)',
+      nonNegativeInt,
+    )
+    .option('--end <t>', "stop before this frame of the video (exclusive, like Python's frames[start:end])", positiveInt)
     .option('--stride <k>', 'track every k-th frame from --start (default 1)', positiveInt)
     .option('--max-frames <n>', 'track at most n frames (after --start/--end/--stride)', positiveInt)
-    .option('--resize <short-side>', 'decode the frames with their short side resized to this many pixels (faster on big videos; never upscales); tracks and queries stay in the original video\'s pixels', positiveInt);
+    .option(
+      '--resize <short-side>',
+      "decode the frames with their short side resized to this many pixels (faster on big videos; never upscales); tracks and queries stay in the original video's pixels",
+      positiveInt,
+    );
 }
 
 /** The video as `taptr track` tracks it: selected and resized frames, and the original pixels everything else is in. */
@@ -46,7 +54,8 @@ export interface TrackVideo {
  * @throws UsageError for `--end` not after `--start`.
  */
 export async function openTrackVideo(path: string, env: NodeJS.ProcessEnv, options: FrameOptions): Promise<TrackVideo> {
-  if (options.end !== undefined && options.end <= (options.start ?? 0)) throw new UsageError(`--end must be a frame after --start (${options.start ?? 0}), got ${options.end}`);
+  if (options.end !== undefined && options.end <= (options.start ?? 0))
+    throw new UsageError(`--end must be a frame after --start (${options.start ?? 0}), got ${options.end}`);
   const selection: OpenVideoOptions = {
     ...(options.start !== undefined ? { start: options.start } : {}),
     ...(options.end !== undefined ? { end: options.end } : {}),
@@ -68,7 +77,10 @@ export async function openTrackVideo(path: string, env: NodeJS.ProcessEnv, optio
     },
     toTrackerQueries(queries) {
       if (!resized) return [...queries];
-      const xy = fromOriginalPixels(video, queries.flatMap((q) => [q.x, q.y]));
+      const xy = fromOriginalPixels(
+        video,
+        queries.flatMap((q) => [q.x, q.y]),
+      );
       return queries.map((q, i) => ({ t: q.t, x: xy[2 * i]!, y: xy[2 * i + 1]! }));
     },
     toOriginalTracks(tracks) {

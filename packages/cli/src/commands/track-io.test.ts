@@ -2,7 +2,7 @@
 // taptr track's inputs (JPEG folders, frame selection, --resize) and outputs (.npy/.npz, overlay
 // options, --out optional) with the zero-motion baseline; --online in track-online.test.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -30,8 +30,26 @@ beforeAll(() => {
   for (let t = 0; t < T; t++) writeFileSync(join(dir, 'png', `${t}.png`), framePng(t));
   // TAP-Vid DAVIS style: a folder of numbered JPEG frames.
   mkdirSync(join(dir, 'jpg'));
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${W}x${H}:rate=10`, '-frames:v', String(T), '-q:v', '2', join(dir, 'jpg', '%05d.jpg')]);
-  writeFileSync(join(dir, 'q.json'), JSON.stringify([{ t: 0, x: 10, y: 8 }, { t: 2, x: 30.5, y: 20 }]));
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${W}x${H}:rate=10`,
+    '-frames:v',
+    String(T),
+    '-q:v',
+    '2',
+    join(dir, 'jpg', '%05d.jpg'),
+  ]);
+  writeFileSync(
+    join(dir, 'q.json'),
+    JSON.stringify([
+      { t: 0, x: 10, y: 8 },
+      { t: 2, x: 30.5, y: 20 },
+    ]),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,10 +82,29 @@ describe('taptr track inputs', () => {
     expect(capped.code).toBe(0);
     expect(readTracksFile(readFileSync(join(dir, 'cap.json'), 'utf8')).video).toMatchObject({ frames: 3, source: { start: 3, stride: 2 } });
     // The same range on an mp4: ffmpeg selects the frames.
-    execFileSync('ffmpeg', ['-v', 'error', '-framerate', '10', '-i', join(dir, 'png', '%d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-qp', '0', join(dir, 'clip.mp4')]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-framerate',
+      '10',
+      '-i',
+      join(dir, 'png', '%d.png'),
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv444p',
+      '-qp',
+      '0',
+      join(dir, 'clip.mp4'),
+    ]);
     const mp4 = await track(join(dir, 'clip.mp4'), '--grid', '2', '--start', '3', '--end', '11', '--stride', '2', '--out', join(dir, 'mp4.json'));
     expect(mp4.code).toBe(0);
-    expect(readTracksFile(readFileSync(join(dir, 'mp4.json'), 'utf8')).video).toEqual({ width: W, height: H, frames: 4, source: { start: 3, stride: 2, frames: T } });
+    expect(readTracksFile(readFileSync(join(dir, 'mp4.json'), 'utf8')).video).toEqual({
+      width: W,
+      height: H,
+      frames: 4,
+      source: { start: 3, stride: 2, frames: T },
+    });
   });
 
   it('--resize: the tracker sees smaller frames; queries, tracks and the file stay in the original pixels', async () => {
@@ -100,7 +137,8 @@ describe('taptr track outputs', () => {
     expect((await track(...args, '--out', join(dir, 'a.npy'))).code).toBe(0);
     const doc = readTracksFile(readFileSync(join(dir, 'a.json'), 'utf8'));
     const npz = unzipSync(new Uint8Array(readFileSync(join(dir, 'a.npz'))));
-    const get = (name: string): { type: string; dims: readonly number[]; data: ArrayLike<number> } => readNpy(npz[`${name}.npy`]!) as { type: string; dims: readonly number[]; data: ArrayLike<number> };
+    const get = (name: string): { type: string; dims: readonly number[]; data: ArrayLike<number> } =>
+      readNpy(npz[`${name}.npy`]!) as { type: string; dims: readonly number[]; data: ArrayLike<number> };
     expect([get('tracks').type, get('tracks').dims]).toEqual(['float32', [2, 4, 2]]);
     expect(Array.from(get('tracks').data)).toEqual(Array.from(doc.tracks));
     expect([get('visible').type, Array.from(get('visible').data)]).toEqual(['bool', Array.from(doc.visible)]);
@@ -134,7 +172,25 @@ describe('taptr track outputs', () => {
     };
     // Query (10, 8) in the 8x upscaled overlay is at (10.5 * 8 - 0.5, 8.5 * 8 - 0.5) = (83.5, 67.5).
     const red = join(dir, 'red');
-    expect((await track(join(dir, 'png'), '--queries', join(dir, 'q.json'), '--overlay', red, '--colors', 'red', '--point-size', '10', '--trail', '0', '--line-width', '3')).code).toBe(0);
+    expect(
+      (
+        await track(
+          join(dir, 'png'),
+          '--queries',
+          join(dir, 'q.json'),
+          '--overlay',
+          red,
+          '--colors',
+          'red',
+          '--point-size',
+          '10',
+          '--trail',
+          '0',
+          '--line-width',
+          '3',
+        )
+      ).code,
+    ).toBe(0);
     expect(pixel(red, 0, 83, 67)).toEqual([255, 0, 0]);
     expect(pixel(red, 0, 83 + 8, 67)).toEqual([255, 0, 0]); // within the 10 px radius
     const small = join(dir, 'small');

@@ -19,17 +19,37 @@ const T = 9;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'taptr-online-'));
   writeFileSync(join(dir, 'video.npy'), writeNpy(tensor('uint8', [T, H, W, 3], new Uint8Array(T * H * W * 3).fill(70))));
-  writeFileSync(join(dir, 'q.json'), JSON.stringify([{ t: 0, x: 3, y: 4 }, { t: 2, x: 20.5, y: 10 }]));
+  writeFileSync(
+    join(dir, 'q.json'),
+    JSON.stringify([
+      { t: 0, x: 3, y: 4 },
+      { t: 2, x: 20.5, y: 10 },
+    ]),
+  );
   writeFileSync(join(dir, 'add.csv'), 't,x,y\n5,7,8\n3,1.5,2\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Line = Record<string, unknown>;
-const lines = (text: string): Line[] => text.trim().split('\n').map((l) => JSON.parse(l) as Line);
+const lines = (text: string): Line[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 
 describe('taptr track --online (baseline)', () => {
   it('JSONL on stdout: a header stating the latency, one line per frame with the points started by then, a last line', async () => {
-    const run = await runCli(['track', join(dir, 'video.npy'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--add-points', join(dir, 'add.csv'), '--online']);
+    const run = await runCli([
+      'track',
+      join(dir, 'video.npy'),
+      '--baseline',
+      'stationary',
+      '--queries',
+      join(dir, 'q.json'),
+      '--add-points',
+      join(dir, 'add.csv'),
+      '--online',
+    ]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const [header, ...rest] = lines(run.stdout);
     expect(header).toMatchObject({
@@ -49,13 +69,39 @@ describe('taptr track --online (baseline)', () => {
     expect(frames.map((l) => l['t'])).toEqual(Array.from({ length: T }, (_, t) => t));
     // Each point from its own frame on: 0 from 0, 1 from 2, 3 (added) from 3, 2 (added) from 5.
     expect(frames.map((l) => l['ids'])).toEqual([[0], [0], [0, 1], [0, 1, 3], [0, 1, 3], [0, 1, 3, 2], [0, 1, 3, 2], [0, 1, 3, 2], [0, 1, 3, 2]]);
-    expect(frames[5]).toEqual({ t: 5, ids: [0, 1, 3, 2], xy: [[3, 4], [20.5, 10], [1.5, 2], [7, 8]], visible: [true, true, true, true] });
+    expect(frames[5]).toEqual({
+      t: 5,
+      ids: [0, 1, 3, 2],
+      xy: [
+        [3, 4],
+        [20.5, 10],
+        [1.5, 2],
+        [7, 8],
+      ],
+      visible: [true, true, true, true],
+    });
     expect(rest.at(-1)).toMatchObject({ done: true, frames: T });
   });
 
   it('--out x.jsonl: the lines go to the file, the summary line to stdout; frame selection and --resize apply', async () => {
     const out = join(dir, 'o.jsonl');
-    const run = await runCli(['track', join(dir, 'video.npy'), '--baseline', 'stationary', '--grid', '2', '--online', '--out', out, '--start', '2', '--stride', '3', '--resize', '10']);
+    const run = await runCli([
+      'track',
+      join(dir, 'video.npy'),
+      '--baseline',
+      'stationary',
+      '--grid',
+      '2',
+      '--online',
+      '--out',
+      out,
+      '--start',
+      '2',
+      '--stride',
+      '3',
+      '--resize',
+      '10',
+    ]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toBe(`tracked 4 points online over 3 frames (baseline, latency 0 frames): ${out}\n`);
     const [header, first] = lines(readFileSync(out, 'utf8'));
@@ -67,7 +113,23 @@ describe('taptr track --online (baseline)', () => {
 
   it('600 generated frames (ffmpeg testsrc): every frame written, memory flat (RSS sampled at every line)', async () => {
     const clip = join(dir, 'long.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-frames:v', '600', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=25',
+      '-frames:v',
+      '600',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ]);
     let count = 0;
     const rss: number[] = [];
     let tail = '';

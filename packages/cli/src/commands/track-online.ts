@@ -30,11 +30,15 @@ export interface OnlineTrackOptions extends FrameOptions, QuerySourceOptions {
  * @param openEngine - opens the engine (the caller's model options).
  */
 export async function runOnlineTrack(io: CliIo, videoPath: string, options: OnlineTrackOptions, openEngine: () => Promise<TrackingEngine>): Promise<void> {
-  if (options.offlineOnly.length > 0) throw new UsageError(`${options.offlineOnly[0]} needs the whole run: it cannot be used with --online (drop --online for it)`);
-  if (options.out !== undefined && !/\.jsonl$/i.test(options.out)) throw new UsageError(`--out must end in .jsonl with --online (one JSON line per frame), got ${options.out}; or leave it out for stdout`);
+  if (options.offlineOnly.length > 0)
+    throw new UsageError(`${options.offlineOnly[0]} needs the whole run: it cannot be used with --online (drop --online for it)`);
+  if (options.out !== undefined && !/\.jsonl$/i.test(options.out))
+    throw new UsageError(`--out must end in .jsonl with --online (one JSON line per frame), got ${options.out}; or leave it out for stdout`);
   if (options.queries !== undefined && options.grid !== undefined) throw new UsageError('give at most one of --queries FILE or --grid N');
-  if (options.queries === undefined && options.grid === undefined && options.addPoints === undefined) throw new UsageError('give --queries FILE, --grid N or --add-points FILE');
-  if (options.grid === undefined && (options.gridFrame !== undefined || options.mask !== undefined)) throw new UsageError(`${options.gridFrame !== undefined ? '--grid-frame' : '--mask'} needs --grid N`);
+  if (options.queries === undefined && options.grid === undefined && options.addPoints === undefined)
+    throw new UsageError('give --queries FILE, --grid N or --add-points FILE');
+  if (options.grid === undefined && (options.gridFrame !== undefined || options.mask !== undefined))
+    throw new UsageError(`${options.gridFrame !== undefined ? '--grid-frame' : '--mask'} needs --grid N`);
   const started = performance.now();
   const track = await openTrackVideo(videoPath, io.env, options);
   const { video } = track;
@@ -48,7 +52,7 @@ export async function runOnlineTrack(io: CliIo, videoPath: string, options: Onli
   const engine = await openEngine();
   const loaded = performance.now();
   let sink: LineSink | undefined;
-  let frames = 0;
+  let frames: number;
   let written = 0;
   const interrupt = watchInterrupt();
   const timings = (): Record<string, number> => ({ loadMs: Math.round(loaded - started), trackMs: Math.round(performance.now() - loaded) });
@@ -91,9 +95,13 @@ export async function runOnlineTrack(io: CliIo, videoPath: string, options: Onli
     await out.write(onlineEndLine(frames, timings()));
     if (options.out === undefined) return;
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ video: videoPath, frames, points: queries.length + added.length, out: options.out, latencyFrames: tracking.latency, backend: engine.backend, model: engine.model })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ video: videoPath, frames, points: queries.length + added.length, out: options.out, latencyFrames: tracking.latency, backend: engine.backend, model: engine.model })}\n`,
+      );
     } else {
-      io.stdout.write(`tracked ${queries.length + added.length} points online over ${frames} frames (${engine.backend}, latency ${tracking.latency} frames): ${options.out}\n`);
+      io.stdout.write(
+        `tracked ${queries.length + added.length} points online over ${frames} frames (${engine.backend}, latency ${tracking.latency} frames): ${options.out}\n`,
+      );
     }
   } finally {
     interrupt.dispose();

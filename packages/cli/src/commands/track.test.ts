@@ -24,8 +24,28 @@ beforeAll(() => {
     writeFileSync(join(frames, `${t}.png`), PNG.sync.write(png));
   }
   writeFileSync(join(dir, 'video.npy'), writeNpy(tensor('uint8', [T, H, W, 3], new Uint8Array(T * H * W * 3).fill(50))));
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${W}x${H}:rate=10`, '-frames:v', String(T), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'clip.mp4')]);
-  writeFileSync(join(dir, 'q.json'), JSON.stringify([{ t: 0, x: 3, y: 4 }, { t: 2, x: 20.5, y: 10 }]));
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${W}x${H}:rate=10`,
+    '-frames:v',
+    String(T),
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    join(dir, 'clip.mp4'),
+  ]);
+  writeFileSync(
+    join(dir, 'q.json'),
+    JSON.stringify([
+      { t: 0, x: 3, y: 4 },
+      { t: 2, x: 20.5, y: 10 },
+    ]),
+  );
   writeFileSync(join(dir, 'q.csv'), 't,x,y\n1,5,5\n');
   writeFileSync(join(dir, 'xy.json'), JSON.stringify([[3, 4]]));
   const mask = new PNG({ width: W, height: H });
@@ -41,10 +61,22 @@ describe('taptr track', () => {
     const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', out]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain(`tracked 2 points over ${T} frames`);
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { format: string; version: number; mode: string; video: unknown; tracks: (number[] | null)[][]; visible: boolean[][]; queries: unknown[]; backend: string };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as {
+      format: string;
+      version: number;
+      mode: string;
+      video: unknown;
+      tracks: (number[] | null)[][];
+      visible: boolean[][];
+      queries: unknown[];
+      backend: string;
+    };
     expect(doc).toMatchObject({ format: 'taptr-tracks', version: 2, mode: 'forward' });
     expect(doc.video).toEqual({ width: W, height: H, frames: T });
-    expect(doc.queries).toEqual([{ t: 0, x: 3, y: 4 }, { t: 2, x: 20.5, y: 10 }]);
+    expect(doc.queries).toEqual([
+      { t: 0, x: 3, y: 4 },
+      { t: 2, x: 20.5, y: 10 },
+    ]);
     expect(doc.tracks).toHaveLength(2);
     expect(doc.tracks[1]).toHaveLength(T);
     expect(doc.tracks[1]![4]).toEqual([20.5, 10]);
@@ -68,7 +100,21 @@ describe('taptr track', () => {
 
   it('tracks a masked grid on a .npy video and writes CSV', async () => {
     const out = join(dir, 'grid.csv');
-    const run = await runCli(['track', join(dir, 'video.npy'), '--baseline', 'stationary', '--grid', '4', '--grid-frame', '1', '--mask', join(dir, 'mask.png'), '--out', out, '--json']);
+    const run = await runCli([
+      'track',
+      join(dir, 'video.npy'),
+      '--baseline',
+      'stationary',
+      '--grid',
+      '4',
+      '--grid-frame',
+      '1',
+      '--mask',
+      join(dir, 'mask.png'),
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { points: number; frames: number };
     expect(report).toMatchObject({ points: 8, frames: T });
@@ -82,19 +128,52 @@ describe('taptr track', () => {
 
   it('reads an mp4 (ffmpeg) and writes an overlay video and its summary PNG', async () => {
     const overlay = join(dir, 'overlay.mp4');
-    const run = await runCli(['track', join(dir, 'clip.mp4'), '--baseline', 'stationary', '--queries', join(dir, 'q.csv'), '--out', join(dir, 'c.json'), '--overlay', overlay]);
+    const run = await runCli([
+      'track',
+      join(dir, 'clip.mp4'),
+      '--baseline',
+      'stationary',
+      '--queries',
+      join(dir, 'q.csv'),
+      '--out',
+      join(dir, 'c.json'),
+      '--overlay',
+      overlay,
+    ]);
     expect(run.code).toBe(0);
     expect(existsSync(overlay)).toBe(true);
     expect(existsSync(join(dir, 'overlay.summary.png'))).toBe(true);
     expect(run.stdout).toContain(`summary: ${join(dir, 'overlay.summary.png')}`);
     const frames = join(dir, 'overlay-frames');
-    const run2 = await runCli(['track', join(dir, 'clip.mp4'), '--baseline', 'stationary', '--queries', join(dir, 'q.csv'), '--out', join(dir, 'c.csv'), '--overlay', frames]);
+    const run2 = await runCli([
+      'track',
+      join(dir, 'clip.mp4'),
+      '--baseline',
+      'stationary',
+      '--queries',
+      join(dir, 'q.csv'),
+      '--out',
+      join(dir, 'c.csv'),
+      '--overlay',
+      frames,
+    ]);
     expect(run2.code).toBe(0);
     expect(existsSync(join(frames, 'frame_00004.png'))).toBe(true);
     expect(existsSync(join(frames, 'summary.png'))).toBe(true);
     // A trailing / names a folder even when the name has a dot.
     const dotted = join(dir, 'overlay.v2');
-    const run3 = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', join(dir, 'd.json'), '--overlay', `${dotted}/`]);
+    const run3 = await runCli([
+      'track',
+      join(dir, 'frames'),
+      '--baseline',
+      'stationary',
+      '--queries',
+      join(dir, 'q.json'),
+      '--out',
+      join(dir, 'd.json'),
+      '--overlay',
+      `${dotted}/`,
+    ]);
     expect(run3).toMatchObject({ code: 0, stderr: '' });
     expect(existsSync(join(dotted, 'frame_00000.png'))).toBe(true);
   });
@@ -109,7 +188,20 @@ describe('taptr track', () => {
     );
     expect(existsSync(gif)).toBe(false);
     expect(existsSync(out)).toBe(false);
-    const summary = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'q.json'), '--out', out, '--overlay', join(dir, 'o.mp4'), '--summary', join(dir, 's.jpg')]);
+    const summary = await runCli([
+      'track',
+      join(dir, 'frames'),
+      '--baseline',
+      'stationary',
+      '--queries',
+      join(dir, 'q.json'),
+      '--out',
+      out,
+      '--overlay',
+      join(dir, 'o.mp4'),
+      '--summary',
+      join(dir, 's.jpg'),
+    ]);
     expect(summary).toMatchObject({ code: 2, stderr: `taptr track: --summary must end in .png, got ${join(dir, 's.jpg')}\n` });
     expect(existsSync(out)).toBe(false);
     const help = await runCli(['track', '--help']);
@@ -119,7 +211,9 @@ describe('taptr track', () => {
   it('rejects (x, y) where (t, x, y) was expected with a one-line usage error', async () => {
     const run = await runCli(['track', join(dir, 'frames'), '--baseline', 'stationary', '--queries', join(dir, 'xy.json'), '--out', join(dir, 'x.json')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('taptr track: xy.json: item 0: must be an object {"t", "x", "y"}, got [3, 4] (an (x, y) pair? a query also needs its frame t); queries are (t, x, y): frame index, then pixel x and y\n');
+    expect(run.stderr).toBe(
+      'taptr track: xy.json: item 0: must be an object {"t", "x", "y"}, got [3, 4] (an (x, y) pair? a query also needs its frame t); queries are (t, x, y): frame index, then pixel x and y\n',
+    );
     expect(run.stdout).toBe('');
   });
 
@@ -137,12 +231,21 @@ describe('taptr track', () => {
     [['--grid', '2', '--out', 'x.json', '--start', '5'], 'start frame 5 is past the last frame (the video has 5 frames, 0 to 4)'],
     [['--grid', '2', '--out', 'x.json', '--start', '3', '--end', '2'], '--end must be a frame after --start (3), got 2'],
     [['--grid', '2', '--out', 'x.json', '--stride', '0'], "option '--stride <k>' argument '0' is invalid. must be a positive integer."],
-    [['--grid', '2', '--out', 'x.json', '--colors', 'blurple'], "option '--colors <mode>' argument 'blurple' is invalid. must be rainbow, by-query, a CSS colour name (e.g. orange) or #rrggbb."],
+    [
+      ['--grid', '2', '--out', 'x.json', '--colors', 'blurple'],
+      "option '--colors <mode>' argument 'blurple' is invalid. must be rainbow, by-query, a CSS colour name (e.g. orange) or #rrggbb.",
+    ],
     [['--grid', '2', '--out', 'x.json', '--point-size', '-1'], "option '--point-size <px>' argument '-1' is invalid. must be a positive number."],
     [['--grid', '2', '--online', '--overlay', 'o.mp4'], '--overlay needs the whole run: it cannot be used with --online (drop --online for it)'],
-    [['--grid', '2', '--online', '--out', 'x.json'], '--out must end in .jsonl with --online (one JSON line per frame), got x.json; or leave it out for stdout'],
+    [
+      ['--grid', '2', '--online', '--out', 'x.json'],
+      '--out must end in .jsonl with --online (one JSON line per frame), got x.json; or leave it out for stdout',
+    ],
     [['--grid', '3', '--add-points', 'q.csv', '--out', 'x.json'], '--add-points needs --online'],
-    [['--grid', '2', '--queue', 'redis://127.0.0.1:1', '--out-dir', 'o', '--max-frames', '3'], '--max-frames does not apply with --queue (queued jobs track whole videos at their size)'],
+    [
+      ['--grid', '2', '--queue', 'redis://127.0.0.1:1', '--out-dir', 'o', '--max-frames', '3'],
+      '--max-frames does not apply with --queue (queued jobs track whole videos at their size)',
+    ],
     [['--grid', '2', '--queue', 'redis://127.0.0.1:1', '--out-dir', 'o', '--online'], '--online does not apply with --queue (online tracking runs locally)'],
   ])('exits 2 with one line for usage error %#', async (args, message) => {
     const abs = args.map((a) => (a.endsWith('.json') && a !== 'x.json' ? join(dir, a) : a.endsWith('.png') ? join(dir, a) : a));

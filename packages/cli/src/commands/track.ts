@@ -51,49 +51,79 @@ export function defaultSummaryPath(overlay: string): string {
 
 /** Options a `--queue` run does not carry to its workers. */
 const LOCAL_ONLY: [key: string, flag: string, why: string][] = [
-  ...(['start', 'end', 'stride', 'maxFrames', 'resize'] as const).map((key): [string, string, string] => [key, `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'queued jobs track whole videos at their size']),
+  ...(['start', 'end', 'stride', 'maxFrames', 'resize'] as const).map((key): [string, string, string] => [
+    key,
+    `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    'queued jobs track whole videos at their size',
+  ]),
   ['online', '--online', 'online tracking runs locally'],
   ['addPoints', '--add-points', 'online tracking runs locally'],
-  ...(['trail', 'lineWidth', 'pointSize', 'colors'] as const).map((key): [string, string, string] => [key, `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'overlays are rendered by a local taptr track']),
+  ...(['trail', 'lineWidth', 'pointSize', 'colors'] as const).map((key): [string, string, string] => [
+    key,
+    `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    'overlays are rendered by a local taptr track',
+  ]),
 ];
 
 /** `taptr track`: track query points through a video. */
 export function trackCommand(io: CliIo): Command {
-  return addOverlayOptions(addFrameOptions(addQueueOptions(
-    newCommand('track', io, [
-      'taptr track clip.mp4 --model models/taptr-v1 --queries points.json --out tracks.json --overlay overlay.mp4',
-      'taptr track frames/ --model models/taptr-v1 --grid 10 --out tracks.csv',
-      'taptr track clip.mp4 --model models/taptr-v1 --grid 20 --grid-frame 30 --mask car.png --bidirectional --out car.json --overlay car-frames/',
-      'taptr track video.npy --model ~/.cache/taptr/taptrv1.pth --config config.json --queries q.npy --out tracks.json',
-      "taptr track 'clips/*.mp4' --model models/taptr-v1 --grid 10 --queue redis://queue.internal:6379/0 --out-dir /shared/tracks",
-      'taptr track big.mp4 --model taptr-v1 --grid 30 --start 100 --end 400 --stride 2 --resize 480 --out tracks.npz',
-      'taptr track apple.mp4 --model taptr-v1 --grid 10 --overlay apple.overlay.mp4 --colors by-query --trail 30',
-      'taptr track camera.mp4 --model taptr-v1 --grid 5 --add-points clicks.csv --online > tracks.jsonl',
-    ])
-      .description(
-        'Track points through a video. VIDEO: a video file (mp4, webm, mov, mkv; ffmpeg), a folder of PNG or JPEG frames, or a .npy uint8 [T,H,W,3]. ' +
-          'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md). ' +
-          `--online: frames are tracked as they are read and each frame's final positions are written as one JSON line at most ${ONLINE_LATENCY_FRAMES.exact} frames after the frame is read (a header line states it).`,
-      )
-      .argument('<video>', 'video file, folder of PNG or JPEG frames, or .npy [T,H,W,3] uint8; with --queue: a folder of videos or a quoted pattern like \'clips/*.mp4\'')
-      .option('--model <dir|checkpoint|id>', 'converted model folder (taptr convert), official .pth checkpoint, or a model id: taptr-v1 (downloaded, converted and cached on first use)')
-      .option('--config <config.json>', 'model configuration (keys of the reference config.json; sets the input resolution, default 512)')
-      .option('--queries <file>', 'query points: .json [{"t","x","y"}], .csv with header t,x,y, or .npy float [N,3] in TAP-Vid order (t, y, x)')
-      .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
-      .option('--grid-frame <t>', 'frame of the grid points (default 0)', nonNegativeInt)
-      .option('--mask <mask.png>', 'keep only the grid points on non-zero pixels of this PNG (same size as the video)')
-      .option('--bidirectional', "also track backward from each query frame (the official strided protocol); without it, the frames before a point's query frame have no position (null in JSON, empty in CSV) and are not visible")
-      .option('--pad-queries <n>', 'pad to n points with random points, as the official evaluation does (0 = no padding)', nonNegativeInt)
-      .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
-      .option('--threads <n>', 'CPU threads', positiveInt)
-      .option('--out <file>', `where to write the tracks: ${TRACKS_OUT_FORMS} (.npz: tracks [N,T,2], visible [N,T], queries [N,3] (t,x,y), query_points (t,y,x), frames); with --online: .jsonl (default: stdout)`)
-      .option('--overlay <out.mp4|dir/>', `also render an overlay: ${OVERLAY_FORMS}`)
-      .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay; alone: only the summary)')
-      .option('--online', `track frame by frame as the video is read (the tracker's online mode): each frame's final positions are written as one JSON line (stdout or --out x.jsonl) at most ${ONLINE_LATENCY_FRAMES.exact} frames after the frame is read; memory stays flat over any length`)
-      .option('--add-points <file>', 'with --online: more points (t, x, y) (same file forms as --queries), each tracked from its frame t on, added when the stream reaches it')
-      .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
-      .option('--json', 'print a JSON report on stdout'),
-  )))
+  return addOverlayOptions(
+    addFrameOptions(
+      addQueueOptions(
+        newCommand('track', io, [
+          'taptr track clip.mp4 --model models/taptr-v1 --queries points.json --out tracks.json --overlay overlay.mp4',
+          'taptr track frames/ --model models/taptr-v1 --grid 10 --out tracks.csv',
+          'taptr track clip.mp4 --model models/taptr-v1 --grid 20 --grid-frame 30 --mask car.png --bidirectional --out car.json --overlay car-frames/',
+          'taptr track video.npy --model ~/.cache/taptr/taptrv1.pth --config config.json --queries q.npy --out tracks.json',
+          "taptr track 'clips/*.mp4' --model models/taptr-v1 --grid 10 --queue redis://queue.internal:6379/0 --out-dir /shared/tracks",
+          'taptr track big.mp4 --model taptr-v1 --grid 30 --start 100 --end 400 --stride 2 --resize 480 --out tracks.npz',
+          'taptr track apple.mp4 --model taptr-v1 --grid 10 --overlay apple.overlay.mp4 --colors by-query --trail 30',
+          'taptr track camera.mp4 --model taptr-v1 --grid 5 --add-points clicks.csv --online > tracks.jsonl',
+        ])
+          .description(
+            'Track points through a video. VIDEO: a video file (mp4, webm, mov, mkv; ffmpeg), a folder of PNG or JPEG frames, or a .npy uint8 [T,H,W,3]. ' +
+              'Queries are (t, x, y): frame index and pixel position, integer = pixel centre (docs/coordinates.md). ' +
+              `--online: frames are tracked as they are read and each frame's final positions are written as one JSON line at most ${ONLINE_LATENCY_FRAMES.exact} frames after the frame is read (a header line states it).`,
+          )
+          .argument(
+            '<video>',
+            "video file, folder of PNG or JPEG frames, or .npy [T,H,W,3] uint8; with --queue: a folder of videos or a quoted pattern like 'clips/*.mp4'",
+          )
+          .option(
+            '--model <dir|checkpoint|id>',
+            'converted model folder (taptr convert), official .pth checkpoint, or a model id: taptr-v1 (downloaded, converted and cached on first use)',
+          )
+          .option('--config <config.json>', 'model configuration (keys of the reference config.json; sets the input resolution, default 512)')
+          .option('--queries <file>', 'query points: .json [{"t","x","y"}], .csv with header t,x,y, or .npy float [N,3] in TAP-Vid order (t, y, x)')
+          .option('--grid <n>', 'track an n x n grid of points placed at cell centres (see README)', positiveInt)
+          .option('--grid-frame <t>', 'frame of the grid points (default 0)', nonNegativeInt)
+          .option('--mask <mask.png>', 'keep only the grid points on non-zero pixels of this PNG (same size as the video)')
+          .option(
+            '--bidirectional',
+            "also track backward from each query frame (the official strided protocol); without it, the frames before a point's query frame have no position (null in JSON, empty in CSV) and are not visible",
+          )
+          .option('--pad-queries <n>', 'pad to n points with random points, as the official evaluation does (0 = no padding)', nonNegativeInt)
+          .option('--backend <name>', `execution backend: ${BACKENDS.join(', ')}`, oneOf(BACKENDS), 'cpu')
+          .option('--threads <n>', 'CPU threads', positiveInt)
+          .option(
+            '--out <file>',
+            `where to write the tracks: ${TRACKS_OUT_FORMS} (.npz: tracks [N,T,2], visible [N,T], queries [N,3] (t,x,y), query_points (t,y,x), frames); with --online: .jsonl (default: stdout)`,
+          )
+          .option('--overlay <out.mp4|dir/>', `also render an overlay: ${OVERLAY_FORMS}`)
+          .option('--summary <summary.png>', 'where to write the summary PNG (default: beside the overlay; alone: only the summary)')
+          .option(
+            '--online',
+            `track frame by frame as the video is read (the tracker's online mode): each frame's final positions are written as one JSON line (stdout or --out x.jsonl) at most ${ONLINE_LATENCY_FRAMES.exact} frames after the frame is read; memory stays flat over any length`,
+          )
+          .option(
+            '--add-points <file>',
+            'with --online: more points (t, x, y) (same file forms as --queries), each tracked from its frame t on, added when the stream reaches it',
+          )
+          .option('--baseline <name>', 'track with a baseline instead of a model: stationary', oneOf(['stationary'] as const))
+          .option('--json', 'print a JSON report on stdout'),
+      ),
+    ),
+  )
     .option('--out-dir <dir>', 'with --queue: where the tracks files go (<video name>.json each; every worker must reach it)')
     .action(async (videoPath: string, options: TrackOptions) => {
       if (options.queue !== undefined) {
@@ -101,9 +131,13 @@ export function trackCommand(io: CliIo): Command {
         return runQueuedTrack(io, videoPath, { ...options, queue: options.queue });
       }
       if (options.outDir !== undefined) throw new UsageError('--out-dir needs --queue (a local run writes --out)');
-      if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
+      if (options.model === undefined && options.baseline === undefined)
+        throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
       if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
-      const engineOptions = (signal?: AbortSignal, onProgress?: (p: Parameters<ReturnType<typeof modelProgress>['update']>[0]) => void): Parameters<typeof openEngine>[0] => ({
+      const engineOptions = (
+        signal?: AbortSignal,
+        onProgress?: (p: Parameters<ReturnType<typeof modelProgress>['update']>[0]) => void,
+      ): Parameters<typeof openEngine>[0] => ({
         backend: options.backend,
         ...(options.model !== undefined ? { model: options.model } : {}),
         ...(options.config !== undefined ? { config: options.config } : {}),
@@ -129,7 +163,8 @@ export function trackCommand(io: CliIo): Command {
           }
         });
       }
-      if (options.addPoints !== undefined) throw new UsageError('--add-points needs --online (without it, put the points in --queries: each is tracked from its own frame t)');
+      if (options.addPoints !== undefined)
+        throw new UsageError('--add-points needs --online (without it, put the points in --queries: each is tracked from its own frame t)');
       if (options.out === undefined && options.overlay === undefined && options.summary === undefined) {
         throw new UsageError(`give --out FILE (${TRACKS_OUT_FORMS}), --overlay or --summary: nothing would be written`);
       }
@@ -138,7 +173,8 @@ export function trackCommand(io: CliIo): Command {
       if (options.grid === undefined && (options.gridFrame !== undefined || options.mask !== undefined)) {
         throw new UsageError(`${options.gridFrame !== undefined ? '--grid-frame' : '--mask'} needs --grid N`);
       }
-      if (options.overlay !== undefined && overlayTarget(options.overlay) === undefined) throw new UsageError(`--overlay must be ${OVERLAY_FORMS}, got ${options.overlay}`);
+      if (options.overlay !== undefined && overlayTarget(options.overlay) === undefined)
+        throw new UsageError(`--overlay must be ${OVERLAY_FORMS}, got ${options.overlay}`);
       if (options.summary !== undefined && !/\.png$/i.test(options.summary)) throw new UsageError(`--summary must end in .png, got ${options.summary}`);
       const mode: TrackingMode = options.bidirectional === true ? 'bidirectional' : 'forward';
       const started = performance.now();

@@ -47,7 +47,12 @@ export function workerCommand(io: CliIo, signals: SignalSource = process): Comma
     .option('--concurrency <n>', 'jobs run at the same time in this process', positiveInt, 1)
     .option('--threads <n>', 'CPU threads per model session', positiveInt)
     .option('--allow-root <dir>', 'read and write only under this folder (repeatable; default: the current folder)', collect)
-    .option('--lock-duration <ms>', 'a job whose worker stops renewing its lock this long goes to another worker; half of it must exceed the longest model call', positiveInt, 120_000)
+    .option(
+      '--lock-duration <ms>',
+      'a job whose worker stops renewing its lock this long goes to another worker; half of it must exceed the longest model call',
+      positiveInt,
+      120_000,
+    )
     .option('--stalled-interval <ms>', 'how often to look for jobs of dead workers', positiveInt, 30_000)
     .option('--name <name>', 'worker name in results and status (default: host:pid)')
     .option('--json', 'print one JSON object per event (NDJSON) instead of lines')
@@ -94,7 +99,13 @@ export function workerCommand(io: CliIo, signals: SignalSource = process): Comma
       };
       signals.on('SIGTERM', onTerm);
       signals.on('SIGINT', onInt);
-      print({ type: 'ready', worker: worker.name, queue: options.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'), concurrency: options.concurrency, allowRoot: guard.roots });
+      print({
+        type: 'ready',
+        worker: worker.name,
+        queue: options.queue.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'),
+        concurrency: options.concurrency,
+        allowRoot: guard.roots,
+      });
       try {
         await worker.closed;
       } finally {
@@ -108,26 +119,27 @@ export function workerCommand(io: CliIo, signals: SignalSource = process): Comma
 
 function describeEvent(event: { type: string; [key: string]: unknown }): string {
   const e = event as Record<string, unknown>;
+  const s = (key: string): string => String(e[key]);
   switch (event.type) {
     case 'ready':
-      return `worker ${e['worker']} ready on ${e['queue']} (concurrency ${e['concurrency']}, allow-root ${(e['allowRoot'] as string[]).join(', ')})`;
+      return `worker ${s('worker')} ready on ${s('queue')} (concurrency ${s('concurrency')}, allow-root ${(e['allowRoot'] as string[]).join(', ')})`;
     case 'start':
-      return `start ${e['name']} (${e['id']}, try ${e['attempt']}/${e['maxAttempts']})`;
+      return `start ${s('name')} (${s('id')}, try ${s('attempt')}/${s('maxAttempts')})`;
     case 'skip':
-      return `skip ${e['name']}: result already stored`;
+      return `skip ${s('name')}: result already stored`;
     case 'done':
-      return `done ${e['name']} in ${((e['ms'] as number) / 1000).toFixed(1)} s`;
+      return `done ${s('name')} in ${((e['ms'] as number) / 1000).toFixed(1)} s`;
     case 'fail':
-      return `fail ${e['name']} (try ${e['attempt']}/${e['maxAttempts']}${e['final'] ? ', final' : ', will retry'}): ${e['error']}`;
+      return `fail ${s('name')} (try ${s('attempt')}/${s('maxAttempts')}${e['final'] ? ', final' : ', will retry'}): ${s('error')}`;
     case 'released':
-      return `released ${e['name']}: back in the queue for another worker`;
+      return `released ${s('name')}: back in the queue for another worker`;
     case 'stalled':
-      return `stalled ${e['id']}: its worker stopped; back in the queue`;
+      return `stalled ${s('id')}: its worker stopped; back in the queue`;
     case 'error':
-      return `queue error: ${e['error']}`;
+      return `queue error: ${s('error')}`;
     case 'stopped':
-      return `worker ${e['worker']} stopped (${e['modelLoads']} model loads)`;
+      return `worker ${s('worker')} stopped (${s('modelLoads')} model loads)`;
     default:
-      return `${event.type}${e['reason'] !== undefined ? `: ${e['reason']}` : ''}`;
+      return `${event.type}${e['reason'] !== undefined ? `: ${s('reason')}` : ''}`;
   }
 }

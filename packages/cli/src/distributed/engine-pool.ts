@@ -47,7 +47,12 @@ export function createEnginePool(guard: PathGuard, options: { readonly threads?:
     },
     async acquire(model, backend, beforeLoad) {
       const files = await verify(model);
-      const key = JSON.stringify([model.kind, model.kind === 'baseline' ? model.name : model.sha256, model.kind === 'checkpoint' ? (model.config?.sha256 ?? null) : null, backend]);
+      const key = JSON.stringify([
+        model.kind,
+        model.kind === 'baseline' ? model.name : model.sha256,
+        model.kind === 'checkpoint' ? (model.config?.sha256 ?? null) : null,
+        backend,
+      ]);
       const engines = pool.get(key) ?? [];
       let slot = engines.find((e) => !e.busy);
       if (slot === undefined) {
@@ -63,7 +68,10 @@ export function createEnginePool(guard: PathGuard, options: { readonly threads?:
         const engine =
           model.kind === 'baseline'
             ? createStationaryEngine()
-            : await createTaptrEngine(await loadModel(files.path, files.config), { backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+            : await createTaptrEngine(await loadModel(files.path, files.config), {
+                backend,
+                ...(options.threads !== undefined ? { threads: options.threads } : {}),
+              });
         loads++;
         slot = { engine, busy: false };
         engines.push(slot);

@@ -28,7 +28,11 @@ export async function describeModel(options: ModelOptions, digests: DigestCache)
     throw new TaptrError('TAPTR_IO', `--model ${options.model}: no such file or folder`, { cause: error });
   }
   if (isDir) {
-    if (options.config !== undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--config applies to a .pth checkpoint; ${options.model} is a converted model folder that holds its own configuration`);
+    if (options.config !== undefined)
+      throw new TaptrError(
+        'TAPTR_INVALID_ARGUMENT',
+        `--config applies to a .pth checkpoint; ${options.model} is a converted model folder that holds its own configuration`,
+      );
     const sha256 = await digests.sha256(join(path, 'model.json')).catch((error: unknown) => {
       throw new TaptrError('TAPTR_IO', `--model ${options.model}: no readable model.json (a folder written by taptr convert)`, { cause: error });
     });

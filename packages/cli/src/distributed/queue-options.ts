@@ -17,7 +17,11 @@ export interface QueueSubmitOptions {
 /** Adds `--queue`, `--run`, `--attempts`, `--backoff`, `--detach` to a command. */
 export function addQueueOptions(command: Command): Command {
   return command
-    .option('--queue <redis-url>', 'run on a queue instead of here: redis://[user:pass@]host:port[/db] or rediss://, one job per video for `taptr worker`s (docs/distributed.md)', queueUrl)
+    .option(
+      '--queue <redis-url>',
+      'run on a queue instead of here: redis://[user:pass@]host:port[/db] or rediss://, one job per video for `taptr worker`s (docs/distributed.md)',
+      queueUrl,
+    )
     .option('--run <name>', 'queue run name ([A-Za-z0-9._-]; default: derived from the inputs, so the same command resumes the same run)', runName)
     .option('--attempts <n>', 'queue: tries per video before it fails', positiveInt, 3)
     .option('--backoff <ms>', 'queue: delay before the first retry, doubled at each further one', nonNegativeInt, 10_000)
@@ -46,7 +50,11 @@ export function queueUrl(value: string): string {
  */
 export function defaultRunName(prefix: string, jobs: readonly QueueJob[]): string {
   const digest = createHash('sha256').update(jobs.map(jobIdOf).join('\n')).digest('hex').slice(0, 10);
-  const clean = prefix.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'run';
+  const clean =
+    prefix
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'run';
   return `${clean}-${digest}`;
 }
 

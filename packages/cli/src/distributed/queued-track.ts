@@ -61,7 +61,9 @@ export async function trackOnQueue(io: CliIo, request: QueuedTrackRequest): Prom
   try {
     await mkdir(outDir, { recursive: true });
   } catch (error) {
-    throw new TaptrError('TAPTR_IO', `--out-dir ${request.outDir}: cannot create (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new TaptrError('TAPTR_IO', `--out-dir ${request.outDir}: cannot create (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
   const ext = `.${request.format ?? 'json'}`;
   const outs = videos.map((v) => join(outDir, `${basename(v, extname(v))}${ext}`));
@@ -78,11 +80,22 @@ export async function trackOnQueue(io: CliIo, request: QueuedTrackRequest): Prom
   const model = await describeModel(request.model, digests);
   const q = request.queries;
   const queries: TrackQueries =
-    'file' in q ? { kind: 'file', file: await ref(q.file, '--queries') } : { kind: 'grid', n: q.grid, frame: q.frame, ...(q.mask !== undefined ? { mask: await ref(q.mask, '--mask') } : {}) };
+    'file' in q
+      ? { kind: 'file', file: await ref(q.file, '--queries') }
+      : { kind: 'grid', n: q.grid, frame: q.frame, ...(q.mask !== undefined ? { mask: await ref(q.mask, '--mask') } : {}) };
   const refs: FileRef[] = [];
   for (const video of videos) refs.push(await ref(video, 'video'));
   const build = (run: string): TrackJob[] =>
-    refs.map((video, i) => ({ kind: 'track', run, video, queries, model, options: { bidirectional: request.bidirectional, padQueries: request.padQueries }, backend: request.backend, out: outs[i]! }));
+    refs.map((video, i) => ({
+      kind: 'track',
+      run,
+      video,
+      queries,
+      model,
+      options: { bidirectional: request.bidirectional, padQueries: request.padQueries },
+      backend: request.backend,
+      out: outs[i]!,
+    }));
   const run = request.submit.run ?? defaultRunName(`track-${basename(outDir)}`, build('x'));
   const jobs = build(run);
   const finished = await submitAndWatch(io, {
@@ -129,14 +142,16 @@ export interface QueuedTrackCommandOptions extends QueueSubmitOptions {
  * {@link trackOnQueue}, prints the report (`--json`: one JSON document).
  */
 export async function runQueuedTrack(io: CliIo, input: string, options: QueuedTrackCommandOptions & { readonly queue: string }): Promise<void> {
-  if (options.outDir === undefined) throw new UsageError('--out-dir is required with --queue (one tracks file per video goes there; every worker must reach it)');
+  if (options.outDir === undefined)
+    throw new UsageError('--out-dir is required with --queue (one tracks file per video goes there; every worker must reach it)');
   refuseWithQueue(options as unknown as Readonly<Record<string, unknown>>, [
     ['out', '--out', 'use --out-dir: one tracks file per video'],
     ['overlay', '--overlay', 'overlays are rendered by a local taptr track'],
     ['summary', '--summary', 'overlays are rendered by a local taptr track'],
     ['threads', '--threads', 'each worker sets its own: taptr worker --threads N'],
   ]);
-  if (options.model === undefined && options.baseline === undefined) throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
+  if (options.model === undefined && options.baseline === undefined)
+    throw new UsageError('--model is required (a folder from taptr convert, or a .pth checkpoint)');
   if (options.model !== undefined && options.baseline !== undefined) throw new UsageError('give either --model or --baseline, not both');
   if ((options.queries === undefined) === (options.grid === undefined)) throw new UsageError('give exactly one of --queries FILE or --grid N');
   if (options.grid === undefined && (options.gridFrame !== undefined || options.mask !== undefined)) {
@@ -145,8 +160,15 @@ export async function runQueuedTrack(io: CliIo, input: string, options: QueuedTr
   const tracking = await trackOnQueue(io, {
     input,
     outDir: options.outDir,
-    queries: options.queries !== undefined ? { file: options.queries } : { grid: options.grid!, frame: options.gridFrame ?? 0, ...(options.mask !== undefined ? { mask: options.mask } : {}) },
-    model: { ...(options.model !== undefined ? { model: options.model } : {}), ...(options.config !== undefined ? { config: options.config } : {}), ...(options.baseline !== undefined ? { baseline: options.baseline } : {}) },
+    queries:
+      options.queries !== undefined
+        ? { file: options.queries }
+        : { grid: options.grid!, frame: options.gridFrame ?? 0, ...(options.mask !== undefined ? { mask: options.mask } : {}) },
+    model: {
+      ...(options.model !== undefined ? { model: options.model } : {}),
+      ...(options.config !== undefined ? { config: options.config } : {}),
+      ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+    },
     bidirectional: options.bidirectional === true,
     padQueries: options.padQueries ?? 0,
     backend: options.backend,

@@ -57,7 +57,9 @@ async function list(folder: string, input: string): Promise<string[]> {
   try {
     return (await readdir(folder)).filter((e) => !e.startsWith('.'));
   } catch (error) {
-    throw new TaptrError('TAPTR_IO', `${input}: cannot list ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new TaptrError('TAPTR_IO', `${input}: cannot list ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 
@@ -83,7 +85,10 @@ function globRegExp(pattern: string): RegExp {
       const end = pattern.indexOf(']', i + 1);
       if (end < 0) source += '\\[';
       else {
-        source += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        source += `[${pattern
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');

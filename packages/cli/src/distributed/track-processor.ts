@@ -17,7 +17,11 @@ import { BLOCKING_STEP_LOCK_MS } from './eval-processor.js';
  * sha256), tracked as `taptr track` does, the tracks file written beside its final path and
  * renamed into place (a killed worker never leaves half a file), and its sha256 returned.
  */
-export function createTrackProcessor(pool: EnginePool, guard: PathGuard, env: NodeJS.ProcessEnv): (job: TrackJob, context: JobContext) => Promise<TrackOutcome> {
+export function createTrackProcessor(
+  pool: EnginePool,
+  guard: PathGuard,
+  env: NodeJS.ProcessEnv,
+): (job: TrackJob, context: JobContext) => Promise<TrackOutcome> {
   return async (job, context) => {
     const videoPath = await guard.verified(job.video, 'video');
     const out = await guard.writable(job.out, 'output');
@@ -30,10 +34,14 @@ export function createTrackProcessor(pool: EnginePool, guard: PathGuard, env: No
       queries = await readQueries(await guard.verified(job.queries.file, 'query file'), extent);
     } else {
       const { n, frame, mask } = job.queries;
-      if (frame >= video.frameCount) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${job.video.path}: grid frame ${frame} is past the video's ${video.frameCount} frames`);
+      if (frame >= video.frameCount)
+        throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${job.video.path}: grid frame ${frame} is past the video's ${video.frameCount} frames`);
       const pixels = mask !== undefined ? await readMask(await guard.verified(mask, 'mask')) : undefined;
       if (pixels !== undefined && (pixels.width !== video.width || pixels.height !== video.height)) {
-        throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${job.video.path}: the mask is ${pixels.width}x${pixels.height}, the video ${video.width}x${video.height}`);
+        throw new TaptrError(
+          'TAPTR_INVALID_ARGUMENT',
+          `${job.video.path}: the mask is ${pixels.width}x${pixels.height}, the video ${video.width}x${video.height}`,
+        );
       }
       queries = gridQueries(n, frame, video.width, video.height, pixels);
       if (queries.length === 0) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `${job.video.path}: no grid point falls inside the mask`);
@@ -95,5 +103,7 @@ export async function trackResultStands(job: TrackJob, result: TrackJobResult): 
 }
 
 async function fileSha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }

@@ -54,7 +54,10 @@ export async function submitAndWatch(io: CliIo, request: RunRequest): Promise<Fi
       io.stderr.write(`detached: workers run it (taptr worker --queue ...); the same command again ${request.again}\n`);
       return undefined;
     }
-    const view = await watchRun(io, queue, run, { ...(request.json !== undefined ? { json: request.json } : {}), ...(request.intervalMs !== undefined ? { intervalMs: request.intervalMs } : {}) });
+    const view = await watchRun(io, queue, run, {
+      ...(request.json !== undefined ? { json: request.json } : {}),
+      ...(request.intervalMs !== undefined ? { intervalMs: request.intervalMs } : {}),
+    });
     const failed = reportFailures(io, view);
     if (failed > 0) {
       throw new TaptrError(
@@ -83,7 +86,11 @@ async function watchRun(io: CliIo, queue: TaptrQueue, run: string, options: { re
         let frames = 0;
         for (const job of view.jobs) if (job.result !== undefined && job.result.finishedAt >= since) frames += job.result.frames;
         const seconds = (Date.now() - since) / 1000;
-        const detail = [`${view.counts.failed} failed`, `${view.counts.active} running`, `${seconds > 0 ? (frames / seconds).toFixed(2) : '0.00'} frames/s`].join(' | ');
+        const detail = [
+          `${view.counts.failed} failed`,
+          `${view.counts.active} running`,
+          `${seconds > 0 ? (frames / seconds).toFixed(2) : '0.00'} frames/s`,
+        ].join(' | ');
         bar.update(view.counts.done, view.jobs.length, detail);
       },
     });

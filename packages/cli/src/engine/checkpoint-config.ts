@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { describeTaptrShapes, inferTaptrShapes, isReleasedTaptrShapes, taptrShapeDifferences, type TaptrCheckpointShapes, type TaptrConfig } from '@taptr/model';
+import {
+  describeTaptrShapes,
+  inferTaptrShapes,
+  isReleasedTaptrShapes,
+  taptrShapeDifferences,
+  type TaptrCheckpointShapes,
+  type TaptrConfig,
+} from '@taptr/model';
 import { TaptrError, type TensorView } from '@taptr/tensor';
 import { UsageError } from '../usage-error.js';
 
@@ -20,7 +27,12 @@ export interface DetectedConfiguration {
  * @throws UsageError (exit 2) when there is no `--config` and the checkpoint is not the released
  *   configuration; TaptrError `TAPTR_CHECKPOINT_MISMATCH` when it does not match `--config`.
  */
-export function detectConfiguration(checkpoint: string, stateDict: ReadonlyMap<string, TensorView>, given: TaptrConfig | undefined, configPath: string | undefined): DetectedConfiguration {
+export function detectConfiguration(
+  checkpoint: string,
+  stateDict: ReadonlyMap<string, TensorView>,
+  given: TaptrConfig | undefined,
+  configPath: string | undefined,
+): DetectedConfiguration {
   const shapes = inferTaptrShapes(stateDict);
   const released = isReleasedTaptrShapes(shapes);
   const found = describeTaptrShapes(shapes);

@@ -95,11 +95,23 @@ export async function loadModel(path: string, configPath?: string, source: Model
     throw new TaptrError('TAPTR_IO', `--model ${path}: no such file or folder${hint}`, { cause: error });
   }
   if (isDir) {
-    if (configPath !== undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', `--config applies to a .pth checkpoint; ${path} is a converted model folder that holds its own configuration`);
+    if (configPath !== undefined)
+      throw new TaptrError(
+        'TAPTR_INVALID_ARGUMENT',
+        `--config applies to a .pth checkpoint; ${path} is a converted model folder that holds its own configuration`,
+      );
     const { graphs, manifest } = await loadTaptrModel(fsModelReader(path), { where: path });
     return {
       graphs,
-      info: { name: basename(path), path, format: 'taptr-js-model', precision: manifest.precision, resolution: graphs.config.resolution, hiddenDim: graphs.config.hiddenDim, sourceSha256: manifest.source.sha256 },
+      info: {
+        name: basename(path),
+        path,
+        format: 'taptr-js-model',
+        precision: manifest.precision,
+        resolution: graphs.config.resolution,
+        hiddenDim: graphs.config.hiddenDim,
+        sourceSha256: manifest.source.sha256,
+      },
     };
   }
   const given = configPath !== undefined ? await readConfigFile(configPath) : undefined;
@@ -115,6 +127,14 @@ export async function loadModel(path: string, configPath?: string, source: Model
   const graphs = buildTaptrGraphs(stateDict, config);
   return {
     graphs,
-    info: { name: basename(path), path, format: 'checkpoint', precision: 'fp32', resolution: config.resolution, hiddenDim: config.hiddenDim, sourceSha256: sha256Hex(bytes) },
+    info: {
+      name: basename(path),
+      path,
+      format: 'checkpoint',
+      precision: 'fp32',
+      resolution: config.resolution,
+      hiddenDim: config.hiddenDim,
+      sourceSha256: sha256Hex(bytes),
+    },
   };
 }

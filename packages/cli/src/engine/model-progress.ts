@@ -15,7 +15,10 @@ export function modelProgress(stream: TextOut, enabled: boolean): { update: (pro
       if (progress.stage !== stage) {
         bar?.stop();
         stage = progress.stage;
-        bar = progress.stage === 'download' ? startProgress(stream, 'model  ', progress.total ?? 0, 'bytes', enabled) : startProgress(stream, 'convert', progress.total ?? 4, 'steps', enabled);
+        bar =
+          progress.stage === 'download'
+            ? startProgress(stream, 'model  ', progress.total ?? 0, 'bytes', enabled)
+            : startProgress(stream, 'convert', progress.total ?? 4, 'steps', enabled);
       }
       bar!.update(progress.done, progress.total);
     },

@@ -16,13 +16,21 @@ async function importError(specifier: string): Promise<unknown> {
 
 describe('optionalBackendError', () => {
   it('names the missing optional package and the command that installs it, in one line', async () => {
-    const error = optionalBackendError('wasm', Object.assign(new Error("Cannot find package '@taptr/runtime-web' imported from /x/dist/engine/taptr-engine.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
+    const error = optionalBackendError(
+      'wasm',
+      Object.assign(new Error("Cannot find package '@taptr/runtime-web' imported from /x/dist/engine/taptr-engine.js"), { code: 'ERR_MODULE_NOT_FOUND' }),
+    );
     expect(isTaptrError(error) && error.code).toBe('TAPTR_NO_RUNTIME');
-    expect(error.message).toMatch(/^--backend wasm needs the optional package @taptr\/runtime-web, which is not installed: npm install @taptr\/runtime-web@\^\d+\.\d+\.\d+$/);
+    expect(error.message).toMatch(
+      /^--backend wasm needs the optional package @taptr\/runtime-web, which is not installed: npm install @taptr\/runtime-web@\^\d+\.\d+\.\d+$/,
+    );
   });
 
   it('names onnxruntime-web with the CLI peer range when only it is missing (require.resolve of its .wasm)', () => {
-    const error = optionalBackendError('wasm', Object.assign(new Error("Cannot find module 'onnxruntime-web/ort-wasm-simd-threaded.wasm'\nRequire stack:\n- /x"), { code: 'MODULE_NOT_FOUND' }));
+    const error = optionalBackendError(
+      'wasm',
+      Object.assign(new Error("Cannot find module 'onnxruntime-web/ort-wasm-simd-threaded.wasm'\nRequire stack:\n- /x"), { code: 'MODULE_NOT_FOUND' }),
+    );
     expect(error.message).toBe('--backend wasm needs the optional package onnxruntime-web, which is not installed: npm install onnxruntime-web@1.30.0');
   });
 

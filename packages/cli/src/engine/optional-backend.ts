@@ -36,7 +36,11 @@ export function optionalBackendError(backend: string, error: unknown): TaptrErro
   const packages = OPTIONAL_BACKEND_PACKAGES[backend] ?? [];
   const missing = packages.find((name) => isMissingPackage(error, name));
   if (missing !== undefined) {
-    return new TaptrError('TAPTR_NO_RUNTIME', `--backend ${backend} needs the optional package ${missing}, which is not installed: npm install ${installSpec(missing)}`, { cause: error });
+    return new TaptrError(
+      'TAPTR_NO_RUNTIME',
+      `--backend ${backend} needs the optional package ${missing}, which is not installed: npm install ${installSpec(missing)}`,
+      { cause: error },
+    );
   }
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
   return new TaptrError('TAPTR_NO_RUNTIME', `--backend ${backend}: cannot load ${packages.join(' / ')} (${detail})`, { cause: error });

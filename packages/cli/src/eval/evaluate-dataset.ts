@@ -1,5 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-import { aggregateMetrics, METRIC_NAMES, type MetricValues, type PointScale, type QueryMode, type TapvidDatasetKind, type TapvidMetrics, toTapnetKeys } from '@taptr/tapvid';
+import {
+  aggregateMetrics,
+  METRIC_NAMES,
+  type MetricValues,
+  type PointScale,
+  type QueryMode,
+  type TapvidDatasetKind,
+  type TapvidMetrics,
+  toTapnetKeys,
+} from '@taptr/tapvid';
 import { readTapvidDataset } from '@taptr/tapvid/node';
 import type { TrackProgress } from '@taptr/tracker';
 import type { TrackingEngine } from '../engine/tracking-engine.js';
@@ -48,7 +57,12 @@ export interface DatasetEvaluation {
 export async function evaluateDataset(engine: TrackingEngine, dataset: string, options: EvaluateDatasetOptions): Promise<DatasetEvaluation> {
   const videos: VideoMetrics[] = [];
   let index = 0;
-  for await (const sample of readTapvidDataset(dataset, { resize: options.resize, queryMode: options.mode, scale: options.scale, ...(options.kind !== undefined ? { kind: options.kind } : {}) })) {
+  for await (const sample of readTapvidDataset(dataset, {
+    resize: options.resize,
+    queryMode: options.mode,
+    scale: options.scale,
+    ...(options.kind !== undefined ? { kind: options.kind } : {}),
+  })) {
     if (options.maxVideos !== undefined && index >= options.maxVideos) break;
     options.onVideo?.(index, sample.name);
     const start = performance.now();
@@ -58,7 +72,15 @@ export async function evaluateDataset(engine: TrackingEngine, dataset: string, o
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const [T, H, W] = sample.video.dims as [number, number, number, number];
-    videos.push({ name: sample.name, frames: T, width: W, height: H, queries: result.queries, metrics: result.metrics, ms: Math.round(performance.now() - start) });
+    videos.push({
+      name: sample.name,
+      frames: T,
+      width: W,
+      height: H,
+      queries: result.queries,
+      metrics: result.metrics,
+      ms: Math.round(performance.now() - start),
+    });
     index++;
   }
   return summarizeVideos(videos);
@@ -73,7 +95,8 @@ export type VideoMetrics = Omit<VideoResult, 'metrics'> & { readonly metrics: Ta
  */
 export function summarizeVideos(results: readonly VideoMetrics[]): DatasetEvaluation {
   const videos = results.map((v) => ({ ...v, metrics: aggregateMetrics([v.metrics]) }));
-  const mean = results.length > 0 ? aggregateMetrics(results.map((v) => v.metrics)) : (Object.fromEntries(METRIC_NAMES.map((n) => [n, Number.NaN])) as MetricValues);
+  const mean =
+    results.length > 0 ? aggregateMetrics(results.map((v) => v.metrics)) : (Object.fromEntries(METRIC_NAMES.map((n) => [n, Number.NaN])) as MetricValues);
   return { videos, mean };
 }
 

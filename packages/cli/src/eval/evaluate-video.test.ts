@@ -36,7 +36,13 @@ function oracleEngine(sample: TapvidVideo, calls: Call[]): TrackingEngine {
         for (let t = 0; t < T; t++) visible[i * T + t] = sample.targetOccluded.data[q * T + t] ? 0 : 1;
       });
       const [, H, W] = sample.video.dims as [number, number, number];
-      return { frameCount: T, width: W, height: H, tracks: tensor('float32', [queries.length, T, 2], tracks), visible: tensor('bool', [queries.length, T], visible) };
+      return {
+        frameCount: T,
+        width: W,
+        height: H,
+        tracks: tensor('float32', [queries.length, T, 2], tracks),
+        visible: tensor('bool', [queries.length, T], visible),
+      };
     },
     async dispose() {},
   };
@@ -55,7 +61,9 @@ describe('evaluateVideo (official TAPTR protocol)', () => {
     const pad = calls[0]!.options.padQueries as QueryPadding;
     expect(pad.total).toBe(800);
     expect(pad.queryFrame).toBeUndefined();
-    expect(Array.from(pad.framePositions!)).toEqual([...Array(Q).keys()].flatMap((q) => [sample.targetPoints.data[q * T * 2]!, sample.targetPoints.data[q * T * 2 + 1]!]));
+    expect(Array.from(pad.framePositions!)).toEqual(
+      [...Array(Q).keys()].flatMap((q) => [sample.targetPoints.data[q * T * 2]!, sample.targetPoints.data[q * T * 2 + 1]!]),
+    );
     expect(result.metrics.averageJaccard[0]).toBe(1);
     expect(result.metrics.occlusionAccuracy[0]).toBe(1);
   });
@@ -65,7 +73,7 @@ describe('evaluateVideo (official TAPTR protocol)', () => {
     const calls: Call[] = [];
     const result = await evaluateVideo(oracleEngine(sample, calls), sample, { mode: 'strided', padQueries: 800 });
     const qp = sample.queryPoints.data;
-    const frames = [...new Set([...Array(sample.queryPoints.dims[1]!).keys()].map((q) => qp[q * 3]!))];
+    const frames = [...new Set([...Array(sample.queryPoints.dims[1]).keys()].map((q) => qp[q * 3]!))];
     expect(calls.map((c) => c.queries[0]!.t)).toEqual(frames);
     for (const call of calls) {
       const t = call.queries[0]!.t;

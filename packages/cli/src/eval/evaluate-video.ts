@@ -45,7 +45,10 @@ export async function evaluateVideo(engine: TrackingEngine, sample: TapvidVideo,
   if (options.mode === 'strided') {
     queries.forEach((p, i) => groups.set(p.t, [...(groups.get(p.t) ?? []), i]));
   } else if (Q > 0) {
-    groups.set(-1, queries.map((_, i) => i));
+    groups.set(
+      -1,
+      queries.map((_, i) => i),
+    );
   }
   const video = videoFromTensor(sample.video, sample.name);
   const predTracks = tensor('float64', [1, Q, T, 2]);
@@ -56,8 +59,7 @@ export async function evaluateVideo(engine: TrackingEngine, sample: TapvidVideo,
       framePositions[i * 2] = gt[q * T * 2]!;
       framePositions[i * 2 + 1] = gt[q * T * 2 + 1]!;
     });
-    const padQueries =
-      options.padQueries > members.length ? { total: options.padQueries, framePositions, ...(frame >= 0 ? { queryFrame: frame } : {}) } : 0;
+    const padQueries = options.padQueries > members.length ? { total: options.padQueries, framePositions, ...(frame >= 0 ? { queryFrame: frame } : {}) } : 0;
     const result = await engine.track(
       video,
       members.map((q) => queries[q]!),

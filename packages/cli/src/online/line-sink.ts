@@ -15,7 +15,8 @@ export interface LineSink {
  * @throws TaptrError `TAPTR_IO` when the file cannot be opened or written.
  */
 export function fileLineSink(path: string): LineSink {
-  const io = (error: unknown): TaptrError => new TaptrError('TAPTR_IO', `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  const io = (error: unknown): TaptrError =>
+    new TaptrError('TAPTR_IO', `cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   let fd: number;
   try {
     fd = openSync(path, 'w');

@@ -28,7 +28,7 @@ function instrumented(frames: AsyncIterable<Uint8Array>): { frames: AsyncIterabl
   };
 }
 
-describe('streamOnline with the reference model (the tracker\'s online session)', () => {
+describe("streamOnline with the reference model (the tracker's online session)", () => {
   const ref = referenceModelDir();
   const video = readNpy(new Uint8Array(readFileSync(join(ref, 'video.npy')))) as ReturnType<typeof readNpy> & { data: Uint8Array };
   const [T, H, W] = video.dims as [number, number, number, number];
@@ -50,7 +50,13 @@ describe('streamOnline with the reference model (the tracker\'s online session)'
     const tracking = engine.online!({ width: W, height: H, frameCount: T });
     expect(tracking.latency).toBe(10);
     const results: (OnlineFrameResult & { readAt: number })[] = [];
-    const run = await streamOnline({ tracking, frames: counted.frames, queries, addPoints: added, onFrame: (r) => void results.push({ ...r, readAt: counted.read() }) });
+    const run = await streamOnline({
+      tracking,
+      frames: counted.frames,
+      queries,
+      addPoints: added,
+      onFrame: (r) => void results.push({ ...r, readAt: counted.read() }),
+    });
     expect(run).toEqual({ framesRead: T, framesWritten: T });
     expect(results.map((r) => r.t)).toEqual(Array.from({ length: T }, (_, t) => t));
     for (const r of results) {
@@ -102,12 +108,14 @@ describe('streamOnline: memory stays flat', () => {
     expect(mostLive).toBeLessThanOrEqual(tracking.latency + 2);
   });
 
-  it('stops with the session\'s failure (a frame of another size), not a hang', async () => {
+  it("stops with the session's failure (a frame of another size), not a hang", async () => {
     const tracking = createStationaryEngine().online!({ width: 4, height: 4 });
     async function* frames(): AsyncGenerator<Uint8Array> {
       yield new Uint8Array(48);
       yield new Uint8Array(47);
     }
-    await expect(streamOnline({ tracking, frames: frames(), queries: [{ t: 0, x: 1, y: 1 }], onFrame: () => undefined })).rejects.toThrow(/frame must be 48 bytes, got 47/);
+    await expect(streamOnline({ tracking, frames: frames(), queries: [{ t: 0, x: 1, y: 1 }], onFrame: () => undefined })).rejects.toThrow(
+      /frame must be 48 bytes, got 47/,
+    );
   });
 });

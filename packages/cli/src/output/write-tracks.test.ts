@@ -32,7 +32,14 @@ describe('writeTracks', () => {
     const text = readFileSync(join(dir, 't.json'), 'utf8');
     const doc = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(['format', 'version', 'video', 'mode', 'queries', 'tracks', 'visible', 'backend', 'model', 'timings']);
-    expect(doc).toMatchObject({ format: 'taptr-tracks', version: 2, mode: 'forward', video: { width: 32, height: 24, frames: 3 }, queries: output.queries, backend: 'cpu' });
+    expect(doc).toMatchObject({
+      format: 'taptr-tracks',
+      version: 2,
+      mode: 'forward',
+      video: { width: 32, height: 24, frames: 3 },
+      queries: output.queries,
+      backend: 'cpu',
+    });
     expect(doc['tracks']).toEqual([
       [[1.25, 2.5], [3.1, 4.2], null],
       [null, [12.75, 13], [14, 15]],
@@ -65,14 +72,18 @@ describe('writeTracks', () => {
     await writeTracks(join(dir, 't.npz'), { ...output, video: { ...output.video, source: { start: 4, stride: 2, frames: 11 } } });
     const entries = unzipSync(new Uint8Array(readFileSync(join(dir, 't.npz'))));
     expect(Object.keys(entries).sort()).toEqual(['frames.npy', 'queries.npy', 'query_points.npy', 'tracks.npy', 'visible.npy']);
-    const array = (name: string): { type: string; dims: readonly number[]; data: ArrayLike<number> } => readNpy(entries[`${name}.npy`]!) as { type: string; dims: readonly number[]; data: ArrayLike<number> };
+    const array = (name: string): { type: string; dims: readonly number[]; data: ArrayLike<number> } =>
+      readNpy(entries[`${name}.npy`]!) as { type: string; dims: readonly number[]; data: ArrayLike<number> };
     const t = array('tracks');
     expect([t.type, t.dims]).toEqual(['float32', [2, 3, 2]]);
     // Point 0 has a NaN at frame 2; point 1 has no position at frame 0 (before its query frame 1).
     expect(Array.from(t.data)).toEqual([1.25, 2.5, Math.fround(3.1), Math.fround(4.2), Number.NaN, Number.NaN, Number.NaN, Number.NaN, 12.75, 13, 14, 15]);
     const v = array('visible');
     expect([v.type, v.dims, Array.from(v.data)]).toEqual(['bool', [2, 3], [1, 1, 0, 0, 1, 0]]);
-    expect([array('queries').dims, Array.from(array('queries').data)]).toEqual([[2, 3], [0, 1.25, 2.5, 1, 12.75, 13]]);
+    expect([array('queries').dims, Array.from(array('queries').data)]).toEqual([
+      [2, 3],
+      [0, 1.25, 2.5, 1, 12.75, 13],
+    ]);
     expect(Array.from(array('query_points').data)).toEqual([0, 2.5, 1.25, 1, 13, 12.75]);
     expect([array('frames').type, Array.from(array('frames').data)]).toEqual(['int32', [4, 6, 8]]);
   });

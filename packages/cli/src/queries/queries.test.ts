@@ -39,17 +39,27 @@ describe('readQueries', () => {
   });
 
   it('rejects (x, y) where (t, x, y) was expected, in every format', async () => {
-    await expect(readQueries(file('xy.json', '[[10, 20]]'), extent)).rejects.toThrow(/xy\.json: item 0: must be an object \{"t", "x", "y"\}, got \[10, 20\] \(an \(x, y\) pair\? a query also needs its frame t\)/);
+    await expect(readQueries(file('xy.json', '[[10, 20]]'), extent)).rejects.toThrow(
+      /xy\.json: item 0: must be an object \{"t", "x", "y"\}, got \[10, 20\] \(an \(x, y\) pair\? a query also needs its frame t\)/,
+    );
     await expect(readQueries(file('xy2.json', '[{"x": 10, "y": 20}]'), extent)).rejects.toThrow(/xy2\.json: item 0: missing field "t" \(the frame index\)/);
-    await expect(readQueries(file('xy.csv', 'x,y\n10,20\n'), extent)).rejects.toThrow(/xy\.csv: line 1: the header must name the columns t,x,y, got "x,y" \(missing t, the frame index\)/);
+    await expect(readQueries(file('xy.csv', 'x,y\n10,20\n'), extent)).rejects.toThrow(
+      /xy\.csv: line 1: the header must name the columns t,x,y, got "x,y" \(missing t, the frame index\)/,
+    );
     const npy = writeNpy(tensor('float32', [1, 2], new Float32Array([10, 20])));
-    await expect(readQueries(file('xy.npy', npy), extent)).rejects.toThrow(/xy\.npy: a \.npy query array must be float32\|float64 \[N, 3\] in TAP-Vid order \(t, y, x\), got float32 \[1, 2\] \(an \(x, y\) array\?/);
+    await expect(readQueries(file('xy.npy', npy), extent)).rejects.toThrow(
+      /xy\.npy: a \.npy query array must be float32\|float64 \[N, 3\] in TAP-Vid order \(t, y, x\), got float32 \[1, 2\] \(an \(x, y\) array\?/,
+    );
   });
 
   it('names the file, row and field of a bad value', async () => {
     await expect(readQueries(file('a.csv', 't,x,y\n0,1,1\n1,abc,2\n'), extent)).rejects.toThrow(/^a\.csv: line 3: field x must be a number, got "abc"$/);
-    await expect(readQueries(file('b.csv', 't,x,y\n0,1,1\n12,3,2\n'), extent)).rejects.toThrow(/^b\.csv: line 3: t must be an integer frame index in \[0, 9\], got 12$/);
-    await expect(readQueries(file('c.json', '[{"t":0,"x":1,"y":1},{"t":1,"x":80,"y":2}]'), extent)).rejects.toThrow(/^c\.json: item 1: x must be a pixel x in \[-0.5, 63.5\], got 80$/);
+    await expect(readQueries(file('b.csv', 't,x,y\n0,1,1\n12,3,2\n'), extent)).rejects.toThrow(
+      /^b\.csv: line 3: t must be an integer frame index in \[0, 9\], got 12$/,
+    );
+    await expect(readQueries(file('c.json', '[{"t":0,"x":1,"y":1},{"t":1,"x":80,"y":2}]'), extent)).rejects.toThrow(
+      /^c\.json: item 1: x must be a pixel x in \[-0.5, 63.5\], got 80$/,
+    );
     await expect(readQueries(file('d.json', '[{"t":0.5,"x":1,"y":1}]'), extent)).rejects.toThrow(/d\.json: item 0: t must be an integer/);
     await expect(readQueries(file('e.json', '[{"t":0,"x":"1","y":1}]'), extent)).rejects.toThrow(/e\.json: item 0: field "x" must be a number, got "1"/);
     await expect(readQueries(file('f.json', '{"t":0}'), extent)).rejects.toThrow(/f\.json: must be a JSON array/);
@@ -65,7 +75,8 @@ describe('readQueries', () => {
 
 describe('parseQueries', () => {
   it('refuses what a lenient reader would take: hex or Infinity cells, a column named twice, bytes that are not UTF-8', () => {
-    const parse = (name: string, text: string | Uint8Array): QueryPoint[] => parseQueries(typeof text === 'string' ? new TextEncoder().encode(text) : text, name, extent);
+    const parse = (name: string, text: string | Uint8Array): QueryPoint[] =>
+      parseQueries(typeof text === 'string' ? new TextEncoder().encode(text) : text, name, extent);
     expect(() => parse('a.csv', 't,x,y\n0x1,1,1\n')).toThrow(/^a\.csv: line 2: field t must be a number, got "0x1"$/);
     expect(() => parse('a.csv', 't,x,y\n1,Infinity,1\n')).toThrow(/^a\.csv: line 2: field x must be a number, got "Infinity"$/);
     expect(() => parse('a.csv', 't,x,y,x\n1,1,1,2\n')).toThrow(/^a\.csv: line 1: the header names the column x twice/);
@@ -79,7 +90,8 @@ describe('parseQueries', () => {
     if (points.length === 0) throw new Error('no points');
     points.forEach((p, i) => {
       if (!Number.isInteger(p.t) || p.t < 0 || p.t >= extent.frames) throw new Error(`point ${i}: t = ${p.t}`);
-      if (!(p.x >= -0.5 && p.x <= extent.width - 0.5 && p.y >= -0.5 && p.y <= extent.height - 0.5)) throw new Error(`point ${i}: (${p.x}, ${p.y}) outside the video`);
+      if (!(p.x >= -0.5 && p.x <= extent.width - 0.5 && p.y >= -0.5 && p.y <= extent.height - 0.5))
+        throw new Error(`point ${i}: (${p.x}, ${p.y}) outside the video`);
     });
   };
   const inputs = {
@@ -88,23 +100,50 @@ describe('parseQueries', () => {
     npy: writeNpy(tensor('float32', [3, 3], Float32Array.from([0, 2.25, 1.5, 9, 0, 63, 4, 47.5, 31.5]))),
   };
   const tokens = {
-    json: ['null', 'true', '[', ']', '{', '}', ',', ':', '"', '"t"', '"x"', '"y"', '-1', '0', '9', '10', '1e400', '-0.5', '63.5', '2.5', '[1,2]', '"\\u0000"', '\uFFFD'],
+    json: [
+      'null',
+      'true',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      ':',
+      '"',
+      '"t"',
+      '"x"',
+      '"y"',
+      '-1',
+      '0',
+      '9',
+      '10',
+      '1e400',
+      '-0.5',
+      '63.5',
+      '2.5',
+      '[1,2]',
+      '"\\u0000"',
+      '\uFFFD',
+    ],
     csv: [',', '\n', '\r\n', 't', 'x', 'y', 'T', '-1', '0', '9', '10', '1e3', '.5', '-0.5', '63.5', 'nan', '0x1', 'Infinity', '"', ' ', '\uFEFF', '1,2,3'],
   };
-  it.each(['json', 'csv', 'npy'] as const)('.%s: thousands of seeded mutations, each refused with a typed error or read to well-formed points', async (kind) => {
-    const report = await fuzzBytes({
-      input: inputs[kind],
-      seed: 0x71 + kind.length * 1000 + kind.charCodeAt(0),
-      minCases: 3000,
-      budgetMs: 3000,
-      ...(kind === 'npy' ? { hotRanges: [[0, 80]] as const } : { tokens: tokens[kind] }),
-      read: (bytes) => parseQueries(bytes, `q.${kind}`, extent),
-      onAccept: wellFormed,
-    });
-    expect(report.failures, report.summary).toEqual([]);
-    expect(report.cases).toBeGreaterThanOrEqual(3000);
-    expect(report.rejected['TAPTR_INVALID_ARGUMENT'] ?? 0, report.summary).toBeGreaterThan(0);
-  });
+  it.each(['json', 'csv', 'npy'] as const)(
+    '.%s: thousands of seeded mutations, each refused with a typed error or read to well-formed points',
+    async (kind) => {
+      const report = await fuzzBytes({
+        input: inputs[kind],
+        seed: 0x71 + kind.length * 1000 + kind.charCodeAt(0),
+        minCases: 3000,
+        budgetMs: 3000,
+        ...(kind === 'npy' ? { hotRanges: [[0, 80]] as const } : { tokens: tokens[kind] }),
+        read: (bytes) => parseQueries(bytes, `q.${kind}`, extent),
+        onAccept: wellFormed,
+      });
+      expect(report.failures, report.summary).toEqual([]);
+      expect(report.cases).toBeGreaterThanOrEqual(3000);
+      expect(report.rejected['TAPTR_INVALID_ARGUMENT'] ?? 0, report.summary).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('gridQueries on a mask PNG', () => {

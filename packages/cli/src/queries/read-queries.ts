@@ -60,8 +60,11 @@ export function parseCsvQueries(text: string, name: string): ParsedQueries {
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const col = (field: string): number => {
     const index = header.indexOf(field);
-    if (index < 0) fail(`${name}: line 1: the header must name the columns t,x,y, got ${JSON.stringify(lines[0] ?? '')}${field === 't' ? ' (missing t, the frame index)' : ''}; ${FORM}`);
-    if (header.indexOf(field, index + 1) >= 0) fail(`${name}: line 1: the header names the column ${field} twice, got ${JSON.stringify(lines[0])}`);
+    if (index < 0)
+      fail(
+        `${name}: line 1: the header must name the columns t,x,y, got ${JSON.stringify(lines[0] ?? '')}${field === 't' ? ' (missing t, the frame index)' : ''}; ${FORM}`,
+      );
+    if (header.includes(field, index + 1)) fail(`${name}: line 1: the header names the column ${field} twice, got ${JSON.stringify(lines[0])}`);
     return index;
   };
   const ct = col('t');
@@ -146,7 +149,9 @@ export async function readQueries(path: string, extent: VideoExtent): Promise<Qu
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new TaptrError('TAPTR_IO', `${path}: cannot read the query file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new TaptrError('TAPTR_IO', `${path}: cannot read the query file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
   return parseQueries(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path, extent);
 }

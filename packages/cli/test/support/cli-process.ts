@@ -20,11 +20,15 @@ export interface CliProcess {
 
 /** Starts `taptr ...args` from the sources in a child process. */
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
-  const child = spawn(process.execPath, ['--conditions', '@taptr/source', '--import', 'tsx', ENTRY, ...args], { cwd: PACKAGE, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions', '@taptr/source', '--import', 'tsx', ENTRY, ...args], {
+    cwd: PACKAGE,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     for (const w of [...waiters]) {
       const line = out.split('\n').find((l) => w.pattern.test(l));
@@ -34,7 +38,7 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = proce
       }
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     child,
@@ -46,7 +50,13 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = proce
       if (line !== undefined) return Promise.resolve(line);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} in ${ms} ms; stdout:\n${out}\nstderr:\n${err}`)), ms);
-        waiters.push({ pattern, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
         void exited.then(() => setTimeout(() => reject(new Error(`exited before a line matching ${pattern}; stdout:\n${out}\nstderr:\n${err}`)), 100));
       });
     },

@@ -70,7 +70,10 @@ async function versusCpu(T: number, tracks: ArrayLike<number>, visible: ArrayLik
 
 async function benchNode(backend: string, runtime: RuntimeAdapter, frames: number): Promise<void> {
   const reason = await runtime.unsupportedReason?.();
-  if (reason !== undefined) return emit({ backend, skipped: reason });
+  if (reason !== undefined) {
+    emit({ backend, skipped: reason });
+    return;
+  }
   const T = Math.min(frames, meta.frames);
   const video = tensor('uint8', [T, meta.height, meta.width, 3], videoData.subarray(0, T * meta.height * meta.width * 3));
   const loadStart = performance.now();
@@ -86,13 +89,25 @@ async function benchNode(backend: string, runtime: RuntimeAdapter, frames: numbe
   }
   await tracker.release();
   const diff = await versusCpu(T, last!.tracks, last!.visible);
-  emit({ backend, runtime: runtime.name, frames: T, points: queries.length, loadMs: Math.round(loadMs), firstMsPerFrame: +(times[0]! / T).toFixed(2), msPerFrame: +(median(times.slice(RUNS > 1 ? 1 : 0)) / T).toFixed(2), ...diff });
+  emit({
+    backend,
+    runtime: runtime.name,
+    frames: T,
+    points: queries.length,
+    loadMs: Math.round(loadMs),
+    firstMsPerFrame: +(times[0]! / T).toFixed(2),
+    msPerFrame: +(median(times.slice(RUNS > 1 ? 1 : 0)) / T).toFixed(2),
+    ...diff,
+  });
 }
 
 async function benchChromium(backend: 'wasm' | 'webgpu', frames: number): Promise<void> {
   const name = `chromium-${backend}`;
   const reason = browserSkipReason();
-  if (reason !== undefined) return emit({ backend: name, skipped: reason });
+  if (reason !== undefined) {
+    emit({ backend: name, skipped: reason });
+    return;
+  }
   const browser = await startBrowser();
   try {
     const page = await browser.open('index.html');
@@ -106,7 +121,10 @@ async function benchChromium(backend: 'wasm' | 'webgpu', frames: number): Promis
     for (let r = 0; r < RUNS; r++) {
       await page.click('#track');
       await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.dataset['state']!), null, { timeout: 3_600_000 });
-      if ((await page.getAttribute('#status', 'data-state')) === 'error') return emit({ backend: name, skipped: await page.textContent('#status') });
+      if ((await page.getAttribute('#status', 'data-state')) === 'error') {
+        emit({ backend: name, skipped: await page.textContent('#status') });
+        return;
+      }
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
       results.push(readTracksFile(await readFile(await download.path(), 'utf8')));
     }
@@ -116,7 +134,17 @@ async function benchChromium(backend: 'wasm' | 'webgpu', frames: number): Promis
     const lastJson = results[results.length - 1]!;
     const diff = await versusCpu(T, lastJson.tracks, lastJson.visible);
     const timings = first.timings!;
-    emit({ backend: name, runtime: first.model?.['runtime'], frames: T, points: queries.length, wasmThreads: backend === 'wasm' ? threads : undefined, loadMs: timings['loadMs'], firstMsPerFrame: timings['msPerFrame'], msPerFrame: +(median(warm) / T).toFixed(2), ...diff });
+    emit({
+      backend: name,
+      runtime: first.model?.['runtime'],
+      frames: T,
+      points: queries.length,
+      wasmThreads: backend === 'wasm' ? threads : undefined,
+      loadMs: timings['loadMs'],
+      firstMsPerFrame: timings['msPerFrame'],
+      msPerFrame: +(median(warm) / T).toFixed(2),
+      ...diff,
+    });
   } finally {
     await browser.close();
   }
@@ -128,7 +156,11 @@ for (const backend of BACKENDS) {
     await benchNode('node-cpu (1 thread)', createNodeRuntime({ threads: 1 }), FRAMES);
     await benchNode('node-cpu (2 threads)', createNodeRuntime({ threads: 2 }), FRAMES);
   } else if (backend === 'node-wasm') {
-    await benchNode('node-wasm (1 thread)', createWebRuntime({ threads: 1, wasmBinary: await readFile(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')) }), FRAMES);
+    await benchNode(
+      'node-wasm (1 thread)',
+      createWebRuntime({ threads: 1, wasmBinary: await readFile(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')) }),
+      FRAMES,
+    );
   } else if (backend === 'node-webgpu') await benchNode('node-webgpu (ort-node EP)', createNodeRuntime({ executionProvider: 'webgpu' }), WEBGPU_FRAMES);
   else if (backend === 'chromium-wasm') await benchChromium('wasm', FRAMES);
   else if (backend === 'chromium-webgpu') await benchChromium('webgpu', WEBGPU_FRAMES);

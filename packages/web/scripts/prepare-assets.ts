@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   if (video.type !== 'uint8' || C !== 3) throw new Error(`prepare-assets: video.npy must be uint8 [T, H, W, 3], got ${video.type} [${video.dims.join(', ')}]`);
   await mkdir(join(out, 'sample'), { recursive: true });
   await writeFile(join(out, 'sample', 'video.bin'), video.data as Uint8Array);
-  await writeFile(join(out, 'sample', 'sample.json'), `${JSON.stringify({ frames: T, height: H, width: W, channels: 3, file: 'video.bin', source: 'TAPTR reference fixture video.npy (synthetic)' }, null, 2)}\n`);
+  await writeFile(
+    join(out, 'sample', 'sample.json'),
+    `${JSON.stringify({ frames: T, height: H, width: W, channels: 3, file: 'video.bin', source: 'TAPTR reference fixture video.npy (synthetic)' }, null, 2)}\n`,
+  );
 
   // The reduced reference model as a converted model folder (same format as `taptr convert`).
   const pth = new Uint8Array(await readFile(join(fixtures, 'checkpoint.pth')));
@@ -48,7 +51,9 @@ async function main(): Promise<void> {
   const require = createRequire(import.meta.url);
   await mkdir(join(out, 'ort'), { recursive: true });
   for (const f of ORT_FILES) await copyFile(require.resolve(`onnxruntime-web/${f}`), join(out, 'ort', f));
-  process.stdout.write(`prepare-assets: ${T} frames ${W}x${H}, model at ${config.resolution}x${config.resolution}, ${ORT_FILES.length} ORT files -> ${out} (${Date.now() - started} ms)\n`);
+  process.stdout.write(
+    `prepare-assets: ${T} frames ${W}x${H}, model at ${config.resolution}x${config.resolution}, ${ORT_FILES.length} ORT files -> ${out} (${Date.now() - started} ms)\n`,
+  );
 }
 
 await main();

@@ -41,7 +41,17 @@ describe('countDecoderWindows', () => {
     await counting.runner.decodeWindow(windowOf(800), output);
     expect(counting.counts()).toEqual({ 'sample-first': 0, 'project-first': 1 });
     await counting.runner.release();
-    expect(calls).toEqual(['allocate 6', 'encode 2', 'init 3', 'decode 1 into 7', 'decode 4 into 7', 'decode 5 into 7', 'decode 3 into 7', 'decode 800 into 7', 'release']);
+    expect(calls).toEqual([
+      'allocate 6',
+      'encode 2',
+      'init 3',
+      'decode 1 into 7',
+      'decode 4 into 7',
+      'decode 5 into 7',
+      'decode 3 into 7',
+      'decode 800 into 7',
+      'release',
+    ]);
   });
 
   it('does not count a window whose decoding failed', async () => {

@@ -2,7 +2,7 @@
 // The overlay video: every frame of the tracked clip at the video's resolution (upscaled by the
 // style's integer factor, nearest neighbour, like the CLI) with the tracks drawn on it, encoded with
 // WebCodecs through mediabunny into an mp4 (H.264, else VP9 / AV1) or a webm (VP9, else VP8 / AV1).
-import { BufferTarget, CanvasSource, getFirstEncodableVideoCodec, Mp4OutputFormat, Output, QUALITY_HIGH, WebMOutputFormat, type VideoCodec } from 'mediabunny';
+import { BufferTarget, CanvasSource, getFirstEncodableVideoCodec, Mp4OutputFormat, Output, Quality, WebMOutputFormat, type VideoCodec } from 'mediabunny';
 import type { OverlayStyle, TrackSet } from '@taptr/tensor/track-style';
 import { clipFrames } from './clip-frames.js';
 import { drawTracks } from './overlay.js';
@@ -52,7 +52,7 @@ export async function exportOverlay(clip: VideoClip, set: TrackSet, options: Exp
   const frameCanvas = new OffscreenCanvas(1, 1);
   const frameCtx = frameCanvas.getContext('2d')!;
   const output = new Output({ format: options.format === 'mp4' ? new Mp4OutputFormat() : new WebMOutputFormat(), target: new BufferTarget() });
-  const source = new CanvasSource(canvas, { codec, bitrate: QUALITY_HIGH });
+  const source = new CanvasSource(canvas, { codec, quality: new Quality('high') });
   output.addVideoTrack(source, { frameRate: fps });
   await output.start();
   let t = 0;
@@ -80,7 +80,14 @@ export async function exportOverlay(clip: VideoClip, set: TrackSet, options: Exp
     await output.cancel().catch(() => undefined);
     throw error;
   }
-  const buffer = (output.target as BufferTarget).buffer!;
+  const buffer = output.target.buffer!;
   const base = clip.name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-') || 'video';
-  return { blob: new Blob([buffer], { type: options.format === 'mp4' ? 'video/mp4' : 'video/webm' }), codec, frames: t, width, height, fileName: `${base}-overlay.${options.format}` };
+  return {
+    blob: new Blob([buffer], { type: options.format === 'mp4' ? 'video/mp4' : 'video/webm' }),
+    codec,
+    frames: t,
+    width,
+    height,
+    fileName: `${base}-overlay.${options.format}`,
+  };
 }

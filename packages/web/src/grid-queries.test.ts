@@ -39,10 +39,22 @@ describe('gridPoints', () => {
 describe('maskFromRgba', () => {
   it('reads inside = alpha non-zero and any colour non-zero (the CLI --mask rule)', () => {
     const rgba = new Uint8Array([
-      255, 255, 255, 255, // white: inside
-      0, 0, 0, 255, // black: outside
-      255, 0, 255, 0, // transparent: outside
-      0, 0, 9, 1, // faint blue: inside
+      255,
+      255,
+      255,
+      255, // white: inside
+      0,
+      0,
+      0,
+      255, // black: outside
+      255,
+      0,
+      255,
+      0, // transparent: outside
+      0,
+      0,
+      9,
+      1, // faint blue: inside
     ]);
     const mask = maskFromRgba(2, 2, rgba);
     expect(Array.from(mask.inside)).toEqual([1, 0, 0, 1]);

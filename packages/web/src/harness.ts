@@ -17,7 +17,15 @@ export interface WireError {
   readonly error: { readonly name: string; readonly code?: string; readonly message: string };
 }
 
-const ARRAYS = { float32: Float32Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, int8: Int8Array, bool: Uint8Array, float16: Uint16Array } as const;
+const ARRAYS = {
+  float32: Float32Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  bool: Uint8Array,
+  float16: Uint16Array,
+} as const;
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -52,11 +60,11 @@ function adapterOf(name: string): RuntimeAdapter {
 }
 
 const harness = {
-  crossOriginIsolated: (): boolean => globalThis.crossOriginIsolated === true,
+  crossOriginIsolated: (): boolean => globalThis.crossOriginIsolated,
   /** Creates (once) the adapter of `backend`; resolves its name, or the typed error why it is unavailable. */
   open: (backend: Backend, threads = 0) =>
     guard(async () => {
-      const key = `${backend}`;
+      const key = backend;
       if (!adapters.has(key)) adapters.set(key, await createRuntime(backend, { threads, wasmPaths: new URL('ort/', document.baseURI).href }));
       return adapters.get(key)!.name;
     }),
@@ -83,7 +91,7 @@ const harness = {
           const bytes = fromBase64(t.base64);
           const Ctor = ARRAYS[t.type];
           const data = new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
-          return [name, entry.adapter.tensors.tensor(t.type, data as never, t.dims)];
+          return [name, entry.adapter.tensors.tensor(t.type, data, t.dims)];
         }),
       );
       const given =
@@ -94,7 +102,7 @@ const harness = {
                 const size = spec.dims.reduce((a, b) => a * b, 1);
                 const Ctor = ARRAYS[spec.type];
                 const data = new Ctor(size + 2).subarray(1, size + 1);
-                return [name, entry.adapter.tensors.tensor(spec.type, data as never, spec.dims)];
+                return [name, entry.adapter.tensors.tensor(spec.type, data, spec.dims)];
               }),
             );
       const started = performance.now();

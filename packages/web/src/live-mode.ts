@@ -256,7 +256,10 @@ export function createLiveMode(deps: LiveModeDeps): LiveMode {
       const choice = deps.choice();
       if (choice === undefined) return;
       if (!navigator.mediaDevices?.getUserMedia) {
-        deps.setStatus('Error: this browser has no camera access (navigator.mediaDevices.getUserMedia; the page must be served over https or localhost)', 'error');
+        deps.setStatus(
+          'Error: this browser has no camera access (navigator.mediaDevices.getUserMedia; the page must be served over https or localhost)',
+          'error',
+        );
         return;
       }
       deps.setStatus('Opening the camera…', 'loading');
@@ -321,7 +324,10 @@ export function createLiveMode(deps: LiveModeDeps): LiveMode {
       switch (message.type) {
         case 'live-ready':
           ready = true;
-          deps.setStatus(`Live on ${message.runtime} (model at ${message.resolution}x${message.resolution}): click on the image to track a point, Delete removes it.`, 'running');
+          deps.setStatus(
+            `Live on ${message.runtime} (model at ${message.resolution}x${message.resolution}): click on the image to track a point, Delete removes it.`,
+            'running',
+          );
           break;
         case 'live-pushed':
           inFlight = Math.max(0, inFlight - 1);

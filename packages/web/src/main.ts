@@ -20,6 +20,7 @@ import { frameImage, headOf, loadSample, type VideoClip } from './video-clip.js'
 import { decodeVideoFile, hasWebCodecs } from './webcodecs-decode.js';
 import type { PageBackend, RuntimeChoice, TrackRequest, VideoPayload, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the element type it expects
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
   if (el === null) throw new Error(`page element #${id} is missing`);
@@ -399,13 +400,22 @@ ui.gridInMask.addEventListener('change', render);
 
 ui.addGrid.addEventListener('click', () => {
   const clip = state.clip;
-  if (clip === undefined) return showError(new Error('open a video first'));
+  if (clip === undefined) {
+    showError(new Error('open a video first'));
+    return;
+  }
   const n = intIn(ui.gridN, 1, MAX_GRID, 8);
   ui.gridN.value = String(n);
   const mask = ui.gridInMask.checked ? state.mask!.mask() : undefined;
-  if (mask !== undefined && !mask.inside.includes(1)) return showError(new Error('the mask is empty: paint it (Canvas tool: paint mask) or load a mask PNG'));
+  if (mask !== undefined && !mask.inside.includes(1)) {
+    showError(new Error('the mask is empty: paint it (Canvas tool: paint mask) or load a mask PNG'));
+    return;
+  }
   const points = gridPoints(n, clip.width, clip.height, mask);
-  if (points.length === 0) return showError(new Error(`no point of the ${n} x ${n} grid falls inside the mask: paint a larger mask or use a finer grid`));
+  if (points.length === 0) {
+    showError(new Error(`no point of the ${n} x ${n} grid falls inside the mask: paint a larger mask or use a finer grid`));
+    return;
+  }
   editPoints(state.points.addAll(state.t, points));
   setStatus(`Added ${points.length} point(s) of a ${n} x ${n} grid on frame ${state.t}${mask ? ' inside the mask' : ''}.`);
 });
@@ -421,7 +431,9 @@ ui.maskFile.addEventListener('change', () => {
     bitmap.close();
     ui.gridInMask.checked = true;
     render();
-    setStatus(`Mask ${file.name} loaded (${state.mask!.area()} pixels inside${scaled ? `; scaled from ${bitmap.width}x${bitmap.height} to the video's ${clip.width}x${clip.height}` : ''}).`);
+    setStatus(
+      `Mask ${file.name} loaded (${state.mask!.area()} pixels inside${scaled ? `; scaled from ${bitmap.width}x${bitmap.height} to the video's ${clip.width}x${clip.height}` : ''}).`,
+    );
   })()
     .catch((error: unknown) => showError(new Error(`${file.name}: cannot read the mask image (${(error as Error).message})`)))
     .finally(() => {
@@ -498,7 +510,9 @@ async function decodeFile(file: File): Promise<VideoClip> {
   ui.progress.value = 1;
   const seconds = (performance.now() - started) / 1000;
   setClip(clip);
-  setStatus(`${file.name}: ${clip.frames} frames of ${clip.width}x${clip.height}, decoded in ${seconds.toFixed(1)} s with ${how}. Click on the frame to add query points.`);
+  setStatus(
+    `${file.name}: ${clip.frames} frames of ${clip.width}x${clip.height}, decoded in ${seconds.toFixed(1)} s with ${how}. Click on the frame to add query points.`,
+  );
   return clip;
 }
 ui.videoFile.addEventListener('change', () => {
@@ -521,7 +535,10 @@ function showModelProgress(p: ModelLoadProgress): void {
   ui.modelProgress.hidden = false;
   ui.modelProgress.value = (p.fileIndex + (p.total > 0 ? p.loaded / p.total : 1)) / p.files;
   const mb = (n: number): string => (n / 1e6).toFixed(1);
-  setStatus(`Loading the model: ${p.file} ${p.fromCache ? 'from the browser cache' : `${mb(p.loaded)} / ${mb(p.total)} MB`} (file ${p.fileIndex + 1} of ${p.files})…`, 'loading');
+  setStatus(
+    `Loading the model: ${p.file} ${p.fromCache ? 'from the browser cache' : `${mb(p.loaded)} / ${mb(p.total)} MB`} (file ${p.fileIndex + 1} of ${p.files})…`,
+    'loading',
+  );
 }
 
 /** Sends a loaded model to the worker (its bytes are transferred) and makes it the page's model. */
@@ -529,17 +546,25 @@ function useModel(model: LoadedModel, how: string): void {
   // The worker reads the model like any model folder: model.json and the graph files it lists.
   const files = Object.fromEntries(listedGraphRoles(model.manifest).map((role) => [model.manifest.graphs[role]!.file, model.graphs[role]!]));
   const fast = model.graphs.decoderWindowSampleFirst !== undefined;
-  postWorker({ type: 'model', modelId: model.id, manifest: JSON.stringify(model.manifest), files }, Object.values(files).map((b) => b.buffer as ArrayBuffer));
+  postWorker(
+    { type: 'model', modelId: model.id, manifest: JSON.stringify(model.manifest), files },
+    Object.values(files).map((b) => b.buffer as ArrayBuffer),
+  );
   const randomWeights = state.bundledSource !== undefined && model.manifest.source?.sha256 === state.bundledSource;
   state.model = { id: model.id, name: model.name, precision: model.manifest.precision, randomWeights };
   ui.banner.hidden = !randomWeights;
   ui.modelProgress.hidden = true;
   setResult(undefined);
-  const from = model.cachedFiles === model.files ? 'all from the browser cache' : model.cachedFiles > 0 ? `${model.cachedFiles} of ${model.files} files from the browser cache` : how;
+  const from =
+    model.cachedFiles === model.files
+      ? 'all from the browser cache'
+      : model.cachedFiles > 0
+        ? `${model.cachedFiles} of ${model.files} files from the browser cache`
+        : how;
   setStatus(
     `Model ready: ${model.name} (${from}; checksums match model.json)` +
       `${fast ? '' : '; it has no sample-first decoder (decoder_window_sample_first.onnx): every window runs decoder_window.onnx'}.` +
-      `${model.cacheNote ? ` Note: ${model.cacheNote}.` : ''}`,
+      (model.cacheNote ? ` Note: ${model.cacheNote}.` : ''),
     'idle',
   );
   void refreshCachedModels();
@@ -597,7 +622,8 @@ ui.loadModelUrl.addEventListener('click', () => {
     const raw = ui.modelUrl.value.trim();
     base = new URL(raw.endsWith('/') || raw.endsWith('model.json') ? raw : `${raw}/`, document.baseURI).href.replace(/model\.json$/, '');
   } catch {
-    return showError(new Error(`not a URL: ${ui.modelUrl.value}`));
+    showError(new Error(`not a URL: ${ui.modelUrl.value}`));
+    return;
   }
   setStatus(`Loading the model from ${base}…`, 'loading');
   void store
@@ -632,14 +658,16 @@ function runtimeChoice(): RuntimeChoice | undefined {
   return { backend: ui.backend.value as PageBackend, threads: 0, ortBase: new URL('ort/', document.baseURI).href, modelId: state.model.id };
 }
 
-let pending: { id: number; queries: readonly EditablePoint[]; clip: VideoClip; scaled: boolean; mode: 'forward' | 'bidirectional'; cancel: Int32Array | undefined } | undefined;
+let pending:
+  | { id: number; queries: readonly EditablePoint[]; clip: VideoClip; scaled: boolean; mode: 'forward' | 'bidirectional'; cancel: Int32Array | undefined }
+  | undefined;
 
 /**
  * A cancel flag the worker reads between frames (shared memory, where the page is cross-origin
  * isolated): a worker busy in a long wasm run may not see a cancel message until it is done.
  */
 function cancelFlag(): Int32Array | undefined {
-  return globalThis.crossOriginIsolated === true ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+  return globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 }
 
 function setRunning(running: boolean): void {
@@ -653,12 +681,21 @@ function setRunning(running: boolean): void {
 
 ui.track.addEventListener('click', () => {
   const clip = state.clip;
-  if (clip === undefined) return showError(new Error('open a video first'));
+  if (clip === undefined) {
+    showError(new Error('open a video first'));
+    return;
+  }
   const queries = state.points.points;
-  if (queries.length === 0) return showError(new Error('add at least one query point (click on the frame, or add a grid)'));
+  if (queries.length === 0) {
+    showError(new Error('add at least one query point (click on the frame, or add a grid)'));
+    return;
+  }
   const head = headOf(clip, intIn(ui.maxFrames, 1, clip.frames, clip.frames));
   const late = queries.find((q) => q.t >= head.frames);
-  if (late !== undefined) return showError(new Error(`point #${late.id} is on frame ${late.t}, beyond the ${head.frames} frames to track`));
+  if (late !== undefined) {
+    showError(new Error(`point #${late.id} is on frame ${late.t}, beyond the ${head.frames} frames to track`));
+    return;
+  }
   const choice = runtimeChoice();
   if (choice === undefined) return;
   stopPlayback();
@@ -677,7 +714,15 @@ ui.track.addEventListener('click', () => {
   setRunning(true);
   ui.progress.value = 0;
   setStatus('Starting…', 'running');
-  const request: TrackRequest = { type: 'track', id: requestId, ...choice, video, queries: sent, bidirectional: mode === 'bidirectional', ...(cancel === undefined ? {} : { cancel }) };
+  const request: TrackRequest = {
+    type: 'track',
+    id: requestId,
+    ...choice,
+    video,
+    queries: sent,
+    bidirectional: mode === 'bidirectional',
+    ...(cancel === undefined ? {} : { cancel }),
+  };
   postWorker(request, video.kind === 'frames' ? [video.data.buffer] : []);
 });
 ui.cancel.addEventListener('click', () => {
@@ -687,11 +732,14 @@ ui.cancel.addEventListener('click', () => {
 });
 
 function onTrackMessage(message: WorkerResponse): void {
-  if (pending === undefined || message.id !== pending.id) return;
+  if (message.id !== pending?.id) return;
   if (message.type === 'status') setStatus(message.message, 'running');
   else if (message.type === 'progress') {
     ui.progress.value = message.fraction;
-    setStatus(`${message.pass === 'backward' ? 'Backward pass: ' : ''}frame ${message.framesEncoded} / ${message.frameCount}, ${message.windowsDecoded} window(s) decoded`, 'running');
+    setStatus(
+      `${message.pass === 'backward' ? 'Backward pass: ' : ''}frame ${message.framesEncoded} / ${message.frameCount}, ${message.windowsDecoded} window(s) decoded`,
+      'running',
+    );
   } else if (message.type === 'cancelled') {
     pending = undefined;
     setRunning(false);
@@ -729,7 +777,11 @@ function onTrackMessage(message: WorkerResponse): void {
       trackMs: message.trackMs,
     });
     const windows = message.decoderWindows;
-    const decoder = (['sample-first', 'project-first'] as const).filter((path) => windows[path] > 0).map((path) => `${windows[path]} window(s) ${path}`).join(', ') || 'no window decoded';
+    const decoder =
+      (['sample-first', 'project-first'] as const)
+        .filter((path) => windows[path] > 0)
+        .map((path) => `${windows[path]} window(s) ${path}`)
+        .join(', ') || 'no window decoded';
     const passes = mode === 'bidirectional' ? 2 : 1;
     const fps = (T * passes * 1000) / Math.max(1, message.trackMs);
     ui.timing.textContent =
@@ -738,7 +790,10 @@ function onTrackMessage(message: WorkerResponse): void {
       `at ${message.resolution}x${message.resolution} from ${message.width}x${message.height} frames, model load ${message.loadMs.toFixed(0)} ms; decoder: ${decoder}`;
     ui.timing.dataset['fps'] = fps.toFixed(2);
     const how = scaled ? ` (tracked on ${clip.display.width}x${clip.display.height} frames and scaled)` : '';
-    setStatus(`Done: ${queries.length} point(s) tracked through ${T} frames on ${message.runtime}, in the video's ${clip.width}x${clip.height} pixels${how}. Press Play to play back.`, 'done');
+    setStatus(
+      `Done: ${queries.length} point(s) tracked through ${T} frames on ${message.runtime}, in the video's ${clip.width}x${clip.height} pixels${how}. Press Play to play back.`,
+      'done',
+    );
     state.t = Math.min(state.t, T - 1);
     render();
   }
@@ -820,7 +875,10 @@ ui.exportButton.addEventListener('click', () => {
     .then((video) => {
       saveBlob(video.blob, video.fileName);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      setStatus(`Exported ${video.fileName}: ${video.frames} frames of ${video.width}x${video.height}, ${video.codec}, ${(video.blob.size / 1e6).toFixed(2)} MB in ${seconds} s.`, 'done');
+      setStatus(
+        `Exported ${video.fileName}: ${video.frames} frames of ${video.width}x${video.height}, ${video.codec}, ${(video.blob.size / 1e6).toFixed(2)} MB in ${seconds} s.`,
+        'done',
+      );
     })
     .catch(showError)
     .finally(() => {

@@ -126,7 +126,8 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
         return new TextEncoder().encode(text);
       }
       const index = fileIndex++;
-      const report = (loaded: number, fromCache: boolean): void => onProgress?.({ file: entry.file, fileIndex: index, files, loaded, total: entry.bytes || loaded, fromCache });
+      const report = (loaded: number, fromCache: boolean): void =>
+        onProgress?.({ file: entry.file, fileIndex: index, files, loaded, total: entry.bytes || loaded, fromCache });
       const hit = await cache?.match(graphKey(entry.sha256));
       if (hit !== undefined) {
         const cached = new Uint8Array(await hit.arrayBuffer());
@@ -217,9 +218,7 @@ export function createModelStore(origin: string, cacheName = MODEL_CACHE): Model
       // A URL model whose graph went missing is fetched again from its folder; a disk model cannot be.
       const base = entry.kind === 'url' ? new URL('.', manifestKey).href : undefined;
       const fetchGraph =
-        base === undefined
-          ? undefined
-          : (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(base, file, onChunk);
+        base === undefined ? undefined : (file: string, onChunk: (loaded: number) => void): Promise<Uint8Array> => download(base, file, onChunk);
       const { loaded: model, cachedFiles } = await loadThrough(text, entry.name, cache, fetchGraph, onProgress);
       return loaded(model, entry.name, cachedFiles);
     },

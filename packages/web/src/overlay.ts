@@ -30,7 +30,8 @@ export function drawTracks(
   const k = cw / (width * style.scale);
   const radius = style.radius * k;
   const T = set.frames;
-  const at = (n: number, f: number): { x: number; y: number } => toCanvas(set.tracks[(n * T + f) * 2]!, set.tracks[(n * T + f) * 2 + 1]!, cw, ch, width, height);
+  const at = (n: number, f: number): { x: number; y: number } =>
+    toCanvas(set.tracks[(n * T + f) * 2]!, set.tracks[(n * T + f) * 2 + 1]!, cw, ch, width, height);
   const seen = (n: number, f: number): boolean => Boolean(set.visible[n * T + f]);
   const colors = colorsOf(set, style).map(cssColor);
   const colorOf = (n: number): string => colors[n]!;
@@ -82,7 +83,15 @@ export function drawTracks(
 }
 
 /** Draws the query points (in `colors`, one per point): a cross-hair on their query frame, a small dot elsewhere. */
-export function drawQueries(ctx: CanvasRenderingContext2D, points: readonly EditablePoint[], colors: readonly string[], t: number, width: number, height: number, selected: number | undefined): void {
+export function drawQueries(
+  ctx: CanvasRenderingContext2D,
+  points: readonly EditablePoint[],
+  colors: readonly string[],
+  t: number,
+  width: number,
+  height: number,
+  selected: number | undefined,
+): void {
   const { width: cw, height: ch } = ctx.canvas;
   const r = Math.max(5, cw / 70);
   ctx.save();

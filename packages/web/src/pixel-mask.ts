@@ -10,7 +10,8 @@ export type { PixelMask };
  * non-zero and any of R, G, B is non-zero (white on black, any colour on black, opaque on transparent).
  */
 export function maskFromRgba(width: number, height: number, rgba: ArrayLike<number>): PixelMask {
-  if (rgba.length !== width * height * 4) throw new RangeError(`maskFromRgba: rgba must be ${width * height * 4} bytes for ${width}x${height}, got ${rgba.length}`);
+  if (rgba.length !== width * height * 4)
+    throw new RangeError(`maskFromRgba: rgba must be ${width * height * 4} bytes for ${width}x${height}, got ${rgba.length}`);
   const inside = new Uint8Array(width * height);
   for (let i = 0; i < inside.length; i++) {
     inside[i] = rgba[i * 4 + 3]! !== 0 && (rgba[i * 4]! | rgba[i * 4 + 1]! | rgba[i * 4 + 2]!) !== 0 ? 1 : 0;
@@ -21,6 +22,6 @@ export function maskFromRgba(width: number, height: number, rgba: ArrayLike<numb
 /** Number of pixels inside. */
 export function maskArea(mask: PixelMask): number {
   let n = 0;
-  for (let i = 0; i < mask.inside.length; i++) n += mask.inside[i]!;
+  for (const v of mask.inside) n += v;
   return n;
 }

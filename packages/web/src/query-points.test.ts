@@ -39,7 +39,12 @@ describe('query points', () => {
   });
 
   it('adds a list of points on one frame with consecutive ids', () => {
-    const q = createQueryPoints(10, 10).add(0, 1, 1).addAll(4, [{ x: 2, y: 3 }, { x: 20, y: -1 }]);
+    const q = createQueryPoints(10, 10)
+      .add(0, 1, 1)
+      .addAll(4, [
+        { x: 2, y: 3 },
+        { x: 20, y: -1 },
+      ]);
     expect(q.points).toEqual([
       { id: 0, t: 0, x: 1, y: 1 },
       { id: 1, t: 4, x: 2, y: 3 },

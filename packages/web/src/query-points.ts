@@ -30,12 +30,7 @@ export function createQueryPoints(width: number, height: number, points: readonl
     points,
     add: (t, x, y) => createQueryPoints(width, height, [...points, { id: next, t, x: clampX(x), y: clampY(y) }], next + 1),
     addAll: (t, list) =>
-      createQueryPoints(
-        width,
-        height,
-        [...points, ...list.map((p, i) => ({ id: next + i, t, x: clampX(p.x), y: clampY(p.y) }))],
-        next + list.length,
-      ),
+      createQueryPoints(width, height, [...points, ...list.map((p, i) => ({ id: next + i, t, x: clampX(p.x), y: clampY(p.y) }))], next + list.length),
     move: (id, x, y) => make(points.map((p) => (p.id === id ? { ...p, x: clampX(x), y: clampY(y) } : p))),
     remove: (id) => make(points.filter((p) => p.id !== id)),
     hit(t, x, y, radius) {

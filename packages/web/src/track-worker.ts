@@ -55,8 +55,13 @@ async function trackerFor(choice: RuntimeChoice, id: number): Promise<{ tracker:
 }
 
 /** The tracker's video input: the frames as one tensor, or the file's frames decoded one by one at full resolution. */
-function videoInput(video: VideoPayload, bidirectional: boolean, signal: AbortSignal): { input: Parameters<Tracker['track']>[0]; width: number; height: number } {
-  if (video.kind === 'frames') return { input: tensor('uint8', [video.frames, video.height, video.width, 3], video.data), width: video.width, height: video.height };
+function videoInput(
+  video: VideoPayload,
+  bidirectional: boolean,
+  signal: AbortSignal,
+): { input: Parameters<Tracker['track']>[0]; width: number; height: number } {
+  if (video.kind === 'frames')
+    return { input: tensor('uint8', [video.frames, video.height, video.width, 3], video.data), width: video.width, height: video.height };
   const bytes = video.frames * video.width * video.height * 4;
   if (bidirectional && bytes > BIDIRECTIONAL_BYTES) {
     throw new RangeError(
@@ -66,7 +71,8 @@ function videoInput(video: VideoPayload, bidirectional: boolean, signal: AbortSi
   }
   const frames: AsyncIterable<VideoFrame> = {
     async *[Symbol.asyncIterator]() {
-      for await (const f of decodeFrames(video.file, { step: video.step, frames: video.frames, signal })) yield { width: f.width, height: f.height, data: f.data };
+      for await (const f of decodeFrames(video.file, { step: video.step, frames: video.frames, signal }))
+        yield { width: f.width, height: f.height, data: f.data };
     },
   };
   return { input: frames, width: video.width, height: video.height };
@@ -78,7 +84,12 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 
 function postError(id: number, error: unknown): void {
   const code = (error as { code?: unknown }).code;
-  post({ type: 'error', id, code: typeof code === 'string' ? code : ((error as Error)?.name ?? 'Error'), message: error instanceof Error ? error.message : String(error) });
+  post({
+    type: 'error',
+    id,
+    code: typeof code === 'string' ? code : ((error as Error)?.name ?? 'Error'),
+    message: error instanceof Error ? error.message : String(error),
+  });
 }
 
 async function track(request: TrackRequest): Promise<void> {
@@ -153,7 +164,8 @@ async function startLive(request: LiveStart): Promise<void> {
     live.set(request.id, { session, abort });
     post({ type: 'live-ready', id: request.id, runtime: runtime.name, resolution: tracker.resolution, loadMs });
     try {
-      for await (const r of session) post({ type: 'live-result', id: request.id, frame: r.frame, ids: r.ids, tracks: r.tracks, visible: r.visible }, [r.tracks.buffer, r.visible.buffer]);
+      for await (const r of session)
+        post({ type: 'live-result', id: request.id, frame: r.frame, ids: r.ids, tracks: r.tracks, visible: r.visible }, [r.tracks.buffer, r.visible.buffer]);
     } catch (error) {
       if (!abort.signal.aborted) postError(request.id, error);
     }

@@ -44,7 +44,9 @@ export async function loadSample(base: string): Promise<VideoClip> {
   if (!response.ok) throw new Error(`cannot load the sample video: HTTP ${response.status}`);
   const data = new Uint8Array(await response.arrayBuffer());
   if (data.length !== meta.frames * meta.height * meta.width * 3) {
-    throw new RangeError(`loadSample: video.bin must be ${meta.frames * meta.height * meta.width * 3} bytes for [${meta.frames}, ${meta.height}, ${meta.width}, 3], got ${data.length}`);
+    throw new RangeError(
+      `loadSample: video.bin must be ${meta.frames * meta.height * meta.width * 3} bytes for [${meta.frames}, ${meta.height}, ${meta.width}, 3], got ${data.length}`,
+    );
   }
   return {
     name: 'sample (reference fixture video)',

@@ -38,8 +38,8 @@ export async function openVideoTrack(file: Blob & { name?: string }): Promise<Vi
     if (!(await input.canRead())) throw new Error(`${name}: not a video format this page reads (mp4, mov, webm, mkv, ...)`);
     const track = await input.getPrimaryVideoTrack();
     if (track === null) throw new Error(`${name}: the file has no video track`);
-    if (!(await track.canDecode())) throw new Error(`${name}: this browser cannot decode its ${track.codec ?? 'unknown'} video`);
-    return { input, track, width: track.displayWidth, height: track.displayHeight };
+    if (!(await track.canDecode())) throw new Error(`${name}: this browser cannot decode its ${(await track.getCodec()) ?? 'unknown'} video`);
+    return { input, track, width: await track.getDisplayWidth(), height: await track.getDisplayHeight() };
   } catch (error) {
     input.dispose();
     throw error;
@@ -75,7 +75,7 @@ export async function* decodeFrames(file: Blob & { name?: string }, options: Dec
     for await (const { canvas, timestamp } of sink.canvases()) {
       options.signal?.throwIfAborted();
       if (k++ % options.step !== 0) continue;
-      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+      const ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = canvas.getContext('2d');
       if (ctx === null) throw new Error('decodeFrames: no 2d context on the decoded canvas');
       first ??= timestamp;
       yield { index, width: w, height: h, data: ctx.getImageData(0, 0, w, h).data, timestamp: timestamp - first };
@@ -111,7 +111,13 @@ export async function decodeVideoFile(file: Blob & { name?: string }, options: D
   const chunks: Uint8Array[] = [];
   const timestamps: number[] = [];
   const size = w * h * 3;
-  for await (const frame of decodeFrames(file, { step: options.step, frames: options.maxFrames, width: w, height: h, ...(options.signal ? { signal: options.signal } : {}) })) {
+  for await (const frame of decodeFrames(file, {
+    step: options.step,
+    frames: options.maxFrames,
+    width: w,
+    height: h,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })) {
     const rgb = new Uint8Array(size);
     rgbaToRgb(frame.data, rgb);
     chunks.push(rgb);

@@ -89,17 +89,21 @@ runRuntimeConformance('ort-web-webgpu in Chromium (SwiftShader)', () => webgpu.a
 describe('GPU tensors of the WebGPU adapter in Chromium (SwiftShader)', () => {
   // The device path of the graph runner (encoder memory kept on the GPU): host writes, copies between
   // and within buffers, GPU feeds and a pre-allocated GPU output written by onnxruntime-web.
-  it.skipIf(webgpu.adapter === undefined)(`keeps tensors on the device through copies and a run${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
-    const page = await browser!.open('harness.html');
-    await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
-    try {
-      const call = harnessCaller(page);
-      await call('open', 'webgpu', 0);
-      expect(await call('gpuRoundTrip')).toEqual({ b: [4, 6, 1, 2, 3, 4, 3, 4], out: [2, 4, 6, 8], location: 'gpu-buffer' });
-    } finally {
-      await page.close();
-    }
-  }, 180_000);
+  it.skipIf(webgpu.adapter === undefined)(
+    `keeps tensors on the device through copies and a run${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`,
+    async () => {
+      const page = await browser!.open('harness.html');
+      await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+      try {
+        const call = harnessCaller(page);
+        await call('open', 'webgpu', 0);
+        expect(await call('gpuRoundTrip')).toEqual({ b: [4, 6, 1, 2, 3, 4, 3, 4], out: [2, 4, 6, 8], location: 'gpu-buffer' });
+      } finally {
+        await page.close();
+      }
+    },
+    180_000,
+  );
 });
 
 // ---- the reduced reference model ------------------------------------------------------------------
@@ -136,20 +140,24 @@ describe.each([
   ['wasm', wasm],
   ['webgpu', webgpu],
 ] as const)('reduced reference model: encoder memory on %s in Chromium vs onnxruntime-node CPU', (backend, entry) => {
-  it.skipIf(entry.adapter === undefined)(`agrees within ${MEMORY}${entry.reason ? ` (skipped: ${entry.reason})` : ''}`, async () => {
-    const m = await bundledModel();
-    const video = await sampleVideo();
-    const R = m.config.resolution;
-    const image = new Float32Array(3 * R * R);
-    const frame = 17;
-    const size = video.height * video.width * 3;
-    createFramePreprocessor(video.height, video.width, R).run(video.data.subarray(frame * size, (frame + 1) * size), 3, image);
-    const expected = await encoderMemory(createNodeRuntime({ threads: 1 }), m.frameEncoder, image, R);
-    const actual = await encoderMemory(entry.adapter!, 'model/frame_encoder.onnx', image, R);
-    const error = maxAbsDiff(actual, expected);
-    report[`chromium-${backend} encoder memory max |diff|`] = error;
-    expect(error, `${backend} memory max |diff|`).toBeLessThanOrEqual(MEMORY);
-  }, 300_000);
+  it.skipIf(entry.adapter === undefined)(
+    `agrees within ${MEMORY}${entry.reason ? ` (skipped: ${entry.reason})` : ''}`,
+    async () => {
+      const m = await bundledModel();
+      const video = await sampleVideo();
+      const R = m.config.resolution;
+      const image = new Float32Array(3 * R * R);
+      const frame = 17;
+      const size = video.height * video.width * 3;
+      createFramePreprocessor(video.height, video.width, R).run(video.data.subarray(frame * size, (frame + 1) * size), 3, image);
+      const expected = await encoderMemory(createNodeRuntime({ threads: 1 }), m.frameEncoder, image, R);
+      const actual = await encoderMemory(entry.adapter!, 'model/frame_encoder.onnx', image, R);
+      const error = maxAbsDiff(actual, expected);
+      report[`chromium-${backend} encoder memory max |diff|`] = error;
+      expect(error, `${backend} memory max |diff|`).toBeLessThanOrEqual(MEMORY);
+    },
+    300_000,
+  );
 });
 
 // ---- the page ------------------------------------------------------------------------------------
@@ -171,7 +179,9 @@ async function runPage(backend: 'wasm' | 'webgpu', frames: number, timeoutMs: nu
     // The user path: pick "converted model from disk…" and select all the folder's files.
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.selectOption('#model-select', 'disk')]);
     await chooser.setFiles((await readdir(modelFolder)).map((f) => join(modelFolder, f)));
-    await page.waitForFunction(() => /^(Model ready: converted model from disk|Error)/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^(Model ready: converted model from disk|Error)/.test(document.getElementById('status')?.textContent ?? ''), null, {
+      timeout: 30_000,
+    });
     modelStatus = (await page.textContent('#status')) ?? '';
     expect(modelStatus).toMatch(/^Model ready: converted model from disk/);
   }
@@ -202,7 +212,10 @@ async function nodeReference(json: TracksFile): Promise<{ tracks: Float32Array; 
   const size = video.height * video.width * 3;
   const tracker = await createTracker({ runtime: createNodeRuntime({ threads: 1 }), model: await bundledModel() });
   try {
-    const r = await tracker.track(tensor('uint8', [T, video.height, video.width, 3], video.data.subarray(0, T * size)), json.queries.map(({ t, x, y }) => ({ t, x, y })));
+    const r = await tracker.track(
+      tensor('uint8', [T, video.height, video.width, 3], video.data.subarray(0, T * size)),
+      json.queries.map(({ t, x, y }) => ({ t, x, y })),
+    );
     return { tracks: r.tracks.data, visible: r.visible.data };
   } finally {
     await tracker.release();
@@ -261,87 +274,111 @@ async function screenshotPlayback(page: Page, frame: number, file: string): Prom
 async function testVideo(): Promise<string | undefined> {
   const file = join(tmpdir(), `taptr-web-test-${process.pid}.webm`);
   const ok = await new Promise<boolean>((done) => {
-    execFile('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=80x60:rate=10:duration=1.5', '-c:v', 'libvpx', '-b:v', '200k', '-pix_fmt', 'yuv420p', file], (error) => done(error === null));
+    execFile(
+      'ffmpeg',
+      ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=80x60:rate=10:duration=1.5', '-c:v', 'libvpx', '-b:v', '200k', '-pix_fmt', 'yuv420p', file],
+      (error) => done(error === null),
+    );
   });
   return ok ? file : undefined;
 }
 
 describe('the page in Chromium', () => {
-  it.skipIf(browser === undefined)('opens a video file: decodes every frame with WebCodecs, then tracks a clicked point on wasm', async () => {
-    const file = await testVideo();
-    if (file === undefined) {
-      expect(IN_CI, 'ffmpeg is needed to make the test video in CI').toBe(false);
-      return;
-    }
-    const page = await browser!.open('index.html');
-    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 60_000 });
-    await page.setInputFiles('#video-file', file);
-    await page.waitForFunction(() => /frames of/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000 });
-    expect(await page.textContent('#status')).toMatch(/: 15 frames of 80x60, decoded in [\d.]+ s with WebCodecs\./);
-    expect(await page.getAttribute('#frame', 'max')).toBe('14');
-    const box = (await page.locator('#view').boundingBox())!;
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.selectOption('#backend', 'wasm');
-    await page.click('#track');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.dataset['state']!), null, { timeout: 300_000 });
-    expect(await page.getAttribute('#status', 'data-state'), (await page.textContent('#status')) ?? '').toBe('done');
-    expect(await page.textContent('#status')).toMatch(/1 point\(s\) tracked through 15 frames/);
-    expect(browser!.errors).toEqual([]);
-    await page.close();
-    await rm(file, { force: true });
-  }, 600_000);
+  it.skipIf(browser === undefined)(
+    'opens a video file: decodes every frame with WebCodecs, then tracks a clicked point on wasm',
+    async () => {
+      const file = await testVideo();
+      if (file === undefined) {
+        expect(IN_CI, 'ffmpeg is needed to make the test video in CI').toBe(false);
+        return;
+      }
+      const page = await browser!.open('index.html');
+      await page.waitForFunction(() => document.body.dataset['ready'] === 'true', null, { timeout: 60_000 });
+      await page.setInputFiles('#video-file', file);
+      await page.waitForFunction(() => (document.getElementById('status')?.textContent ?? '').includes('frames of'), null, { timeout: 60_000 });
+      expect(await page.textContent('#status')).toMatch(/: 15 frames of 80x60, decoded in [\d.]+ s with WebCodecs\./);
+      expect(await page.getAttribute('#frame', 'max')).toBe('14');
+      const box = (await page.locator('#view').boundingBox())!;
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.selectOption('#backend', 'wasm');
+      await page.click('#track');
+      await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('status')!.dataset['state']!), null, { timeout: 300_000 });
+      expect(await page.getAttribute('#status', 'data-state'), (await page.textContent('#status')) ?? '').toBe('done');
+      expect(await page.textContent('#status')).toMatch(/1 point\(s\) tracked through 15 frames/);
+      expect(browser!.errors).toEqual([]);
+      await page.close();
+      await rm(file, { force: true });
+    },
+    600_000,
+  );
 
-  it.skipIf(browser === undefined || wasm.adapter === undefined)(`tracks three clicked points on the sample with wasm like onnxruntime-node CPU${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
-    const frames = (await sampleVideo()).frames;
-    const run = await runPage('wasm', frames, 300_000);
-    expect(run.json.model?.['runtime']).toBe('ort-web-wasm');
-    expect(run.json.model?.['memory']).toBe('host');
-    // The bundled model has the sample-first decoder: three points decode on it.
-    expect((await bundledModel()).decoderWindowSampleFirst).toBeInstanceOf(Uint8Array);
-    expectDecoder(run.json, 'sample-first');
-    expect(await run.page.textContent('#timing')).toMatch(/decoder: \d+ window\(s\) sample-first$/);
-    checkAgainstNode(run, await nodeReference(run.json), frames, 'page chromium-wasm');
-    await screenshotPlayback(run.page, 30, 'page-wasm.png');
-    expect(browser!.errors).toEqual([]);
-    await run.page.close();
-  }, 600_000);
-
-  it.skipIf(browser === undefined || wasm.adapter === undefined)(`loads a converted model folder from disk and tracks with it${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
-    // dist/model is a folder in the `taptr convert` format (model.json + four .onnx files, the
-    // sample-first decoder included).
-    const run = await runPage('wasm', 8, 300_000, join(DIST, 'model'));
-    expect(run.json.model?.['name']).toMatch(/converted model from disk \(.*decoder_window_sample_first\.onnx/);
-    expect(run.modelStatus).toMatch(/^Model ready: converted model from disk \(.*\) \(read from disk; checksums match model\.json\)\.$/);
-    expectDecoder(run.json, 'sample-first');
-    checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, model from disk');
-    expect(browser!.errors).toEqual([]);
-    await run.page.close();
-  }, 600_000);
-
-  it.skipIf(browser === undefined || wasm.adapter === undefined)(`loads an older model folder without the sample-first decoder and tracks on decoder_window${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`, async () => {
-    const folder = await olderModelFolder();
-    try {
-      const run = await runPage('wasm', 8, 300_000, folder);
-      expect(run.modelStatus).toMatch(/no sample-first decoder \(decoder_window_sample_first\.onnx\): every window runs decoder_window\.onnx\.$/);
-      expectDecoder(run.json, 'project-first');
-      expect(await run.page.textContent('#timing')).toMatch(/decoder: \d+ window\(s\) project-first$/);
-      checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, older model folder');
+  it.skipIf(browser === undefined || wasm.adapter === undefined)(
+    `tracks three clicked points on the sample with wasm like onnxruntime-node CPU${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`,
+    async () => {
+      const frames = (await sampleVideo()).frames;
+      const run = await runPage('wasm', frames, 300_000);
+      expect(run.json.model?.['runtime']).toBe('ort-web-wasm');
+      expect(run.json.model?.['memory']).toBe('host');
+      // The bundled model has the sample-first decoder: three points decode on it.
+      expect((await bundledModel()).decoderWindowSampleFirst).toBeInstanceOf(Uint8Array);
+      expectDecoder(run.json, 'sample-first');
+      expect(await run.page.textContent('#timing')).toMatch(/decoder: \d+ window\(s\) sample-first$/);
+      checkAgainstNode(run, await nodeReference(run.json), frames, 'page chromium-wasm');
+      await screenshotPlayback(run.page, 30, 'page-wasm.png');
       expect(browser!.errors).toEqual([]);
       await run.page.close();
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
-  }, 600_000);
+    },
+    600_000,
+  );
 
-  it.skipIf(browser === undefined || webgpu.adapter === undefined)(`tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`, async () => {
-    const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
-    expect(run.json.model?.['runtime']).toBe('ort-web-webgpu');
-    // The encoder memory stayed on the GPU (the runner's ring in a GPU buffer, windows copied on the device).
-    expect(run.json.model?.['memory']).toBe('gpu-buffer');
-    expectDecoder(run.json, 'sample-first');
-    checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES, 'page chromium-webgpu');
-    await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');
-    expect(browser!.errors).toEqual([]);
-    await run.page.close();
-  }, 1_000_000);
+  it.skipIf(browser === undefined || wasm.adapter === undefined)(
+    `loads a converted model folder from disk and tracks with it${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`,
+    async () => {
+      // dist/model is a folder in the `taptr convert` format (model.json + four .onnx files, the
+      // sample-first decoder included).
+      const run = await runPage('wasm', 8, 300_000, join(DIST, 'model'));
+      expect(run.json.model?.['name']).toMatch(/converted model from disk \(.*decoder_window_sample_first\.onnx/);
+      expect(run.modelStatus).toMatch(/^Model ready: converted model from disk \(.*\) \(read from disk; checksums match model\.json\)\.$/);
+      expectDecoder(run.json, 'sample-first');
+      checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, model from disk');
+      expect(browser!.errors).toEqual([]);
+      await run.page.close();
+    },
+    600_000,
+  );
+
+  it.skipIf(browser === undefined || wasm.adapter === undefined)(
+    `loads an older model folder without the sample-first decoder and tracks on decoder_window${wasm.reason ? ` (skipped: ${wasm.reason})` : ''}`,
+    async () => {
+      const folder = await olderModelFolder();
+      try {
+        const run = await runPage('wasm', 8, 300_000, folder);
+        expect(run.modelStatus).toMatch(/no sample-first decoder \(decoder_window_sample_first\.onnx\): every window runs decoder_window\.onnx\.$/);
+        expectDecoder(run.json, 'project-first');
+        expect(await run.page.textContent('#timing')).toMatch(/decoder: \d+ window\(s\) project-first$/);
+        checkAgainstNode(run, await nodeReference(run.json), 8, 'page chromium-wasm, older model folder');
+        expect(browser!.errors).toEqual([]);
+        await run.page.close();
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+
+  it.skipIf(browser === undefined || webgpu.adapter === undefined)(
+    `tracks three clicked points on the first ${WEBGPU_FRAMES} frames with WebGPU like onnxruntime-node CPU${webgpu.reason ? ` (skipped: ${webgpu.reason})` : ''}`,
+    async () => {
+      const run = await runPage('webgpu', WEBGPU_FRAMES, 900_000);
+      expect(run.json.model?.['runtime']).toBe('ort-web-webgpu');
+      // The encoder memory stayed on the GPU (the runner's ring in a GPU buffer, windows copied on the device).
+      expect(run.json.model?.['memory']).toBe('gpu-buffer');
+      expectDecoder(run.json, 'sample-first');
+      checkAgainstNode(run, await nodeReference(run.json), WEBGPU_FRAMES, 'page chromium-webgpu');
+      await screenshotPlayback(run.page, WEBGPU_FRAMES - 1, 'page-webgpu.png');
+      expect(browser!.errors).toEqual([]);
+      await run.page.close();
+    },
+    1_000_000,
+  );
 });

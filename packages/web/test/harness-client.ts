@@ -8,15 +8,21 @@ import { Tensor } from 'onnxruntime-common';
 import type { Page } from 'playwright-core';
 import type { TaptrHarness, WireError, WireTensor } from '../src/harness.js';
 
-type Call = <K extends keyof TaptrHarness>(method: K, ...args: Parameters<TaptrHarness[K]>) => Promise<Exclude<Awaited<ReturnType<TaptrHarness[K]>>, WireError>>;
+type Call = <K extends keyof TaptrHarness>(
+  method: K,
+  ...args: Parameters<TaptrHarness[K]>
+) => Promise<Exclude<Awaited<ReturnType<TaptrHarness[K]>>, WireError>>;
 
 /** Calls a harness method in the page; a serialised error is thrown again here (TaptrError keeps its code). */
 export function harnessCaller(page: Page): Call {
   return (async (method: string, ...args: unknown[]) => {
-    const result = await page.evaluate(([m, a]) => (window as unknown as { taptrHarness: Record<string, (...x: unknown[]) => unknown> }).taptrHarness[m as string]!(...(a as unknown[])), [method, args] as const);
+    const result = await page.evaluate(
+      ([m, a]) => (window as unknown as { taptrHarness: Record<string, (...x: unknown[]) => unknown> }).taptrHarness[m]!(...a),
+      [method, args] as const,
+    );
     if (result !== null && typeof result === 'object' && 'error' in result) {
       const e = (result as WireError).error;
-      if (e.code !== undefined && e.code.startsWith('TAPTR_')) throw new TaptrError(e.code as TaptrErrorCode, e.message);
+      if (e.code?.startsWith('TAPTR_')) throw new TaptrError(e.code as TaptrErrorCode, e.message);
       const Ctor = e.name === 'TypeError' ? TypeError : e.name === 'RangeError' ? RangeError : Error;
       throw new Ctor(e.message);
     }
@@ -24,7 +30,15 @@ export function harnessCaller(page: Page): Call {
   }) as Call;
 }
 
-const ARRAYS = { float32: Float32Array, int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, int8: Int8Array, bool: Uint8Array, float16: Uint16Array } as const;
+const ARRAYS = {
+  float32: Float32Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  bool: Uint8Array,
+  float16: Uint16Array,
+} as const;
 
 export function toWire(t: Tensor): WireTensor {
   const data = t.data as ArrayBufferView;
@@ -63,7 +77,8 @@ export async function browserAdapter(page: Page, backend: 'wasm' | 'webgpu', thr
     tensors,
     isSupported: () => call('isSupported', backend),
     async createSession(model, options) {
-      if (typeof model !== 'string' && !(model instanceof Uint8Array)) throw new TypeError(`createSession: model must be ONNX bytes (Uint8Array) or a URL, got ${typeof model}`);
+      if (typeof model !== 'string' && !(model instanceof Uint8Array))
+        throw new TypeError(`createSession: model must be ONNX bytes (Uint8Array) or a URL, got ${typeof model}`);
       const wire = typeof model === 'string' ? `url:${model}` : Buffer.from(model.buffer, model.byteOffset, model.byteLength).toString('base64');
       const { id, inputNames, outputNames } = await call('createSession', backend, wire, options as Record<string, unknown> | undefined);
       const session: ModelSession = {
@@ -72,7 +87,10 @@ export async function browserAdapter(page: Page, backend: 'wasm' | 'webgpu', thr
         async run(feeds, preallocated) {
           // Pre-allocated outputs are pre-allocated in the page too (the browser adapter's own path),
           // then copied into the given tensors here.
-          const specs = preallocated === undefined ? undefined : Object.fromEntries(Object.entries(preallocated).map(([k, t]) => [k, { type: t.type as RuntimeDType, dims: [...t.dims] }]));
+          const specs =
+            preallocated === undefined
+              ? undefined
+              : Object.fromEntries(Object.entries(preallocated).map(([k, t]) => [k, { type: t.type as RuntimeDType, dims: [...t.dims] }]));
           const { outputs, ms } = await call('run', id, Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toWire(t)])), specs);
           lastRunMs.set(session, ms);
           const result = Object.fromEntries(Object.entries(outputs).map(([k, w]) => [k, fromWire(w)]));

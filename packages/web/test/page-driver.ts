@@ -32,10 +32,14 @@ export async function statusSeq(page: Page): Promise<number> {
 export async function settledAfter(page: Page, action: () => Promise<unknown>, timeout = 600_000): Promise<{ text: string; state: string }> {
   const seq = await statusSeq(page);
   await action();
-  await page.waitForFunction((since) => {
-    const el = document.getElementById('status')!;
-    return Number(el.dataset['seq']) > since && !['running', 'loading'].includes(el.dataset['state']!);
-  }, seq, { timeout, polling: 200 });
+  await page.waitForFunction(
+    (since) => {
+      const el = document.getElementById('status')!;
+      return Number(el.dataset['seq']) > since && !['running', 'loading'].includes(el.dataset['state']!);
+    },
+    seq,
+    { timeout, polling: 200 },
+  );
   return status(page);
 }
 
@@ -54,7 +58,11 @@ export async function showFrame(page: Page, t: number): Promise<void> {
 }
 
 /** Presses Track with `frames` frames on `backend` and waits for the end; returns the status. */
-export async function track(page: Page, frames: number, options: { backend?: 'wasm' | 'webgpu'; bidirectional?: boolean } = {}): Promise<{ text: string; state: string }> {
+export async function track(
+  page: Page,
+  frames: number,
+  options: { backend?: 'wasm' | 'webgpu'; bidirectional?: boolean } = {},
+): Promise<{ text: string; state: string }> {
   await page.getByRole('combobox', { name: 'Backend' }).selectOption(options.backend ?? 'wasm');
   await page.getByRole('spinbutton', { name: 'Frames to track' }).fill(String(frames));
   await page.getByRole('checkbox', { name: 'bidirectional' }).setChecked(options.bidirectional ?? false);
@@ -88,13 +96,26 @@ export async function screenshot(page: Page, file: string): Promise<string> {
 /** Runs a command; resolves its stdout, or undefined when it is missing or fails. */
 export function run(command: string, args: readonly string[]): Promise<string | undefined> {
   return new Promise((done) => {
-    execFile(command, [...args], { maxBuffer: 64 * 2 ** 20, encoding: 'buffer' }, (error, stdout) => done(error === null ? stdout.toString('latin1') : undefined));
+    execFile(command, [...args], { maxBuffer: 64 * 2 ** 20, encoding: 'buffer' }, (error, stdout) =>
+      done(error === null ? stdout.toString('latin1') : undefined),
+    );
   });
 }
 
 /** Frames, size and codec of a video, counted by decoding it (ffprobe -count_frames). */
 export async function probeVideo(path: string): Promise<{ frames: number; width: number; height: number; codec: string } | undefined> {
-  const out = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'json', path]);
+  const out = await run('ffprobe', [
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,width,height,nb_read_frames',
+    '-of',
+    'json',
+    path,
+  ]);
   if (out === undefined) return undefined;
   const s = (JSON.parse(out) as { streams: { codec_name: string; width: number; height: number; nb_read_frames: string }[] }).streams[0]!;
   return { frames: Number(s.nb_read_frames), width: s.width, height: s.height, codec: s.codec_name };

@@ -57,9 +57,25 @@ async function sampleNpy(frames: number): Promise<string> {
 /** `taptr track` (from the CLI's sources) on the wasm backend, the page's backend; reads its tracks file. */
 async function cliTrack(video: string, args: readonly string[]): Promise<TracksFile> {
   const out = join(tmp, `cli-${Date.now()}.json`);
-  const argv = ['--conditions=@taptr/source', join(PACKAGE_DIR, 'test', 'taptr-cli.mjs'), 'track', video, '--model', join(DIST, 'model'), '--backend', 'wasm', '--threads', '1', '--out', out, ...args];
+  const argv = [
+    '--conditions=@taptr/source',
+    join(PACKAGE_DIR, 'test', 'taptr-cli.mjs'),
+    'track',
+    video,
+    '--model',
+    join(DIST, 'model'),
+    '--backend',
+    'wasm',
+    '--threads',
+    '1',
+    '--out',
+    out,
+    ...args,
+  ];
   const stderr = await new Promise<string>((done) => {
-    execFile(join(PACKAGE_DIR, '..', '..', 'node_modules', '.bin', 'tsx'), argv, { cwd: PACKAGE_DIR }, (error, _stdout, err) => done(error === null ? '' : `${error.message}\n${err}`));
+    execFile(join(PACKAGE_DIR, '..', '..', 'node_modules', '.bin', 'tsx'), argv, { cwd: PACKAGE_DIR }, (error, _stdout, err) =>
+      done(error === null ? '' : `${error.message}\n${err}`),
+    );
   });
   expect(stderr, 'taptr track failed').toBe('');
   return readTracksFile(await readFile(out, 'utf8'), { name: out });
@@ -172,7 +188,7 @@ describe.skipIf(browser === undefined)(`the page's query modes and export ${need
     const page = await openPage(browser!);
     await showFrame(page, 3);
     await pickFile(page, 'Load mask PNG…', maskPath);
-    await page.waitForFunction(() => /^Mask mask\.png loaded/.test(document.getElementById('status')!.textContent ?? ''));
+    await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').startsWith('Mask mask.png loaded'));
     expect((await status(page)).text).toBe('Mask mask.png loaded (3000 pixels inside).');
     expect(await page.getByRole('checkbox', { name: 'inside the mask only' }).isChecked()).toBe(true);
     await page.getByRole('spinbutton', { name: 'Grid size n' }).fill('6');
@@ -186,7 +202,11 @@ describe.skipIf(browser === undefined)(`the page's query modes and export ${need
     const json = await downloadTracks(page);
     expect(json.mode).toBe('bidirectional');
     expect(json.queries).toEqual(expected.map((p) => ({ t: 3, ...p })));
-    expectSameTracks(json, await cliTrack(await sampleNpy(FRAMES), ['--grid', '6', '--grid-frame', '3', '--mask', maskPath, '--bidirectional']), 'mask grid, bidirectional');
+    expectSameTracks(
+      json,
+      await cliTrack(await sampleNpy(FRAMES), ['--grid', '6', '--grid-frame', '3', '--mask', maskPath, '--bidirectional']),
+      'mask grid, bidirectional',
+    );
     expect(browser!.errors).toEqual([]);
     await page.close();
   }, 900_000);
@@ -209,7 +229,8 @@ describe.skipIf(browser === undefined)(`the page's query modes and export ${need
     // The painted mask, as a PNG, selects exactly these points by the CLI's rule.
     const png = PNG.sync.read(await readFile(await downloadFrom(page, 'Download mask PNG')));
     expect([png.width, png.height]).toEqual([96, 96]);
-    const inside = (x: number, y: number): boolean => png.data[(y * 96 + x) * 4 + 3] !== 0 && (png.data[(y * 96 + x) * 4]! | png.data[(y * 96 + x) * 4 + 1]! | png.data[(y * 96 + x) * 4 + 2]!) !== 0;
+    const inside = (x: number, y: number): boolean =>
+      png.data[(y * 96 + x) * 4 + 3] !== 0 && (png.data[(y * 96 + x) * 4]! | png.data[(y * 96 + x) * 4 + 1]! | png.data[(y * 96 + x) * 4 + 2]!) !== 0;
     const expected = expectedGrid(12, 96, 96, inside);
     expect(expected).toHaveLength(points);
     // The stroke: 30 screen px = 5 video px around y = 47.5 from x = 13.9 to 57.1.
@@ -248,7 +269,24 @@ describe.skipIf(browser === undefined)(`the page's query modes and export ${need
 /** A 640x360 H.264 mp4 (B-frames, a key frame every 5) whose frame N is grey with luma 16 + 10 N (N = 0..19, 10 fps). */
 async function numberedVideo(): Promise<string> {
   const path = join(tmp, 'numbered.mp4');
-  const out = await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', "color=c=black:s=640x360:r=10:d=2,geq=lum='16+10*N':cb=128:cr=128", '-c:v', 'libx264', '-g', '5', '-bf', '2', '-pix_fmt', 'yuv420p', path]);
+  const out = await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    "color=c=black:s=640x360:r=10:d=2,geq=lum='16+10*N':cb=128:cr=128",
+    '-c:v',
+    'libx264',
+    '-g',
+    '5',
+    '-bf',
+    '2',
+    '-pix_fmt',
+    'yuv420p',
+    path,
+  ]);
   expect(out, 'ffmpeg made the test video').toBeDefined();
   return path;
 }
@@ -304,7 +342,9 @@ describe.skipIf(browser === undefined || !hasFfmpeg)(`video files ${needsBrowser
     const file = await numberedVideo();
     const page = await openPage(browser!, '?decoder=video-element');
     const opened = await settledAfter(page, () => pickFile(page, 'Open video…', file));
-    expect(opened.text).toMatch(/^numbered\.mp4: 20 frames of 640x360, decoded in [\d.]+ s with a <video> element \(no WebCodecs here: frames sampled at 10 fps\)\. Click/);
+    expect(opened.text).toMatch(
+      /^numbered\.mp4: 20 frames of 640x360, decoded in [\d.]+ s with a <video> element \(no WebCodecs here: frames sampled at 10 fps\)\. Click/,
+    );
     await clickFrame(page, 0.5, 0.5);
     const done = await track(page, 3);
     expect(done.state, done.text).toBe('done');
@@ -322,11 +362,16 @@ describe.skipIf(browser === undefined)(`models: banner, URL and disk loads kept 
     const page = await openPage(browser!);
     const banner = page.getByRole('note', { name: 'About the model in use' });
     expect(await banner.isVisible()).toBe(true);
-    expect(await banner.textContent()).toMatch(/random weights[\s\S]*npx taptr fetch[\s\S]*npx taptr convert ~\/\.cache\/taptr\/taptrv1\.pth --out models\/taptr-v1/);
+    expect(await banner.textContent()).toMatch(
+      /random weights[\s\S]*npx taptr fetch[\s\S]*npx taptr convert ~\/\.cache\/taptr\/taptrv1\.pth --out models\/taptr-v1/,
+    );
     await screenshot(page, 'page-banner.png');
 
     // A "real" model: the bundled graphs under another URL with another source checkpoint.
-    const manifest = JSON.parse(await readFile(join(DIST, 'model', 'model.json'), 'utf8')) as { source: { sha256: string }; graphs: Record<string, { file: string; sha256: string }> };
+    const manifest = JSON.parse(await readFile(join(DIST, 'model', 'model.json'), 'utf8')) as {
+      source: { sha256: string };
+      graphs: Record<string, { file: string; sha256: string }>;
+    };
     const altManifest = JSON.stringify({ ...manifest, source: { sha256: 'f'.repeat(64) } });
     let online = true;
     let graphRequests = 0;
@@ -334,13 +379,20 @@ describe.skipIf(browser === undefined)(`models: banner, URL and disk loads kept 
       const name = new URL(route.request().url()).pathname.split('/').pop()!;
       if (!online) return route.abort('internetdisconnected');
       if (name.endsWith('.onnx')) graphRequests++;
-      return route.fulfill({ body: name === 'model.json' ? altManifest : await readFile(join(DIST, 'model', name)), contentType: name === 'model.json' ? 'application/json' : 'application/octet-stream' });
+      return route.fulfill({
+        body: name === 'model.json' ? altManifest : await readFile(join(DIST, 'model', name)),
+        contentType: name === 'model.json' ? 'application/json' : 'application/octet-stream',
+      });
     });
     await page.evaluate(() => caches.delete('taptr-models-v1'));
     await page.evaluate(() => {
       const log: string[] = [];
       (window as unknown as { statusLog: string[] }).statusLog = log;
-      new MutationObserver(() => log.push(document.getElementById('status')!.textContent ?? '')).observe(document.getElementById('status')!, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => log.push(document.getElementById('status')!.textContent ?? '')).observe(document.getElementById('status')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     const base = new URL('alt-model/', browser!.server.url).href;
     await page.getByRole('combobox', { name: 'Model' }).selectOption('url');
@@ -349,20 +401,27 @@ describe.skipIf(browser === undefined)(`models: banner, URL and disk loads kept 
     expect(loaded.text).toBe(`Model ready: converted model from ${base} (downloaded; checksums match model.json).`);
     expect(graphRequests).toBe(4);
     const log = await page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
-    expect(log.some((l) => /^Loading the model: frame_encoder\.onnx [\d.]+ \/ [\d.]+ MB \(file 1 of 4\)/.test(l)), log.join('\n')).toBe(true);
+    expect(
+      log.some((l) => /^Loading the model: frame_encoder\.onnx [\d.]+ \/ [\d.]+ MB \(file 1 of 4\)/.test(l)),
+      log.join('\n'),
+    ).toBe(true);
     expect(await banner.isVisible()).toBe(false);
 
     // Offline: the same URL again, and the cached entry after a reload, without a byte from the network.
     online = false;
     const t0 = Date.now();
-    expect((await settledAfter(page, () => page.getByRole('button', { name: 'Load model' }).click())).text).toBe(`Model ready: converted model from ${base} (all from the browser cache; checksums match model.json).`);
+    expect((await settledAfter(page, () => page.getByRole('button', { name: 'Load model' }).click())).text).toBe(
+      `Model ready: converted model from ${base} (all from the browser cache; checksums match model.json).`,
+    );
     report['URL model (reference, 4 graphs): offline load from the Cache API, ms'] = Date.now() - t0;
     await page.reload();
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
     const cachedOption = page.locator('#model-select optgroup option', { hasText: base });
     expect(await cachedOption.count()).toBe(1);
     const value = (await cachedOption.getAttribute('value'))!;
-    expect((await settledAfter(page, () => page.getByRole('combobox', { name: 'Model' }).selectOption(value))).text).toBe(`Model ready: converted model from ${base} (all from the browser cache; checksums match model.json).`);
+    expect((await settledAfter(page, () => page.getByRole('combobox', { name: 'Model' }).selectOption(value))).text).toBe(
+      `Model ready: converted model from ${base} (all from the browser cache; checksums match model.json).`,
+    );
     expect(graphRequests).toBe(4);
     await page.getByRole('combobox', { name: 'Model' }).selectOption('url');
     await page.getByRole('textbox', { name: 'Model folder URL' }).fill(base);
@@ -377,7 +436,9 @@ describe.skipIf(browser === undefined)(`models: banner, URL and disk loads kept 
     expect(broken.state).toBe('error');
     expect(broken.text).toMatch(/^Error: loadTaptrModel: cannot download .*alt-model\/frame_encoder\.onnx/);
     online = true;
-    expect((await settledAfter(page, () => page.getByRole('button', { name: 'Load model' }).click())).text).toBe(`Model ready: converted model from ${base} (3 of 4 files from the browser cache; checksums match model.json).`);
+    expect((await settledAfter(page, () => page.getByRole('button', { name: 'Load model' }).click())).text).toBe(
+      `Model ready: converted model from ${base} (3 of 4 files from the browser cache; checksums match model.json).`,
+    );
     expect(graphRequests).toBe(5);
     // The failed fetches while offline are logged by Chromium; nothing else may be.
     expect(browser!.errors.filter((e) => !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
@@ -389,13 +450,17 @@ describe.skipIf(browser === undefined)(`models: banner, URL and disk loads kept 
     const folder = join(DIST, 'model');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('combobox', { name: 'Model' }).selectOption('disk')]);
     const files = (await readdir(folder)).map((f) => join(folder, f));
-    expect((await settledAfter(page, () => chooser.setFiles(files))).text).toMatch(/^Model ready: converted model from disk \(.*\) \(read from disk; checksums match model\.json\)\.$/);
+    expect((await settledAfter(page, () => chooser.setFiles(files))).text).toMatch(
+      /^Model ready: converted model from disk \(.*\) \(read from disk; checksums match model\.json\)\.$/,
+    );
     await page.reload();
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
     const option = page.locator('#model-select optgroup option', { hasText: 'converted model from disk' });
     expect(await option.count()).toBe(1);
     const value = (await option.getAttribute('value'))!;
-    expect((await settledAfter(page, () => page.getByRole('combobox', { name: 'Model' }).selectOption(value))).text).toMatch(/^Model ready: converted model from disk \(.*\) \(all from the browser cache; checksums match model\.json\)\.$/);
+    expect((await settledAfter(page, () => page.getByRole('combobox', { name: 'Model' }).selectOption(value))).text).toMatch(
+      /^Model ready: converted model from disk \(.*\) \(all from the browser cache; checksums match model\.json\)\.$/,
+    );
     // The reference model's checkpoint: still the random-weight banner.
     expect(await page.getByRole('note', { name: 'About the model in use' }).isVisible()).toBe(true);
     expect(browser!.errors).toEqual([]);
@@ -407,8 +472,12 @@ describe.skipIf(browser === undefined)(`accessibility ${needsBrowser}`, () => {
   it('every control has an accessible name; Play / Pause are drawn icons, named by state', async () => {
     const page = await openPage(browser!);
     const cdp = await page.context().newCDPSession(page);
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[] };
-    const controls = nodes.filter((n) => !n.ignored && ['button', 'checkbox', 'combobox', 'slider', 'spinbutton', 'textbox', 'radio', 'ListBox', 'ColorWell'].includes(n.role?.value ?? ''));
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[];
+    };
+    const controls = nodes.filter(
+      (n) => !n.ignored && ['button', 'checkbox', 'combobox', 'slider', 'spinbutton', 'textbox', 'radio', 'ListBox', 'ColorWell'].includes(n.role?.value ?? ''),
+    );
     expect(controls.length).toBeGreaterThan(25);
     const unnamed = controls.filter((n) => !(n.name?.value ?? '').trim()).map((n) => n.role?.value);
     expect(unnamed, 'controls without an accessible name').toEqual([]);

@@ -69,11 +69,15 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
           return;
         }
         const info = await stat(file).catch(() => undefined);
-        if (info === undefined || !info.isFile()) {
+        if (!info?.isFile()) {
           res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
           return;
         }
-        res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': String(info.size) });
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'Content-Length': String(info.size),
+        });
         if (req.method === 'HEAD') res.end();
         else createReadStream(file).pipe(res);
       } catch {

@@ -35,7 +35,8 @@ const timer = setInterval(sample, 50);
 const t0 = performance.now();
 const referenceDir = taptrReferenceDir();
 const config = which === 'reference' ? parseTaptrConfig(JSON.parse(readFileSync(join(referenceDir, 'config.json'), 'utf8'))) : RELEASED_CONFIG;
-const stateDict = which === 'reference' ? readTaptrCheckpoint(new Uint8Array(readFileSync(join(referenceDir, 'checkpoint.pth'))), { config }) : syntheticStateDict(config);
+const stateDict =
+  which === 'reference' ? readTaptrCheckpoint(new Uint8Array(readFileSync(join(referenceDir, 'checkpoint.pth'))), { config }) : syntheticStateDict(config);
 const model = buildTaptrGraphs(stateDict, config, { encoderBatch: 1 });
 const buildMs = performance.now() - t0;
 const runtime = createNodeRuntime({ threads });
@@ -74,12 +75,15 @@ async function* video() {
   for (let t = 0; t < frames; t++) {
     const data = new Uint8Array(size * size * 3);
     for (let y = 0; y < size; y++)
-      for (let x = 0; x < size; x++)
-        for (let c = 0; c < 3; c++) data[(y * size + x) * 3 + c] = (((x + 2 * t) >> 3) * 37 + ((y + t) >> 3) * 91 + c * 60) & 255;
+      for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) data[(y * size + x) * 3 + c] = (((x + 2 * t) >> 3) * 37 + ((y + t) >> 3) * 91 + c * 60) & 255;
     yield tensor('uint8', [size, size, 3], data);
   }
 }
-const queries = Array.from({ length: points }, (_, i) => ({ t: (i * 7) % Math.min(frames, 40), x: 10 + ((i * 37) % (size - 20)), y: 10 + ((i * 53) % (size - 20)) }));
+const queries = Array.from({ length: points }, (_, i) => ({
+  t: (i * 7) % Math.min(frames, 40),
+  x: 10 + ((i * 37) % (size - 20)),
+  y: 10 + ((i * 53) % (size - 20)),
+}));
 const t1 = performance.now();
 const loadStart = loadavg()[0]!;
 let lastReport = 0;
@@ -91,7 +95,9 @@ const result = await tracker.track(video(), queries, {
     const now = performance.now();
     if (now - lastReport < 10_000) return;
     lastReport = now;
-    process.stderr.write(`${p.pass}: ${p.framesEncoded}/${p.frameCount} frames encoded, ${p.windowsDecoded} windows decoded, ${Math.round((now - t1) / 1000)} s\n`);
+    process.stderr.write(
+      `${p.pass}: ${p.framesEncoded}/${p.frameCount} frames encoded, ${p.windowsDecoded} windows decoded, ${Math.round((now - t1) / 1000)} s\n`,
+    );
   },
 });
 const trackMs = performance.now() - t1;

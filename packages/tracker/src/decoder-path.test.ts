@@ -4,7 +4,11 @@ import { chooseDecoderPath, DEFAULT_SAMPLE_FIRST_MAX_POINTS, resolveSampleFirstM
 
 describe('decoder path by point count', () => {
   it('takes sample-first up to and including the threshold, only when the model has that graph', () => {
-    expect([chooseDecoderPath(16, 64, true), chooseDecoderPath(64, 64, true), chooseDecoderPath(65, 64, true)]).toEqual(['sample-first', 'sample-first', 'project-first']);
+    expect([chooseDecoderPath(16, 64, true), chooseDecoderPath(64, 64, true), chooseDecoderPath(65, 64, true)]).toEqual([
+      'sample-first',
+      'sample-first',
+      'project-first',
+    ]);
     expect(chooseDecoderPath(1, 0, true)).toBe('project-first');
     expect(chooseDecoderPath(800, Infinity, true)).toBe('sample-first');
     expect(chooseDecoderPath(1, Infinity, false)).toBe('project-first');
@@ -16,6 +20,8 @@ describe('decoder path by point count', () => {
     expect([0, 1, 800, Infinity].map((v) => resolveSampleFirstMaxPoints('f', v))).toEqual([0, 1, 800, Infinity]);
     for (const bad of [-1, 2.5, Number.NaN, -Infinity]) expect(() => resolveSampleFirstMaxPoints('f', bad)).toThrow(RangeError);
     for (const bad of ['64', null, 64n]) expect(() => resolveSampleFirstMaxPoints('f', bad)).toThrow(TypeError);
-    expect(() => resolveSampleFirstMaxPoints('createTracker', -1)).toThrow('createTracker: options.sampleFirstMaxPoints must be a non-negative integer point count or Infinity (0 = never use the sample-first decoder), got -1');
+    expect(() => resolveSampleFirstMaxPoints('createTracker', -1)).toThrow(
+      'createTracker: options.sampleFirstMaxPoints must be a non-negative integer point count or Infinity (0 = never use the sample-first decoder), got -1',
+    );
   });
 });

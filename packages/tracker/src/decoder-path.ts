@@ -31,7 +31,8 @@ export function resolveSampleFirstMaxPoints(fn: string, value: unknown): number 
   if (value === undefined) return DEFAULT_SAMPLE_FIRST_MAX_POINTS;
   const expected = 'a non-negative integer point count or Infinity (0 = never use the sample-first decoder)';
   if (typeof value !== 'number') throw invalidArgument('type', fn, 'options.sampleFirstMaxPoints', expected, describeValue(value));
-  if (!(value === Infinity || (Number.isInteger(value) && value >= 0))) throw invalidArgument('range', fn, 'options.sampleFirstMaxPoints', expected, describeValue(value));
+  if (!(value === Infinity || (Number.isInteger(value) && value >= 0)))
+    throw invalidArgument('range', fn, 'options.sampleFirstMaxPoints', expected, describeValue(value));
   return value;
 }
 

@@ -24,7 +24,11 @@ function freshToy(): TaptrGraphRunner {
       host(target).set(fresh);
     },
     async decodeWindow(input, output) {
-      const fresh: DecoderWindowOutput = { refUnsigOut: output.refUnsigOut.slice(), visLogits: output.visLogits.slice(), contentOut: output.contentOut.slice() };
+      const fresh: DecoderWindowOutput = {
+        refUnsigOut: output.refUnsigOut.slice(),
+        visLogits: output.visLogits.slice(),
+        contentOut: output.contentOut.slice(),
+      };
       await inner.decodeWindow({ ...input, memory: host(input.memory).slice() }, fresh);
       output.refUnsigOut.set(fresh.refUnsigOut);
       output.visLogits.set(fresh.visLogits);
@@ -39,7 +43,14 @@ function freshToy(): TaptrGraphRunner {
 function bufferAwareToy() {
   const inner = createToyGraphs();
   const storages: Float32Array[] = [];
-  const seen = { targets: new Set<ArrayBufferLike>(), windows: new Set<ArrayBufferLike>(), contents: new Set<Float32Array>(), outputs: new Set<Float32Array>(), windowMismatches: 0, targetsGiven: 0 };
+  const seen = {
+    targets: new Set<ArrayBufferLike>(),
+    windows: new Set<ArrayBufferLike>(),
+    contents: new Set<Float32Array>(),
+    outputs: new Set<Float32Array>(),
+    windowMismatches: 0,
+    targetsGiven: 0,
+  };
   const runner: TaptrGraphRunner = {
     resolution: inner.resolution,
     tokens: inner.tokens,
@@ -142,7 +153,9 @@ describe('forward pass buffers (memory ring, window views, reused inputs)', () =
     expect(reports.length).toBeGreaterThan(2);
     expect(new Set(reports.map((r) => r.content)).size).toBe(reports.length);
     // Memories of their own: each still holds its frames' tags (toy memory[3] = frame index).
-    reports.forEach((r, w) => expect(Array.from({ length: 8 }, (_, k) => host(r.memory)[k * FLOATS + 3])).toEqual(Array.from({ length: 8 }, (_, k) => Math.min(4 * w, 16) + k)));
+    reports.forEach((r, w) =>
+      expect(Array.from({ length: 8 }, (_, k) => host(r.memory)[k * FLOATS + 3])).toEqual(Array.from({ length: 8 }, (_, k) => Math.min(4 * w, 16) + k)),
+    );
     expect(new Set(reports.map((r) => host(r.memory).buffer)).size).toBe(reports.length);
     expect([...seen.windows].every((b) => !reports.some((r) => host(r.memory).buffer === b))).toBe(true);
   });

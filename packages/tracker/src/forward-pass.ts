@@ -164,7 +164,13 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
   const progress = (): void => onProgress?.({ framesEncoded, windowsDecoded, windowsSkipped });
 
   /** Rebuilds a row-major [N, width] array for a new slot list. */
-  const remap = (src: Float32Array, width: number, from: readonly number[], fill: (row: Float32Array, slot: Slot) => void, next: readonly Slot[]): Float32Array => {
+  const remap = (
+    src: Float32Array,
+    width: number,
+    from: readonly number[],
+    fill: (row: Float32Array, slot: Slot) => void,
+    next: readonly Slot[],
+  ): Float32Array => {
     const out = new Float32Array(next.length * width);
     next.forEach((slot, i) => {
       const old = from[i]!;
@@ -255,7 +261,11 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
     const { start, end, index } = window;
     lastDecidedEnd = Math.max(lastDecidedEnd, end);
     const ids = slots.map((s) => s.id);
-    const masks = windowMasks(slots.map((s) => s.q), start, K);
+    const masks = windowMasks(
+      slots.map((s) => s.q),
+      start,
+      K,
+    );
     if (!masks.anyUpdate) {
       windowsSkipped++;
       onWindow?.({ window, skipped: true, ids });
@@ -323,7 +333,19 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       }
       // A report outlives the window: its host memory is a copy (the ring's slots are rewritten).
       const reported = input.memory instanceof Float32Array ? { ...input, memory: input.memory.slice() } : input;
-      onWindow({ window, skipped: false, ids, input: reported, loc, vis, feat, pendingLoc: pendLoc.slice(), pendingVis: pendVis.slice(), pendingFeat: pendFeat.slice(), paddedContent });
+      onWindow({
+        window,
+        skipped: false,
+        ids,
+        input: reported,
+        loc,
+        vis,
+        feat,
+        pendingLoc: pendLoc.slice(),
+        pendingVis: pendVis.slice(),
+        pendingFeat: pendFeat.slice(),
+        paddedContent,
+      });
     }
     progress();
   };
@@ -352,7 +374,13 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
       const added: Slot[] = [];
       for (const p of points) {
         if (!Number.isInteger(p.queryFrame) || p.queryFrame < earliest) {
-          throw invalidArgument('range', 'addPoints', `point ${p.id} queryFrame`, `an integer >= ${earliest} (frames up to ${earliest - 1} are already decided)`, describeValue(p.queryFrame));
+          throw invalidArgument(
+            'range',
+            'addPoints',
+            `point ${p.id} queryFrame`,
+            `an integer >= ${earliest} (frames up to ${earliest - 1} are already decided)`,
+            describeValue(p.queryFrame),
+          );
         }
         if (known.has(p.id)) throw invalidArgument('range', 'addPoints', 'id', 'an id not already tracked', String(p.id));
         known.add(p.id);
@@ -361,7 +389,10 @@ export function createForwardPass(options: ForwardPassOptions): ForwardPass {
         added.push({ id: p.id, q: p.queryFrame, xy, ell, init: null });
       }
       const next = [...slots, ...added];
-      applySlots(next, next.map((_, i) => (i < slots.length ? i : -1)));
+      applySlots(
+        next,
+        next.map((_, i) => (i < slots.length ? i : -1)),
+      );
       for (const frame of new Set(added.map((s) => s.q))) await initPointsAt(frame);
     },
     removePoints(ids) {

@@ -13,7 +13,6 @@ describe('gridQueries', () => {
     expect(gridQueries(1, 0, 5, 3)).toEqual([{ t: 0, x: 2, y: 1 }]);
   });
 
-
   it('keeps the points whose nearest pixel is inside the mask, and checks the mask size and n', () => {
     // 4x2 mask, right half inside: x = 0.5 rounds to pixel 1 (outside), x = 2.5 to pixel 3 (inside).
     const mask = { width: 4, height: 2, inside: new Uint8Array([0, 0, 1, 1, 0, 0, 1, 1]) };

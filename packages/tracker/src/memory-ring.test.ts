@@ -80,7 +80,7 @@ describe('createMemoryRing', () => {
     expect(() => createMemoryRing(2).repeatLast()).toThrow(/no frame to repeat/);
   });
 
-  it('allocates its storage once, with the given allocator (a runner\'s device memory)', () => {
+  it("allocates its storage once, with the given allocator (a runner's device memory)", () => {
     const sizes: number[] = [];
     const ring = createMemoryRing(4, (floats) => (sizes.push(floats), hostMemoryStorage(floats)));
     for (let t = 0; t < 4; t++) push(ring, t, 2);

@@ -115,7 +115,8 @@ export function createMemoryRing(capacity = MEMORY_RING_FRAMES, allocate: (float
       storage!.set(view(offset + size - 2, 1), (offset + size - 1) * frameSize);
     },
     range(start, count) {
-      if (count < 1 || start < first || start + count > first + size) throw internal(`frames ${start}..${start + count - 1} are not all held (${first}..${first + size - 1})`);
+      if (count < 1 || start < first || start + count > first + size)
+        throw internal(`frames ${start}..${start + count - 1} are not all held (${first}..${first + size - 1})`);
       return view(offset + start - first, count);
     },
     dropBefore(t) {

@@ -24,7 +24,7 @@ describe('createLegacyRandom (numpy legacy MT19937)', () => {
     expect(Array.from({ length: 5 }, () => rng.randint(0, 1000))).toEqual([482, 485, 285, 129, 420]);
   });
 
-  it('stays on numpy\'s stream past the first 624-word twist', () => {
+  it("stays on numpy's stream past the first 624-word twist", () => {
     const rng = createLegacyRandom(0);
     const draws = Array.from({ length: 700 }, () => rng.randint(0, 2 ** 31));
     expect(draws.slice(-3)).toEqual([1780553760, 1973251187, 747805126]);

@@ -83,14 +83,16 @@ export interface OnlineSession extends AsyncIterable<OnlineFrameResult> {
 export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOptions): OnlineSession {
   const fn = 'OnlineSession';
   const threshold = options.threshold ?? 0.5;
-  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) throw invalidArgument('range', 'tracker.online', 'options.threshold', 'a number in (0, 1)', describeValue(threshold));
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))
+    throw invalidArgument('range', 'tracker.online', 'options.threshold', 'a number in (0, 1)', describeValue(threshold));
   const { frameCount, signal } = options;
-  if (frameCount !== undefined && (!Number.isInteger(frameCount) || frameCount < 1)) throw invalidArgument('range', 'tracker.online', 'options.frameCount', 'a positive integer', describeValue(frameCount));
+  if (frameCount !== undefined && (!Number.isInteger(frameCount) || frameCount < 1))
+    throw invalidArgument('range', 'tracker.online', 'options.frameCount', 'a positive integer', describeValue(frameCount));
 
   const queue: OnlineFrameResult[] = [];
   const waiters: (() => void)[] = [];
   let ended = false;
-  let failure: unknown;
+  let failure: { readonly error: unknown } | undefined;
   const wake = (): void => {
     for (const w of waiters.splice(0)) w();
   };
@@ -127,13 +129,13 @@ export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOpt
   let chain: Promise<unknown> = Promise.resolve();
   const run = <T>(op: () => Promise<T>): Promise<T> => {
     const next = chain.then(async () => {
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure.error;
       signal?.throwIfAborted();
       try {
         return await op();
       } catch (error) {
         if (error instanceof TypeError || error instanceof RangeError) throw error;
-        failure = error;
+        failure = { error };
         ended = true;
         wake();
         throw error;
@@ -150,7 +152,13 @@ export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOpt
         if (ended) throw invalidArgument('range', `${fn}.addPoints`, 'session', 'a session that has not ended', 'ended');
         for (let i = 0; i < q.count; i++) {
           if (q.frames[i]! < pass.earliestQueryFrame) {
-            throw invalidArgument('range', `${fn}.addPoints`, `points[${i}].t`, `>= ${pass.earliestQueryFrame} (earlier frames are already decided)`, String(q.frames[i]));
+            throw invalidArgument(
+              'range',
+              `${fn}.addPoints`,
+              `points[${i}].t`,
+              `>= ${pass.earliestQueryFrame} (earlier frames are already decided)`,
+              String(q.frames[i]),
+            );
           }
         }
         const ids = Array.from({ length: q.count }, () => nextId++);
@@ -165,7 +173,11 @@ export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOpt
         for (const w of waitingForSize) {
           const keep = w.ids.map((id, i) => (ids.includes(id) ? -1 : i)).filter((i) => i >= 0);
           w.ids = keep.map((i) => w.ids[i]!);
-          w.queries = { count: keep.length, frames: Int32Array.from(keep, (i) => w.queries.frames[i]!), pixels: Float64Array.from(keep.flatMap((i) => [w.queries.pixels[2 * i]!, w.queries.pixels[2 * i + 1]!])) };
+          w.queries = {
+            count: keep.length,
+            frames: Int32Array.from(keep, (i) => w.queries.frames[i]!),
+            pixels: Float64Array.from(keep.flatMap((i) => [w.queries.pixels[2 * i]!, w.queries.pixels[2 * i + 1]!])),
+          };
         }
       });
     },
@@ -207,7 +219,7 @@ export function createOnlineSession(graphs: TaptrGraphRunner, options: OnlineOpt
           for (;;) {
             const item = queue.shift();
             if (item !== undefined) return { value: item, done: false };
-            if (failure !== undefined) throw failure;
+            if (failure !== undefined) throw failure.error;
             if (ended) return { value: undefined, done: true };
             await new Promise<void>((resolve) => waiters.push(resolve));
           }

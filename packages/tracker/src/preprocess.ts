@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /** ImageNet channel means (RGB) used by TAPTR's normalisation (spec §2). */
-export const IMAGENET_MEAN: readonly [number, number, number] = Object.freeze([0.485, 0.456, 0.406]) as readonly [number, number, number];
+export const IMAGENET_MEAN: readonly [number, number, number] = Object.freeze<[number, number, number]>([0.485, 0.456, 0.406]);
 /** ImageNet channel standard deviations (RGB). */
-export const IMAGENET_STD: readonly [number, number, number] = Object.freeze([0.229, 0.224, 0.225]) as readonly [number, number, number];
+export const IMAGENET_STD: readonly [number, number, number] = Object.freeze<[number, number, number]>([0.229, 0.224, 0.225]);
 
 /**
  * Linear-interpolation taps for one axis (PyTorch `upsample_bilinear2d`, align_corners=False, no

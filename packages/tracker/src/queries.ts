@@ -83,7 +83,7 @@ export function prepareQueries(fn: string, queries: unknown): PreparedQueries {
         rows.push([q[0] as number, q[1] as number, q[2] as number]);
       } else if (q !== null && typeof q === 'object') {
         const { t, x, y } = q as Partial<QueryPoint>;
-        rows.push([t as number, x as number, y as number]);
+        rows.push([t!, x!, y!]);
       } else {
         throw invalidArgument('type', fn, `queries[${i}]`, 'a {t, x, y} object or a [t, x, y] triple', describeValue(q));
       }
@@ -98,7 +98,10 @@ export function prepareQueries(fn: string, queries: unknown): PreparedQueries {
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) {
       throw invalidArgument('range', fn, `queries[${i}].t`, 'a non-negative integer frame index', describeValue(t));
     }
-    for (const [name, v] of [['x', x], ['y', y]] as const) {
+    for (const [name, v] of [
+      ['x', x],
+      ['y', y],
+    ] as const) {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         throw invalidArgument('range', fn, `queries[${i}].${name}`, 'a finite number of pixels', describeValue(v));
       }

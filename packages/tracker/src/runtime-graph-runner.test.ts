@@ -61,7 +61,11 @@ function graphBytes(role: string, inputs: Io = ROLE_IO[role]![0], outputs: Io = 
   roles.set(b, { role, io: [inputs, outputs] });
   return b;
 }
-const signature = (inputs: Io, outputs: Io): GraphSignature => ({ name: 'g', inputs: inputs.map(([name, type]) => ({ name, type, dims: [] })), outputs: outputs.map(([name, type]) => ({ name, type, dims: [] })) });
+const signature = (inputs: Io, outputs: Io): GraphSignature => ({
+  name: 'g',
+  inputs: inputs.map(([name, type]) => ({ name, type, dims: [] })),
+  outputs: outputs.map(([name, type]) => ({ name, type, dims: [] })),
+});
 
 /**
  * A runtime whose sessions record their feeds and answer with zero tensors of the spec §13 shapes;
@@ -165,8 +169,12 @@ describe('createGraphRunner (graph I/O of spec §13)', () => {
   it('refuses memory of the wrong size or on another device, a non-official window size and non-bytes graphs', async () => {
     const { runtime } = fakeRuntime(8, S_TEST);
     const runner = await createGraphRunner(runtime, model);
-    await expect(runner.encodeFrames(image(), 1, new Float32Array(5))).rejects.toThrow(`encodeFrames: memory must be ${S_TEST * 8} host floats (Float32Array), got Float32Array(5)`);
-    await expect(runner.decodeWindow({ ...windowOf(2), memory: { location: 'gpu-buffer', buffer: {}, offset: 0, length: K * S_TEST * 8 } }, outputOf(2))).rejects.toThrow(/decodeWindow: memory must be .* host floats/);
+    await expect(runner.encodeFrames(image(), 1, new Float32Array(5))).rejects.toThrow(
+      `encodeFrames: memory must be ${S_TEST * 8} host floats (Float32Array), got Float32Array(5)`,
+    );
+    await expect(
+      runner.decodeWindow({ ...windowOf(2), memory: { location: 'gpu-buffer', buffer: {}, offset: 0, length: K * S_TEST * 8 } }, outputOf(2)),
+    ).rejects.toThrow(/decodeWindow: memory must be .* host floats/);
     await expect(runner.initQueries(new Float32Array(3), new Float32Array(2), 1)).rejects.toThrow(TypeError);
     await expect(createGraphRunner(runtime, { ...model, config: { ...config, slidingWindowSize: 16 } })).rejects.toThrow(/size 8 and stride 4/);
     await expect(createGraphRunner(runtime, { ...model, queryInit: 'x' as never })).rejects.toThrow(/model\.queryInit must be ONNX bytes/);
@@ -191,7 +199,11 @@ describe('createGraphRunner: buffers of the caller (issues 14, 15)', () => {
     await runner.decodeWindow({ ...windowOf(3), memory: window }, output);
     expect(feeds['decoder']![0]!['memory']!.data).toBe(window);
     const given = fetched['decoder']![0]!;
-    expect([given['ref_unsig_out']!.data, given['vis_logits']!.data, given['content_out']!.data]).toEqual([output.refUnsigOut, output.visLogits, output.contentOut]);
+    expect([given['ref_unsig_out']!.data, given['vis_logits']!.data, given['content_out']!.data]).toEqual([
+      output.refUnsigOut,
+      output.visLogits,
+      output.contentOut,
+    ]);
     expect([given['ref_unsig_out']!.dims, given['vis_logits']!.dims, given['content_out']!.dims]).toEqual([
       [K, 3, 4],
       [K, 3, 3],
@@ -206,13 +218,35 @@ describe('createGraphRunner: graph signatures from model.json or the session (ne
   it('checks the signatures model.json lists before creating any session, naming the graph and what differs', async () => {
     const { runtime, created } = fakeRuntime(8, S_TEST);
     const sig = (inputs: Io, outputs: Io) => signature(inputs, outputs);
-    const declared = { frameEncoder: sig(...ROLE_IO['encoder']!), queryInit: sig(...ROLE_IO['init']!), decoderWindow: sig(DECODER_INPUTS, DECODER_OUTPUTS), decoderWindowSampleFirst: sig(DECODER_INPUTS, DECODER_OUTPUTS) };
+    const declared = {
+      frameEncoder: sig(...ROLE_IO['encoder']!),
+      queryInit: sig(...ROLE_IO['init']!),
+      decoderWindow: sig(DECODER_INPUTS, DECODER_OUTPUTS),
+      decoderWindowSampleFirst: sig(DECODER_INPUTS, DECODER_OUTPUTS),
+    };
     const cases: [Partial<typeof declared>, RegExp][] = [
-      [{ decoderWindow: sig(DECODER_INPUTS.slice(1), DECODER_OUTPUTS) }, /^createTracker: model\.decoderWindow \(decoder_window\) must declare the decoder window inputs \(memory float32, .*init_content float32\) and float32 outputs \(ref_unsig_out, vis_logits, content_out\), model\.json declares inputs \(content float32, ref_unsig float32/],
-      [{ decoderWindowSampleFirst: sig(DECODER_INPUTS.map(([n]) => [n, FLOAT]), DECODER_OUTPUTS) }, /model\.decoderWindowSampleFirst \(decoder_window \(sample-first\)\) .*inputs \(.*track_mask float32/],
+      [
+        { decoderWindow: sig(DECODER_INPUTS.slice(1), DECODER_OUTPUTS) },
+        /^createTracker: model\.decoderWindow \(decoder_window\) must declare the decoder window inputs \(memory float32, .*init_content float32\) and float32 outputs \(ref_unsig_out, vis_logits, content_out\), model\.json declares inputs \(content float32, ref_unsig float32/,
+      ],
+      [
+        {
+          decoderWindowSampleFirst: sig(
+            DECODER_INPUTS.map(([n]) => [n, FLOAT]),
+            DECODER_OUTPUTS,
+          ),
+        },
+        /model\.decoderWindowSampleFirst \(decoder_window \(sample-first\)\) .*inputs \(.*track_mask float32/,
+      ],
       [{ decoderWindow: sig(DECODER_INPUTS, DECODER_OUTPUTS.slice(0, 2)) }, /and outputs \(ref_unsig_out float32, vis_logits float32\)$/],
-      [{ frameEncoder: sig([['pixels', FLOAT]], [['memory', FLOAT]]) }, /model\.frameEncoder \(frame_encoder\) must declare the frame encoder inputs \(image float32\) and float32 outputs \(memory\), model\.json declares inputs \(pixels float32\)/],
-      [{ queryInit: sig(ROLE_IO['init']![0], [['ref_unsig', FLOAT]]) }, /model\.queryInit \(query_init\) must declare the query init inputs \(memory float32, xy_norm float32\) and float32 outputs \(content\)/],
+      [
+        { frameEncoder: sig([['pixels', FLOAT]], [['memory', FLOAT]]) },
+        /model\.frameEncoder \(frame_encoder\) must declare the frame encoder inputs \(image float32\) and float32 outputs \(memory\), model\.json declares inputs \(pixels float32\)/,
+      ],
+      [
+        { queryInit: sig(ROLE_IO['init']![0], [['ref_unsig', FLOAT]]) },
+        /model\.queryInit \(query_init\) must declare the query init inputs \(memory float32, xy_norm float32\) and float32 outputs \(content\)/,
+      ],
     ];
     for (const [bad, message] of cases) {
       const m: TaptrGraphs = { ...withFast, signatures: { ...declared, ...bad } };
@@ -233,7 +267,9 @@ describe('createGraphRunner: graph signatures from model.json or the session (ne
       const badEncoder = { ...withFast, frameEncoder: graphBytes('encoder', [['pixels', FLOAT]], [['memory', FLOAT]]) };
       const error = await createGraphRunner(runtime, badEncoder).catch((e: unknown) => e);
       expect(isTaptrError(error, 'TAPTR_MODEL_IO_MISMATCH'), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(new RegExp(`model\\.frameEncoder \\(frame_encoder\\) must declare .*its session declares inputs \\(pixels${metadata ? ' float32' : ''}\\)`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`model\\.frameEncoder \\(frame_encoder\\) must declare .*its session declares inputs \\(pixels${metadata ? ' float32' : ''}\\)`),
+      );
       expect(released).toEqual(created);
       // A lazy decoder: the first window on it fails (typed, naming the graph), the others run.
       const types = DECODER_INPUTS.map(([n]) => [n, FLOAT] as [string, ValueType]);
@@ -241,7 +277,11 @@ describe('createGraphRunner: graph signatures from model.json or the session (ne
       const runner = await createGraphRunner(runtime, badFast);
       const late = await runner.decodeWindow(windowOf(2), outputOf(2)).catch((e: unknown) => e);
       expect(isTaptrError(late, 'TAPTR_MODEL_IO_MISMATCH'), String(late)).toBe(true);
-      expect((late as Error).message).toMatch(metadata ? /model\.decoderWindowSampleFirst .*its session declares inputs \(.*track_mask float32/ : /its session declares inputs \(content, ref_unsig, /);
+      expect((late as Error).message).toMatch(
+        metadata
+          ? /model\.decoderWindowSampleFirst .*its session declares inputs \(.*track_mask float32/
+          : /its session declares inputs \(content, ref_unsig, /,
+      );
       await runner.decodeWindow(windowOf(100), outputOf(100));
       await runner.release();
       expect([...released].sort()).toEqual([...created].sort());
@@ -252,7 +292,12 @@ describe('createGraphRunner: graph signatures from model.json or the session (ne
     const runtime = createNodeRuntime({ threads: 1 });
     const value = ([name, type]: [string, ValueType]): TinyValue => ({ name, type, shape: ['n'] });
     const identity = (inputs: Io, outputs: Io) =>
-      buildTinyModel({ name: 'g', inputs: inputs.map(value), outputs: outputs.map(value), nodes: outputs.map(([name], i) => ({ op: 'Identity', inputs: [inputs[Math.min(i, inputs.length - 1)]![0]], outputs: [name] })) });
+      buildTinyModel({
+        name: 'g',
+        inputs: inputs.map(value),
+        outputs: outputs.map(value),
+        nodes: outputs.map(([name], i) => ({ op: 'Identity', inputs: [inputs[Math.min(i, inputs.length - 1)]![0]], outputs: [name] })),
+      });
     const encoder = identity(...ROLE_IO['encoder']!);
     const init = identity(...ROLE_IO['init']!);
     const broken = new Uint8Array(64).fill(0xff);
@@ -260,12 +305,19 @@ describe('createGraphRunner: graph signatures from model.json or the session (ne
     expect(isTaptrError(error, 'TAPTR_IO'), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/^createGraphRunner: cannot create the decoder_window session: .+/);
     // onnxruntime reports the element types: a float32 track_mask is named.
-    const floatMasks = identity(DECODER_INPUTS.map(([n]) => [n, FLOAT]), DECODER_OUTPUTS);
+    const floatMasks = identity(
+      DECODER_INPUTS.map(([n]) => [n, FLOAT]),
+      DECODER_OUTPUTS,
+    );
     const mismatch = await createGraphRunner(runtime, { config, frameEncoder: encoder, queryInit: init, decoderWindow: floatMasks }).catch((e: unknown) => e);
     expect(isTaptrError(mismatch, 'TAPTR_MODEL_IO_MISMATCH'), String(mismatch)).toBe(true);
-    expect((mismatch as Error).message).toMatch(/its session declares inputs \(memory float32, content float32, ref_unsig float32, track_mask float32, update_mask float32, init_content float32\)/);
+    expect((mismatch as Error).message).toMatch(
+      /its session declares inputs \(memory float32, content float32, ref_unsig float32, track_mask float32, update_mask float32, init_content float32\)/,
+    );
     const probe = buildProbeModel();
-    await expect(createGraphRunner(runtime, { config, frameEncoder: probe, queryInit: init, decoderWindow: floatMasks })).rejects.toThrow(/model\.frameEncoder \(frame_encoder\) .*its session declares inputs \(a float32, b float32\) and outputs \(sum float32\)/);
+    await expect(createGraphRunner(runtime, { config, frameEncoder: probe, queryInit: init, decoderWindow: floatMasks })).rejects.toThrow(
+      /model\.frameEncoder \(frame_encoder\) .*its session declares inputs \(a float32, b float32\) and outputs \(sum float32\)/,
+    );
   });
 });
 
@@ -286,7 +338,12 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     const runner = await createGraphRunner(runtime, withFast);
     expect(created).toEqual(['encoder', 'init']);
     expect(DEFAULT_SAMPLE_FIRST_MAX_POINTS).toBe(64);
-    expect([runner.decoderPath(1), runner.decoderPath(64), runner.decoderPath(65), runner.decoderPath(800)]).toEqual(['sample-first', 'sample-first', 'project-first', 'project-first']);
+    expect([runner.decoderPath(1), runner.decoderPath(64), runner.decoderPath(65), runner.decoderPath(800)]).toEqual([
+      'sample-first',
+      'sample-first',
+      'project-first',
+      'project-first',
+    ]);
 
     await runner.decodeWindow(windowOf(65), outputOf(65));
     expect(created).toEqual(['encoder', 'init', 'decoder']);
@@ -384,7 +441,11 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     const error = await runner.decodeWindow(windowOf(200), outputOf(200)).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_WEBGPU_ERROR')).toBe(true);
     expect(String(error)).toMatch(/cannot create the decoder_window session: device lost/);
-    await Promise.all([runner.decodeWindow(windowOf(100), outputOf(100)), runner.decodeWindow(windowOf(200), outputOf(200)), runner.decodeWindowOn('project-first', windowOf(2), outputOf(2))]);
+    await Promise.all([
+      runner.decodeWindow(windowOf(100), outputOf(100)),
+      runner.decodeWindow(windowOf(200), outputOf(200)),
+      runner.decodeWindowOn('project-first', windowOf(2), outputOf(2)),
+    ]);
     expect(creations).toBe(2);
     expect(created).toEqual(['encoder', 'init', 'decoder']);
     await runner.release();
@@ -414,11 +475,17 @@ describe('createGraphRunner: decoder path by point count (sampleFirstMaxPoints)'
     const { runtime } = fakeRuntime(8, S_TEST);
     for (const bad of [-1, 1.5, Number.NaN]) {
       await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: bad })).rejects.toThrow(RangeError);
-      await expect(createTracker({ runtime, model: withFast, sampleFirstMaxPoints: bad })).rejects.toThrow(/^createTracker: options\.sampleFirstMaxPoints must be a non-negative integer point count or Infinity/);
+      await expect(createTracker({ runtime, model: withFast, sampleFirstMaxPoints: bad })).rejects.toThrow(
+        /^createTracker: options\.sampleFirstMaxPoints must be a non-negative integer point count or Infinity/,
+      );
     }
     await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: '64' as never })).rejects.toThrow(TypeError);
-    await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: '64' as never })).rejects.toThrow(/createGraphRunner: options\.sampleFirstMaxPoints must be .*, got/);
-    await expect(createGraphRunner(runtime, { ...model, decoderWindowSampleFirst: [1, 2] as never })).rejects.toThrow(/model\.decoderWindowSampleFirst must be ONNX bytes/);
+    await expect(createGraphRunner(runtime, withFast, undefined, { sampleFirstMaxPoints: '64' as never })).rejects.toThrow(
+      /createGraphRunner: options\.sampleFirstMaxPoints must be .*, got/,
+    );
+    await expect(createGraphRunner(runtime, { ...model, decoderWindowSampleFirst: [1, 2] as never })).rejects.toThrow(
+      /model\.decoderWindowSampleFirst must be ONNX bytes/,
+    );
     const tracker = await createTracker({ runtime, model: withFast, sampleFirstMaxPoints: 0 });
     await tracker.release();
   });

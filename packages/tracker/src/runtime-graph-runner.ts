@@ -152,7 +152,10 @@ function lazySession(graph: string, createSession: () => Promise<ModelSession>):
       create = undefined;
       const created = pending;
       pending = undefined;
-      await created?.then((s) => s.release(), () => undefined);
+      await created?.then(
+        (s) => s.release(),
+        () => undefined,
+      );
     },
   };
 }
@@ -243,13 +246,25 @@ function gpuMemory(gpu: GpuTensors): GpuMemory {
  * @throws TaptrError `TAPTR_MODEL_IO_MISMATCH` when a graph's declared inputs or outputs are not those the
  *   runner feeds and reads, `TAPTR_IO` when a session cannot be created (each naming the graph).
  */
-export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGraphs, sessionOptions?: ModelSessionOptions, options: GraphRunnerOptions = {}): Promise<RuntimeGraphRunner> {
+export async function createGraphRunner(
+  runtime: RuntimeAdapter,
+  model: TaptrGraphs,
+  sessionOptions?: ModelSessionOptions,
+  options: GraphRunnerOptions = {},
+): Promise<RuntimeGraphRunner> {
   const { config } = model;
   if (config.slidingWindowSize !== WINDOW_SIZE || config.slidingWindowStride !== WINDOW_STRIDE) {
-    throw invalidArgument('range', 'createTracker', 'model.config', `sliding windows of size ${WINDOW_SIZE} and stride ${WINDOW_STRIDE}`, `${config.slidingWindowSize} / ${config.slidingWindowStride}`);
+    throw invalidArgument(
+      'range',
+      'createTracker',
+      'model.config',
+      `sliding windows of size ${WINDOW_SIZE} and stride ${WINDOW_STRIDE}`,
+      `${config.slidingWindowSize} / ${config.slidingWindowStride}`,
+    );
   }
   for (const key of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) {
-    if (!(model[key] instanceof Uint8Array)) throw invalidArgument('type', 'createTracker', `model.${key}`, 'ONNX bytes (Uint8Array)', describeValue(model[key]));
+    if (!(model[key] instanceof Uint8Array))
+      throw invalidArgument('type', 'createTracker', `model.${key}`, 'ONNX bytes (Uint8Array)', describeValue(model[key]));
   }
   const fastGraph = model.decoderWindowSampleFirst;
   const hasSampleFirst = fastGraph !== undefined;
@@ -379,9 +394,16 @@ export async function createGraphRunner(runtime: RuntimeAdapter, model: TaptrGra
       return decodeOn(decoderPath(input.points), input, output);
     },
     async decodeWindowOn(path, input, output) {
-      if (path !== 'sample-first' && path !== 'project-first') throw invalidArgument('range', 'decodeWindowOn', 'path', "'sample-first' or 'project-first'", describeValue(path));
+      if (path !== 'sample-first' && path !== 'project-first')
+        throw invalidArgument('range', 'decodeWindowOn', 'path', "'sample-first' or 'project-first'", describeValue(path));
       if (path === 'sample-first' && !hasSampleFirst) {
-        throw invalidArgument('range', 'decodeWindowOn', 'path', "a decoder the model has ('sample-first' needs model.decoderWindowSampleFirst)", "'sample-first'");
+        throw invalidArgument(
+          'range',
+          'decodeWindowOn',
+          'path',
+          "a decoder the model has ('sample-first' needs model.decoderWindowSampleFirst)",
+          "'sample-first'",
+        );
       }
       return decodeOn(path, input, output);
     },

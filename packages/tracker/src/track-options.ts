@@ -79,13 +79,16 @@ export function resolveTrackOptions(fn: string, options: TrackOptions): Resolved
   const bidirectional = options.bidirectional ?? DEFAULT_TRACK_OPTIONS.bidirectional;
   if (typeof bidirectional !== 'boolean') throw invalidArgument('type', fn, 'options.bidirectional', 'a boolean', describeValue(bidirectional));
   const threshold = options.threshold ?? DEFAULT_TRACK_OPTIONS.threshold;
-  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) throw invalidArgument('range', fn, 'options.threshold', 'a number in (0, 1)', describeValue(threshold));
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))
+    throw invalidArgument('range', fn, 'options.threshold', 'a number in (0, 1)', describeValue(threshold));
   const frameCount = options.frameCount;
-  if (frameCount !== undefined && (!Number.isInteger(frameCount) || frameCount < 1)) throw invalidArgument('range', fn, 'options.frameCount', 'a positive integer', describeValue(frameCount));
+  if (frameCount !== undefined && (!Number.isInteger(frameCount) || frameCount < 1))
+    throw invalidArgument('range', fn, 'options.frameCount', 'a positive integer', describeValue(frameCount));
   const pad = options.padQueries ?? DEFAULT_TRACK_OPTIONS.padQueries;
   let padding: QueryPadding | undefined;
   if (typeof pad === 'number') {
-    if (!Number.isInteger(pad) || pad < 0) throw invalidArgument('range', fn, 'options.padQueries', 'a non-negative integer or {total, framePositions?, queryFrame?}', describeValue(pad));
+    if (!Number.isInteger(pad) || pad < 0)
+      throw invalidArgument('range', fn, 'options.padQueries', 'a non-negative integer or {total, framePositions?, queryFrame?}', describeValue(pad));
     padding = pad > 0 ? { total: pad } : undefined;
   } else if (pad !== null && typeof pad === 'object' && Number.isInteger(pad.total) && pad.total >= 0) {
     if (pad.queryFrame !== undefined && (!Number.isInteger(pad.queryFrame) || pad.queryFrame < 0)) {

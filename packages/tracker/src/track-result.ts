@@ -29,7 +29,17 @@ export interface TrackFrameResult {
 }
 
 /** Pixel position and visibility of state `i` (spec §10): sigmoid(LOC) x (W - 1, H - 1), sigmoid(logit 1) > threshold. */
-function decodeState(loc: Float32Array, vis: Float32Array, i: number, W: number, H: number, threshold: number, tracks: Float32Array, visible: Uint8Array, j: number): void {
+function decodeState(
+  loc: Float32Array,
+  vis: Float32Array,
+  i: number,
+  W: number,
+  H: number,
+  threshold: number,
+  tracks: Float32Array,
+  visible: Uint8Array,
+  j: number,
+): void {
   tracks[2 * j] = sigmoid(loc[4 * i]!) * (W - 1);
   tracks[2 * j + 1] = sigmoid(loc[4 * i + 1]!) * (H - 1);
   visible[j] = sigmoid(vis[3 * i + 1]!) > threshold ? 1 : 0;

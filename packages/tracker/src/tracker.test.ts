@@ -103,7 +103,10 @@ describe('tracker.track (toy graphs)', () => {
   it('tracks videos shorter than 8 frames by repeating the last frame (no negative frame index)', async () => {
     const graphs = createToyGraphs();
     const tracker = await createTracker({ runner: graphs });
-    const r = await tracker.track(videoTensor(5), [{ t: 0, x: 3, y: 4 }, { t: 4, x: 1, y: 1 }]);
+    const r = await tracker.track(videoTensor(5), [
+      { t: 0, x: 3, y: 4 },
+      { t: 4, x: 1, y: 1 },
+    ]);
     expect(r.tracks.dims).toEqual([2, 5, 2]);
     expect(graphs.windows).toEqual([[0, 1, 2, 3, 4, 4, 4, 4]]);
     expect(Array.from(r.tracks.data).every(Number.isFinite)).toBe(true);

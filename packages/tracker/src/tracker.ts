@@ -123,7 +123,13 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
       throw invalidArgument('type', 'createTracker', 'options.runtime', 'a RuntimeAdapter (e.g. createNodeRuntime())', describeValue(options.runtime));
     }
     if (options.model === null || typeof options.model !== 'object' || options.model.config === undefined) {
-      throw invalidArgument('type', 'createTracker', 'options.model', 'a TAPTR model {config, frameEncoder, queryInit, decoderWindow}', describeValue(options.model));
+      throw invalidArgument(
+        'type',
+        'createTracker',
+        'options.model',
+        'a TAPTR model {config, frameEncoder, queryInit, decoderWindow}',
+        describeValue(options.model),
+      );
     }
     const sampleFirstMaxPoints = resolveSampleFirstMaxPoints('createTracker', options.sampleFirstMaxPoints);
     graphs = await createGraphRunner(options.runtime, options.model, options.sessionOptions, { sampleFirstMaxPoints });
@@ -141,7 +147,12 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
   const track = async (video: VideoInput, queries: QueryInput, trackOptions: TrackOptions = {}): Promise<TrackResult> => {
     const fn = 'tracker.track';
     alive(fn);
-    const o = resolveTrackOptions(fn, { bidirectional: defaults.bidirectional, padQueries: options.padQueries, threshold: defaults.threshold, ...trackOptions });
+    const o = resolveTrackOptions(fn, {
+      bidirectional: defaults.bidirectional,
+      padQueries: options.padQueries,
+      threshold: defaults.threshold,
+      ...trackOptions,
+    });
     const q = prepareQueries(fn, queries);
     let reader = openVideo(fn, video);
     if (o.bidirectional && reader.frameAt === undefined) reader = await collect(reader);
@@ -173,7 +184,9 @@ export async function createTracker(options: CreateTrackerOptions): Promise<Trac
         points: (w, h) => passPoints(pointsFor(w, h), w, h, (t) => t),
         onWindow: trackOptions.onWindow && ((r) => trackOptions.onWindow!(r, 'forward')),
         onFinalFrame:
-          !o.bidirectional && trackOptions.onFrame !== undefined ? (t, loc, vis, w, h) => trackOptions.onFrame!(toTrackFrameResult(t, loc, vis, w, h, o.threshold)) : undefined,
+          !o.bidirectional && trackOptions.onFrame !== undefined
+            ? (t, loc, vis, w, h) => trackOptions.onFrame!(toTrackFrameResult(t, loc, vis, w, h, o.threshold))
+            : undefined,
         onProgress: progress('forward'),
         signal: trackOptions.signal,
       });

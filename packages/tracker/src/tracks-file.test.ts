@@ -98,7 +98,12 @@ describe('writeTracksFile / readTracksFile', () => {
       backend: 'wasm',
       runtime: 'onnxruntime-web',
       queries: [{ id: 0, t: 1, x: 2, y: 3 }],
-      tracks: [[[2, 3], [null, null]]],
+      tracks: [
+        [
+          [2, 3],
+          [null, null],
+        ],
+      ],
       visible: [[true, false]],
       decoderWindows: { 'sample-first': 1, 'project-first': 0 },
       timing: { loadMs: 1, trackMs: 2, msPerFrame: 1 },
@@ -143,15 +148,22 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(failure(v0.replace('[true,true,false]', '[true,true,true]'))).toBe('t.json: visible[0][2] is true but tracks[0][2] has no position');
   });
 
-  it('records which of the video file\'s frames were tracked (video.source) and checks it', () => {
+  it("records which of the video file's frames were tracked (video.source) and checks it", () => {
     const text = writeTracksFile({ ...input, video: { ...input.video, source: { start: 10, stride: 3, frames: 20 } } });
-    expect((JSON.parse(text) as { video: unknown }).video).toEqual({ width: input.video.width, height: input.video.height, frames: 4, source: { start: 10, stride: 3, frames: 20 } });
+    expect((JSON.parse(text) as { video: unknown }).video).toEqual({
+      width: input.video.width,
+      height: input.video.height,
+      frames: 4,
+      source: { start: 10, stride: 3, frames: 20 },
+    });
     expect(readTracksFile(text).video.source).toEqual({ start: 10, stride: 3, frames: 20 });
     // Frame 3 would be the video's frame 10 + 3 * 4 = 22, past its 20 frames.
     const past = text.replace('"source":{"start":10,"stride":3,"frames":20}', '"source":{"start":10,"stride":4,"frames":20}');
     expect(failure(past)).toBe("t.json: video.source: frame 3 would be the video's frame 22, past its 20 frames");
     expect(failure(text.replace('"stride":3', '"stride":0'))).toBe('t.json: video.source.stride must be a positive integer, got 0');
-    expect(failure(text.replace('"source":{"start":10,"stride":3,"frames":20}', '"source":[10,3]'))).toBe('t.json: video.source must be an object {start, stride, frames}, got [10, 3]');
+    expect(failure(text.replace('"source":{"start":10,"stride":3,"frames":20}', '"source":[10,3]'))).toBe(
+      't.json: video.source must be an object {start, stride, frames}, got [10, 3]',
+    );
     expect(readTracksFile(writeTracksFile(input)).video.source).toBeUndefined();
   });
 
@@ -166,19 +178,31 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(failure(Uint8Array.from([0x7b, 0xff, 0x7d]))).toBe('t.json: not UTF-8 text');
     expect(failure('[]')).toBe('t.json: must be a JSON object, got []');
     expect(failure(edit((d) => (d['format'] = 'cotracker')))).toBe('t.json: "format" must be "taptr-tracks", got "cotracker"');
-    expect(failure(edit((d) => (d['version'] = 3)))).toBe('t.json: "version" 3 is newer than this reader, which knows versions 0 to 2: read it with a newer @taptr/tracker (taptr)');
+    expect(failure(edit((d) => (d['version'] = 3)))).toBe(
+      't.json: "version" 3 is newer than this reader, which knows versions 0 to 2: read it with a newer @taptr/tracker (taptr)',
+    );
     expect(failure(edit((d) => (d['version'] = '2')))).toBe('t.json: "version" must be 1 or 2 (or absent with "format", the unversioned layout), got "2"');
     expect(failure(edit((d) => delete d['version']))).toBe('t.json: "version" must be 1 or 2 (or absent with "format", the unversioned layout), got undefined');
     expect(failure(edit((d) => delete d['format']))).toBe('t.json: "format" must be "taptr-tracks", got undefined');
-    expect(failure('{"points": []}')).toBe('t.json: not a tracks file: no "format" field (a tracks file has "format": "taptr-tracks", or is the unversioned layout with "video", "queries", "tracks", "visible")');
+    expect(failure('{"points": []}')).toBe(
+      't.json: not a tracks file: no "format" field (a tracks file has "format": "taptr-tracks", or is the unversioned layout with "video", "queries", "tracks", "visible")',
+    );
     expect(failure(edit((d) => ((d['video'] as Record<string, unknown>)['frames'] = 0)))).toBe('t.json: video.frames must be a positive integer, got 0');
     expect(failure(edit((d) => delete d['mode']))).toBe('t.json: "mode" must be "forward" or "bidirectional", got undefined');
     expect(failure(edit((d) => ((d['queries'] as { t: number }[])[1]!.t = 4)))).toBe('t.json: queries[1].t must be a frame index in [0, 3], got 4');
     expect(failure(edit((d) => ((d['queries'] as { x: unknown }[])[0]!.x = '1')))).toBe('t.json: queries[0].x must be a finite number, got "1"');
-    expect(failure(edit((d) => (d['tracks'] as unknown[]).pop()))).toBe('t.json: "tracks" must be an array of 2 rows (one per query) of 4 [x, y] or null, got 1 rows');
-    expect(failure(edit((d) => (d['visible'] as unknown[][])[1]!.pop()))).toBe('t.json: visible[1] must be an array of 4 booleans (one per frame), got 3 items');
-    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![1] = [1, 2, 3])))).toBe('t.json: tracks[0][1] must be [x, y] (finite numbers) or null, got [1, 2, 3]');
-    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![1] = [null, 2])))).toBe('t.json: tracks[0][1] must be [x, y] (finite numbers) or null, got [null, 2]');
+    expect(failure(edit((d) => (d['tracks'] as unknown[]).pop()))).toBe(
+      't.json: "tracks" must be an array of 2 rows (one per query) of 4 [x, y] or null, got 1 rows',
+    );
+    expect(failure(edit((d) => (d['visible'] as unknown[][])[1]!.pop()))).toBe(
+      't.json: visible[1] must be an array of 4 booleans (one per frame), got 3 items',
+    );
+    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![1] = [1, 2, 3])))).toBe(
+      't.json: tracks[0][1] must be [x, y] (finite numbers) or null, got [1, 2, 3]',
+    );
+    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![1] = [null, 2])))).toBe(
+      't.json: tracks[0][1] must be [x, y] (finite numbers) or null, got [null, 2]',
+    );
     expect(failure(edit((d) => ((d['tracks'] as unknown[][])[1]![0] = [1, 2])))).toBe(
       't.json: tracks[1][0] must be null: frame 0 is before the query frame 2 of point 1 (mode "forward")',
     );
@@ -208,22 +232,30 @@ describe('writeTracksFile / readTracksFile', () => {
     expect(Number.isNaN(file.tracks[4])).toBe(true);
     // A complete file has neither field.
     expect(readTracksFile(writeTracksFile(input))).not.toHaveProperty('incomplete');
-    expect(() => writeTracksFile({ ...input, incomplete: { framesDone: 5 } })).toThrow(new RangeError('writeTracksFile: incomplete.framesDone must be an integer in [0, 4], got 5'));
+    expect(() => writeTracksFile({ ...input, incomplete: { framesDone: 5 } })).toThrow(
+      new RangeError('writeTracksFile: incomplete.framesDone must be an integer in [0, 4], got 5'),
+    );
     const edit = (change: (doc: Record<string, unknown>) => void): string => {
       const d = JSON.parse(text) as Record<string, unknown>;
       change(d);
       return JSON.stringify(d);
     };
-    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![2] = [1, 2])))).toBe('t.json: tracks[0][2] must be null: frame 2 is not done in an incomplete file (framesDone 2)');
+    expect(failure(edit((d) => ((d['tracks'] as unknown[][])[0]![2] = [1, 2])))).toBe(
+      't.json: tracks[0][2] must be null: frame 2 is not done in an incomplete file (framesDone 2)',
+    );
     expect(failure(edit((d) => (d['framesDone'] = 4.5)))).toBe('t.json: "framesDone" must be an integer in [0, 4] in an incomplete file, got 4.5');
     expect(failure(edit((d) => (d['incomplete'] = false)))).toBe('t.json: "incomplete" must be true or absent, got false');
     expect(failure(edit((d) => delete d['incomplete']))).toBe('t.json: "framesDone" is only written with "incomplete": true, got 2 in a complete file');
   });
 
   it('refuses to write arrays of the wrong shape or a query outside the video', () => {
-    expect(() => writeTracksFile({ ...input, tracks: tracks.subarray(2) })).toThrow(new RangeError('writeTracksFile: tracks must be [2, 4, 2] (16 values), got 14 values'));
+    expect(() => writeTracksFile({ ...input, tracks: tracks.subarray(2) })).toThrow(
+      new RangeError('writeTracksFile: tracks must be [2, 4, 2] (16 values), got 14 values'),
+    );
     expect(() => writeTracksFile({ ...input, visible: visible.subarray(1) })).toThrow(/^writeTracksFile: visible must be \[2, 4\] \(8 values\), got 7 values$/);
-    expect(() => writeTracksFile({ ...input, queries: [input.queries[0]!, { t: 4, x: 0, y: 0 }] })).toThrow(/queries\[1\]\.t must be a frame index in \[0, 3\], got 4/);
+    expect(() => writeTracksFile({ ...input, queries: [input.queries[0]!, { t: 4, x: 0, y: 0 }] })).toThrow(
+      /queries\[1\]\.t must be a frame index in \[0, 3\], got 4/,
+    );
   });
 
   it.each([
@@ -242,14 +274,41 @@ describe('writeTracksFile / readTracksFile', () => {
       seed: 0x7472616b,
       minCases: 3000,
       budgetMs: 3000,
-      tokens: ['null', 'true', 'false', '[', ']', '{', '}', ',', ':', '"', '-1', '0', '1e400', '4', '2', '-0', '1.5', '"x"', '[1,2]', '[null,null]', '"version"', '"frames"', '"bidirectional"', '"forward"', '{"name":1}'],
+      tokens: [
+        'null',
+        'true',
+        'false',
+        '[',
+        ']',
+        '{',
+        '}',
+        ',',
+        ':',
+        '"',
+        '-1',
+        '0',
+        '1e400',
+        '4',
+        '2',
+        '-0',
+        '1.5',
+        '"x"',
+        '[1,2]',
+        '[null,null]',
+        '"version"',
+        '"frames"',
+        '"bidirectional"',
+        '"forward"',
+        '{"name":1}',
+      ],
       hotRanges: [hot('video'), hot('queries'), hot('tracks'), hot('visible'), ...(text.includes('"version"') ? [hot('version'), hot('mode')] : [])],
       read: (b) => readTracksFile(b),
       onAccept: (file) => {
         const { width, height, frames } = file.video;
         if (![width, height, frames].every((v) => Number.isSafeInteger(v) && v > 0)) throw new Error(`bad video ${JSON.stringify(file.video)}`);
         const n = file.queries.length;
-        if (file.tracks.length !== n * frames * 2 || file.visible.length !== n * frames) throw new Error(`arrays are not [${n}, ${frames}, 2] / [${n}, ${frames}]`);
+        if (file.tracks.length !== n * frames * 2 || file.visible.length !== n * frames)
+          throw new Error(`arrays are not [${n}, ${frames}, 2] / [${n}, ${frames}]`);
         file.queries.forEach((q, i) => {
           if (!Number.isInteger(q.t) || q.t < 0 || q.t >= frames || !Number.isFinite(q.x) || !Number.isFinite(q.y)) throw new Error(`bad query ${i}`);
         });
@@ -257,7 +316,8 @@ describe('writeTracksFile / readTracksFile', () => {
           const has = !Number.isNaN(file.tracks[2 * i]!);
           if (has !== !Number.isNaN(file.tracks[2 * i + 1]!)) throw new Error(`half a position at ${i}`);
           if (file.visible[i]! > 1 || (file.visible[i] === 1 && !has)) throw new Error(`visible without a position at ${i}`);
-          if (file.mode === 'forward' && has && i % frames < file.queries[Math.floor(i / frames)]!.t) throw new Error(`position before the query frame at ${i}`);
+          if (file.mode === 'forward' && has && i % frames < file.queries[Math.floor(i / frames)]!.t)
+            throw new Error(`position before the query frame at ${i}`);
         }
       },
     });

@@ -102,7 +102,11 @@ export function firstTrackedFrame(mode: TrackingMode, queryFrame: number): numbe
  * or where a coordinate is not finite. An entry without a position is never visible. The CSV writer
  * of the CLI applies the same rule.
  */
-export function positionOf(input: Pick<TracksFileInput, 'mode' | 'queries' | 'tracks' | 'video' | 'incomplete'>, n: number, t: number): [number, number] | null {
+export function positionOf(
+  input: Pick<TracksFileInput, 'mode' | 'queries' | 'tracks' | 'video' | 'incomplete'>,
+  n: number,
+  t: number,
+): [number, number] | null {
   if (t < firstTrackedFrame(input.mode, input.queries[n]!.t)) return null;
   if (input.incomplete !== undefined && t >= input.incomplete.framesDone) return null;
   const k = (n * input.video.frames + t) * 2;
@@ -143,14 +147,21 @@ export function writeTracksFile(input: TracksFileInput): string {
   const { video, queries, mode } = input;
   const n = queries.length;
   const frames = video.frames;
-  for (const [field, value] of [['video.width', video.width], ['video.height', video.height], ['video.frames', frames]] as const) {
+  for (const [field, value] of [
+    ['video.width', video.width],
+    ['video.height', video.height],
+    ['video.frames', frames],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw invalidArgument('range', fn, field, 'a positive integer', describeValue(value));
   }
   if (mode !== 'forward' && mode !== 'bidirectional') throw invalidArgument('range', fn, 'mode', "'forward' or 'bidirectional'", describeValue(mode));
-  if (input.tracks.length !== n * frames * 2) throw invalidArgument('range', fn, 'tracks', `[${n}, ${frames}, 2] (${n * frames * 2} values)`, `${input.tracks.length} values`);
-  if (input.visible.length !== n * frames) throw invalidArgument('range', fn, 'visible', `[${n}, ${frames}] (${n * frames} values)`, `${input.visible.length} values`);
+  if (input.tracks.length !== n * frames * 2)
+    throw invalidArgument('range', fn, 'tracks', `[${n}, ${frames}, 2] (${n * frames * 2} values)`, `${input.tracks.length} values`);
+  if (input.visible.length !== n * frames)
+    throw invalidArgument('range', fn, 'visible', `[${n}, ${frames}] (${n * frames} values)`, `${input.visible.length} values`);
   queries.forEach((q, i) => {
-    if (!Number.isInteger(q.t) || q.t < 0 || q.t >= frames) throw invalidArgument('range', fn, `queries[${i}].t`, `a frame index in [0, ${frames - 1}]`, describeValue(q.t));
+    if (!Number.isInteger(q.t) || q.t < 0 || q.t >= frames)
+      throw invalidArgument('range', fn, `queries[${i}].t`, `a frame index in [0, ${frames - 1}]`, describeValue(q.t));
   });
   const done = input.incomplete?.framesDone;
   if (input.incomplete !== undefined && (!Number.isSafeInteger(done) || done! < 0 || done! > frames)) {
@@ -238,7 +249,9 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
   if (!isRecord(doc)) return fail(`must be a JSON object, got ${describeValue(doc)}`);
   const unversioned = !('format' in doc) && !('version' in doc);
   if (unversioned && !LEGACY_KEYS.every((key) => key in doc)) {
-    fail(`not a tracks file: no "format" field (a tracks file has "format": ${JSON.stringify(TRACKS_FILE_FORMAT)}, or is the unversioned layout with ${LEGACY_KEYS.map((k) => `"${k}"`).join(', ')})`);
+    fail(
+      `not a tracks file: no "format" field (a tracks file has "format": ${JSON.stringify(TRACKS_FILE_FORMAT)}, or is the unversioned layout with ${LEGACY_KEYS.map((k) => `"${k}"`).join(', ')})`,
+    );
   }
   if (!unversioned && doc['format'] !== TRACKS_FILE_FORMAT) fail(`"format" must be ${JSON.stringify(TRACKS_FILE_FORMAT)}, got ${describeValue(doc['format'])}`);
   const version = unversioned ? 0 : doc['version'];
@@ -256,7 +269,7 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
   const size = (field: 'width' | 'height' | 'frames'): number => {
     const v = video[field];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail(`video.${field} must be a positive integer, got ${describeValue(v)}`);
-    return v as number;
+    return v;
   };
   const width = size('width');
   const height = size('height');
@@ -269,8 +282,9 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
     if (!isRecord(rawSource)) return fail(`video.source must be an object {start, stride, frames}, got ${describeValue(rawSource)}`);
     const field = (key: 'start' | 'stride' | 'frames', min: number): number => {
       const v = rawSource[key];
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(`video.source.${key} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${describeValue(v)}`);
-      return v as number;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+        fail(`video.source.${key} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${describeValue(v)}`);
+      return v;
     };
     source = { start: field('start', 0), stride: field('stride', 1), frames: field('frames', 0) };
     if (source.frames > 0 && source.start + (frames - 1) * source.stride >= source.frames) {
@@ -282,16 +296,20 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
   if (version === 2) {
     const m = doc['mode'];
     if (m !== 'forward' && m !== 'bidirectional') fail(`"mode" must be "forward" or "bidirectional", got ${describeValue(m)}`);
-    mode = m as TrackingMode;
+    mode = m;
   }
 
   const incomplete = doc['incomplete'];
   const framesDoneField = doc['framesDone'];
   if (incomplete !== undefined && incomplete !== true) fail(`"incomplete" must be true or absent, got ${describeValue(incomplete)}`);
-  if (incomplete === true && (typeof framesDoneField !== 'number' || !Number.isSafeInteger(framesDoneField) || framesDoneField < 0 || framesDoneField > frames)) {
+  if (
+    incomplete === true &&
+    (typeof framesDoneField !== 'number' || !Number.isSafeInteger(framesDoneField) || framesDoneField < 0 || framesDoneField > frames)
+  ) {
     fail(`"framesDone" must be an integer in [0, ${frames}] in an incomplete file, got ${describeValue(framesDoneField)}`);
   }
-  if (incomplete === undefined && framesDoneField !== undefined) fail(`"framesDone" is only written with "incomplete": true, got ${describeValue(framesDoneField)} in a complete file`);
+  if (incomplete === undefined && framesDoneField !== undefined)
+    fail(`"framesDone" is only written with "incomplete": true, got ${describeValue(framesDoneField)} in a complete file`);
   const framesDone = incomplete === true ? (framesDoneField as number) : frames;
 
   const rawQueries = doc['queries'];
@@ -299,19 +317,24 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
   const queries = rawQueries.map((q: unknown, i): QueryPoint => {
     if (!isRecord(q)) return fail(`queries[${i}] must be an object {t, x, y}, got ${describeValue(q)}`);
     const { t, x, y } = q;
-    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= frames) fail(`queries[${i}].t must be a frame index in [0, ${frames - 1}], got ${describeValue(t)}`);
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= frames)
+      fail(`queries[${i}].t must be a frame index in [0, ${frames - 1}], got ${describeValue(t)}`);
     if (typeof x !== 'number' || !Number.isFinite(x)) fail(`queries[${i}].x must be a finite number, got ${describeValue(x)}`);
     if (typeof y !== 'number' || !Number.isFinite(y)) fail(`queries[${i}].y must be a finite number, got ${describeValue(y)}`);
-    return { t: t as number, x: x as number, y: y as number };
+    return { t: t, x: x, y: y };
   });
   const n = queries.length;
 
   // Check every row's length before allocating [N, T, 2] (frames is only a claim until then).
   const matrix = (field: 'tracks' | 'visible', inner: string): unknown[][] => {
     const rows = doc[field];
-    if (!Array.isArray(rows) || rows.length !== n) fail(`"${field}" must be an array of ${n} rows (one per query) of ${frames} ${inner}, got ${Array.isArray(rows) ? `${rows.length} rows` : describeValue(rows)}`);
+    if (!Array.isArray(rows) || rows.length !== n)
+      fail(
+        `"${field}" must be an array of ${n} rows (one per query) of ${frames} ${inner}, got ${Array.isArray(rows) ? `${rows.length} rows` : describeValue(rows)}`,
+      );
     (rows as unknown[]).forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== frames) fail(`${field}[${i}] must be an array of ${frames} ${inner} (one per frame), got ${Array.isArray(row) ? `${row.length} items` : describeValue(row)}`);
+      if (!Array.isArray(row) || row.length !== frames)
+        fail(`${field}[${i}] must be an array of ${frames} ${inner} (one per frame), got ${Array.isArray(row) ? `${row.length} items` : describeValue(row)}`);
     });
     return rows as unknown[][];
   };
@@ -327,7 +350,8 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
       let hasPosition = false;
       if (entry !== null || version < 2) {
         // Versions 0 and 1 wrote a missing coordinate as [null, null] (JSON.stringify of NaN).
-        const ok = Array.isArray(entry) && entry.length === 2 && entry.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (version < 2 && v === null));
+        const ok =
+          Array.isArray(entry) && entry.length === 2 && entry.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (version < 2 && v === null));
         if (!ok) fail(`tracks${where} must be ${version === 2 ? '[x, y] (finite numbers) or null' : '[x, y]'}, got ${describeValue(entry)}`);
         const [x, y] = entry as [number | null, number | null];
         if (x !== null && y !== null) {
@@ -340,14 +364,20 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
       }
       const v = visibleRows[i]![t];
       if (typeof v !== 'boolean') fail(`visible${where} must be true or false, got ${describeValue(v)}`);
-      if (v === true && !hasPosition) fail(`visible${where} is true but tracks${where} has no position`);
+      if (v && !hasPosition) fail(`visible${where} is true but tracks${where} has no position`);
       visible[i * frames + t] = v ? 1 : 0;
     }
   }
 
   const file: {
     -readonly [K in keyof TracksFile]: TracksFile[K];
-  } = { version, video: { width, height, frames, ...(typeof videoName === 'string' ? { name: videoName } : {}), ...(source !== undefined ? { source } : {}) }, queries, tracks, visible };
+  } = {
+    version,
+    video: { width, height, frames, ...(typeof videoName === 'string' ? { name: videoName } : {}), ...(source !== undefined ? { source } : {}) },
+    queries,
+    tracks,
+    visible,
+  };
   if (mode !== undefined) file.mode = mode;
   if (incomplete === true) {
     file.incomplete = true;
@@ -356,7 +386,7 @@ export function readTracksFile(input: string | Uint8Array, options: ReadTracksFi
   const backend = doc['backend'];
   if (backend !== undefined) {
     if (typeof backend !== 'string') fail(`"backend" must be a string, got ${describeValue(backend)}`);
-    file.backend = backend as string;
+    file.backend = backend;
   }
   const model = doc['model'];
   if (model !== undefined) {

@@ -37,15 +37,28 @@ export function rawFrame(fn: string, arg: string, frame: unknown): RawFrame {
   if (f !== null && typeof f === 'object' && Array.isArray(f.dims)) {
     if (f.type !== 'uint8') throw invalidArgument('type', fn, arg, 'a uint8 tensor [H, W, 3]', describeValue(frame));
     const [h, w, c] = f.dims as number[];
-    if (f.dims.length !== 3 || (c !== 3 && c !== 4) || !(h! > 0) || !(w! > 0)) throw invalidArgument('range', fn, arg, 'a uint8 tensor [H, W, 3] or [H, W, 4]', describeValue(frame));
+    if (f.dims.length !== 3 || (c !== 3 && c !== 4) || !(h! > 0) || !(w! > 0))
+      throw invalidArgument('range', fn, arg, 'a uint8 tensor [H, W, 3] or [H, W, 4]', describeValue(frame));
     const pixels = f.data as Uint8Array;
     if (pixels.length !== h! * w! * c) throw invalidArgument('range', fn, `${arg}.data`, `${h! * w! * c} bytes`, String(pixels.length));
-    return { pixels, width: w!, height: h!, channels: c as 3 | 4 };
+    return { pixels, width: w!, height: h!, channels: c };
   }
-  if (f !== null && typeof f === 'object' && typeof f.width === 'number' && typeof f.height === 'number' && (f.data instanceof Uint8Array || f.data instanceof Uint8ClampedArray)) {
+  if (
+    f !== null &&
+    typeof f === 'object' &&
+    typeof f.width === 'number' &&
+    typeof f.height === 'number' &&
+    (f.data instanceof Uint8Array || f.data instanceof Uint8ClampedArray)
+  ) {
     const { width, height } = f as { width: number; height: number };
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || f.data.length !== width * height * 4) {
-      throw invalidArgument('range', fn, arg, 'RGBA ImageData-like {width, height, data} with width * height * 4 bytes', `${width}x${height} with ${f.data.length} bytes`);
+      throw invalidArgument(
+        'range',
+        fn,
+        arg,
+        'RGBA ImageData-like {width, height, data} with width * height * 4 bytes',
+        `${width}x${height} with ${f.data.length} bytes`,
+      );
     }
     return { pixels: f.data, width, height, channels: 4 };
   }
@@ -61,11 +74,12 @@ export function openVideo(fn: string, video: unknown): VideoReader {
   if (v !== null && typeof v === 'object' && Array.isArray(v.dims) && typeof v.type === 'string') {
     if (v.type !== 'uint8') throw invalidArgument('type', fn, 'video', 'a uint8 tensor [T, H, W, 3]', describeValue(video));
     const [T, h, w, c] = v.dims as number[];
-    if (v.dims.length !== 4 || (c !== 3 && c !== 4)) throw invalidArgument('range', fn, 'video', 'a uint8 tensor [T, H, W, 3] (or 4 channels)', describeValue(video));
+    if (v.dims.length !== 4 || (c !== 3 && c !== 4))
+      throw invalidArgument('range', fn, 'video', 'a uint8 tensor [T, H, W, 3] (or 4 channels)', describeValue(video));
     const data = v.data as Uint8Array;
     const size = h! * w! * c;
     if (data.length !== T! * size) throw invalidArgument('range', fn, 'video.data', `${T! * size} bytes`, String(data.length));
-    const frameAt = (t: number): RawFrame => ({ pixels: data.subarray(t * size, (t + 1) * size), width: w!, height: h!, channels: c as 3 | 4 });
+    const frameAt = (t: number): RawFrame => ({ pixels: data.subarray(t * size, (t + 1) * size), width: w!, height: h!, channels: c });
     return {
       frameCount: T,
       frameAt,

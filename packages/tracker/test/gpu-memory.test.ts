@@ -75,36 +75,43 @@ describe('graph runner: encoder memory on the device (GpuTensors)', () => {
   it.each([
     ['forward', false, 0],
     ['bidirectional, sample-first decoder', true, Infinity],
-  ])('%s: the tracks of the host path, bit for bit, with the memory never on the host', async (_, bidirectional, sampleFirstMaxPoints) => {
-    const host = await createTracker({ runtime: createNodeRuntime({ threads: 1 }), model, sampleFirstMaxPoints });
-    const expected = await host.track(video, QUERIES, { bidirectional });
-    await host.release();
+  ])(
+    '%s: the tracks of the host path, bit for bit, with the memory never on the host',
+    async (_, bidirectional, sampleFirstMaxPoints) => {
+      const host = await createTracker({ runtime: createNodeRuntime({ threads: 1 }), model, sampleFirstMaxPoints });
+      const expected = await host.track(video, QUERIES, { bidirectional });
+      await host.release();
 
-    const { runtime, stats } = fakeGpu(createNodeRuntime({ threads: 1 }));
-    const runner = await createGraphRunner(runtime, model, undefined, { sampleFirstMaxPoints });
-    expect('allocateMemory' in runner).toBe(true);
-    const tracker = await createTracker({ runner });
-    const actual = await tracker.track(video, QUERIES, { bidirectional });
-    expect(Array.from(actual.tracks.data)).toEqual(Array.from(expected.tracks.data));
-    expect(Array.from(actual.logits.data)).toEqual(Array.from(expected.logits.data));
-    expect(Array.from(actual.visible.data)).toEqual(Array.from(expected.visible.data));
-    // One ring per pass plus the encoder, window and query-frame buffers; memory only ever copied on the device.
-    expect(stats.buffers).toBe((bidirectional ? 2 : 1) + 3);
-    expect(stats.writes).toBe(0);
-    const T = video.dims[0]!;
-    expect(stats.copies).toBeGreaterThan(T);
-    // The ring reached its end and moved its frames to the start (a copy within one buffer).
-    expect(stats.sameBufferCopies).toBeGreaterThan(0);
-    await tracker.release();
-    expect(stats.live).toBe(0);
-  }, 300_000);
+      const { runtime, stats } = fakeGpu(createNodeRuntime({ threads: 1 }));
+      const runner = await createGraphRunner(runtime, model, undefined, { sampleFirstMaxPoints });
+      expect('allocateMemory' in runner).toBe(true);
+      const tracker = await createTracker({ runner });
+      const actual = await tracker.track(video, QUERIES, { bidirectional });
+      expect(Array.from(actual.tracks.data)).toEqual(Array.from(expected.tracks.data));
+      expect(Array.from(actual.logits.data)).toEqual(Array.from(expected.logits.data));
+      expect(Array.from(actual.visible.data)).toEqual(Array.from(expected.visible.data));
+      // One ring per pass plus the encoder, window and query-frame buffers; memory only ever copied on the device.
+      expect(stats.buffers).toBe((bidirectional ? 2 : 1) + 3);
+      expect(stats.writes).toBe(0);
+      const T = video.dims[0]!;
+      expect(stats.copies).toBeGreaterThan(T);
+      // The ring reached its end and moved its frames to the start (a copy within one buffer).
+      expect(stats.sameBufferCopies).toBeGreaterThan(0);
+      await tracker.release();
+      expect(stats.live).toBe(0);
+    },
+    300_000,
+  );
 
   it('memoryOnGpu: false keeps the memory in host memory', async () => {
     const { runtime, stats } = fakeGpu(createNodeRuntime({ threads: 1 }));
     const runner = await createGraphRunner(runtime, model, undefined, { memoryOnGpu: false });
     expect('allocateMemory' in runner).toBe(false);
     const tracker = await createTracker({ runner });
-    await tracker.track(tensor('uint8', [9, ...video.dims.slice(1)], video.data.subarray(0, 9 * video.data.length / video.dims[0]!)), QUERIES.filter((q) => q.t < 9));
+    await tracker.track(
+      tensor('uint8', [9, ...video.dims.slice(1)], video.data.subarray(0, (9 * video.data.length) / video.dims[0]!)),
+      QUERIES.filter((q) => q.t < 9),
+    );
     expect(stats.buffers).toBe(0);
     await tracker.release();
   }, 120_000);

@@ -78,7 +78,8 @@ const MAX_POINTS = Math.max(N, ref('first_padded.pred_boxes').dims[1]!, ...meta.
 function countingRuntime(runtime: RuntimeAdapter) {
   const created: DecoderPath[] = [];
   const runs: Record<DecoderPath, number> = { 'project-first': 0, 'sample-first': 0 };
-  const pathOf = (bytes: unknown): DecoderPath | undefined => (bytes === model.decoderWindow ? 'project-first' : bytes === model.decoderWindowSampleFirst ? 'sample-first' : undefined);
+  const pathOf = (bytes: unknown): DecoderPath | undefined =>
+    bytes === model.decoderWindow ? 'project-first' : bytes === model.decoderWindowSampleFirst ? 'sample-first' : undefined;
   const counting: RuntimeAdapter = {
     ...runtime,
     async createSession(bytes, options): Promise<ModelSession> {
@@ -141,7 +142,12 @@ for (const path of ['project-first', 'sample-first'] as const) {
         check('first.pred_logits', frameMajor(r.logits.data, N, T, 3), ref('first.pred_logits').data as Float32Array, STATE);
 
         const states = statesAfterWindows(reports, T);
-        expect(reports.filter((w) => !w.skipped).map((w) => [w.window.start, w.window.end]).flat()).toEqual(numbers(ref('first.windows')));
+        expect(
+          reports
+            .filter((w) => !w.skipped)
+            .map((w) => [w.window.start, w.window.end])
+            .flat(),
+        ).toEqual(numbers(ref('first.windows')));
         const stateLoc = ref('first.state_embeds_last').data as Float32Array;
         const stateVis = ref('first.state_visib_last').data as Float32Array;
         const stateFeat = ref('first.state_feats_w012');

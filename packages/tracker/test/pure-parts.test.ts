@@ -24,7 +24,7 @@ describe('preprocessing (spec §2) vs first.model_input_kept', () => {
     const out = new Float32Array(kept.length * 3 * R * R);
     const frameSize = H * W * 3;
     kept.forEach((t, i) => pre.run((video.data as Uint8Array).subarray(t * frameSize, (t + 1) * frameSize), 3, out, i * 3 * R * R));
-    const report = compareClose(out, expected.data as Float32Array, { atol: 1e-5 });
+    const report = compareClose(out, expected.data, { atol: 1e-5 });
     expect(report.ok, report.message).toBe(true);
   });
 
@@ -50,7 +50,7 @@ describe('queries (spec §2, §6)', () => {
   }
 
   it('normalizes (x, y) pixels by (W - 1, H - 1) like first.query_xy_norm', () => {
-    const report = compareClose(normalizeQueryPositions(pixels, W, H), ref('first.query_xy_norm').data as Float32Array, { atol: 1e-7 });
+    const report = compareClose(normalizeQueryPositions(pixels, W, H), ref('first.query_xy_norm').data, { atol: 1e-7 });
     expect(report.ok, report.message).toBe(true);
   });
 
@@ -63,7 +63,7 @@ describe('queries (spec §2, §6)', () => {
       mine[4 * i + 1] = inverseSigmoid(xy[2 * i + 1]!);
     }
     // Absolute: the eps 1e-3 clamp bounds the values by ln(999) = 6.9.
-    const report = compareClose(mine, init.data as Float32Array, { atol: 1e-5 });
+    const report = compareClose(mine, init.data, { atol: 1e-5 });
     expect(report.ok, report.message).toBe(true);
   });
 
@@ -71,7 +71,7 @@ describe('queries (spec §2, §6)', () => {
     const frames = numbers(ref('first.query_frames'));
     expect(frames).toEqual(q.filter((_, i) => i % 3 === 0));
     const mask = ref('first.pt_tracking_mask');
-    const m = windowMasks(frames, 0, mask.dims[1]!);
+    const m = windowMasks(frames, 0, mask.dims[1]);
     expect(Array.from(m.track)).toEqual(numbers(mask));
   });
 });
@@ -99,8 +99,15 @@ describe('window schedule, skip rule and masks (spec §9)', () => {
 
   it('follows the official formula on small and edge lengths', () => {
     expect(windowSchedule(8).map((w) => [w.start, w.end])).toEqual([[0, 7]]);
-    expect(windowSchedule(12).map((w) => [w.start, w.end])).toEqual([[0, 7], [4, 11]]);
-    expect(windowSchedule(13).map((w) => [w.start, w.end])).toEqual([[0, 7], [4, 11], [5, 12]]);
+    expect(windowSchedule(12).map((w) => [w.start, w.end])).toEqual([
+      [0, 7],
+      [4, 11],
+    ]);
+    expect(windowSchedule(13).map((w) => [w.start, w.end])).toEqual([
+      [0, 7],
+      [4, 11],
+      [5, 12],
+    ]);
     expect(() => windowSchedule(7)).toThrow(RangeError);
     expect(padsContentAfter(3, 47)).toBe(true);
     expect(padsContentAfter(3, 48)).toBe(false);
@@ -180,8 +187,12 @@ describe('bidirectional fusion (spec §12.2, evaluate.py fuse_bidir_outputs)', (
       const l = fusedLogits.data as Float32Array;
       for (let p = 0; p < n; p++) {
         for (let t = 0; t < Ts; t++) {
-          expect(Array.from(fused.loc.subarray((p * Ts + t) * 4, (p * Ts + t + 1) * 4))).toEqual(Array.from(b.subarray((t * Ns + offset + p) * 4, (t * Ns + offset + p + 1) * 4)));
-          expect(Array.from(fused.vis.subarray((p * Ts + t) * 3, (p * Ts + t + 1) * 3))).toEqual(Array.from(l.subarray((t * Ns + offset + p) * 3, (t * Ns + offset + p + 1) * 3)));
+          expect(Array.from(fused.loc.subarray((p * Ts + t) * 4, (p * Ts + t + 1) * 4))).toEqual(
+            Array.from(b.subarray((t * Ns + offset + p) * 4, (t * Ns + offset + p + 1) * 4)),
+          );
+          expect(Array.from(fused.vis.subarray((p * Ts + t) * 3, (p * Ts + t + 1) * 3))).toEqual(
+            Array.from(l.subarray((t * Ns + offset + p) * 3, (t * Ns + offset + p + 1) * 3)),
+          );
         }
       }
       offset += n;

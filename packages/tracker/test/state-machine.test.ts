@@ -125,10 +125,10 @@ describe('forward pass state machine vs the official per-window state (replayed 
         occluded[n * T + f.frame] = sigmoid(f.vis[n * 3 + 1]!) > 0.5 ? 0 : 1;
       }
     }
-    const b = compareClose(boxes, ref('first.pred_boxes').data as Float32Array, { atol: 1e-6 });
+    const b = compareClose(boxes, ref('first.pred_boxes').data, { atol: 1e-6 });
     expect(b.ok, b.message).toBe(true);
     // 5e-5 + 4 float32 ulps of |expected| (<= the former 1e-4 up to 100 px): float32 rounding of sigmoid * (W - 1) grows with W.
-    const t = compareClose(tracks, ref('first.tracks_xy').data as Float32Array, { atol: 5e-5, rtol: 2 ** -21 });
+    const t = compareClose(tracks, ref('first.tracks_xy').data, { atol: 5e-5, rtol: 2 ** -21 });
     expect(t.ok, t.message).toBe(true);
     expect(occluded).toEqual(numbers(ref('first.occluded')));
   });

@@ -26,7 +26,8 @@ const S = memoryTokens(config);
 
 function parameters(model: Uint8Array): number {
   let n = 0;
-  for (const init of decodeOnnxModel(model, 'bench').graph.initializer) if (init.dataType === (TensorProto_DataType.FLOAT as number)) n += init.dims.reduce((a, b) => a * Number(b), 1);
+  for (const init of decodeOnnxModel(model, 'bench').graph.initializer)
+    if (init.dataType === (TensorProto_DataType.FLOAT as number)) n += init.dims.reduce((a, b) => a * Number(b), 1);
   return n;
 }
 
@@ -48,32 +49,76 @@ const results: unknown[] = [];
 
 const queryInit = buildQueryInitGraph(stateDict, config);
 const qSession = await ort.InferenceSession.create(queryInit, options);
-const frameMemory = new ort.Tensor('float32', fill(S * C, (i) => Math.sin(i * 0.37)), [1, S, C]);
+const frameMemory = new ort.Tensor(
+  'float32',
+  fill(S * C, (i) => Math.sin(i * 0.37)),
+  [1, S, C],
+);
 for (const N of pointCounts) {
-  const xy = new ort.Tensor('float32', fill(N * 2, (i) => ((i * 0.618) % 1)), [N, 2]);
-  results.push({ graph: 'query_init', N, modelBytes: queryInit.length, parameters: parameters(queryInit), ...(await time(qSession, { memory: frameMemory, xy_norm: xy })) });
+  const xy = new ort.Tensor(
+    'float32',
+    fill(N * 2, (i) => (i * 0.618) % 1),
+    [N, 2],
+  );
+  results.push({
+    graph: 'query_init',
+    N,
+    modelBytes: queryInit.length,
+    parameters: parameters(queryInit),
+    ...(await time(qSession, { memory: frameMemory, xy_norm: xy })),
+  });
 }
 await qSession.release();
 
-const memory = new ort.Tensor('float32', fill(K * S * C, (i) => Math.sin(i * 0.37)), [K, S, C]);
+const memory = new ort.Tensor(
+  'float32',
+  fill(K * S * C, (i) => Math.sin(i * 0.37)),
+  [K, S, C],
+);
 for (const mode of modes) {
   const decoder = buildDecoderWindowGraph(stateDict, config, { crossAttention: mode });
   const t = performance.now();
   const dSession = await ort.InferenceSession.create(decoder, options);
   const sessionMs = Math.round(performance.now() - t);
   for (const N of pointCounts) {
-    const content = new ort.Tensor('float32', fill(K * N * C, (i) => Math.cos(i * 0.11)), [K, N, C]);
+    const content = new ort.Tensor(
+      'float32',
+      fill(K * N * C, (i) => Math.cos(i * 0.11)),
+      [K, N, C],
+    );
     const feeds = {
       memory,
       content,
       init_content: content,
-      ref_unsig: new ort.Tensor('float32', fill(K * N * 4, (i) => (i % 4 < 2 ? Math.sin(i) * 2 : 0)), [K, N, 4]),
-      track_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, (_, i) => (i % K >= Math.floor(i / K) % 3 ? 1 : 0)), [N, K]),
-      update_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, (_, i) => (i % K > Math.floor(i / K) % 3 ? 1 : 0)), [N, K]),
+      ref_unsig: new ort.Tensor(
+        'float32',
+        fill(K * N * 4, (i) => (i % 4 < 2 ? Math.sin(i) * 2 : 0)),
+        [K, N, 4],
+      ),
+      track_mask: new ort.Tensor(
+        'bool',
+        Uint8Array.from({ length: N * K }, (_, i) => (i % K >= Math.floor(i / K) % 3 ? 1 : 0)),
+        [N, K],
+      ),
+      update_mask: new ort.Tensor(
+        'bool',
+        Uint8Array.from({ length: N * K }, (_, i) => (i % K > Math.floor(i / K) % 3 ? 1 : 0)),
+        [N, K],
+      ),
     };
     const timing = await time(dSession, feeds);
     // Every frame is decoded in K / stride windows: per-frame cost = window cost / stride.
-    results.push({ graph: 'decoder_window', mode, N, threads, modelBytes: decoder.length, parameters: parameters(decoder), sessionCreateMs: sessionMs, ...timing, msPerFrame: Math.round(timing.medianMs / config.slidingWindowStride) });
+    results.push({
+      graph: 'decoder_window',
+      mode,
+      N,
+      threads,
+      modelBytes: decoder.length,
+      parameters: parameters(decoder),
+      sessionCreateMs: sessionMs,
+      ...timing,
+      msPerFrame: Math.round(timing.medianMs / config.slidingWindowStride),
+    });
   }
   await dSession.release();
 }

@@ -28,11 +28,16 @@ const model = buildFrameEncoder(stateDict, config, { batch: 1 });
 const tBuild = performance.now() - t;
 const decoded = decodeOnnxModel(model, 'bench');
 let params = 0;
-for (const init of decoded.graph.initializer) if (init.dataType === (TensorProto_DataType.FLOAT as number)) params += init.dims.reduce((a, b) => a * Number(b), 1);
+for (const init of decoded.graph.initializer)
+  if (init.dataType === (TensorProto_DataType.FLOAT as number)) params += init.dims.reduce((a, b) => a * Number(b), 1);
 t = performance.now();
 const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1 });
 const tSession = performance.now() - t;
-const image = new ort.Tensor('float32', Float32Array.from({ length: 3 * R * R }, (_, i) => Math.sin(i * 0.001) * 2), [1, 3, R, R]);
+const image = new ort.Tensor(
+  'float32',
+  Float32Array.from({ length: 3 * R * R }, (_, i) => Math.sin(i * 0.001) * 2),
+  [1, 3, R, R],
+);
 const times: number[] = [];
 let cpu = process.cpuUsage();
 for (let i = 0; i < runs + 1; i++) {
@@ -80,7 +85,13 @@ async function matmulGflops(): Promise<number> {
   const wData = Float32Array.from({ length: config.hiddenDim * config.dimFeedforward }, (_, i) => Math.sin(i) * 0.05);
   g.output(g.matMul(x, g.initializer(tensor('float32', [config.hiddenDim, config.dimFeedforward], wData))), 'y', 'float32');
   const s = await ort.InferenceSession.create(g.toModelBytes(), { intraOpNumThreads: threads, interOpNumThreads: 1 });
-  const feed = { x: new ort.Tensor('float32', Float32Array.from({ length: S * config.hiddenDim }, (_, i) => Math.cos(i)), [S, config.hiddenDim]) };
+  const feed = {
+    x: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: S * config.hiddenDim }, (_, i) => Math.cos(i)),
+      [S, config.hiddenDim],
+    ),
+  };
   await s.run(feed);
   const ts: number[] = [];
   for (let i = 0; i < 5; i++) {

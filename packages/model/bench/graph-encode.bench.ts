@@ -61,7 +61,10 @@ if (only !== undefined) {
   process.stdout.write(`${JSON.stringify(measure(only, runs))}\n`);
 } else {
   const rows = ROLES.map((role) => {
-    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--graph', role, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--graph', role, '--runs', String(runs)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number | string>;
   });
   console.table(rows);

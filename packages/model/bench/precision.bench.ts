@@ -36,9 +36,10 @@ const variants = arg('variants', 'fp32@512,int8@512,fp32@384,int8@384,fp32@320,i
   .map((v) => {
     const [precision, resolution] = v.split('@') as [string, string | undefined];
     if (!isTaptrPrecision(precision)) throw new RangeError(`--variants: unknown precision ${precision}`);
-    return { name: v, precision: precision as TaptrPrecision, resolution: Number(resolution ?? RELEASED_CONFIG.resolution) };
+    return { name: v, precision: precision, resolution: Number(resolution ?? RELEASED_CONFIG.resolution) };
   });
-const progress = (msg: string): boolean => process.stderr.write(`[precision bench ${new Date().toISOString().slice(11, 19)} load ${loadavg()[0]!.toFixed(2)}] ${msg}\n`);
+const progress = (msg: string): boolean =>
+  process.stderr.write(`[precision bench ${new Date().toISOString().slice(11, 19)} load ${loadavg()[0]!.toFixed(2)}] ${msg}\n`);
 const load = (): number[] => loadavg().map((v) => Math.round(v * 100) / 100);
 const loadAtStart = load();
 
@@ -91,7 +92,11 @@ for (const v of variants) {
   const K = config.slidingWindowSize;
   const C = config.hiddenDim;
   const S = memoryTokens(config);
-  const content = new ort.Tensor('float32', fill(K * N * C, (i) => Math.cos(i * 0.11)), [K, N, C]);
+  const content = new ort.Tensor(
+    'float32',
+    fill(K * N * C, (i) => Math.cos(i * 0.11)),
+    [K, N, C],
+  );
   cases.push({
     name: v.name,
     precision: v.precision,
@@ -100,14 +105,36 @@ for (const v of variants) {
     decoderBytes: decoder.length,
     encoder: await ort.InferenceSession.create(graphs.frameEncoder, options),
     decoder: await ort.InferenceSession.create(decoder, options),
-    encoderFeeds: { image: new ort.Tensor('float32', fill(3 * R * R, (i) => Math.sin(i * 0.001) * 2), [1, 3, R, R]) },
+    encoderFeeds: {
+      image: new ort.Tensor(
+        'float32',
+        fill(3 * R * R, (i) => Math.sin(i * 0.001) * 2),
+        [1, 3, R, R],
+      ),
+    },
     decoderFeeds: {
-      memory: new ort.Tensor('float32', fill(K * S * C, (i) => Math.sin(i * 0.37)), [K, S, C]),
+      memory: new ort.Tensor(
+        'float32',
+        fill(K * S * C, (i) => Math.sin(i * 0.37)),
+        [K, S, C],
+      ),
       content,
       init_content: content,
-      ref_unsig: new ort.Tensor('float32', fill(K * N * 4, (i) => (i % 4 < 2 ? Math.sin(i) * 2 : 0)), [K, N, 4]),
-      track_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, () => 1), [N, K]),
-      update_mask: new ort.Tensor('bool', Uint8Array.from({ length: N * K }, () => 1), [N, K]),
+      ref_unsig: new ort.Tensor(
+        'float32',
+        fill(K * N * 4, (i) => (i % 4 < 2 ? Math.sin(i) * 2 : 0)),
+        [K, N, 4],
+      ),
+      track_mask: new ort.Tensor(
+        'bool',
+        Uint8Array.from({ length: N * K }, () => 1),
+        [N, K],
+      ),
+      update_mask: new ort.Tensor(
+        'bool',
+        Uint8Array.from({ length: N * K }, () => 1),
+        [N, K],
+      ),
     },
     encoderMs: [],
     decoderMs: [],

@@ -20,7 +20,13 @@ const threads = arg('threads', 2);
 const wave = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * s);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function compare(name: string, fp32: Uint8Array, variants: Record<string, QuantizeDynamicOptions>, feeds: Record<string, ort.Tensor>, macs: number): Promise<unknown> {
+async function compare(
+  name: string,
+  fp32: Uint8Array,
+  variants: Record<string, QuantizeDynamicOptions>,
+  feeds: Record<string, ort.Tensor>,
+  macs: number,
+): Promise<unknown> {
   const models: Record<string, Uint8Array> = { fp32, ...Object.fromEntries(Object.entries(variants).map(([k, o]) => [k, quantizeDynamic(fp32, o).model])) };
   const sessions = await Promise.all(Object.values(models).map((m) => ort.InferenceSession.create(m, { intraOpNumThreads: threads, interOpNumThreads: 1 })));
   const times: number[][] = sessions.map(() => []);
@@ -36,7 +42,11 @@ async function compare(name: string, fp32: Uint8Array, variants: Record<string, 
   return {
     op: name,
     giga_ops: Number(((2 * macs) / 1e9).toFixed(2)),
-    results: Object.keys(models).map((k, i) => ({ variant: k, medianMs: Math.round(median(times[i]!) * 10) / 10, speedup: Math.round((base / median(times[i]!)) * 100) / 100 })),
+    results: Object.keys(models).map((k, i) => ({
+      variant: k,
+      medianMs: Math.round(median(times[i]!) * 10) / 10,
+      speedup: Math.round((base / median(times[i]!)) * 100) / 100,
+    })),
   };
 }
 
@@ -45,9 +55,20 @@ const out: unknown[] = [];
   const [S, C, F] = [21760, 256, 2048];
   const g = createGraphBuilder();
   const x = g.input('x', 'float32', [S, C]);
-  g.output(g.add(g.matMul(x, g.initializer(tensor('float32', [C, F], wave(C * F, 0.05)))), g.initializer(tensor('float32', [F], wave(F, 0.1)))), 'y', 'float32');
-  const variants = { u8s8: { weightType: 'int8' }, u8u8: { weightType: 'uint8' }, 'u8s8 per-tensor': { weightType: 'int8', perChannel: false }, 'u8u8 per-tensor': { weightType: 'uint8', perChannel: false } } as const;
-  out.push(await compare(`MatMul [${S},${C}]x[${C},${F}] + bias`, g.toModelBytes(), variants, { x: new ort.Tensor('float32', wave(S * C, 1), [S, C]) }, S * C * F));
+  g.output(
+    g.add(g.matMul(x, g.initializer(tensor('float32', [C, F], wave(C * F, 0.05)))), g.initializer(tensor('float32', [F], wave(F, 0.1)))),
+    'y',
+    'float32',
+  );
+  const variants = {
+    u8s8: { weightType: 'int8' },
+    u8u8: { weightType: 'uint8' },
+    'u8s8 per-tensor': { weightType: 'int8', perChannel: false },
+    'u8u8 per-tensor': { weightType: 'uint8', perChannel: false },
+  } as const;
+  out.push(
+    await compare(`MatMul [${S},${C}]x[${C},${F}] + bias`, g.toModelBytes(), variants, { x: new ort.Tensor('float32', wave(S * C, 1), [S, C]) }, S * C * F),
+  );
 }
 for (const [Ci, Co, k, H, stride] of [
   [64, 64, 3, 128, 1],
@@ -61,10 +82,21 @@ for (const [Ci, Co, k, H, stride] of [
   const g = createGraphBuilder();
   const x = g.input('x', 'float32', [1, Ci, H, H]);
   const p = (k - 1) / 2;
-  const conv = g.conv(x, g.initializer(tensor('float32', [Co, Ci, k, k], wave(Co * Ci * k * k, 0.05))), g.initializer(tensor('float32', [Co], wave(Co, 0.1))), { pads: [p, p, p, p], strides: [stride, stride] });
+  const conv = g.conv(x, g.initializer(tensor('float32', [Co, Ci, k, k], wave(Co * Ci * k * k, 0.05))), g.initializer(tensor('float32', [Co], wave(Co, 0.1))), {
+    pads: [p, p, p, p],
+    strides: [stride, stride],
+  });
   g.output(g.relu(conv), 'y', 'float32');
   const feeds = { x: new ort.Tensor('float32', wave(Ci * H * H, 1).map(Math.abs), [1, Ci, H, H]) };
-  out.push(await compare(`Conv ${k}x${k} ${Ci}->${Co} at ${H}x${H} + Relu`, g.toModelBytes(), { 'ConvInteger u8u8': { opTypes: ['Conv'] } }, feeds, (H / stride) ** 2 * Ci * Co * k * k));
+  out.push(
+    await compare(
+      `Conv ${k}x${k} ${Ci}->${Co} at ${H}x${H} + Relu`,
+      g.toModelBytes(),
+      { 'ConvInteger u8u8': { opTypes: ['Conv'] } },
+      feeds,
+      (H / stride) ** 2 * Ci * Co * k * k,
+    ),
+  );
 }
 
 const flags = (() => {
@@ -78,7 +110,11 @@ process.stdout.write(
   `${JSON.stringify(
     {
       bench: 'quantize-ops',
-      machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, cpuFlags: ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx_vnni'].filter((f) => flags.includes(f)) },
+      machine: {
+        cpu: cpus()[0]?.model.trim(),
+        cores: cpus().length,
+        cpuFlags: ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx_vnni'].filter((f) => flags.includes(f)),
+      },
       runtime: { node: process.version, 'onnxruntime-node': ort.env.versions.common, backend: 'cpu' },
       threads,
       runs,

@@ -33,7 +33,16 @@ export {
   taptrConfigShapes,
   taptrShapeDifferences,
 } from './checkpoint/index.js';
-export type { LazyTensor, OpaqueObject, ParameterCount, ReadCheckpointOptions, StateDictEntry, StateDictEntryKind, TaptrCheckpointShapes, TorchZip } from './checkpoint/index.js';
+export type {
+  LazyTensor,
+  OpaqueObject,
+  ParameterCount,
+  ReadCheckpointOptions,
+  StateDictEntry,
+  StateDictEntryKind,
+  TaptrCheckpointShapes,
+  TorchZip,
+} from './checkpoint/index.js';
 export { foldFrozenBatchNorm, resnet50Backbone } from './graphs/backbone.js';
 export { buildFrameEncoder, FRAME_ENCODER_GRAPH, FRAME_ENCODER_INPUT, FRAME_ENCODER_OUTPUT, frameEncoderBody } from './graphs/frame-encoder.js';
 export type { FrameEncoderOptions } from './graphs/frame-encoder.js';

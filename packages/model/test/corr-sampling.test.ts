@@ -47,7 +47,9 @@ describe('correlation taps (patches of memory rows) vs the correlation volume', 
     const content = new Float32Array(K * N * C);
     const src = tgt.data as Float32Array;
     const pointsInFixture = tgt.dims[1]!;
-    for (let t = 0; t < K; t++) for (let n = 0; n < N; n++) content.set(src.subarray((t * pointsInFixture + (n % pointsInFixture)) * C, (t * pointsInFixture + (n % pointsInFixture) + 1) * C), (t * N + n) * C);
+    for (let t = 0; t < K; t++)
+      for (let n = 0; n < N; n++)
+        content.set(src.subarray((t * pointsInFixture + (n % pointsInFixture)) * C, (t * pointsInFixture + (n % pointsInFixture) + 1) * C), (t * N + n) * C);
     const ones = new Uint8Array(N * K).fill(1);
     const feeds = {
       memory,

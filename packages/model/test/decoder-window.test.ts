@@ -21,10 +21,13 @@ function selectPoints<T extends TensorView>(view: T, axis: number, points: reado
   const outer = dims.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const n = dims[axis]!;
-  const src = view.data as unknown as { subarray(a: number, b: number): ArrayLike<number>; constructor: new (n: number) => { set(a: ArrayLike<number>, o: number): void } };
+  const src = view.data as unknown as {
+    subarray(a: number, b: number): ArrayLike<number>;
+    constructor: new (n: number) => { set(a: ArrayLike<number>, o: number): void };
+  };
   const out = new (view.data.constructor as new (n: number) => Float32Array)(outer * points.length * inner);
   for (let o = 0; o < outer; o++)
-    points.forEach((p, i) => out.set(src.subarray((o * n + p) * inner, (o * n + p + 1) * inner) as Float32Array, (o * points.length + i) * inner));
+    points.forEach((p, i) => out.set(src.subarray((o * n + p) * inner, (o * n + p + 1) * inner), (o * points.length + i) * inner));
   dims[axis] = points.length;
   return tensor(view.type, dims, out as never) as T;
 }
@@ -91,7 +94,10 @@ describe('decoder_window graph (G3, default project-first) vs the official windo
       const size = v.data.length / v.dims[0]!;
       return tensor('float32', v.dims.slice(1), (v.data as Float32Array).slice(-size));
     };
-    for (const [output, fixture] of [['ref_unsig_out', 'first.w0.outputs_coord_unsig.npy'], ['vis_logits', 'first.w0.outputs_class.npy']] as const) {
+    for (const [output, fixture] of [
+      ['ref_unsig_out', 'first.w0.outputs_coord_unsig.npy'],
+      ['vis_logits', 'first.w0.outputs_class.npy'],
+    ] as const) {
       const report = compareClose(full[output]!, last(fixture), DECODER_WINDOW_TOLERANCE);
       expect(report.ok, `${output}: ${report.message}`).toBe(true);
     }
@@ -126,10 +132,15 @@ describe('decoder_window graph (G3, default project-first) vs the official windo
       const values: number[] = [];
       for (let d = 0; d < D; d++)
         for (let t = 0; t < K; t++)
-          for (let i = 0; i < n; i++) if (subTrack[i * K + t]) values.push(...(view.data as Float32Array).subarray(((d * K + t) * n + i) * width, ((d * K + t) * n + i + 1) * width));
+          for (let i = 0; i < n; i++)
+            if (subTrack[i * K + t]) values.push(...(view.data as Float32Array).subarray(((d * K + t) * n + i) * width, ((d * K + t) * n + i + 1) * width));
       return values;
     };
-    for (const [output, fixture] of [['outputs_coord_unsig', 'first.w0.outputs_coord_unsig.npy'], ['outputs_class', 'first.w0.outputs_class.npy'], ['hs', 'first.w0.hs.npy']] as const) {
+    for (const [output, fixture] of [
+      ['outputs_coord_unsig', 'first.w0.outputs_coord_unsig.npy'],
+      ['outputs_class', 'first.w0.outputs_class.npy'],
+      ['hs', 'first.w0.hs.npy'],
+    ] as const) {
       const report = compareClose(trackedEntries(sub[output]!), trackedEntries(selectPoints(npy(fixture), 2, tracked)), DECODER_WINDOW_TOLERANCE);
       expect(report.ok, `${output} (N = ${tracked.length}): ${report.message}`).toBe(true);
     }
@@ -162,7 +173,8 @@ describe('decoder_window graph (G3, default project-first) vs the official windo
     const out = await runOnnx(buildDecoderWindowGraph(stateDict, config, { debugOutputs: true, crossAttention: 'sample-first' }), feeds, { threads: 2 });
     for (const [output, fixture] of cases) {
       const report = compareClose(out[output]!, npy(fixture), DECODER_WINDOW_TOLERANCE);
-      if (process.env['TAPTR_REPORT_ERRORS']) process.stderr.write(`decoder_window (sample-first) ${output}: max |err| ${report.maxAbsError.toExponential(2)}\n`);
+      if (process.env['TAPTR_REPORT_ERRORS'])
+        process.stderr.write(`decoder_window (sample-first) ${output}: max |err| ${report.maxAbsError.toExponential(2)}\n`);
       expect(report.ok, `${output}: ${report.message}`).toBe(true);
     }
     expect(compareClose(out['content_out']!, full['content_out']!, DECODER_WINDOW_TOLERANCE).ok).toBe(true);

@@ -22,7 +22,7 @@ const levels = featureLevelShapes(config);
 function expectClose(actual: TensorView | undefined, expected: TensorView, tolerance: CloseOptions, what: string): void {
   expect(actual, what).toBeDefined();
   expect(actual!.dims, what).toEqual(expected.dims);
-  const report = compareClose(actual!.data as Float32Array, expected.data as Float32Array, tolerance);
+  const report = compareClose(actual!.data, expected.data, tolerance);
   expect(report.ok, `${what}: ${report.message}`).toBe(true);
 }
 
@@ -36,12 +36,22 @@ describe('positional and level embeddings (spec §4)', () => {
   it('sinePositionEmbedding matches first.pos_l*', () => {
     levels.forEach((level, l) => {
       const expected = loadNpy(TAPTR_FIXTURES, `first.pos_l${l}.npy`);
-      expectClose(sinePositionEmbedding(level.h, level.w, config.hiddenDim / 2, config.peTemperatureH, config.peTemperatureW), expected, { atol: 1e-5 }, `pos_l${l}`);
+      expectClose(
+        sinePositionEmbedding(level.h, level.w, config.hiddenDim / 2, config.peTemperatureH, config.peTemperatureW),
+        expected,
+        { atol: 1e-5 },
+        `pos_l${l}`,
+      );
     });
   });
 
   it('levelPositionEmbedding matches first.lvl_pos_embed', () => {
-    const actual = levelPositionEmbedding(levels, stateDict.get('transformer.level_embed') as TensorView<'float32'>, config.peTemperatureH, config.peTemperatureW);
+    const actual = levelPositionEmbedding(
+      levels,
+      stateDict.get('transformer.level_embed') as TensorView<'float32'>,
+      config.peTemperatureH,
+      config.peTemperatureW,
+    );
     expectClose(actual, loadNpy(TAPTR_FIXTURES, 'first.lvl_pos_embed.npy'), { atol: 1e-5 }, 'lvl_pos_embed');
   });
 
@@ -49,10 +59,14 @@ describe('positional and level embeddings (spec §4)', () => {
     const levelEmbed = stateDict.get('transformer.level_embed') as TensorView<'float32'>;
     const g = createGraphBuilder();
     const dummy = g.input('dummy', 'float32', [1]);
-    g.output(g.add(levelPositionEmbeddingNode(g, levels, levelEmbed, config.peTemperatureH, config.peTemperatureW), g.mul(dummy, g.constFloat(0))), 'pos', 'float32');
+    g.output(
+      g.add(levelPositionEmbeddingNode(g, levels, levelEmbed, config.peTemperatureH, config.peTemperatureW), g.mul(dummy, g.constFloat(0))),
+      'pos',
+      'float32',
+    );
     const out = await runOnnx(g.toModelBytes(), { dummy: tensor('float32', [1], Float32Array.of(0)) });
     const expected = levelPositionEmbedding(levels, levelEmbed, config.peTemperatureH, config.peTemperatureW);
-    const report = compareExact(out.pos!.data as Float32Array, expected.data);
+    const report = compareExact(out.pos!.data, expected.data);
     expect(report.ok, report.message).toBe(true);
   });
 });
@@ -65,7 +79,8 @@ describe('G1 frame_encoder (onnxruntime-node)', () => {
   });
 
   it('backbone stage outputs match first.backbone_l*', () => {
-    for (let l = 0; l < levels.length; l++) expectClose(out[`backbone_l${l}`], loadNpy(TAPTR_FIXTURES, `first.backbone_l${l}.npy`), ENCODER_TOLERANCE, `backbone_l${l}`);
+    for (let l = 0; l < levels.length; l++)
+      expectClose(out[`backbone_l${l}`], loadNpy(TAPTR_FIXTURES, `first.backbone_l${l}.npy`), ENCODER_TOLERANCE, `backbone_l${l}`);
   });
 
   it('input projections match first.src_l*', () => {
@@ -95,7 +110,7 @@ describe('G1 frame_encoder (onnxruntime-node)', () => {
     const frames = Array.from(loadNpy(TAPTR_FIXTURES, 'first.frames_kept.npy').data as BigInt64Array, Number);
     frames.forEach((t, k) => {
       if (t >= K) return;
-      const report = compareClose(frame(images, t).data as Float32Array, frame(input, k).data as Float32Array, { atol: 1e-5 });
+      const report = compareClose(frame(images, t).data, frame(input, k).data, { atol: 1e-5 });
       expect(report.ok, `preprocessing of frame ${t}: ${report.message}`).toBe(true);
     });
     const out8 = await runOnnx(buildFrameEncoder(stateDict, config), { image: images }, { threads: 2 });

@@ -66,7 +66,8 @@ function relRms(actual: Float32Array, expected: Float32Array): number {
 
 function opCounts(model: Uint8Array): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const n of decodeOnnxModel(model, 'opCounts').graph.node) counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] = (counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] ?? 0) + 1;
+  for (const n of decodeOnnxModel(model, 'opCounts').graph.node)
+    counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] = (counts[`${n.domain ? `${n.domain}.` : ''}${n.opType}`] ?? 0) + 1;
   return counts;
 }
 

@@ -44,7 +44,12 @@ describe('query_init graph (G2) vs the official fixtures', () => {
     for (const [frame, frameMemory] of sources) {
       const points = queryFrames.flatMap((q, n) => (q === frame ? [n] : []));
       if (points.length === 0) continue;
-      const sub = (src: TensorView, width: number) => tensor('float32', [points.length, width], Float32Array.from(points.flatMap((n) => Array.from((src.data as Float32Array).subarray(n * width, (n + 1) * width)))));
+      const sub = (src: TensorView, width: number) =>
+        tensor(
+          'float32',
+          [points.length, width],
+          Float32Array.from(points.flatMap((n) => Array.from((src.data as Float32Array).subarray(n * width, (n + 1) * width)))),
+        );
       const out = await runOnnx(model, {
         memory: tensor('float32', [1, S, C], frameMemory.slice()),
         xy_norm: sub(xy, 2),
@@ -58,7 +63,10 @@ describe('query_init graph (G2) vs the official fixtures', () => {
       const ref = compareClose(out['ref_unsig']!, sub(expectedRef, 4), { atol: 1e-5 });
       expect(ref.ok, `init_ref_unsig (frame ${frame}): ${ref.message}`).toBe(true);
       checked += points.length;
-      if (process.env['TAPTR_REPORT_ERRORS']) process.stderr.write(`query_init frame ${frame}: query_sampled ${sampled.maxAbsError.toExponential(2)}, query_feat ${feat.maxAbsError.toExponential(2)}\n`);
+      if (process.env['TAPTR_REPORT_ERRORS'])
+        process.stderr.write(
+          `query_init frame ${frame}: query_sampled ${sampled.maxAbsError.toExponential(2)}, query_feat ${feat.maxAbsError.toExponential(2)}\n`,
+        );
     }
     expect(checked).toBeGreaterThan(0);
   });

@@ -53,7 +53,10 @@ describe('released configuration', () => {
     const memory = new Float32Array(K * S * C);
     for (let i = 0; i < memory.length; i += 7) memory[i] = Math.sin(i);
     const xy = Float32Array.from({ length: 2 * N }, (_, i) => (i * 0.37) % 1);
-    const init = await runOnnx(buildQueryInitGraph(stateDict, RELEASED_CONFIG), { memory: tensor('float32', [1, S, C], memory.subarray(0, S * C)), xy_norm: tensor('float32', [N, 2], xy) });
+    const init = await runOnnx(buildQueryInitGraph(stateDict, RELEASED_CONFIG), {
+      memory: tensor('float32', [1, S, C], memory.subarray(0, S * C)),
+      xy_norm: tensor('float32', [N, 2], xy),
+    });
     expect(init.content!.dims).toEqual([N, C]);
     const content = new Float32Array(K * N * C);
     const ref = new Float32Array(K * N * 4);

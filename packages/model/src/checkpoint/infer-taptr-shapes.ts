@@ -31,9 +31,13 @@ function tensorOf(stateDict: ReadonlyMap<string, TensorView>, key: string, rank:
   const tensor = stateDict.get(key);
   if (tensor === undefined) {
     const some = [...stateDict.keys()].slice(0, 3).join(', ');
-    throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `checkpoint: no "${key}": not a TAPTR state dict (${stateDict.size} entries${some ? `, e.g. ${some}` : ''})`);
+    throw new TaptrError(
+      'TAPTR_CHECKPOINT_MISMATCH',
+      `checkpoint: no "${key}": not a TAPTR state dict (${stateDict.size} entries${some ? `, e.g. ${some}` : ''})`,
+    );
   }
-  if (tensor.dims.length !== rank) throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `checkpoint: "${key}" has shape ${formatShape(tensor.dims)}, expected ${rank} dimensions`);
+  if (tensor.dims.length !== rank)
+    throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `checkpoint: "${key}" has shape ${formatShape(tensor.dims)}, expected ${rank} dimensions`);
   return tensor;
 }
 
@@ -121,7 +125,9 @@ export function taptrShapeDifferences(shapes: TaptrCheckpointShapes, config: Tap
     ['numClasses', 'num_classes'],
   ];
   const text = (value: TaptrCheckpointShapes[keyof TaptrCheckpointShapes]): string => (Array.isArray(value) ? value.join('/') : String(value));
-  return names.filter(([key]) => text(shapes[key]) !== text(expected[key])).map(([key, name]) => `${name} ${text(shapes[key])} (config ${text(expected[key])})`);
+  return names
+    .filter(([key]) => text(shapes[key]) !== text(expected[key]))
+    .map(([key, name]) => `${name} ${text(shapes[key])} (config ${text(expected[key])})`);
 }
 
 /** True when the shapes are those of {@link RELEASED_CONFIG} (TAPTR v1 as released). */

@@ -24,7 +24,7 @@ export function syntheticStateDict(config: TaptrConfig, seed = 1): Map<string, T
       for (let i = 0; i < n; i++) data[i] = center + bound * (2 * rand() - 1);
     };
     if (entry.kind === 'frozen-bn') {
-      const residualEnd = /\.bn3\.weight$/.test(key);
+      const residualEnd = key.endsWith('.bn3.weight');
       if (leaf === 'running_var') data.fill(1);
       else if (leaf === 'weight') data.fill(residualEnd ? 0.2 : 1);
       // bias and running_mean stay 0

@@ -35,7 +35,10 @@ function checkSameStateDict(expected: ReadonlyMap<string, TensorView>, actual: R
 function hotRanges(checkpoint: Uint8Array): [number, number][] {
   const entries = [...openZipArchive(checkpoint, 'checkpoint').entries.values()];
   const pkl = entries.find((e) => e.name.endsWith('/data.pkl'))!;
-  const headers = entries.filter((e) => e !== pkl).slice(0, 8).map((e): [number, number] => [e.localHeaderOffset, e.localHeaderOffset + 64]);
+  const headers = entries
+    .filter((e) => e !== pkl)
+    .slice(0, 8)
+    .map((e): [number, number] => [e.localHeaderOffset, e.localHeaderOffset + 64]);
   // Central directory through the end records (its offset is in the last end record).
   const directory: [number, number] = [new DataView(checkpoint.buffer, checkpoint.byteOffset).getUint32(checkpoint.length - 6, true), checkpoint.length];
   return [[pkl.localHeaderOffset, pkl.localHeaderOffset + 64 + pkl.compressedSize + 16], directory, directory, directory, ...headers];
@@ -52,12 +55,24 @@ const CHECKPOINTS = [
 ];
 
 describe('readTaptrCheckpoint: fuzzed checkpoints', () => {
-  it.each(CHECKPOINTS)('$name: every mutation is a typed error or yields the very same state dict', async ({ path, seed, minCases, budgetMs }) => {
-    const input = new Uint8Array(readFileSync(path));
-    const original = readTaptrCheckpoint(input);
-    const report = await fuzzBytes({ input, seed, minCases, budgetMs, hotRanges: hotRanges(input), read, onAccept: (result) => checkSameStateDict(original, result) });
-    expect(report.failures, report.summary).toEqual([]);
-    expect(report.cases).toBeGreaterThanOrEqual(minCases);
-    expect(report.rejected['TAPTR_CHECKPOINT_CORRUPT'] ?? 0, report.summary).toBeGreaterThan(report.cases / 2);
-  }, 120_000);
+  it.each(CHECKPOINTS)(
+    '$name: every mutation is a typed error or yields the very same state dict',
+    async ({ path, seed, minCases, budgetMs }) => {
+      const input = new Uint8Array(readFileSync(path));
+      const original = readTaptrCheckpoint(input);
+      const report = await fuzzBytes({
+        input,
+        seed,
+        minCases,
+        budgetMs,
+        hotRanges: hotRanges(input),
+        read,
+        onAccept: (result) => checkSameStateDict(original, result),
+      });
+      expect(report.failures, report.summary).toEqual([]);
+      expect(report.cases).toBeGreaterThanOrEqual(minCases);
+      expect(report.rejected['TAPTR_CHECKPOINT_CORRUPT'] ?? 0, report.summary).toBeGreaterThan(report.cases / 2);
+    },
+    120_000,
+  );
 });

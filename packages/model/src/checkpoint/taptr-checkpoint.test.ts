@@ -38,8 +38,12 @@ function tensorOps(key: string, numel: number, size: [number, number], stride: [
     0x28,
     ...[0x28, ...str('storage'), ...glob('torch', storage), ...str(key), ...str('cpu'), ...int1(numel), 0x74, 0x51],
     ...int1(0),
-    ...int1(size[0]), ...int1(size[1]), 0x86,
-    ...int1(stride[0]), ...int1(stride[1]), 0x86,
+    ...int1(size[0]),
+    ...int1(size[1]),
+    0x86,
+    ...int1(stride[0]),
+    ...int1(stride[1]),
+    0x86,
     0x89,
     ...orderedDict,
     0x74,
@@ -92,13 +96,27 @@ describe('readTaptrCheckpoint', () => {
   it('prefers ema_model, unwraps _rebuild_parameter and widens float16/bfloat16 storages to float32', () => {
     const param = (inner: number[]) => [...glob('torch._utils', '_rebuild_parameter'), 0x28, ...inner, 0x88, ...orderedDict, 0x74, 0x52];
     const pickle = [
-      0x80, 0x02, 0x7d,
-      ...str('model'), ...orderedDict, ...str('w'), ...tensorOps('0', 6, [2, 3], [3, 1]), 0x73, 0x73,
-      ...str('ema_model'), ...orderedDict,
-      ...str('module.h'), ...param(tensorOps('1', 6, [2, 3], [3, 1], 'HalfStorage')), 0x73,
-      ...str('module.b'), ...tensorOps('2', 2, [1, 2], [2, 1], 'BFloat16Storage'), 0x73,
+      0x80,
+      0x02,
+      0x7d,
+      ...str('model'),
+      ...orderedDict,
+      ...str('w'),
+      ...tensorOps('0', 6, [2, 3], [3, 1]),
       0x73,
-      ...str('epoch'), ...int1(3), 0x73,
+      0x73,
+      ...str('ema_model'),
+      ...orderedDict,
+      ...str('module.h'),
+      ...param(tensorOps('1', 6, [2, 3], [3, 1], 'HalfStorage')),
+      0x73,
+      ...str('module.b'),
+      ...tensorOps('2', 2, [1, 2], [2, 1], 'BFloat16Storage'),
+      0x73,
+      0x73,
+      ...str('epoch'),
+      ...int1(3),
+      0x73,
       0x2e,
     ];
     const zip = torchZip(pickle, {
@@ -120,11 +138,42 @@ describe('readTaptrCheckpoint', () => {
     const set = [...glob('__builtin__', 'set'), 0x5d, ...int1(1), 0x61, 0x85, 0x52];
     const bytes = [...glob('_codecs', 'encode'), ...str('\u00ff'), ...str('latin1'), 0x86, 0x52];
     const pickle = [
-      0x80, 0x02, 0x7d,
-      ...str('args'), ...namespace, 0x73,
-      ...str('lr_scheduler'), 0x7d, ...str('milestones'), ...counter, 0x73, ...str('seen'), ...set, 0x73, ...str('raw'), ...bytes, 0x73, 0x73,
-      ...str('optimizer'), 0x7d, ...str('state'), 0x7d, ...int1(0), 0x7d, ...str('exp_avg'), ...tensorOps('9', 6, [2, 3], [3, 1]), 0x73, 0x73, 0x73, 0x73,
-      ...str('ema_model'), ...orderedDict, ...str('module.a'), ...tensorOps('0', 6, [2, 3], [3, 1]), 0x73, 0x73,
+      0x80,
+      0x02,
+      0x7d,
+      ...str('args'),
+      ...namespace,
+      0x73,
+      ...str('lr_scheduler'),
+      0x7d,
+      ...str('milestones'),
+      ...counter,
+      0x73,
+      ...str('seen'),
+      ...set,
+      0x73,
+      ...str('raw'),
+      ...bytes,
+      0x73,
+      0x73,
+      ...str('optimizer'),
+      0x7d,
+      ...str('state'),
+      0x7d,
+      ...int1(0),
+      0x7d,
+      ...str('exp_avg'),
+      ...tensorOps('9', 6, [2, 3], [3, 1]),
+      0x73,
+      0x73,
+      0x73,
+      0x73,
+      ...str('ema_model'),
+      ...orderedDict,
+      ...str('module.a'),
+      ...tensorOps('0', 6, [2, 3], [3, 1]),
+      0x73,
+      0x73,
       0x2e,
     ];
     // The optimizer's storage '9' is absent from the archive: it must never be read.
@@ -154,7 +203,12 @@ describe('readTaptrCheckpoint', () => {
   });
 
   it('rejects a truncated file and any flipped byte of an entry it reads with TAPTR_CHECKPOINT_CORRUPT naming the entry', () => {
-    expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length >> 1)), 'TAPTR_CHECKPOINT_CORRUPT', 'checkpoint: checkpoint/data/', 'truncated');
+    expectError(
+      () => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length >> 1)),
+      'TAPTR_CHECKPOINT_CORRUPT',
+      'checkpoint: checkpoint/data/',
+      'truncated',
+    );
     expectError(() => readTaptrCheckpoint(checkpointBytes.subarray(0, checkpointBytes.length - 30)), 'TAPTR_CHECKPOINT_CORRUPT', 'truncated');
     // Offsets from Python's zipfile: data.pkl's payload starts at 64, data/0's local header is at 78643.
     const pkl = checkpointBytes.slice();
@@ -173,8 +227,19 @@ describe('readTaptrCheckpoint', () => {
 
   it('checkStateDict names a missing key and a shape mismatch (expected and actual)', () => {
     const deeper: TaptrConfig = { ...config, decLayers: config.decLayers + 1 };
-    expectError(() => checkStateDict(sd, deeper), 'TAPTR_CHECKPOINT_MISMATCH', `missing key "transformer.decoder.layers.${config.decLayers}.`, 'expected shape');
+    expectError(
+      () => checkStateDict(sd, deeper),
+      'TAPTR_CHECKPOINT_MISMATCH',
+      `missing key "transformer.decoder.layers.${config.decLayers}.`,
+      'expected shape',
+    );
     const wider = parseTaptrConfig({ ...loadJson<Record<string, unknown>>(TAPTR_FIXTURES, 'config.json'), hidden_dim: config.hiddenDim + 32 });
-    expectError(() => readTaptrCheckpoint(checkpointBytes, { config: wider }), 'TAPTR_CHECKPOINT_MISMATCH', '"input_proj.0.0.weight"', `expected [${config.hiddenDim + 32},`, `shape [${config.hiddenDim},`);
+    expectError(
+      () => readTaptrCheckpoint(checkpointBytes, { config: wider }),
+      'TAPTR_CHECKPOINT_MISMATCH',
+      '"input_proj.0.0.weight"',
+      `expected [${config.hiddenDim + 32},`,
+      `shape [${config.hiddenDim},`,
+    );
   });
 });

@@ -35,10 +35,15 @@ export function readTaptrCheckpoint(bytes: Uint8Array, options: ReadCheckpointOp
   let dict: unknown;
   if (root instanceof Map && which !== 'auto') {
     dict = root.get(which);
-    if (dict === undefined) throw new TaptrError('TAPTR_CHECKPOINT_FORMAT', `checkpoint: no "${which}" entry (top-level keys: ${[...root.keys()].map(String).join(', ')})`);
+    if (dict === undefined)
+      throw new TaptrError('TAPTR_CHECKPOINT_FORMAT', `checkpoint: no "${which}" entry (top-level keys: ${[...root.keys()].map(String).join(', ')})`);
   } else if (root instanceof Map) {
     dict = root.get('ema_model') ?? root.get('model') ?? (isStateDict(root) ? root : undefined);
-    if (dict === undefined) throw new TaptrError('TAPTR_CHECKPOINT_FORMAT', `checkpoint: no "ema_model" or "model" state dict (top-level keys: ${[...root.keys()].slice(0, 10).map(String).join(', ')})`);
+    if (dict === undefined)
+      throw new TaptrError(
+        'TAPTR_CHECKPOINT_FORMAT',
+        `checkpoint: no "ema_model" or "model" state dict (top-level keys: ${[...root.keys()].slice(0, 10).map(String).join(', ')})`,
+      );
   }
   if (!(dict instanceof Map) || !isStateDict(dict)) {
     throw new TaptrError('TAPTR_CHECKPOINT_FORMAT', `checkpoint: expected a state dict (name -> tensor), got ${describeValue(dict ?? root)}`);
@@ -77,13 +82,19 @@ export function checkStateDict(stateDict: ReadonlyMap<string, TensorView>, confi
       continue;
     }
     if (formatShape(actual.dims) !== formatShape(entry.dims)) {
-      throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `checkpoint: "${entry.key}" has shape ${formatShape(actual.dims)}, expected ${formatShape(entry.dims)} for the configuration (backbone ${config.backbone}, hidden_dim ${config.hiddenDim})`);
+      throw new TaptrError(
+        'TAPTR_CHECKPOINT_MISMATCH',
+        `checkpoint: "${entry.key}" has shape ${formatShape(actual.dims)}, expected ${formatShape(entry.dims)} for the configuration (backbone ${config.backbone}, hidden_dim ${config.hiddenDim})`,
+      );
     }
     if (actual.type !== 'float32') {
       throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `checkpoint: "${entry.key}" must be float32, got ${actual.type}`);
     }
   }
   if (missing.length > 0) {
-    throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `checkpoint: missing key "${missing[0]}" (expected shape ${firstMissingShape})${missing.length > 1 ? ` and ${missing.length - 1} more` : ''}`);
+    throw new TaptrError(
+      'TAPTR_CHECKPOINT_MISMATCH',
+      `checkpoint: missing key "${missing[0]}" (expected shape ${firstMissingShape})${missing.length > 1 ? ` and ${missing.length - 1} more` : ''}`,
+    );
   }
 }

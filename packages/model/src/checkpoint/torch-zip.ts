@@ -129,11 +129,14 @@ const TORCH_GLOBALS: GlobalsMap = {
   'collections Counter': (args) => new Map(args[0] instanceof Map ? args[0] : []),
   // Protocol 2 writes Python 2 module names (`__builtin__`) for builtins.
   ...Object.fromEntries(
-    ['builtins', '__builtin__'].flatMap((m) => ['set', 'frozenset'].map((n) => [`${m} ${n}`, (args: readonly unknown[]) => new Set(Array.isArray(args[0]) ? args[0] : [])])),
+    ['builtins', '__builtin__'].flatMap((m) =>
+      ['set', 'frozenset'].map((n) => [`${m} ${n}`, (args: readonly unknown[]) => new Set(Array.isArray(args[0]) ? args[0] : [])]),
+    ),
   ),
   '_codecs encode': (args) => {
     const [text, encoding] = args;
-    if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) throw formatError(`_codecs.encode expects (str, 'latin1'), got ${describeValue(args)}`);
+    if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1'))
+      throw formatError(`_codecs.encode expects (str, 'latin1'), got ${describeValue(args)}`);
     return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
   },
   ...Object.fromEntries(Object.keys(STORAGE_TYPES).map((name) => [`torch ${name}`, {}])),
@@ -194,7 +197,8 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
       const entry = zip.entries.get(entryName);
       if (entry === undefined) throw formatError(`missing storage entry ${entryName}`);
       data = zip.read(entry);
-      if (data.length < ref.numel * storageElementBytes(ref)) throw formatError(`storage ${entryName} has ${data.length} bytes, expected ${ref.numel * storageElementBytes(ref)}`);
+      if (data.length < ref.numel * storageElementBytes(ref))
+        throw formatError(`storage ${entryName} has ${data.length} bytes, expected ${ref.numel * storageElementBytes(ref)}`);
       storages.set(ref.key, data);
     }
     return data;
@@ -211,7 +215,8 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
       const bpe = storageElementBytes(storage);
       let last = offset;
       for (let i = 0; i < size.length; i++) if (size[i]! > 0) last += (size[i]! - 1) * stride[i]!;
-      if (n > 0 && last >= storage.numel) throw formatError(`tensor view [${size.join(', ')}] at offset ${offset} exceeds its storage of ${storage.numel} elements`);
+      if (n > 0 && last >= storage.numel)
+        throw formatError(`tensor view [${size.join(', ')}] at offset ${offset} exceeds its storage of ${storage.numel} elements`);
       const raw = storageBytes(storage);
       // Copy into an aligned buffer (zip entries are not aligned for the element size).
       const out = allocate(storage.type, n);
@@ -226,10 +231,10 @@ export function readTorchZip(bytes: Uint8Array): TorchZip {
         else {
           const all = allocate(storage.type, storage.numel);
           new Uint8Array(all.buffer).set(raw.subarray(0, storage.numel * bpe));
-          const src = viewOf(storage.type, all.buffer, 0, storage.numel) as unknown as { [i: number]: number | bigint };
+          const src = viewOf(storage.type, all.buffer, 0, storage.numel) as unknown as Record<number, number | bigint>;
           read = (i) => src[i]!;
         }
-        const dst = out as unknown as { [i: number]: number | bigint };
+        const dst = out as unknown as Record<number, number | bigint>;
         const index = new Array<number>(size.length).fill(0);
         for (let k = 0; k < n; k++) {
           let s = offset;

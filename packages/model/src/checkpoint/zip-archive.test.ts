@@ -37,16 +37,87 @@ function handZip(files: Record<string, Uint8Array>, zip64 = false): Uint8Array {
     const nameBytes = [...enc.encode(name)];
     const crc = CRC32.buf(data) >>> 0;
     const offset = parts.length;
-    parts.push(...le(0x04034b50, 4), 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...le(crc, 4), ...le(data.length, 4), ...le(data.length, 4), ...le(nameBytes.length, 2), 0, 0, ...nameBytes, ...data);
+    parts.push(
+      ...le(0x04034b50, 4),
+      45,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...le(crc, 4),
+      ...le(data.length, 4),
+      ...le(data.length, 4),
+      ...le(nameBytes.length, 2),
+      0,
+      0,
+      ...nameBytes,
+      ...data,
+    );
     const extra = zip64 ? [1, 0, 24, 0, ...le(data.length, 8), ...le(data.length, 8), ...le(offset, 8)] : [];
     const big = (v: number): number[] => (zip64 ? le(0xffffffff, 4) : le(v, 4));
-    central.push(...le(0x02014b50, 4), 45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...le(crc, 4), ...big(data.length), ...big(data.length), ...le(nameBytes.length, 2), ...le(extra.length, 2), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...big(offset), ...nameBytes, ...extra);
+    central.push(
+      ...le(0x02014b50, 4),
+      45,
+      0,
+      45,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...le(crc, 4),
+      ...big(data.length),
+      ...big(data.length),
+      ...le(nameBytes.length, 2),
+      ...le(extra.length, 2),
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...big(offset),
+      ...nameBytes,
+      ...extra,
+    );
   }
   const cdOffset = parts.length;
   parts.push(...central);
   if (zip64) {
     const end64 = parts.length;
-    parts.push(...le(0x06064b50, 4), ...le(44, 8), 45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...le(names.length, 8), ...le(names.length, 8), ...le(central.length, 8), ...le(cdOffset, 8));
+    parts.push(
+      ...le(0x06064b50, 4),
+      ...le(44, 8),
+      45,
+      0,
+      45,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      ...le(names.length, 8),
+      ...le(names.length, 8),
+      ...le(central.length, 8),
+      ...le(cdOffset, 8),
+    );
     parts.push(...le(0x07064b50, 4), 0, 0, 0, 0, ...le(end64, 8), 1, 0, 0, 0);
     parts.push(...le(0x06054b50, 4), 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, ...le(0xffffffff, 4), ...le(0xffffffff, 4), 0, 0);
   } else {
@@ -108,7 +179,11 @@ describe('openZipArchive', () => {
   });
 
   it('a truncated file names the entry it ends in; a truncated entry says how many bytes it needs', () => {
-    expectCorrupt(() => openZipArchive(fixture.subarray(0, 1_000_000), 'checkpoint'), /checkpoint: checkpoint\/data\/\d+: truncated: the file ends in or after this entry/, 'file has 1000000 bytes');
+    expectCorrupt(
+      () => openZipArchive(fixture.subarray(0, 1_000_000), 'checkpoint'),
+      /checkpoint: checkpoint\/data\/\d+: truncated: the file ends in or after this entry/,
+      'file has 1000000 bytes',
+    );
     expectCorrupt(() => openZipArchive(fixture.subarray(0, fixture.length - 1), 'checkpoint'), 'truncated');
     expectCorrupt(() => openZipArchive(Uint8Array.of(0x50, 0x4b, 3, 4), 'checkpoint'), 'truncated or not a zip');
     // Central directory says the entry is longer than what the file holds.
@@ -117,7 +192,7 @@ describe('openZipArchive', () => {
     new DataView(bytes.buffer).setUint32(cd + 20, 5000, true);
     new DataView(bytes.buffer).setUint32(cd + 24, 5000, true);
     const zip = openZipArchive(bytes, 'checkpoint');
-    expectCorrupt(() => zip.read(zip.entries.get('a/b')!), 'checkpoint: a/b: truncated: entry needs 5033 bytes, file has ' + bytes.length);
+    expectCorrupt(() => zip.read(zip.entries.get('a/b')!), 'checkpoint: a/b: truncated: entry needs 5033 bytes, file has ' + String(bytes.length));
   });
 
   it('bad local headers and central directories are named', () => {

@@ -52,7 +52,11 @@ const NAMES = new TextDecoder('utf-8');
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 function corrupt(label: string, entry: string | undefined, message: string, cause?: unknown): TaptrError {
-  return new TaptrError('TAPTR_CHECKPOINT_CORRUPT', `${label}: ${entry === undefined ? '' : `${entry}: `}${message}`, cause === undefined ? undefined : { cause });
+  return new TaptrError(
+    'TAPTR_CHECKPOINT_CORRUPT',
+    `${label}: ${entry === undefined ? '' : `${entry}: `}${message}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** Continues the CRC-32 `value` (unsigned) over `data`. */
@@ -61,7 +65,8 @@ type Crc32Update = (data: Uint8Array, value: number) => number;
 /** The pure JavaScript CRC-32 (`crc-32`). @internal */
 export const crc32Js: Crc32Update = (data, value) => CRC32.buf(data, value) >>> 0;
 
-const nodeZlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:zlib') as { crc32?: Crc32Update } | undefined;
+const nodeZlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:zlib') as
+  { crc32?: Crc32Update } | undefined;
 const crc32Update: Crc32Update = typeof nodeZlib?.crc32 === 'function' ? nodeZlib.crc32 : crc32Js;
 
 /** CRC-32 (IEEE, as in zip) of `bytes`, fed in chunks of views. @internal */
@@ -114,7 +119,8 @@ export function openZipArchive(bytes: Uint8Array, label: string): ZipArchive {
   const cdEnd = cdOffset + cdSize;
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (at + CENTRAL_SIZE > cdEnd || u32(at) !== SIG_CENTRAL) throw corrupt(label, undefined, `bad central directory: entry ${i} of ${count} at byte ${at} has no central header signature`);
+    if (at + CENTRAL_SIZE > cdEnd || u32(at) !== SIG_CENTRAL)
+      throw corrupt(label, undefined, `bad central directory: entry ${i} of ${count} at byte ${at} has no central header signature`);
     const flags = u16(at + 8);
     const method = u16(at + 10);
     const crc32 = u32(at + 16);
@@ -159,7 +165,8 @@ export function openZipArchive(bytes: Uint8Array, label: string): ZipArchive {
       if (local + LOCAL_SIZE + nameLength > size || NAMES.decode(bytes.subarray(local + LOCAL_SIZE, local + LOCAL_SIZE + nameLength)) !== name) {
         throw corrupt(label, name, `bad local header: the header at byte ${local} names another entry`);
       }
-      if (u16(local + 8) !== entry.method) throw corrupt(label, name, `bad local header: compression method ${u16(local + 8)}, central directory says ${entry.method}`);
+      if (u16(local + 8) !== entry.method)
+        throw corrupt(label, name, `bad local header: compression method ${u16(local + 8)}, central directory says ${entry.method}`);
       const end = start + entry.compressedSize;
       if (end > size) throw corrupt(label, name, `truncated: entry needs ${end} bytes, file has ${size}`);
       const raw = bytes.subarray(start, end);
@@ -169,7 +176,8 @@ export function openZipArchive(bytes: Uint8Array, label: string): ZipArchive {
         data = raw;
       } else if (entry.method === 8) {
         // Deflate expands at most ~1032:1; a larger recorded size is a corrupt field, not an allocation to try.
-        if (entry.size > entry.compressedSize * 1032 + 1024) throw corrupt(label, name, `deflated entry of ${entry.compressedSize} bytes cannot inflate to the ${entry.size} bytes recorded`);
+        if (entry.size > entry.compressedSize * 1032 + 1024)
+          throw corrupt(label, name, `deflated entry of ${entry.compressedSize} bytes cannot inflate to the ${entry.size} bytes recorded`);
         try {
           data = inflateSync(raw, { out: new Uint8Array(entry.size) });
         } catch (error) {
@@ -213,7 +221,7 @@ function truncatedArchive(bytes: Uint8Array, view: DataView, label: string): Tap
 /** The data range of the extra field `id` inside `[start, start + length)`, if present. */
 function findExtra(view: DataView, start: number, length: number, id: number): { start: number; end: number } | undefined {
   const end = start + length;
-  for (let at = start; at + 4 <= end; ) {
+  for (let at = start; at + 4 <= end;) {
     const size = view.getUint16(at + 2, true);
     if (at + 4 + size > end) return undefined;
     if (view.getUint16(at, true) === id) return { start: at + 4, end: at + 4 + size };

@@ -11,7 +11,14 @@ export { checkModelFile, loadTaptrModel, sha256Digest } from './load-taptr-model
 export type { LoadedTaptrModel, LoadTaptrModelOptions } from './load-taptr-model.js';
 export { fetchModelReader, fileListModelReader, memoryModelReader } from './model-file-reader.js';
 export type { FetchModelReaderOptions, ModelFileReader } from './model-file-reader.js';
-export { listedGraphRoles, manifestSignatures, parseTaptrManifest, TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST } from './taptr-manifest.js';
+export {
+  listedGraphRoles,
+  manifestSignatures,
+  parseTaptrManifest,
+  TAPTR_MODEL_FORMAT,
+  TAPTR_MODEL_FORMAT_VERSION,
+  TAPTR_MODEL_MANIFEST,
+} from './taptr-manifest.js';
 export type { TaptrManifestGraph, TaptrModelManifest } from './taptr-manifest.js';
 export { isTaptrPrecision, TAPTR_PRECISIONS } from './taptr-precision.js';
 export type { TaptrPrecision } from './taptr-precision.js';

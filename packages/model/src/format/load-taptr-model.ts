@@ -3,7 +3,14 @@ import { describeValue, invalidArgument, isTaptrError, TaptrError } from '@taptr
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import type { TaptrAnyGraphRole, TaptrGraphs } from './graph-roles.js';
 import type { ModelFileReader } from './model-file-reader.js';
-import { listedGraphRoles, manifestSignatures, parseTaptrManifest, TAPTR_MODEL_MANIFEST, type TaptrManifestGraph, type TaptrModelManifest } from './taptr-manifest.js';
+import {
+  listedGraphRoles,
+  manifestSignatures,
+  parseTaptrManifest,
+  TAPTR_MODEL_MANIFEST,
+  type TaptrManifestGraph,
+  type TaptrModelManifest,
+} from './taptr-manifest.js';
 
 /** A model folder loaded by {@link loadTaptrModel}. */
 export interface LoadedTaptrModel {
@@ -41,7 +48,8 @@ export async function checkModelFile(entry: TaptrManifestGraph, bytes: Uint8Arra
   }
   if (verify === 'size') return;
   const actual = await sha256Digest(bytes);
-  if (actual !== entry.sha256) throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadTaptrModel: ${entry.file} has sha256 ${actual}, model.json says ${entry.sha256}`);
+  if (actual !== entry.sha256)
+    throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadTaptrModel: ${entry.file} has sha256 ${actual}, model.json says ${entry.sha256}`);
 }
 
 async function readFile(read: ModelFileReader, name: string, where: string, entry?: TaptrManifestGraph): Promise<Uint8Array> {
@@ -50,9 +58,12 @@ async function readFile(read: ModelFileReader, name: string, where: string, entr
     bytes = await read(name, entry);
   } catch (error) {
     if (isTaptrError(error)) throw error;
-    throw new TaptrError('TAPTR_IO', `loadTaptrModel: cannot read ${name} of ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TaptrError('TAPTR_IO', `loadTaptrModel: cannot read ${name} of ${where}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
-  if (!(bytes instanceof Uint8Array)) throw new TaptrError('TAPTR_IO', `loadTaptrModel: the reader of ${where} gave ${describeValue(bytes)} for ${name}, not bytes`);
+  if (!(bytes instanceof Uint8Array))
+    throw new TaptrError('TAPTR_IO', `loadTaptrModel: the reader of ${where} gave ${describeValue(bytes)} for ${name}, not bytes`);
   return bytes;
 }
 
@@ -71,7 +82,8 @@ async function readFile(read: ModelFileReader, name: string, where: string, entr
  *   file that does not match its manifest entry.
  */
 export async function loadTaptrModel(read: ModelFileReader, options: LoadTaptrModelOptions = {}): Promise<LoadedTaptrModel> {
-  if (typeof read !== 'function') throw invalidArgument('type', 'loadTaptrModel', 'read', 'a model file reader (name) => Promise<Uint8Array>', describeValue(read));
+  if (typeof read !== 'function')
+    throw invalidArgument('type', 'loadTaptrModel', 'read', 'a model file reader (name) => Promise<Uint8Array>', describeValue(read));
   const verify = options.verify ?? 'sha256';
   if (verify !== 'sha256' && verify !== 'size') throw invalidArgument('range', 'loadTaptrModel', 'options.verify', "'sha256' or 'size'", describeValue(verify));
   const where = options.where ?? 'the model folder';

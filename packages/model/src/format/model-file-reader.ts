@@ -17,7 +17,8 @@ export type ModelFileReader = (name: string, entry?: TaptrManifestGraph) => Prom
  * @param where - how the folder is named in messages.
  */
 export function memoryModelReader(files: Readonly<Record<string, Uint8Array | string>>, where = 'the model files'): ModelFileReader {
-  if (files === null || typeof files !== 'object') throw invalidArgument('type', 'memoryModelReader', 'files', 'an object of file name -> bytes or text', describeValue(files));
+  if (files === null || typeof files !== 'object')
+    throw invalidArgument('type', 'memoryModelReader', 'files', 'an object of file name -> bytes or text', describeValue(files));
   return async (name) => {
     const file = Object.hasOwn(files, name) ? files[name] : undefined;
     if (file === undefined) throw new TaptrError('TAPTR_IO', `loadTaptrModel: ${name} is not among ${where} (${Object.keys(files).join(', ') || 'none'})`);
@@ -35,7 +36,10 @@ export function fileListModelReader(files: Iterable<File>): ModelFileReader {
     const file = byName.get(name);
     if (file === undefined) {
       const picked = [...byName.keys()].join(', ') || 'nothing';
-      throw new TaptrError('TAPTR_IO', `loadTaptrModel: ${name} was not selected (select every file of the model folder: model.json and the .onnx files it lists; got ${picked})`);
+      throw new TaptrError(
+        'TAPTR_IO',
+        `loadTaptrModel: ${name} was not selected (select every file of the model folder: model.json and the .onnx files it lists; got ${picked})`,
+      );
     }
     try {
       return new Uint8Array(await file.arrayBuffer());
@@ -98,7 +102,8 @@ export function fetchModelReader(base: string | URL, options: FetchModelReaderOp
     } catch (error) {
       throw new TaptrError('TAPTR_NETWORK', `loadTaptrModel: cannot download ${url}: ${(error as Error).message}`, { cause: error });
     }
-    if (!response.ok) throw new TaptrError(response.status === 404 ? 'TAPTR_IO' : 'TAPTR_NETWORK', `loadTaptrModel: cannot download ${url}: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new TaptrError(response.status === 404 ? 'TAPTR_IO' : 'TAPTR_NETWORK', `loadTaptrModel: cannot download ${url}: HTTP ${response.status}`);
     try {
       return await readBody(response, options.onProgress && ((loaded) => options.onProgress!(name, loaded)));
     } catch (error) {

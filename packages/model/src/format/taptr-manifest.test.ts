@@ -16,7 +16,10 @@ const decoderIo = {
     { name: 'ref_unsig', type: 'float32', dims: ['B', 'W', 'N', 4] },
     { name: 'track_mask', type: 'bool', dims: ['B', 'W', 'N'] },
   ],
-  outputs: [{ name: 'ref_unsig_out', type: 'float32', dims: ['B', 'W', 'N', 4] }, { name: 'vis_logits', type: 'float32', dims: ['B', 'W', 'N', 1] }],
+  outputs: [
+    { name: 'ref_unsig_out', type: 'float32', dims: ['B', 'W', 'N', 4] },
+    { name: 'vis_logits', type: 'float32', dims: ['B', 'W', 'N', 1] },
+  ],
 };
 /** A manifest as saveTaptrModel writes it (pretty-printed, every field). */
 const MANIFEST = {
@@ -27,8 +30,25 @@ const MANIFEST = {
   source: { sha256: hex('a') },
   precision: 'int8',
   graphs: {
-    frameEncoder: { file: 'frame_encoder.onnx', bytes: 123456, sha256: hex('b'), name: 'frame_encoder', inputs: [{ name: 'image', type: 'float32', dims: ['B', 3, R, R] }], outputs: [{ name: 'memory', type: 'float32', dims: ['B', 'S', 256] }] },
-    queryInit: { file: 'query_init.onnx', bytes: 999, sha256: hex('c'), name: 'query_init', inputs: [{ name: 'memory', type: 'float32', dims: ['B', 'S', 256] }, { name: 'xy_norm', type: 'float32', dims: ['B', 'N', 2] }], outputs: [{ name: 'content', type: 'float32', dims: ['B', 'N', 256] }] },
+    frameEncoder: {
+      file: 'frame_encoder.onnx',
+      bytes: 123456,
+      sha256: hex('b'),
+      name: 'frame_encoder',
+      inputs: [{ name: 'image', type: 'float32', dims: ['B', 3, R, R] }],
+      outputs: [{ name: 'memory', type: 'float32', dims: ['B', 'S', 256] }],
+    },
+    queryInit: {
+      file: 'query_init.onnx',
+      bytes: 999,
+      sha256: hex('c'),
+      name: 'query_init',
+      inputs: [
+        { name: 'memory', type: 'float32', dims: ['B', 'S', 256] },
+        { name: 'xy_norm', type: 'float32', dims: ['B', 'N', 2] },
+      ],
+      outputs: [{ name: 'content', type: 'float32', dims: ['B', 'N', 256] }],
+    },
     decoderWindow: { file: 'decoder_window.onnx', bytes: 5000, sha256: hex('d'), name: 'decoder_window', ...decoderIo },
     decoderWindowSampleFirst: { file: 'decoder_window_sample_first.onnx', bytes: 5001, sha256: hex('e'), name: 'decoder_window', ...decoderIo },
   },
@@ -66,9 +86,16 @@ function checkValidManifest(m: TaptrModelManifest): void {
     const g = m.graphs[role as keyof typeof m.graphs]!;
     if (g.file === '' || g.file === '.' || g.file === '..' || /[/\\\0]/.test(g.file)) fail(`file ${g.file}`);
     if (!Number.isSafeInteger(g.bytes) || g.bytes < 0 || !/^[0-9a-f]{64}$/.test(g.sha256)) fail(`${role} bytes ${g.bytes} sha256 ${g.sha256}`);
-    if ((g.inputs === undefined) !== (g.outputs === undefined) || (g.inputs !== undefined && typeof g.name !== 'string')) fail(`${role} signature ${JSON.stringify(g)}`);
+    if ((g.inputs === undefined) !== (g.outputs === undefined) || (g.inputs !== undefined && typeof g.name !== 'string'))
+      fail(`${role} signature ${JSON.stringify(g)}`);
     for (const v of [...(g.inputs ?? []), ...(g.outputs ?? [])]) {
-      if (typeof v.name !== 'string' || v.name === '' || !isDType(v.type) || !v.dims.every((d) => (Number.isSafeInteger(d) && (d as number) >= 0) || (typeof d === 'string' && d !== ''))) fail(`${role} value ${JSON.stringify(v)}`);
+      if (
+        typeof v.name !== 'string' ||
+        v.name === '' ||
+        !isDType(v.type) ||
+        !v.dims.every((d) => (Number.isSafeInteger(d) && (d as number) >= 0) || (typeof d === 'string' && d !== ''))
+      )
+        fail(`${role} value ${JSON.stringify(v)}`);
     }
   }
   for (const role of TAPTR_GRAPH_ROLES) if (m.graphs[role] === undefined) fail(`no ${role}`);
@@ -87,7 +114,14 @@ describe('parseTaptrManifest', () => {
     expect(parsed.precision).toBe('fp32');
     expect(Object.keys(parsed.graphs)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow']);
     // A newer writer's unknown graph role is dropped.
-    expect(Object.keys(parseTaptrManifest(edit((m) => ((m.graphs as Record<string, unknown>).extra = {})), 'x').graphs)).not.toContain('extra');
+    expect(
+      Object.keys(
+        parseTaptrManifest(
+          edit((m) => ((m.graphs as Record<string, unknown>).extra = {})),
+          'x',
+        ).graphs,
+      ),
+    ).not.toContain('extra');
     expect(listedGraphRoles(parsed)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow']);
     expect(listedGraphRoles(MANIFEST as TaptrModelManifest)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst']);
   });
@@ -121,22 +155,72 @@ describe('parseTaptrManifest', () => {
   it('names the field and the value of every malformed entry', () => {
     expectInvalid('{"format": "taptr-js-model",', 'm/model.json is not valid JSON');
     expectInvalid('[]', 'not a taptr-js-model manifest');
-    expectInvalid(edit((m) => (m.version = 2)), 'unsupported manifest version 2');
-    expectInvalid(edit((m) => (m.opset = -1)), 'opset must be a positive integer, got -1');
-    expectInvalid(edit((m) => (m.config = { ...m.config, hidden_dim: 'x' })), 'm/model.json: config: ', 'hidden_dim');
-    expectInvalid(edit((m) => (m.source = { sha256: 'ABC' })), 'source must be');
-    expectInvalid(edit((m) => ((m as Record<string, unknown>).precision = null)), 'precision must be one of', 'got null');
-    expectInvalid(edit((m) => (m.graphs.frameEncoder.file = '../../etc/passwd')), 'graphs.frameEncoder.file must be a file name in the model folder, got "../../etc/passwd"');
-    expectInvalid(edit((m) => (m.graphs.queryInit.file = '..')), 'graphs.queryInit.file');
-    expectInvalid(edit((m) => (m.graphs.queryInit.bytes = -1)), 'graphs.queryInit.bytes must be a non-negative integer, got -1');
-    expectInvalid(edit((m) => (m.graphs.queryInit.sha256 = hex('A'))), 'graphs.queryInit.sha256 must be 64 lower-case hex digits');
-    expectInvalid(edit((m) => delete (m.graphs as Record<string, unknown>).decoderWindow), 'graphs.decoderWindow must be a graph entry');
-    expectInvalid(edit((m) => (m.graphs.frameEncoder.inputs[0]!.type = 'float8')), 'graphs.frameEncoder.inputs[0].type must be an element type');
-    expectInvalid(edit((m) => (m.graphs.frameEncoder.inputs[0]!.dims = [-1])), 'graphs.frameEncoder.inputs[0].dims');
-    expectInvalid(edit((m) => (m.graphs.decoderWindowSampleFirst.outputs = m.graphs.queryInit.outputs)), 'graphs.decoderWindowSampleFirst must be a decoder window with the inputs and outputs of graphs.decoderWindow');
-    expectInvalid(edit((m) => delete (m.graphs.queryInit as Record<string, unknown>).outputs), 'graphs.queryInit.outputs must be listed with inputs (both or neither), got undefined');
-    expectInvalid(edit((m) => delete (m.graphs.queryInit as Record<string, unknown>).inputs), 'graphs.queryInit.inputs must be listed with outputs');
-    expectInvalid(edit((m) => ((m.graphs.queryInit as Record<string, unknown>).name = 7)), 'graphs.queryInit.name must be a string, got 7');
+    expectInvalid(
+      edit((m) => (m.version = 2)),
+      'unsupported manifest version 2',
+    );
+    expectInvalid(
+      edit((m) => (m.opset = -1)),
+      'opset must be a positive integer, got -1',
+    );
+    expectInvalid(
+      edit((m) => (m.config = { ...m.config, hidden_dim: 'x' })),
+      'm/model.json: config: ',
+      'hidden_dim',
+    );
+    expectInvalid(
+      edit((m) => (m.source = { sha256: 'ABC' })),
+      'source must be',
+    );
+    expectInvalid(
+      edit((m) => ((m as Record<string, unknown>).precision = null)),
+      'precision must be one of',
+      'got null',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.frameEncoder.file = '../../etc/passwd')),
+      'graphs.frameEncoder.file must be a file name in the model folder, got "../../etc/passwd"',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.queryInit.file = '..')),
+      'graphs.queryInit.file',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.queryInit.bytes = -1)),
+      'graphs.queryInit.bytes must be a non-negative integer, got -1',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.queryInit.sha256 = hex('A'))),
+      'graphs.queryInit.sha256 must be 64 lower-case hex digits',
+    );
+    expectInvalid(
+      edit((m) => delete (m.graphs as Record<string, unknown>).decoderWindow),
+      'graphs.decoderWindow must be a graph entry',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.frameEncoder.inputs[0]!.type = 'float8')),
+      'graphs.frameEncoder.inputs[0].type must be an element type',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.frameEncoder.inputs[0]!.dims = [-1])),
+      'graphs.frameEncoder.inputs[0].dims',
+    );
+    expectInvalid(
+      edit((m) => (m.graphs.decoderWindowSampleFirst.outputs = m.graphs.queryInit.outputs)),
+      'graphs.decoderWindowSampleFirst must be a decoder window with the inputs and outputs of graphs.decoderWindow',
+    );
+    expectInvalid(
+      edit((m) => delete (m.graphs.queryInit as Record<string, unknown>).outputs),
+      'graphs.queryInit.outputs must be listed with inputs (both or neither), got undefined',
+    );
+    expectInvalid(
+      edit((m) => delete (m.graphs.queryInit as Record<string, unknown>).inputs),
+      'graphs.queryInit.inputs must be listed with outputs',
+    );
+    expectInvalid(
+      edit((m) => ((m.graphs.queryInit as Record<string, unknown>).name = 7)),
+      'graphs.queryInit.name must be a string, got 7',
+    );
   });
 
   it('fuzzed model.json texts: each a TAPTR_CONFIG_INVALID naming what is wrong, or a valid manifest', async () => {

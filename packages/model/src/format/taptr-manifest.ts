@@ -90,7 +90,8 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
  * @throws TaptrError `TAPTR_CONFIG_INVALID` naming the file, the field and what it holds.
  */
 export function parseTaptrManifest(text: string, where: string): TaptrModelManifest {
-  const bad: Bad = (field, expected, actual) => new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where}: ${field} must be ${expected}, got ${describeValue(actual)}`);
+  const bad: Bad = (field, expected, actual) =>
+    new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where}: ${field} must be ${expected}, got ${describeValue(actual)}`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -98,10 +99,16 @@ export function parseTaptrManifest(text: string, where: string): TaptrModelManif
     throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!isObject(json) || json.format !== TAPTR_MODEL_FORMAT) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where} is not a ${TAPTR_MODEL_FORMAT} manifest (format ${describeValue(isObject(json) ? json.format : json)})`);
+    throw new TaptrError(
+      'TAPTR_CONFIG_INVALID',
+      `loadTaptrModel: ${where} is not a ${TAPTR_MODEL_FORMAT} manifest (format ${describeValue(isObject(json) ? json.format : json)})`,
+    );
   }
   if (json.version !== TAPTR_MODEL_FORMAT_VERSION) {
-    throw new TaptrError('TAPTR_CONFIG_INVALID', `loadTaptrModel: ${where}: unsupported manifest version ${describeValue(json.version)} (expected ${TAPTR_MODEL_FORMAT_VERSION})`);
+    throw new TaptrError(
+      'TAPTR_CONFIG_INVALID',
+      `loadTaptrModel: ${where}: unsupported manifest version ${describeValue(json.version)} (expected ${TAPTR_MODEL_FORMAT_VERSION})`,
+    );
   }
   if (!isCount(json.opset) || json.opset === 0) throw bad('opset', 'a positive integer', json.opset);
   if (!isObject(json.config)) throw bad('config', 'an object of configuration keys', json.config);
@@ -127,7 +134,10 @@ export function parseTaptrManifest(text: string, where: string): TaptrModelManif
   const slow = graphs.decoderWindow!;
   // The tracker swaps the two decoders per window: when both are declared they must agree.
   if (fast?.inputs !== undefined && slow.inputs !== undefined && JSON.stringify([fast.inputs, fast.outputs]) !== JSON.stringify([slow.inputs, slow.outputs])) {
-    throw bad('graphs.decoderWindowSampleFirst', 'a decoder window with the inputs and outputs of graphs.decoderWindow', { inputs: fast.inputs.map((v) => v.name), outputs: fast.outputs!.map((v) => v.name) });
+    throw bad('graphs.decoderWindowSampleFirst', 'a decoder window with the inputs and outputs of graphs.decoderWindow', {
+      inputs: fast.inputs.map((v) => v.name),
+      outputs: fast.outputs!.map((v) => v.name),
+    });
   }
   return {
     format: TAPTR_MODEL_FORMAT,
@@ -144,7 +154,8 @@ function graphEntry(entry: unknown, field: string, bad: Bad): TaptrManifestGraph
   if (!isObject(entry)) throw bad(field, 'a graph entry { file, bytes, sha256, name, inputs, outputs }', entry);
   const { file, bytes, sha256, name } = entry;
   // A plain name inside the model folder: no separators, no `.`/`..`, nothing a file system refuses.
-  if (typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[/\\\0]/.test(file)) throw bad(`${field}.file`, 'a file name in the model folder', file);
+  if (typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[/\\\0]/.test(file))
+    throw bad(`${field}.file`, 'a file name in the model folder', file);
   if (!isCount(bytes)) throw bad(`${field}.bytes`, 'a non-negative integer', bytes);
   if (typeof sha256 !== 'string' || !SHA256.test(sha256)) throw bad(`${field}.sha256`, '64 lower-case hex digits', sha256);
   if (name !== undefined && typeof name !== 'string') throw bad(`${field}.name`, 'a string', name);
@@ -163,7 +174,8 @@ function valueInfos(list: unknown, field: string, bad: Bad): GraphValueInfo[] {
     if (!isObject(value) || typeof value.name !== 'string' || value.name === '') throw bad(`${field}[${i}]`, 'a { name, type, dims } with a name', value);
     if (!isDType(value.type)) throw bad(`${field}[${i}].type`, 'an element type such as "float32"', value.type);
     const dims = value.dims;
-    if (!Array.isArray(dims) || !dims.every((d) => isCount(d) || (typeof d === 'string' && d !== ''))) throw bad(`${field}[${i}].dims`, 'a list of sizes or symbolic names', dims);
+    if (!Array.isArray(dims) || !dims.every((d) => isCount(d) || (typeof d === 'string' && d !== '')))
+      throw bad(`${field}[${i}].dims`, 'a list of sizes or symbolic names', dims);
     return { name: value.name, type: value.type, dims: dims as (number | string)[] };
   });
 }

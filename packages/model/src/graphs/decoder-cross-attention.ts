@@ -78,7 +78,10 @@ export function decoderCrossAttention(
 
   let heads: OnnxValue; // [K, N, M, 1, Dh]
   if (mode === 'sample-first') {
-    const frameOffset = g.constInt64(Array.from({ length: K }, (_, t) => t * S), [K, 1, 1, 1]);
+    const frameOffset = g.constInt64(
+      Array.from({ length: K }, (_, t) => t * S),
+      [K, 1, 1, 1],
+    );
     const rows = g.gather(g.reshape(inputs.memory, [-1, C]), g.add(tokens, frameOffset), 0); // [K, N, M, L·P·4, C]
     const pooled = g.concat([g.matMul(weight, rows), g.reduceSum(weight, [4], true)], 4); // [K, N, M, 1, C+1]
     const w = requireParam(stateDict, `${prefix}.value_proj.weight`, [C, C]).data;
@@ -100,8 +103,14 @@ export function decoderCrossAttention(
     const w = requireParam(stateDict, `${prefix}.value_proj.weight`, [C, C]);
     const b = requireParam(stateDict, `${prefix}.value_proj.bias`, [C]);
     const values = g.reshape(g.matMul(inputs.memory, g.initializer(transposeMatrix(w), `${prefix}.value_proj.weight_t`)), [-1, Dh]); // [K·S·M, Dh]
-    const headIndex = g.constInt64(Array.from({ length: M }, (_, m) => m), [1, 1, M, 1]);
-    const frameOffset = g.constInt64(Array.from({ length: K }, (_, t) => t * S * M), [K, 1, 1, 1]);
+    const headIndex = g.constInt64(
+      Array.from({ length: M }, (_, m) => m),
+      [1, 1, M, 1],
+    );
+    const frameOffset = g.constInt64(
+      Array.from({ length: K }, (_, t) => t * S * M),
+      [K, 1, 1, 1],
+    );
     const rowsOf = g.add(g.add(g.mul(tokens, g.constInt64(M)), headIndex), frameOffset); // [K, N, M, L·P·4] rows of values
     const frames: OnnxValue[] = [];
     for (let t = 0; t < K; t++) {

@@ -61,7 +61,14 @@ export interface DecoderLayerResult extends DecoderLayerState {
  * heads. Parameters under `transformer.decoder.layers.${k}`, `transformer.decoder.{ref_point_head,
  * query_updater}`, `transformer.decoder.bbox_embed.${k}` and `transformer.decoder.class_embed.${k}`.
  */
-export function decoderLayer(g: GraphBuilder, stateDict: StateDict, k: number, state: DecoderLayerState, ctx: DecoderWindowContext, config: TaptrConfig): DecoderLayerResult {
+export function decoderLayer(
+  g: GraphBuilder,
+  stateDict: StateDict,
+  k: number,
+  state: DecoderLayerState,
+  ctx: DecoderWindowContext,
+  config: TaptrConfig,
+): DecoderLayerResult {
   return g.scope(`decoder_layer_${k}`, () => {
     const p = `transformer.decoder.layers.${k}`;
     const M = config.nheads;
@@ -84,7 +91,14 @@ export function decoderLayer(g: GraphBuilder, stateDict: StateDict, k: number, s
     const sa = pointSelfAttention(g, stateDict, `${p}.self_attn`, { query: qS, value: y, mask: ctx.pointMask }, M, config.slidingWindowSize);
     y = layerNorm(g, stateDict, `${p}.norm2`, g.add(y, sa));
 
-    const ca = decoderCrossAttention(g, stateDict, `${p}.cross_attn`, { query: g.add(y, queryPos), referenceXY, memory: ctx.memory }, config, ctx.crossAttention);
+    const ca = decoderCrossAttention(
+      g,
+      stateDict,
+      `${p}.cross_attn`,
+      { query: g.add(y, queryPos), referenceXY, memory: ctx.memory },
+      config,
+      ctx.crossAttention,
+    );
     y = layerNorm(g, stateDict, `${p}.norm1`, g.add(y, ca));
 
     const ffn = linear(g, stateDict, `${p}.linear2`, g.relu(linear(g, stateDict, `${p}.linear1`, y)));

@@ -24,7 +24,14 @@ export interface PointSelfAttentionInputs {
  * @param frames - K (static).
  * @returns `[K, N, C]`.
  */
-export function pointSelfAttention(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: PointSelfAttentionInputs, heads: number, frames: number): OnnxValue {
+export function pointSelfAttention(
+  g: GraphBuilder,
+  stateDict: StateDict,
+  prefix: string,
+  inputs: PointSelfAttentionInputs,
+  heads: number,
+  frames: number,
+): OnnxValue {
   const inW = requireParam(stateDict, `${prefix}.in_proj_weight`);
   const [threeC, channels] = inW.dims as [number, number];
   if (threeC !== 3 * channels) throw invalidArgument('range', 'pointSelfAttention', `${prefix}.in_proj_weight`, 'of shape [3C, C]', `[${inW.dims.join(', ')}]`);
@@ -49,5 +56,11 @@ export function pointSelfAttention(g: GraphBuilder, stateDict: StateDict, prefix
     perFrame.push(g.matMul(g.softmax(scores, -1), pick(v))); // [1, M, N, Dh]
   }
   const merged = g.reshape(g.transpose(g.concat(perFrame, 0), [0, 2, 1, 3]), [0, 0, channels]);
-  return linearWith(g, merged, requireParam(stateDict, `${prefix}.out_proj.weight`, [channels, channels]), requireParam(stateDict, `${prefix}.out_proj.bias`, [channels]), `${prefix}.out_proj`);
+  return linearWith(
+    g,
+    merged,
+    requireParam(stateDict, `${prefix}.out_proj.weight`, [channels, channels]),
+    requireParam(stateDict, `${prefix}.out_proj.bias`, [channels]),
+    `${prefix}.out_proj`,
+  );
 }

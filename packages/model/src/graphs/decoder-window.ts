@@ -118,7 +118,11 @@ export function buildDecoderWindowGraph(stateDict: StateDict, config: TaptrConfi
   g.output(g.add(content, g.mul(delta, update)), 'content_out', 'float32', [K, 'N', C]);
 
   if (options.debugOutputs === true) {
-    const stack = (values: readonly OnnxValue[]) => g.concat(values.map((v) => g.unsqueeze(v, [0])), 0);
+    const stack = (values: readonly OnnxValue[]) =>
+      g.concat(
+        values.map((v) => g.unsqueeze(v, [0])),
+        0,
+      );
     g.output(corr.query, 'corr_query', 'float32', [K, 'N', C]);
     g.output(stack(layers.map((l) => l.layerIn)), 'layer_in', 'float32', [D, K, 'N', C]);
     g.output(stack(layers.map((l) => l.queryPos)), 'query_pos', 'float32', [D, K, 'N', C]);

@@ -48,7 +48,8 @@ export const DEFAULT_ENCODER_TILE_TOKENS = 1360;
 
 /** Splits `total` rows into `ceil(total / tile)` tiles of near-equal size (in order). */
 export function tileSizes(total: number, tile: number): number[] {
-  if (!(tile >= 1)) throw invalidArgument('range', 'buildFrameEncoder', 'options.tileTokens', 'a positive number of tokens (Infinity = one tile)', describeValue(tile));
+  if (!(tile >= 1))
+    throw invalidArgument('range', 'buildFrameEncoder', 'options.tileTokens', 'a positive number of tokens (Infinity = one tile)', describeValue(tile));
   const count = Number.isFinite(tile) ? Math.max(1, Math.ceil(total / Math.floor(tile))) : 1;
   const base = Math.floor(total / count);
   return Array.from({ length: count }, (_, i) => base + (i < total - base * count ? 1 : 0));
@@ -63,7 +64,13 @@ const INPUT_PROJ_GROUPS = 32;
  * @param image - [B, 3, R, R] normalized.
  * @returns memory [B, S, C] and the per-level intermediates.
  */
-export function frameEncoderBody(graph: GraphBuilder, stateDict: StateDict, config: TaptrConfig, image: OnnxValue, tileTokens: number = DEFAULT_ENCODER_TILE_TOKENS): { memory: OnnxValue; backbone: OnnxValue[]; src: OnnxValue[] } {
+export function frameEncoderBody(
+  graph: GraphBuilder,
+  stateDict: StateDict,
+  config: TaptrConfig,
+  image: OnnxValue,
+  tileTokens: number = DEFAULT_ENCODER_TILE_TOKENS,
+): { memory: OnnxValue; backbone: OnnxValue[]; src: OnnxValue[] } {
   // The encoder layers' parameters are stored once, however many query tiles use them.
   const g = withSharedInitializers(graph, ['transformer.encoder.']);
   const C = config.hiddenDim;
@@ -71,13 +78,25 @@ export function frameEncoderBody(graph: GraphBuilder, stateDict: StateDict, conf
   const features = g.scope('backbone', () => resnet50Backbone(g, stateDict, 'backbone.0.body', image));
   const src = features.map((feature, l) =>
     g.scope(`input_proj.${l}`, () => {
-      const conv = g.conv(feature, g.initializer(requireParam(stateDict, `input_proj.${l}.0.weight`, [C, backboneChannels(config)[l]!, 1, 1]), `input_proj.${l}.0.weight`), g.initializer(requireParam(stateDict, `input_proj.${l}.0.bias`, [C]), `input_proj.${l}.0.bias`));
+      const conv = g.conv(
+        feature,
+        g.initializer(requireParam(stateDict, `input_proj.${l}.0.weight`, [C, backboneChannels(config)[l]!, 1, 1]), `input_proj.${l}.0.weight`),
+        g.initializer(requireParam(stateDict, `input_proj.${l}.0.bias`, [C]), `input_proj.${l}.0.bias`),
+      );
       return groupNorm(g, stateDict, `input_proj.${l}.1`, conv, INPUT_PROJ_GROUPS);
     }),
   );
   // [B, C, h, w] -> [B, C, hw] per level, concatenated -> [B, C, S] -> [B, S, C].
-  let x = g.transpose(g.concat(src.map((s) => g.reshape(s, [0, C, -1])), 2), [0, 2, 1]);
-  const pos = g.scope('lvl_pos_embed', () => levelPositionEmbeddingNode(g, levels, requireParam(stateDict, 'transformer.level_embed', [levels.length, C]), config.peTemperatureH, config.peTemperatureW));
+  let x = g.transpose(
+    g.concat(
+      src.map((s) => g.reshape(s, [0, C, -1])),
+      2,
+    ),
+    [0, 2, 1],
+  );
+  const pos = g.scope('lvl_pos_embed', () =>
+    levelPositionEmbeddingNode(g, levels, requireParam(stateDict, 'transformer.level_embed', [levels.length, C]), config.peTemperatureH, config.peTemperatureW),
+  );
   const reference = g.initializer(encoderReferencePoints(levels), 'encoder_reference_points');
   const shape = { heads: config.nheads, points: config.encNPoints, levels };
   const tiles = tileSizes(memoryTokens(config), tileTokens);

@@ -12,7 +12,11 @@ const f = Math.fround;
  * @returns [C, h, w] float32 (C = 2·numPosFeats).
  */
 export function sinePositionEmbedding(h: number, w: number, numPosFeats: number, temperatureH = 10, temperatureW = 10): TensorView<'float32'> {
-  for (const [name, v] of [['h', h], ['w', w], ['numPosFeats', numPosFeats]] as const) {
+  for (const [name, v] of [
+    ['h', h],
+    ['w', w],
+    ['numPosFeats', numPosFeats],
+  ] as const) {
     if (!Number.isInteger(v) || v <= 0) throw invalidArgument('range', 'sinePositionEmbedding', name, 'a positive integer', String(v));
   }
   const scale = f(2 * Math.PI);
@@ -42,7 +46,12 @@ export function sinePositionEmbedding(h: number, w: number, numPosFeats: number,
  * The encoder's positional input `lvl_pos_embed` [S, C]: each level's sine embedding flattened
  * row-major (token order of the memory) plus `levelEmbed[l]` ([L, C], `transformer.level_embed`).
  */
-export function levelPositionEmbedding(levels: readonly { h: number; w: number }[], levelEmbed: TensorView<'float32'>, temperatureH = 10, temperatureW = 10): TensorView<'float32'> {
+export function levelPositionEmbedding(
+  levels: readonly { h: number; w: number }[],
+  levelEmbed: TensorView<'float32'>,
+  temperatureH = 10,
+  temperatureW = 10,
+): TensorView<'float32'> {
   const C = levelEmbed.dims[1]!;
   if (levelEmbed.dims.length !== 2 || levelEmbed.dims[0] !== levels.length || C % 2 !== 0) {
     throw invalidArgument('range', 'levelPositionEmbedding', 'levelEmbed', `of shape [${levels.length}, C] with even C`, `[${levelEmbed.dims.join(', ')}]`);
@@ -82,7 +91,13 @@ export function encoderReferencePoints(levels: readonly { h: number; w: number }
  * values as {@link levelPositionEmbedding}, but the model file stores O(Σ(h + w)·C) numbers instead of
  * S·C (onnxruntime folds the constant subgraph once at session creation).
  */
-export function levelPositionEmbeddingNode(g: GraphBuilder, levels: readonly { h: number; w: number }[], levelEmbed: TensorView<'float32'>, temperatureH = 10, temperatureW = 10): OnnxValue {
+export function levelPositionEmbeddingNode(
+  g: GraphBuilder,
+  levels: readonly { h: number; w: number }[],
+  levelEmbed: TensorView<'float32'>,
+  temperatureH = 10,
+  temperatureW = 10,
+): OnnxValue {
   const C = levelEmbed.dims[1]!;
   if (levelEmbed.dims.length !== 2 || levelEmbed.dims[0] !== levels.length || C % 2 !== 0) {
     throw invalidArgument('range', 'levelPositionEmbeddingNode', 'levelEmbed', `of shape [${levels.length}, C] with even C`, `[${levelEmbed.dims.join(', ')}]`);

@@ -40,7 +40,12 @@ export function sampleQueryFeatures(g: GraphBuilder, memory: OnnxValue, xy: Onnx
   const y = g.squeeze(g.slice(xy, [1], [2], [1]), [1]);
   // The x·(h_l−1), y·(w_l−1) quirk as the gather's pixel scale; the columns are split once for every level.
   const perLevel = levels.map((level, l) =>
-    bilinearGatherOnnx(g, rows, { x, y }, { height: level.h, width: level.w, start: starts[l]!, paddingMode: 'border', pixelScale: [level.h - 1, level.w - 1], channels: C }),
+    bilinearGatherOnnx(
+      g,
+      rows,
+      { x, y },
+      { height: level.h, width: level.w, start: starts[l]!, paddingMode: 'border', pixelScale: [level.h - 1, level.w - 1], channels: C },
+    ),
   ); // [N, C] each
   return g.concat(perLevel, 1);
 }

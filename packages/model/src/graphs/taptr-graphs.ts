@@ -34,7 +34,9 @@ export function buildTaptrGraphs(stateDict: StateDict, config: TaptrConfig, opti
     frameEncoder: buildFrameEncoder(stateDict, config, { batch: options.encoderBatch ?? 'B' }),
     queryInit: buildQueryInitGraph(stateDict, config),
     decoderWindow: buildDecoderWindowGraph(stateDict, config),
-    ...(options.sampleFirstDecoder === false ? {} : { decoderWindowSampleFirst: buildDecoderWindowGraph(stateDict, config, { crossAttention: 'sample-first' }) }),
+    ...(options.sampleFirstDecoder === false
+      ? {}
+      : { decoderWindowSampleFirst: buildDecoderWindowGraph(stateDict, config, { crossAttention: 'sample-first' }) }),
     config,
   };
 }

@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { quantizeDynamic, storeFloat16Weights, type Float16Candidate, type Float16WeightsOptions, type QuantizeCandidate, type QuantizeDynamicOptions } from '@taptr/onnx';
+import {
+  quantizeDynamic,
+  storeFloat16Weights,
+  type Float16Candidate,
+  type Float16WeightsOptions,
+  type QuantizeCandidate,
+  type QuantizeDynamicOptions,
+} from '@taptr/onnx';
 import { describeValue, invalidArgument } from '@taptr/tensor';
 import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../format/graph-roles.js';
 import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
@@ -28,7 +35,8 @@ import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../form
 export function taptrInt8Options(role: TaptrGraphRole | TaptrOptionalGraphRole, weights: 'uint8' | 'int8' = 'uint8'): QuantizeDynamicOptions | undefined {
   if (weights !== 'uint8' && weights !== 'int8') throw invalidArgument('range', 'taptrInt8Options', 'weights', "'uint8' or 'int8'", describeValue(weights));
   if (role === 'frameEncoder') return { opTypes: ['MatMul'], weightType: weights, include: (c: QuantizeCandidate) => !c.weight.includes('sampling_offsets') };
-  if (role === 'decoderWindow') return { opTypes: ['MatMul'], weightType: weights, include: (c: QuantizeCandidate) => c.weight.includes('cross_attn.value_proj') };
+  if (role === 'decoderWindow')
+    return { opTypes: ['MatMul'], weightType: weights, include: (c: QuantizeCandidate) => c.weight.includes('cross_attn.value_proj') };
   return undefined;
 }
 
@@ -59,7 +67,8 @@ export function taptrFloat16Options(): Float16WeightsOptions {
  * @throws RangeError for an unknown precision.
  */
 export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecision, options: TaptrPrecisionOptions = {}): TaptrGraphs {
-  if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'applyTaptrPrecision', 'precision', TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', '), describeValue(precision));
+  if (!isTaptrPrecision(precision))
+    throw invalidArgument('range', 'applyTaptrPrecision', 'precision', TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', '), describeValue(precision));
   if (precision === 'fp32') return graphs;
   const transform = (model: Uint8Array, role: TaptrGraphRole | TaptrOptionalGraphRole): Uint8Array => {
     if (precision === 'fp16-weights') return storeFloat16Weights(model, taptrFloat16Options()).model;

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env['TAPTR_CACHE']) return env['TAPTR_CACHE'];
   if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'taptr');
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty variable counts as unset
   if (platform === 'win32') return join(env['LOCALAPPDATA'] || join(homedir(), 'AppData', 'Local'), 'taptr', 'Cache');
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty variable counts as unset
   return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'taptr');
 }

@@ -101,7 +101,9 @@ describe('downloadFile', () => {
 
   it('uses the sha256 announced on a Hugging Face style redirect', async () => {
     hub.behaviour.announce = 'f'.repeat(64);
-    const error = await downloadFile({ url: `${hub.endpoint}/${REPO}/resolve/main/taptrv1.pth`, dest: join(dir, 'announced', 'x.pth') }).catch((e: unknown) => e);
+    const error = await downloadFile({ url: `${hub.endpoint}/${REPO}/resolve/main/taptrv1.pth`, dest: join(dir, 'announced', 'x.pth') }).catch(
+      (e: unknown) => e,
+    );
     expect(isTaptrError(error, 'TAPTR_CHECKSUM_MISMATCH')).toBe(true);
     hub.behaviour.announce = sha256;
     const result = await downloadFile({ url: `${hub.endpoint}/${REPO}/resolve/main/taptrv1.pth`, dest: join(dir, 'announced', 'y.pth') });
@@ -134,11 +136,15 @@ describe('downloadFile', () => {
 
   it('uses HTTPS_PROXY for https URLs; a proxy that refuses the tunnel is an unreachable-server error', async () => {
     proxy.refuse = 407;
-    const error = await downloadFile({ url: 'https://127.0.0.1:8443/x.pth', dest: join(dir, 'https', 'x.pth'), env: { HTTPS_PROXY: proxy.url } }).catch((e: unknown) => e);
+    const error = await downloadFile({ url: 'https://127.0.0.1:8443/x.pth', dest: join(dir, 'https', 'x.pth'), env: { HTTPS_PROXY: proxy.url } }).catch(
+      (e: unknown) => e,
+    );
     expect(proxy.seen).toEqual(['CONNECT 127.0.0.1:8443']);
     expect(isTaptrError(error, 'TAPTR_NETWORK')).toBe(true);
     expect(isUnreachableError(error)).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`^cannot reach https://127\\.0\\.0\\.1:8443/x\\.pth through the proxy ${proxy.url.replace(/\./g, '\\.')}: .*407`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^cannot reach https://127\\.0\\.0\\.1:8443/x\\.pth through the proxy ${proxy.url.replace(/\./g, '\\.')}: .*407`),
+    );
   });
 
   it('sends its headers to the first origin only, not to the host a redirect names', async () => {
@@ -146,7 +152,12 @@ describe('downloadFile', () => {
     try {
       other.serve(REPO, 'main', 'blob', body);
       hub.redirect('/elsewhere/taptrv1.pth', `${other.endpoint}/lfs/${REPO}/blob`);
-      await downloadFile({ url: `${hub.endpoint}/elsewhere/taptrv1.pth`, dest: join(dir, 'headers', 'x.pth'), sha256, headers: { authorization: 'Bearer secret' } });
+      await downloadFile({
+        url: `${hub.endpoint}/elsewhere/taptrv1.pth`,
+        dest: join(dir, 'headers', 'x.pth'),
+        sha256,
+        headers: { authorization: 'Bearer secret' },
+      });
       expect(hub.requests.map((r) => [r.url, r.authorization])).toEqual([['/elsewhere/taptrv1.pth', 'Bearer secret']]);
       expect(other.requests).toEqual([{ url: `/lfs/${REPO}/blob`, range: undefined, authorization: undefined }]);
     } finally {

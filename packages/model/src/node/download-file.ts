@@ -100,14 +100,21 @@ async function request(options: DownloadOptions, offset: number): Promise<{ resp
   let current = url;
   let announced: string | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const headers: Record<string, string> = { ...(new URL(current).origin === origin ? options.headers : {}), ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) };
+    const headers: Record<string, string> = {
+      ...(new URL(current).origin === origin ? options.headers : {}),
+      ...(offset > 0 ? { range: `bytes=${offset}-` } : {}),
+    };
     let response: Response;
     try {
       response = await fetch(current, { redirect: 'manual', headers, dispatcher, ...(options.signal !== undefined ? { signal: options.signal } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       const proxy = proxyFor(current, options.env ?? process.env);
-      const failure = new TaptrError('TAPTR_NETWORK', `cannot reach ${current}${proxy !== undefined ? ` through the proxy ${proxy}` : ''}: ${rootCause(error)}`, { cause: error });
+      const failure = new TaptrError(
+        'TAPTR_NETWORK',
+        `cannot reach ${current}${proxy !== undefined ? ` through the proxy ${proxy}` : ''}: ${rootCause(error)}`,
+        { cause: error },
+      );
       unreachable.add(failure);
       throw failure;
     }
@@ -182,8 +189,8 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     const range = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '');
     total = range !== null ? Number(range[1]) : Number.isFinite(length) ? (append ? offset : 0) + length : undefined;
     let received = append ? offset : 0;
-    const file = await open(part, append ? 'a' : 'w').catch((error: NodeJS.ErrnoException) => {
-      throw new TaptrError('TAPTR_IO', `cannot write ${part} (${error.code})`, { cause: error });
+    const file = await open(part, append ? 'a' : 'w').catch((error: unknown) => {
+      throw new TaptrError('TAPTR_IO', `cannot write ${part} (${(error as NodeJS.ErrnoException).code})`, { cause: error });
     });
     let cut: Error | undefined;
     try {
@@ -203,7 +210,11 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     if (cut === undefined && (total === undefined || received === total)) break;
     const reason = cut ?? new Error(`connection closed after ${received} of ${total} bytes`);
     if (attempt >= retries) {
-      throw new TaptrError('TAPTR_NETWORK', `GET ${url}: the download was cut ${attempt + 1} times (last: ${reason.message}); run the command again to resume from ${received} bytes`, { cause: reason });
+      throw new TaptrError(
+        'TAPTR_NETWORK',
+        `GET ${url}: the download was cut ${attempt + 1} times (last: ${reason.message}); run the command again to resume from ${received} bytes`,
+        { cause: reason },
+      );
     }
     resumed++;
     options.onRetry?.(attempt + 1, reason, received);
@@ -220,5 +231,13 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   }
   await rename(part, dest);
   const bytes = (await sizeOf(dest)) ?? 0;
-  return { path: dest, bytes, sha256, verified: expected !== undefined, ...(announced !== undefined ? { announcedSha256: announced } : {}), cached: false, resumed };
+  return {
+    path: dest,
+    bytes,
+    sha256,
+    verified: expected !== undefined,
+    ...(announced !== undefined ? { announcedSha256: announced } : {}),
+    cached: false,
+    resumed,
+  };
 }

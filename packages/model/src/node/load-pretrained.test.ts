@@ -21,7 +21,14 @@ const checkpoint = new Uint8Array(readFileSync(join(TAPTR_FIXTURES, 'checkpoint.
 const sha256 = createHash('sha256').update(checkpoint).digest('hex');
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 /** The reference fixture checkpoint published under a test model id on the fake Hub. */
-const SPEC: PretrainedModelSpec = { id: 'taptr-reference', repo: 'taptr-js/reference', file: 'checkpoint.pth', revision: 'main', config, description: 'test fixture' };
+const SPEC: PretrainedModelSpec = {
+  id: 'taptr-reference',
+  repo: 'taptr-js/reference',
+  file: 'checkpoint.pth',
+  revision: 'main',
+  config,
+  description: 'test fixture',
+};
 
 let hub: FakeHub;
 let proxy: FakeProxy;
@@ -63,9 +70,17 @@ describe('loadPretrained', () => {
     const first = await loadPretrained(SPEC, { cacheDir: dir, env, onProgress: (p) => progress.push(p) });
     const firstMs = performance.now() - started;
     expect(hub.requests.map((r) => r.url)).toEqual(['/taptr-js/reference/resolve/main/checkpoint.pth', '/lfs/taptr-js/reference/checkpoint.pth']);
-    expect(first).toMatchObject({ id: 'taptr-reference', cached: false, checkpoint: { sha256, trust: 'first-use', url: `${hub.endpoint}/taptr-js/reference/resolve/main/checkpoint.pth` } });
+    expect(first).toMatchObject({
+      id: 'taptr-reference',
+      cached: false,
+      checkpoint: { sha256, trust: 'first-use', url: `${hub.endpoint}/taptr-js/reference/resolve/main/checkpoint.pth` },
+    });
     expect(readFileSync(first.checkpoint.path).equals(checkpoint)).toBe(true);
-    expect(JSON.parse(readFileSync(`${first.checkpoint.path}.sha256.json`, 'utf8'))).toMatchObject({ sha256, bytes: checkpoint.length, url: first.checkpoint.url });
+    expect(JSON.parse(readFileSync(`${first.checkpoint.path}.sha256.json`, 'utf8'))).toMatchObject({
+      sha256,
+      bytes: checkpoint.length,
+      url: first.checkpoint.url,
+    });
     // The graphs are those of the converter, and saved with the checkpoint's sha256.
     const expected = buildTaptrGraphs(readTaptrCheckpoint(checkpoint, { config }), config);
     expect(sha256Hex(first.graphs.frameEncoder)).toBe(sha256Hex(expected.frameEncoder));
@@ -145,7 +160,11 @@ describe('loadPretrained', () => {
     try {
       const error = await loadPretrained(SPEC, { cacheDir: dir, env }).catch((e: unknown) => e);
       expect(isTaptrError(error, 'TAPTR_CHECKSUM_MISMATCH')).toBe(true);
-      expect((error as Error).message).toMatch(new RegExp(`expected ${sha256}, got [0-9a-f]{64}.*recorded at the first download \\(.*checkpoint\\.pth\\.sha256\\.json\\): the file on the Hub changed since`));
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `expected ${sha256}, got [0-9a-f]{64}.*recorded at the first download \\(.*checkpoint\\.pth\\.sha256\\.json\\): the file on the Hub changed since`,
+        ),
+      );
       expect(readdirSync(stored)).toEqual(['checkpoint.pth.sha256.json']);
     } finally {
       hub.serve(SPEC.repo, 'main', SPEC.file, checkpoint);
@@ -173,22 +192,35 @@ describe('loadPretrained', () => {
     // A proxy that refuses is the offline message too.
     proxy.refuse = 502;
     try {
-      const error = await loadPretrained(SPEC, { cacheDir: cacheDir(), env: { HF_ENDPOINT: hub.endpoint, HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } }).catch((e: unknown) => e);
-      expect((error as Error).message).toMatch(/^cannot reach .*502.*; offline or behind a proxy\? Download .* by hand, then run: taptr convert checkpoint\.pth/);
+      const error = await loadPretrained(SPEC, {
+        cacheDir: cacheDir(),
+        env: { HF_ENDPOINT: hub.endpoint, HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url },
+      }).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /^cannot reach .*502.*; offline or behind a proxy\? Download .* by hand, then run: taptr convert checkpoint\.pth/,
+      );
     } finally {
       proxy.refuse = 0;
     }
   }, 120_000);
 
   it('refuses a configuration the checkpoint does not match, naming the differences', async () => {
-    const error = await loadPretrained({ ...SPEC, config: RELEASED_CONFIG }, { cacheDir: cacheDir(), env: { HF_ENDPOINT: hub.endpoint } }).catch((e: unknown) => e);
+    const error = await loadPretrained({ ...SPEC, config: RELEASED_CONFIG }, { cacheDir: cacheDir(), env: { HF_ENDPOINT: hub.endpoint } }).catch(
+      (e: unknown) => e,
+    );
     expect(isTaptrError(error, 'TAPTR_CHECKPOINT_MISMATCH')).toBe(true);
-    expect((error as Error).message).toMatch(/^loadPretrained: taptr-reference: the checkpoint does not match its configuration: backbone stem width 8 \(config 64\), .*hidden_dim 64 \(config 256\)/);
+    expect((error as Error).message).toMatch(
+      /^loadPretrained: taptr-reference: the checkpoint does not match its configuration: backbone stem width 8 \(config 64\), .*hidden_dim 64 \(config 256\)/,
+    );
   });
 
   it('names the known ids for an unknown one, and a 401 without HF_TOKEN asks for it', async () => {
-    await expect(loadPretrained('taptr-v9')).rejects.toThrow(new RangeError(`loadPretrained: model must be one of 'taptr-v1' (or a PretrainedModelSpec), got "taptr-v9"`));
+    await expect(loadPretrained('taptr-v9')).rejects.toThrow(
+      new RangeError(`loadPretrained: model must be one of 'taptr-v1' (or a PretrainedModelSpec), got "taptr-v9"`),
+    );
     hub.behaviour.status = 401;
-    await expect(loadPretrained(SPEC, { cacheDir: cacheDir(), env: { HF_ENDPOINT: hub.endpoint } })).rejects.toThrow(/HTTP 401 Unauthorized \(a gated or private repository needs HF_TOKEN\)$/);
+    await expect(loadPretrained(SPEC, { cacheDir: cacheDir(), env: { HF_ENDPOINT: hub.endpoint } })).rejects.toThrow(
+      /HTTP 401 Unauthorized \(a gated or private repository needs HF_TOKEN\)$/,
+    );
   });
 });

@@ -95,17 +95,28 @@ export const CONVERTER_VERSION: string = (() => {
 })();
 
 function checkSpec(spec: unknown): PretrainedModelSpec {
-  const known = Object.keys(PRETRAINED_MODELS).map((id) => `'${id}'`).join(', ');
+  const known = Object.keys(PRETRAINED_MODELS)
+    .map((id) => `'${id}'`)
+    .join(', ');
   if (typeof spec === 'string') {
     const found = PRETRAINED_MODELS[spec];
     if (found === undefined) throw invalidArgument('range', 'loadPretrained', 'model', `one of ${known} (or a PretrainedModelSpec)`, describeValue(spec));
     return found;
   }
   const s = spec as Partial<PretrainedModelSpec> | null;
-  if (typeof s !== 'object' || s === null || typeof s.id !== 'string' || !/^[A-Za-z0-9][\w.-]*$/.test(s.id) || typeof s.repo !== 'string' || typeof s.file !== 'string' || typeof s.config !== 'object') {
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.id !== 'string' ||
+    !/^[A-Za-z0-9][\w.-]*$/.test(s.id) ||
+    typeof s.repo !== 'string' ||
+    typeof s.file !== 'string' ||
+    typeof s.config !== 'object'
+  ) {
     throw invalidArgument('type', 'loadPretrained', 'model', `one of ${known} or a PretrainedModelSpec { id, repo, file, config }`, describeValue(spec));
   }
-  if (s.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(s.sha256)) throw invalidArgument('range', 'loadPretrained', 'model.sha256', '64 lower-case hex digits', describeValue(s.sha256));
+  if (s.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(s.sha256))
+    throw invalidArgument('range', 'loadPretrained', 'model.sha256', '64 lower-case hex digits', describeValue(s.sha256));
   return s as PretrainedModelSpec;
 }
 
@@ -173,7 +184,14 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
   const spec = checkSpec(model);
   const env = options.env ?? process.env;
   const precision = options.precision ?? 'fp32';
-  if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'loadPretrained', 'options.precision', `one of ${TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', ')}`, describeValue(precision));
+  if (!isTaptrPrecision(precision))
+    throw invalidArgument(
+      'range',
+      'loadPretrained',
+      'options.precision',
+      `one of ${TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', ')}`,
+      describeValue(precision),
+    );
   const config = options.config !== undefined ? parseTaptrConfig(taptrConfigToJson(options.config)) : spec.config;
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
   const { signal } = options;
@@ -215,7 +233,11 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
       );
     }
     if (isTaptrError(error, 'TAPTR_CHECKSUM_MISMATCH') && trust === 'recorded') {
-      throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `${error.message}; the sha256 was recorded at the first download (${recordPath}): the file on the Hub changed since, delete that record to trust the new one`, { cause: error });
+      throw new TaptrError(
+        'TAPTR_CHECKSUM_MISMATCH',
+        `${error.message}; the sha256 was recorded at the first download (${recordPath}): the file on the Hub changed since, delete that record to trust the new one`,
+        { cause: error },
+      );
     }
     if (isTaptrError(error, 'TAPTR_NETWORK') && /HTTP 40[13]/.test(error.message) && !env['HF_TOKEN']) {
       throw new TaptrError('TAPTR_NETWORK', `${error.message} (a gated or private repository needs HF_TOKEN)`, { cause: error });
@@ -235,7 +257,13 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
   }
   const sha256 = downloaded.sha256;
   const dir = modelDir(sha256);
-  const result = (loaded: LoadedTaptrModel, cached: boolean): PretrainedModel => ({ ...loaded, id: spec.id, dir, checkpoint: { url, path: checkpointPath, sha256, trust }, cached });
+  const result = (loaded: LoadedTaptrModel, cached: boolean): PretrainedModel => ({
+    ...loaded,
+    id: spec.id,
+    dir,
+    checkpoint: { url, path: checkpointPath, sha256, trust },
+    cached,
+  });
   const already = await loadConverted(dir, sha256);
   if (already !== undefined) return result(already, false);
 
@@ -246,12 +274,16 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
   };
   step(0);
   const bytes = new Uint8Array(await readFile(checkpointPath));
-  if (sha256Hex(bytes) !== sha256) throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadPretrained: ${checkpointPath} changed while it was being read (sha256 no longer ${sha256})`);
+  if (sha256Hex(bytes) !== sha256)
+    throw new TaptrError('TAPTR_CHECKSUM_MISMATCH', `loadPretrained: ${checkpointPath} changed while it was being read (sha256 no longer ${sha256})`);
   step(1);
   const stateDict = readTaptrCheckpoint(bytes);
   const differences = taptrShapeDifferences(inferTaptrShapes(stateDict), config);
   if (differences.length > 0) {
-    throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `loadPretrained: ${spec.id}: the checkpoint does not match ${options.config !== undefined ? 'the configuration given' : 'its configuration'}: ${differences.join(', ')}`);
+    throw new TaptrError(
+      'TAPTR_CHECKPOINT_MISMATCH',
+      `loadPretrained: ${spec.id}: the checkpoint does not match ${options.config !== undefined ? 'the configuration given' : 'its configuration'}: ${differences.join(', ')}`,
+    );
   }
   step(2);
   const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config), precision);

@@ -46,6 +46,7 @@ export const PRETRAINED_MODELS: Readonly<Record<string, PretrainedModelSpec>> = 
 
 /** The Hub the downloads use: `$HF_ENDPOINT` (a mirror's base URL) or `https://huggingface.co`. */
 export function hubEndpoint(env: DownloadEnv = process.env): string {
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty variable counts as unset
   return (env['HF_ENDPOINT'] || 'https://huggingface.co').replace(/\/+$/, '');
 }
 

@@ -37,7 +37,7 @@ export function proxyDispatcher(env: DownloadEnv): EnvHttpProxyAgent {
 export function proxyFor(url: string, env: DownloadEnv): string | undefined {
   const target = new URL(url);
   const httpProxy = env['http_proxy'] ?? env['HTTP_PROXY'] ?? '';
-  const proxy = target.protocol === 'https:' ? env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '' : '';
+  const proxy = target.protocol === 'https:' ? (env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '') : '';
   const chosen = proxy || httpProxy;
   if (!chosen) return undefined;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
@@ -50,4 +50,3 @@ export function proxyFor(url: string, env: DownloadEnv): string | undefined {
   }
   return chosen;
 }
-

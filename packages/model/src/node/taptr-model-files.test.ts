@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isTaptrError, tensor, type TensorView } from '@taptr/tensor';
+import { isTaptrError, tensor } from '@taptr/tensor';
 import { compareClose, loadJson, loadNpy } from '@taptr/tensor/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
@@ -23,7 +23,10 @@ const dir = mkdtempSync(join(tmpdir(), 'taptr-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function expectCode(promise: Promise<unknown>, code: string, fragment: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isTaptrError(error), String(error)).toBe(true);
   expect((error as { code: string }).code).toBe(code);
   expect((error as Error).message).toContain(fragment);
@@ -47,14 +50,21 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     // The few-points decoder: its own file, the same declared inputs and outputs as decoder_window.
     const fast = manifest.graphs.decoderWindowSampleFirst!;
     expect(fast.file).toBe('decoder_window_sample_first.onnx');
-    expect({ inputs: fast.inputs, outputs: fast.outputs }).toEqual({ inputs: manifest.graphs.decoderWindow.inputs, outputs: manifest.graphs.decoderWindow.outputs });
+    expect({ inputs: fast.inputs, outputs: fast.outputs }).toEqual({
+      inputs: manifest.graphs.decoderWindow.inputs,
+      outputs: manifest.graphs.decoderWindow.outputs,
+    });
     expect(fast.sha256).not.toBe(manifest.graphs.decoderWindow.sha256);
 
     const loaded = await loadTaptrModel(dir);
     expect(loaded.graphs.config).toEqual(config);
     expect(loaded.manifest).toEqual(manifest);
     // The signatures model.json lists travel with the graphs (the tracker checks them without decoding a graph).
-    expect(loaded.graphs.signatures?.decoderWindow).toEqual({ name: manifest.graphs.decoderWindow.name, inputs: manifest.graphs.decoderWindow.inputs, outputs: manifest.graphs.decoderWindow.outputs });
+    expect(loaded.graphs.signatures?.decoderWindow).toEqual({
+      name: manifest.graphs.decoderWindow.name,
+      inputs: manifest.graphs.decoderWindow.inputs,
+      outputs: manifest.graphs.decoderWindow.outputs,
+    });
     expect(Object.keys(loaded.graphs.signatures ?? {})).toEqual(['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst']);
     for (const role of ['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst'] as const) {
       expect(sha256Hex(loaded.graphs[role]!)).toBe(manifest.graphs[role]!.sha256);
@@ -62,10 +72,12 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     // The loaded encoder computes the official memory.
     const input = loadNpy(TAPTR_FIXTURES, 'first.model_input_kept.npy');
     const per = input.data.length / input.dims[0]!;
-    const out = await runOnnx(loaded.graphs.frameEncoder, { image: tensor('float32', [1, ...input.dims.slice(1)], (input.data as Float32Array).slice(0, per)) });
+    const out = await runOnnx(loaded.graphs.frameEncoder, {
+      image: tensor('float32', [1, ...input.dims.slice(1)], (input.data as Float32Array).slice(0, per)),
+    });
     const expected = loadNpy(TAPTR_FIXTURES, 'first.memory_qframes.npy');
     const perMemory = expected.data.length / expected.dims[0]!;
-    const report = compareClose((out.memory as TensorView).data as Float32Array, (expected.data as Float32Array).subarray(0, perMemory), { atol: 1e-3 });
+    const report = compareClose(out.memory!.data, (expected.data as Float32Array).subarray(0, perMemory), { atol: 1e-3 });
     expect(report.ok, report.message).toBe(true);
   });
 
@@ -83,7 +95,11 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       // verify 'size': the size is checked, not the sha256.
       expect((await loadTaptrModel(bad, { verify: 'size' })).graphs.queryInit.length).toBe(query.length);
       writeFileSync(join(bad, TAPTR_GRAPH_FILES.queryInit), query.subarray(1));
-      await expectCode(loadTaptrModel(bad, { verify: 'size' }), 'TAPTR_CHECKSUM_MISMATCH', `${TAPTR_GRAPH_FILES.queryInit} has ${query.length - 1} bytes, model.json says ${query.length}`);
+      await expectCode(
+        loadTaptrModel(bad, { verify: 'size' }),
+        'TAPTR_CHECKSUM_MISMATCH',
+        `${TAPTR_GRAPH_FILES.queryInit} has ${query.length - 1} bytes, model.json says ${query.length}`,
+      );
       writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), JSON.stringify({ format: 'other' }));
       await expectCode(loadTaptrModel(bad), 'TAPTR_CONFIG_INVALID', 'not a taptr-js-model manifest');
     } finally {
@@ -98,7 +114,8 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       const manifest = JSON.parse(readFileSync(join(dir, TAPTR_MODEL_MANIFEST), 'utf8')) as TaptrModelManifest;
       const { decoderWindowSampleFirst: _, ...required } = manifest.graphs;
       writeFileSync(join(old, TAPTR_MODEL_MANIFEST), JSON.stringify({ ...manifest, graphs: required }));
-      for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) writeFileSync(join(old, TAPTR_GRAPH_FILES[role]), readFileSync(join(dir, TAPTR_GRAPH_FILES[role])));
+      for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const)
+        writeFileSync(join(old, TAPTR_GRAPH_FILES[role]), readFileSync(join(dir, TAPTR_GRAPH_FILES[role])));
       const loaded = await loadTaptrModel(old);
       expect(loaded.graphs.decoderWindowSampleFirst).toBeUndefined();
       expect(sha256Hex(loaded.graphs.decoderWindow)).toBe(manifest.graphs.decoderWindow.sha256);
@@ -119,7 +136,8 @@ describe('saveTaptrModel / loadTaptrModel', () => {
     const bad = mkdtempSync(join(tmpdir(), 'taptr-model-fast-'));
     try {
       writeFileSync(join(bad, TAPTR_MODEL_MANIFEST), readFileSync(join(dir, TAPTR_MODEL_MANIFEST)));
-      for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const) writeFileSync(join(bad, TAPTR_GRAPH_FILES[role]), readFileSync(join(dir, TAPTR_GRAPH_FILES[role])));
+      for (const role of ['frameEncoder', 'queryInit', 'decoderWindow'] as const)
+        writeFileSync(join(bad, TAPTR_GRAPH_FILES[role]), readFileSync(join(dir, TAPTR_GRAPH_FILES[role])));
       await expectCode(loadTaptrModel(bad), 'TAPTR_IO', TAPTR_GRAPH_FILES.decoderWindowSampleFirst);
       const fast = readFileSync(join(dir, TAPTR_GRAPH_FILES.decoderWindowSampleFirst));
       fast[fast.length - 1]! ^= 1;
@@ -127,9 +145,14 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       await expectCode(loadTaptrModel(bad), 'TAPTR_CHECKSUM_MISMATCH', TAPTR_GRAPH_FILES.decoderWindowSampleFirst);
 
       const { graphs } = await loadTaptrModel(dir);
-      const error = await saveTaptrModel(join(bad, 'wrong'), { ...graphs, decoderWindowSampleFirst: graphs.queryInit }).then(() => undefined, (e: unknown) => e);
+      const error = await saveTaptrModel(join(bad, 'wrong'), { ...graphs, decoderWindowSampleFirst: graphs.queryInit }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(RangeError);
-      expect((error as Error).message).toContain('graphs.decoderWindowSampleFirst must be a decoder window graph with the inputs and outputs of graphs.decoderWindow');
+      expect((error as Error).message).toContain(
+        'graphs.decoderWindowSampleFirst must be a decoder window graph with the inputs and outputs of graphs.decoderWindow',
+      );
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }
@@ -158,7 +181,10 @@ describe('saveTaptrModel / loadTaptrModel', () => {
         await expectCode(loadTaptrModel(fp16), 'TAPTR_CONFIG_INVALID', "precision must be one of 'fp32', 'int8', 'fp16-weights'");
       }
 
-      const error = await saveTaptrModel(join(tmp, 'bad'), graphs, { precision: 'fp8' as never }).then(() => undefined, (e: unknown) => e);
+      const error = await saveTaptrModel(join(tmp, 'bad'), graphs, { precision: 'fp8' as never }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(RangeError);
       expect((error as Error).message).toBe(`saveTaptrModel: options.precision must be one of 'fp32', 'int8', 'fp16-weights', got "fp8"`);
       expect(existsSync(join(tmp, 'bad'))).toBe(false);

@@ -5,8 +5,21 @@ import { OPSET_VERSION } from '@taptr/onnx';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
-import { TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../format/graph-roles.js';
-import { TAPTR_MODEL_FORMAT, TAPTR_MODEL_FORMAT_VERSION, TAPTR_MODEL_MANIFEST, type TaptrManifestGraph, type TaptrModelManifest } from '../format/taptr-manifest.js';
+import {
+  TAPTR_GRAPH_FILES,
+  TAPTR_GRAPH_ROLES,
+  TAPTR_OPTIONAL_GRAPH_ROLES,
+  type TaptrGraphRole,
+  type TaptrGraphs,
+  type TaptrOptionalGraphRole,
+} from '../format/graph-roles.js';
+import {
+  TAPTR_MODEL_FORMAT,
+  TAPTR_MODEL_FORMAT_VERSION,
+  TAPTR_MODEL_MANIFEST,
+  type TaptrManifestGraph,
+  type TaptrModelManifest,
+} from '../format/taptr-manifest.js';
 import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
 import { buildTaptrGraphs, graphSignature, type BuildTaptrGraphsOptions } from '../graphs/taptr-graphs.js';
 import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
@@ -55,7 +68,8 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
   const roles = [...TAPTR_GRAPH_ROLES, ...TAPTR_OPTIONAL_GRAPH_ROLES.filter((role) => graphs[role] !== undefined)];
   for (const role of roles) {
     const bytes = graphs[role];
-    if (!(bytes instanceof Uint8Array)) throw invalidArgument('type', 'saveTaptrModel', `graphs.${role}`, 'ONNX model bytes (Uint8Array)', describeValue(bytes));
+    if (!(bytes instanceof Uint8Array))
+      throw invalidArgument('type', 'saveTaptrModel', `graphs.${role}`, 'ONNX model bytes (Uint8Array)', describeValue(bytes));
     entries[role] = { file: TAPTR_GRAPH_FILES[role], bytes: bytes.length, sha256: sha256Hex(bytes), ...graphSignature(bytes) };
   }
   const fast = entries.decoderWindowSampleFirst;
@@ -63,8 +77,15 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
     // The tracker swaps the two decoders per window: they must take and give the same tensors.
     const io = (e: TaptrManifestGraph): string => JSON.stringify([e.inputs, e.outputs]);
     if (io(fast) !== io(entries.decoderWindow)) {
-      const names = (e: TaptrManifestGraph): string => `(${(e.inputs ?? []).map((v) => v.name).join(', ')}) -> (${(e.outputs ?? []).map((v) => v.name).join(', ')})`;
-      throw invalidArgument('range', 'saveTaptrModel', 'graphs.decoderWindowSampleFirst', 'a decoder window graph with the inputs and outputs of graphs.decoderWindow', `a graph ${names(fast)}`);
+      const names = (e: TaptrManifestGraph): string =>
+        `(${(e.inputs ?? []).map((v) => v.name).join(', ')}) -> (${(e.outputs ?? []).map((v) => v.name).join(', ')})`;
+      throw invalidArgument(
+        'range',
+        'saveTaptrModel',
+        'graphs.decoderWindowSampleFirst',
+        'a decoder window graph with the inputs and outputs of graphs.decoderWindow',
+        `a graph ${names(fast)}`,
+      );
     }
   }
   const manifest: TaptrModelManifest = {

@@ -20,7 +20,10 @@ function snapshot(dir: string): Record<string, string> {
 describe('writeFilesAtomically', () => {
   it('creates the folder (and its parents) with the files, and no temporary left', async () => {
     const dir = join(root, 'new', 'deeper', 'model');
-    await writeFilesAtomically(dir, [['a.onnx', Uint8Array.of(1, 2)], ['model.json', '{}']]);
+    await writeFilesAtomically(dir, [
+      ['a.onnx', Uint8Array.of(1, 2)],
+      ['model.json', '{}'],
+    ]);
     expect(snapshot(dir)).toEqual({ '/a.onnx': '\x01\x02', '/model.json': '{}' });
     expect(readdirSync(join(root, 'new', 'deeper'))).toEqual(['model']);
   });
@@ -28,10 +31,20 @@ describe('writeFilesAtomically', () => {
   it('leaves no folder (nor the parents it made) when a write fails midway', async () => {
     const dir = join(root, 'fresh', 'model');
     // The second file cannot be written (its subfolder does not exist): the first one was already.
-    await expect(writeFilesAtomically(dir, [['a.onnx', 'x'], ['missing/b.onnx', 'y']])).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(
+      writeFilesAtomically(dir, [
+        ['a.onnx', 'x'],
+        ['missing/b.onnx', 'y'],
+      ]),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
     expect(existsSync(join(root, 'fresh'))).toBe(false);
     mkdirSync(join(root, 'parent'));
-    await expect(writeFilesAtomically(join(root, 'parent', 'model'), [['a.onnx', 'x'], ['missing/b.onnx', 'y']])).rejects.toThrow();
+    await expect(
+      writeFilesAtomically(join(root, 'parent', 'model'), [
+        ['a.onnx', 'x'],
+        ['missing/b.onnx', 'y'],
+      ]),
+    ).rejects.toThrow();
     expect(readdirSync(join(root, 'parent'))).toEqual([]);
   });
 
@@ -41,13 +54,26 @@ describe('writeFilesAtomically', () => {
     writeFileSync(join(dir, 'a.onnx'), 'old a');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     const before = snapshot(dir);
-    await expect(writeFilesAtomically(dir, [['a.onnx', 'new a'], ['missing/b.onnx', 'y']])).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(
+      writeFilesAtomically(dir, [
+        ['a.onnx', 'new a'],
+        ['missing/b.onnx', 'y'],
+      ]),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
     expect(snapshot(dir)).toEqual(before);
     mkdirSync(join(dir, 'model.json'));
-    await expect(writeFilesAtomically(dir, [['a.onnx', 'new a'], ['model.json', '{}']])).rejects.toMatchObject({ code: 'EISDIR' });
+    await expect(
+      writeFilesAtomically(dir, [
+        ['a.onnx', 'new a'],
+        ['model.json', '{}'],
+      ]),
+    ).rejects.toMatchObject({ code: 'EISDIR' });
     expect(snapshot(dir)).toEqual(before);
     rmSync(join(dir, 'model.json'), { recursive: true });
-    await writeFilesAtomically(dir, [['a.onnx', 'new a'], ['model.json', '{}']]);
+    await writeFilesAtomically(dir, [
+      ['a.onnx', 'new a'],
+      ['model.json', '{}'],
+    ]);
     expect(snapshot(dir)).toEqual({ '/a.onnx': 'new a', '/notes.txt': 'mine', '/model.json': '{}' });
   });
 

@@ -16,8 +16,8 @@ import { basename, dirname, join, resolve } from 'node:path';
  */
 export async function writeFilesAtomically(dir: string, files: readonly (readonly [string, string | Uint8Array])[]): Promise<void> {
   const tag = `.taptr-partial-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const existing = await stat(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+  const existing = await stat(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   });
   if (existing === undefined) {

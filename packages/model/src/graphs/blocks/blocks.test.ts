@@ -123,7 +123,8 @@ describe('blocks', () => {
 
     const W = requireParam(sd, 'att.in_proj_weight');
     const Bi = requireParam(sd, 'att.in_proj_bias');
-    const part = (i: number) => [tensor('float32', [C, C], W.data.slice(i * C * C, (i + 1) * C * C)), tensor('float32', [C], Bi.data.slice(i * C, (i + 1) * C))] as const;
+    const part = (i: number) =>
+      [tensor('float32', [C, C], W.data.slice(i * C * C, (i + 1) * C * C)), tensor('float32', [C], Bi.data.slice(i * C, (i + 1) * C))] as const;
     const Q = refLinear(qv.data, Bt * L, ...part(0));
     const K = refLinear(qv.data, Bt * L, ...part(1));
     const V = refLinear(vv.data, Bt * L, ...part(2));
@@ -153,7 +154,11 @@ describe('blocks', () => {
   for (const batched of [false, true]) {
     it(`msDeformAttn matches a float64 reference of spec §5.1 (${batched ? 'per-frame [B, Lq, 2]' : 'shared [Lq, 2]'} references)`, async () => {
       const [B, Lq, C, M, P] = [2, 5, 8, 2, 3];
-      const levels: LevelShape[] = [{ h: 4, w: 5 }, { h: 2, w: 3 }, { h: 1, w: 2 }];
+      const levels: LevelShape[] = [
+        { h: 4, w: 5 },
+        { h: 2, w: 3 },
+        { h: 1, w: 2 },
+      ];
       const L = levels.length;
       const S = levels.reduce((s, l) => s + l.h * l.w, 0);
       const Dh = C / M;

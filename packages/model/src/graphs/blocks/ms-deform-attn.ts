@@ -96,7 +96,13 @@ export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string
     scaledB[r] = offB.data[r]! * scale;
     for (let c = 0; c < channels; c++) scaledW[r * channels + c] = offW.data[r * channels + c]! * scale;
   }
-  const offsets = linearWith(g, queries.query, tensor('float32', offW.dims, scaledW), tensor('float32', [scaledB.length], scaledB), `${prefix}.sampling_offsets_scaled`);
+  const offsets = linearWith(
+    g,
+    queries.query,
+    tensor('float32', offW.dims, scaledW),
+    tensor('float32', [scaledB.length], scaledB),
+    `${prefix}.sampling_offsets_scaled`,
+  );
   const offsetsT = g.transpose(g.reshape(offsets, [0, 0, heads, nLevels, points, 2]), [0, 2, 3, 4, 1, 5]); // [B, M, L, P, Lq, 2]
   const refGrid = g.sub(g.mul(queries.reference, g.constFloat(2)), g.constFloat(1));
   // [Lq, 2] broadcasts as is; [B, Lq, 2] -> [B, 1, 1, 1, Lq, 2]

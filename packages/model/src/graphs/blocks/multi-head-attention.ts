@@ -48,5 +48,11 @@ export function multiHeadAttention(g: GraphBuilder, stateDict: StateDict, prefix
   }
   const attended = g.matMul(g.softmax(scores, -1), v); // [Bt, M, L, Dh]
   const merged = g.reshape(g.transpose(attended, [0, 2, 1, 3]), [0, 0, channels]);
-  return linearWith(g, merged, requireParam(stateDict, `${prefix}.out_proj.weight`, [channels, channels]), requireParam(stateDict, `${prefix}.out_proj.bias`, [channels]), `${prefix}.out_proj`);
+  return linearWith(
+    g,
+    merged,
+    requireParam(stateDict, `${prefix}.out_proj.weight`, [channels, channels]),
+    requireParam(stateDict, `${prefix}.out_proj.bias`, [channels]),
+    `${prefix}.out_proj`,
+  );
 }

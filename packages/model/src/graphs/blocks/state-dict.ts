@@ -11,7 +11,8 @@ export type StateDict = ReadonlyMap<string, TensorView>;
  */
 export function requireParam(stateDict: StateDict, key: string, dims?: readonly number[]): TensorView<'float32'> {
   const view = stateDict.get(key);
-  if (view === undefined) throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `state dict: missing key "${key}"${dims ? ` (expected shape ${formatShape(dims)})` : ''}`);
+  if (view === undefined)
+    throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `state dict: missing key "${key}"${dims ? ` (expected shape ${formatShape(dims)})` : ''}`);
   if (view.type !== 'float32') throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `state dict: "${key}" must be float32, got ${view.type}`);
   if (dims !== undefined && formatShape(dims) !== formatShape(view.dims)) {
     throw new TaptrError('TAPTR_CHECKPOINT_MISMATCH', `state dict: "${key}" has shape ${formatShape(view.dims)}, expected ${formatShape(dims)}`);

@@ -41,13 +41,19 @@ describe('checkFeeds', () => {
   });
 
   it('names a wrong rank, a wrong fixed size and an inconsistent symbolic size', () => {
-    expect(caught(() => checkFeeds('g', specs, { ...good, memory: t('float32', [10, 64]) })).message).toContain('"memory" must have shape [8, S, 64], got [10, 64]');
+    expect(caught(() => checkFeeds('g', specs, { ...good, memory: t('float32', [10, 64]) })).message).toContain(
+      '"memory" must have shape [8, S, 64], got [10, 64]',
+    );
     expect(caught(() => checkFeeds('g', specs, { ...good, memory: t('float32', [7, 10, 64]) })).message).toContain('got [7, 10, 64]');
-    expect(caught(() => checkFeeds('g', specs, { ...good, track_mask: t('bool', [6, 8]) })).message).toContain('"track_mask" must have shape [N=5, 8], got [6, 8]');
+    expect(caught(() => checkFeeds('g', specs, { ...good, track_mask: t('bool', [6, 8]) })).message).toContain(
+      '"track_mask" must have shape [N=5, 8], got [6, 8]',
+    );
   });
 
   it('rejects a value that is not a tensor', () => {
-    expect(caught(() => checkFeeds('g', specs, { ...good, content: new Float32Array(3) })).message).toContain('"content" must be a tensor, got Float32Array(3)');
+    expect(caught(() => checkFeeds('g', specs, { ...good, content: new Float32Array(3) })).message).toContain(
+      '"content" must be a tensor, got Float32Array(3)',
+    );
   });
 
   it('skips checks for unknown types and shapes', () => {

@@ -63,13 +63,18 @@ export function checkFeeds(model: string, inputs: readonly ModelInputSpec[], fee
   for (const spec of inputs) {
     const value = feeds[spec.name] as Partial<Tensor> | null;
     const fail = (what: string): never => {
-      throw new ModelIoMismatchError(`${model}: input ${JSON.stringify(spec.name)} ${what} (${list})`, { expected, missing: [], unexpected: [], input: spec.name });
+      throw new ModelIoMismatchError(`${model}: input ${JSON.stringify(spec.name)} ${what} (${list})`, {
+        expected,
+        missing: [],
+        unexpected: [],
+        input: spec.name,
+      });
     };
     if (value === null || typeof value !== 'object' || typeof value.type !== 'string' || !Array.isArray(value.dims)) {
       fail(`must be a tensor, got ${describeValue(value)}`);
       return;
     }
-    const dims = value.dims;
+    const dims = value.dims as readonly number[];
     if (spec.type !== undefined && value.type !== spec.type) {
       fail(`must be of type ${spec.type}, got ${value.type} tensor [${dims.join(', ')}]`);
     }

@@ -10,7 +10,11 @@ function fake(name: string, supported: boolean | Error, reason?: string): Runtim
     isSupported: () => (supported instanceof Error ? Promise.reject(supported) : Promise.resolve(supported)),
     ...(reason === undefined ? {} : { unsupportedReason: () => Promise.resolve(reason) }),
     createSession: () => Promise.reject(new Error('not used')),
-    tensors: { tensor: () => { throw new Error('not used'); } },
+    tensors: {
+      tensor: () => {
+        throw new Error('not used');
+      },
+    },
   };
 }
 

@@ -21,5 +21,9 @@ export async function selectRuntime(candidates: readonly RuntimeAdapter[]): Prom
     }
   }
   const detail = candidates.length === 0 ? 'no candidate adapters were given' : reasons.join('; ');
-  throw new TaptrError('TAPTR_NO_RUNTIME', `selectRuntime: no usable runtime (${detail})`, causes.length > 0 ? { cause: new AggregateError(causes) } : undefined);
+  throw new TaptrError(
+    'TAPTR_NO_RUNTIME',
+    `selectRuntime: no usable runtime (${detail})`,
+    causes.length > 0 ? { cause: new AggregateError(causes) } : undefined,
+  );
 }

@@ -4,7 +4,11 @@ import { createTensorFactory, type TensorConstructor } from './tensor-factory.js
 
 describe('createTensorFactory', () => {
   class FakeTensor {
-    constructor(readonly type: string, readonly data: ArrayLike<number>, readonly dims: readonly number[]) {}
+    constructor(
+      readonly type: string,
+      readonly data: ArrayLike<number>,
+      readonly dims: readonly number[],
+    ) {}
   }
   const factory = createTensorFactory(FakeTensor as unknown as TensorConstructor);
 

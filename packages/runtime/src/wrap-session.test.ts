@@ -15,7 +15,7 @@ function fakeSession(): InferenceSessionLike & { released: number } {
       return Promise.resolve();
     },
   };
-  return s as unknown as InferenceSessionLike & { released: number };
+  return s;
 }
 
 describe('wrapInferenceSession', () => {
@@ -44,7 +44,10 @@ describe('wrapInferenceSession', () => {
         calls.push(fetches);
         const x = feeds['x']!.data as Float32Array;
         // A runtime that returns its own copies (it did not write into the given tensor).
-        return Promise.resolve({ y: { type: 'float32', data: x.map((v) => v * 2), dims: [2, 3] }, z: { type: 'float32', data: Float32Array.of(7), dims: [1] } } as unknown as InferenceSession.ReturnType);
+        return Promise.resolve({
+          y: { type: 'float32', data: x.map((v) => v * 2), dims: [2, 3] },
+          z: { type: 'float32', data: Float32Array.of(7), dims: [1] },
+        } as unknown as InferenceSession.ReturnType);
       },
     } as unknown as InferenceSessionLike;
     const x = { type: 'float32', dims: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) } as never;
@@ -75,13 +78,21 @@ describe('wrapInferenceSession', () => {
       outputNames: ['y', 'z'],
       run: (_feeds: InferenceSession.FeedsType, fetches?: unknown) => {
         calls.push(fetches);
-        return Promise.resolve({ y: { type: 'float32', location: 'gpu-buffer', dims: [2, 3] }, z: { type: 'float32', data: Float32Array.of(7), dims: [1] } } as unknown as InferenceSession.ReturnType);
+        return Promise.resolve({
+          y: { type: 'float32', location: 'gpu-buffer', dims: [2, 3] },
+          z: { type: 'float32', data: Float32Array.of(7), dims: [1] },
+        } as unknown as InferenceSession.ReturnType);
       },
     } as unknown as InferenceSessionLike;
     const x = { type: 'float32', dims: [2, 3], data: new Float32Array(6) } as never;
-    const y = { type: 'float32', location: 'gpu-buffer', dims: [2, 3], get data(): never {
-      throw new Error('a GPU tensor has no host data');
-    } } as never;
+    const y = {
+      type: 'float32',
+      location: 'gpu-buffer',
+      dims: [2, 3],
+      get data(): never {
+        throw new Error('a GPU tensor has no host data');
+      },
+    } as never;
     const z = { type: 'float32', dims: [1], data: new Float32Array(1) } as never;
     await wrapInferenceSession(inner, 'toy').run({ x }, { y, z });
     expect(calls[0]).toEqual({ y, z: null });
@@ -96,4 +107,3 @@ describe('wrapInferenceSession', () => {
     expect(wrapInferenceSession(fakeSession(), 'toy').inputSpecs).toBeUndefined();
   });
 });
-

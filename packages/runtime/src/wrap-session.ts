@@ -65,11 +65,14 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
       if (outputs === undefined) return await session.run(feeds);
       const unknown = Object.keys(outputs).filter((name) => !outputNames.includes(name));
       if (unknown.length > 0) {
-        throw new ModelIoMismatchError(`${label}: pre-allocated output ${unknown.map((n) => JSON.stringify(n)).join(', ')} is not an output of the model (outputs: ${outputNames.map((n) => JSON.stringify(n)).join(', ')})`, {
-          expected: outputNames,
-          missing: [],
-          unexpected: unknown,
-        });
+        throw new ModelIoMismatchError(
+          `${label}: pre-allocated output ${unknown.map((n) => JSON.stringify(n)).join(', ')} is not an output of the model (outputs: ${outputNames.map((n) => JSON.stringify(n)).join(', ')})`,
+          {
+            expected: outputNames,
+            missing: [],
+            unexpected: unknown,
+          },
+        );
       }
       // GPU outputs are always given to the runtime (it writes them on the device).
       const onGpu = Object.entries(outputs).filter(([, t]) => t.location === 'gpu-buffer');
@@ -83,11 +86,14 @@ export function wrapInferenceSession(session: InferenceSessionLike, label: strin
           if (given.location === 'gpu-buffer') continue;
           const produced = out[name]!;
           if (produced.type !== given.type || produced.dims.join(',') !== given.dims.join(',')) {
-            throw new ModelIoMismatchError(`${label}: output ${JSON.stringify(name)} is ${produced.type} [${produced.dims.join(', ')}], the pre-allocated tensor ${given.type} [${given.dims.join(', ')}]`, {
-              expected: outputNames,
-              missing: [],
-              unexpected: [],
-            });
+            throw new ModelIoMismatchError(
+              `${label}: output ${JSON.stringify(name)} is ${produced.type} [${produced.dims.join(', ')}], the pre-allocated tensor ${given.type} [${given.dims.join(', ')}]`,
+              {
+                expected: outputNames,
+                missing: [],
+                unexpected: [],
+              },
+            );
           }
           (given.data as Float32Array).set(produced.data as Float32Array);
         }

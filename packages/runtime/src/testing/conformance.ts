@@ -21,9 +21,9 @@ export interface RuntimeConformanceOptions {
 async function materializeInTemp(bytes: Uint8Array, fileName: string): Promise<string> {
   const { mkdtemp, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dir = await mkdtemp(join(tmpdir(), 'taptr-conformance-'));
-  const path = join(dir, fileName);
+  const nodePath = await import('node:path');
+  const dir = await mkdtemp(nodePath.join(tmpdir(), 'taptr-conformance-'));
+  const path = nodePath.join(dir, fileName);
   await writeFile(path, bytes);
   return path;
 }
@@ -226,7 +226,9 @@ export function runRuntimeConformance(name: string, getAdapter: () => RuntimeAda
         const runs = [];
         for (let r = 0; r < 4; r++) {
           runs.push(matmul.run({ a: adapter.tensors.tensor('float32', a, [n, n]), b: adapter.tensors.tensor('float32', eye, [n, n]) }));
-          runs.push(affine.run({ x: adapter.tensors.tensor('float32', x, [n, 3]), b: adapter.tensors.tensor('float32', new Float32Array(n * 3).fill(r), [n, 3]) }));
+          runs.push(
+            affine.run({ x: adapter.tensors.tensor('float32', x, [n, 3]), b: adapter.tensors.tensor('float32', new Float32Array(n * 3).fill(r), [n, 3]) }),
+          );
         }
         const outs = await Promise.all(runs);
         outs.forEach((out, k) => {

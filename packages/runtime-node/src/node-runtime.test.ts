@@ -17,7 +17,9 @@ describe('createNodeRuntime', () => {
   });
 
   it('rejects invalid options with a RangeError naming the option', () => {
-    expect(() => createNodeRuntime({ threads: -1 })).toThrow('createNodeRuntime: options.threads must be a non-negative integer (0 = onnxruntime default), got -1');
+    expect(() => createNodeRuntime({ threads: -1 })).toThrow(
+      'createNodeRuntime: options.threads must be a non-negative integer (0 = onnxruntime default), got -1',
+    );
     expect(() => createNodeRuntime({ executionProvider: 'cuda' as 'cpu' })).toThrow(/options.executionProvider must be one of cpu, webgpu, got "cuda"/);
     expect(() => createNodeRuntime({ graphOptimizationLevel: 'max' as 'all' })).toThrow(RangeError);
     expect(() => createNodeRuntime({ memory: 'none' as 'low' })).toThrow(/options.memory must be one of balanced, fast, low, got "none"/);
@@ -25,7 +27,11 @@ describe('createNodeRuntime', () => {
 
   it("defaults to memory 'balanced' (arena, no memory pattern, weights outside the arena); per-session options still apply", async () => {
     expect(DEFAULT_NODE_RUNTIME_OPTIONS.memory).toBe('balanced');
-    expect(memorySessionOptions('balanced')).toEqual({ enableCpuMemArena: true, enableMemPattern: false, extra: { session: { use_device_allocator_for_initializers: '1' } } });
+    expect(memorySessionOptions('balanced')).toEqual({
+      enableCpuMemArena: true,
+      enableMemPattern: false,
+      extra: { session: { use_device_allocator_for_initializers: '1' } },
+    });
     expect(memorySessionOptions('low')).toEqual({ enableCpuMemArena: false, enableMemPattern: false });
     expect(memorySessionOptions('fast')).toEqual({});
     const rt = createNodeRuntime({ threads: 1 });
@@ -35,7 +41,7 @@ describe('createNodeRuntime', () => {
     await s.release();
   });
 
-  it('merges per-session config entries over the memory mode\'s', () => {
+  it("merges per-session config entries over the memory mode's", () => {
     const base = { enableCpuMemArena: true, extra: { session: { use_device_allocator_for_initializers: '1' } } };
     expect(mergeSessionOptions(base, { extra: { session: { disable_prepacking: '1' } } })).toEqual({
       enableCpuMemArena: true,
@@ -49,7 +55,9 @@ describe('createNodeRuntime', () => {
   });
 
   it('reports a missing model file as TAPTR_IO naming the file', async () => {
-    const error = await createNodeRuntime().createSession('/nonexistent/model.onnx').catch((e: unknown) => e);
+    const error = await createNodeRuntime()
+      .createSession('/nonexistent/model.onnx')
+      .catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_IO')).toBe(true);
     expect((error as Error).message).toContain('model.onnx');
   });

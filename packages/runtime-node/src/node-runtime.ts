@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-import { buildProbeModel, createTensorFactory, type ModelSession, type ModelSessionOptions, type RuntimeAdapter, type TensorFactory, wrapInferenceSession } from '@taptr/runtime';
+import {
+  buildProbeModel,
+  createTensorFactory,
+  type ModelSession,
+  type ModelSessionOptions,
+  type RuntimeAdapter,
+  type TensorFactory,
+  wrapInferenceSession,
+} from '@taptr/runtime';
 import { describeValue, invalidArgument, TaptrError } from '@taptr/tensor';
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -57,10 +65,22 @@ function resolveOptions(options: NodeRuntimeOptions): Required<NodeRuntimeOption
     throw invalidArgument('range', 'createNodeRuntime', 'options.threads', 'a non-negative integer (0 = onnxruntime default)', describeValue(o.threads));
   }
   if (!(EXECUTION_PROVIDERS as readonly string[]).includes(o.executionProvider)) {
-    throw invalidArgument('range', 'createNodeRuntime', 'options.executionProvider', `one of ${EXECUTION_PROVIDERS.join(', ')}`, describeValue(o.executionProvider));
+    throw invalidArgument(
+      'range',
+      'createNodeRuntime',
+      'options.executionProvider',
+      `one of ${EXECUTION_PROVIDERS.join(', ')}`,
+      describeValue(o.executionProvider),
+    );
   }
   if (!(OPTIMIZATION_LEVELS as readonly string[]).includes(o.graphOptimizationLevel)) {
-    throw invalidArgument('range', 'createNodeRuntime', 'options.graphOptimizationLevel', `one of ${OPTIMIZATION_LEVELS.join(', ')}`, describeValue(o.graphOptimizationLevel));
+    throw invalidArgument(
+      'range',
+      'createNodeRuntime',
+      'options.graphOptimizationLevel',
+      `one of ${OPTIMIZATION_LEVELS.join(', ')}`,
+      describeValue(o.graphOptimizationLevel),
+    );
   }
   if (!(MEMORY_MODES as readonly string[]).includes(o.memory)) {
     throw invalidArgument('range', 'createNodeRuntime', 'options.memory', `one of ${MEMORY_MODES.join(', ')}`, describeValue(o.memory));
@@ -84,8 +104,8 @@ export function memorySessionOptions(memory: NodeMemoryMode): ModelSessionOption
 export function mergeSessionOptions(base: ModelSessionOptions, options: ModelSessionOptions): ModelSessionOptions {
   const merged: ModelSessionOptions = { ...base, ...options };
   if (base.extra !== undefined && options.extra !== undefined) {
-    const a = base.extra as Record<string, unknown>;
-    const b = options.extra as Record<string, unknown>;
+    const a = base.extra;
+    const b = options.extra;
     const extra: Record<string, unknown> = { ...a, ...b };
     for (const key of Object.keys(a)) {
       const x = a[key];

@@ -21,7 +21,16 @@ describe('createRuntime', () => {
   });
 
   it("uses the given cpu factory for 'cpu'", async () => {
-    const fake = { name: 'fake-cpu', tensors: { tensor: () => { throw new Error('unused'); } }, isSupported: () => Promise.resolve(true), createSession: () => Promise.reject(new Error('unused')) };
+    const fake = {
+      name: 'fake-cpu',
+      tensors: {
+        tensor: () => {
+          throw new Error('unused');
+        },
+      },
+      isSupported: () => Promise.resolve(true),
+      createSession: () => Promise.reject(new Error('unused')),
+    };
     expect(await createRuntime('cpu', { cpu: () => fake })).toBe(fake);
   });
 
@@ -37,7 +46,17 @@ describe('createRuntime', () => {
   });
 
   it('reports a custom adapter that is not supported with its reason', async () => {
-    const broken = { name: 'broken', tensors: { tensor: () => { throw new Error('unused'); } }, isSupported: () => Promise.resolve(false), unsupportedReason: () => Promise.resolve('no adapter here'), createSession: () => Promise.reject(new Error('unused')) };
+    const broken = {
+      name: 'broken',
+      tensors: {
+        tensor: () => {
+          throw new Error('unused');
+        },
+      },
+      isSupported: () => Promise.resolve(false),
+      unsupportedReason: () => Promise.resolve('no adapter here'),
+      createSession: () => Promise.reject(new Error('unused')),
+    };
     const error = await createRuntime('webgpu', { webgpu: () => broken }).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_WEBGPU_UNAVAILABLE')).toBe(true);
     expect((error as Error).message).toBe("createRuntime: backend 'webgpu' (broken) is unavailable: no adapter here");

@@ -55,7 +55,10 @@ export async function createRuntime(backend: Backend, options: CreateRuntimeOpti
   }
   const reason = await (adapter.unsupportedReason?.() ?? adapter.isSupported().then((ok) => (ok ? undefined : 'not supported')));
   if (reason !== undefined) {
-    throw new TaptrError(backend === 'webgpu' ? 'TAPTR_WEBGPU_UNAVAILABLE' : 'TAPTR_NO_RUNTIME', `createRuntime: backend '${backend}' (${adapter.name}) is unavailable: ${reason}`);
+    throw new TaptrError(
+      backend === 'webgpu' ? 'TAPTR_WEBGPU_UNAVAILABLE' : 'TAPTR_NO_RUNTIME',
+      `createRuntime: backend '${backend}' (${adapter.name}) is unavailable: ${reason}`,
+    );
   }
   return adapter;
 }

@@ -109,7 +109,10 @@ export function createOrtWebAdapter(ort: OrtWebModule, executionProvider: WebExe
       }
       const reason = await unsupportedReason();
       if (reason !== undefined) {
-        throw new TaptrError(executionProvider === 'webgpu' ? 'TAPTR_WEBGPU_UNAVAILABLE' : 'TAPTR_NO_RUNTIME', `createSession: ${name} cannot run here: ${reason}`);
+        throw new TaptrError(
+          executionProvider === 'webgpu' ? 'TAPTR_WEBGPU_UNAVAILABLE' : 'TAPTR_NO_RUNTIME',
+          `createSession: ${name} cannot run here: ${reason}`,
+        );
       }
       const label = sessionOptions.logId ?? (typeof model === 'string' ? (model.split('/').pop() ?? model) : `model (${model.byteLength} bytes)`);
       let session: OrtWeb.InferenceSession;

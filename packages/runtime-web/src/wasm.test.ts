@@ -26,7 +26,9 @@ describe('createWebRuntime (wasm)', () => {
   it('rejects invalid options naming the option, expected and actual value', () => {
     expect(() => createWebRuntime({ threads: -1 })).toThrow('createWebRuntime: options.threads must be a non-negative integer (0 = automatic), got -1');
     expect(() => createWebRuntime({ threads: 1.5 })).toThrow(RangeError);
-    expect(() => createWebRuntime({ graphOptimizationLevel: 'max' as 'all' })).toThrow(/options.graphOptimizationLevel must be one of disabled, basic, extended, all, got "max"/);
+    expect(() => createWebRuntime({ graphOptimizationLevel: 'max' as 'all' })).toThrow(
+      /options.graphOptimizationLevel must be one of disabled, basic, extended, all, got "max"/,
+    );
     expect(() => createWebRuntime({ wasmBinary: 'x' as unknown as Uint8Array })).toThrow(TypeError);
     expect(() => createWebRuntime({ wasmPaths: 3 as unknown as string })).toThrow(/options.wasmPaths/);
   });
@@ -34,7 +36,9 @@ describe('createWebRuntime (wasm)', () => {
   it('is unsupported with more than one thread without cross-origin isolation, and says why', async () => {
     const threaded = createWebRuntime({ threads: 2, wasmBinary });
     expect(await threaded.isSupported()).toBe(false);
-    expect(await threaded.unsupportedReason?.()).toMatch(/cross-origin isolation.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    expect(await threaded.unsupportedReason?.()).toMatch(
+      /cross-origin isolation.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/,
+    );
     const error = await threaded.createSession(buildProbeModel()).catch((e: unknown) => e);
     expect(isTaptrError(error, 'TAPTR_NO_RUNTIME'), String(error)).toBe(true);
   });

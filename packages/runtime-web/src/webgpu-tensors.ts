@@ -70,6 +70,7 @@ export function createWebGpuTensors(device: GPUDevice, Tensor: Pick<typeof OrtWe
  */
 export async function webGpuTensorsOf(ort: Pick<typeof OrtWeb, 'env' | 'Tensor'>): Promise<GpuTensors> {
   const device = await (ort.env.webgpu as { device?: GPUDevice | Promise<GPUDevice> }).device;
-  if (device === undefined) throw new TaptrError('TAPTR_WEBGPU_UNAVAILABLE', 'gpuTensors: onnxruntime-web has no WebGPU device yet (create a WebGPU session first)');
+  if (device === undefined)
+    throw new TaptrError('TAPTR_WEBGPU_UNAVAILABLE', 'gpuTensors: onnxruntime-web has no WebGPU device yet (create a WebGPU session first)');
   return createWebGpuTensors(device, ort.Tensor);
 }

@@ -101,27 +101,31 @@ describe('reduced reference model: ort-node webgpu (createRuntime) vs ort-node c
   });
 
   const cpu = createNodeRuntime({ threads: 1 });
-  it.skipIf(nodeWebgpu.runtime === undefined)(`encoder memory within 1e-3, tracks of 2 frames within 1e-2 px, same visibility${nodeWebgpu.reason ? ` (skipped: ${nodeWebgpu.reason})` : ''}`, async () => {
-    const gpu = nodeWebgpu.runtime!;
-    const [, H, W] = video.dims as [number, number, number, number];
-    const R = config.resolution;
-    const image = new Float32Array(3 * R * R);
-    createFramePreprocessor(H, W, R).run(video.data.subarray(0, H * W * 3), 3, image);
-    report['node-webgpu (ort-node EP) encoder memory max |diff|'] = maxAbsDiff(await encode(gpu, image), await encode(cpu, image));
-    expect(report['node-webgpu (ort-node EP) encoder memory max |diff|']).toBeLessThanOrEqual(1e-3);
-    const frames = tensor('uint8', [2, H, W, 3], video.data.subarray(0, 2 * H * W * 3));
-    const points = QUERIES.filter((q) => q.t === 0).slice(0, 3);
-    const run = async (runtime: RuntimeAdapter): Promise<TrackResult> => {
-      const tracker = await createTracker({ runtime, model });
-      try {
-        return await tracker.track(frames, points);
-      } finally {
-        await tracker.release();
-      }
-    };
-    const [a, b] = [await run(cpu), await run(gpu)];
-    report['node-webgpu (ort-node EP) tracks max |diff| px (2 frames)'] = maxAbsDiff(a.tracks.data, b.tracks.data);
-    expect(report['node-webgpu (ort-node EP) tracks max |diff| px (2 frames)']).toBeLessThanOrEqual(1e-2);
-    expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
-  }, 600_000);
+  it.skipIf(nodeWebgpu.runtime === undefined)(
+    `encoder memory within 1e-3, tracks of 2 frames within 1e-2 px, same visibility${nodeWebgpu.reason ? ` (skipped: ${nodeWebgpu.reason})` : ''}`,
+    async () => {
+      const gpu = nodeWebgpu.runtime!;
+      const [, H, W] = video.dims as [number, number, number, number];
+      const R = config.resolution;
+      const image = new Float32Array(3 * R * R);
+      createFramePreprocessor(H, W, R).run(video.data.subarray(0, H * W * 3), 3, image);
+      report['node-webgpu (ort-node EP) encoder memory max |diff|'] = maxAbsDiff(await encode(gpu, image), await encode(cpu, image));
+      expect(report['node-webgpu (ort-node EP) encoder memory max |diff|']).toBeLessThanOrEqual(1e-3);
+      const frames = tensor('uint8', [2, H, W, 3], video.data.subarray(0, 2 * H * W * 3));
+      const points = QUERIES.filter((q) => q.t === 0).slice(0, 3);
+      const run = async (runtime: RuntimeAdapter): Promise<TrackResult> => {
+        const tracker = await createTracker({ runtime, model });
+        try {
+          return await tracker.track(frames, points);
+        } finally {
+          await tracker.release();
+        }
+      };
+      const [a, b] = [await run(cpu), await run(gpu)];
+      report['node-webgpu (ort-node EP) tracks max |diff| px (2 frames)'] = maxAbsDiff(a.tracks.data, b.tracks.data);
+      expect(report['node-webgpu (ort-node EP) tracks max |diff| px (2 frames)']).toBeLessThanOrEqual(1e-2);
+      expect(Array.from(b.visible.data)).toEqual(Array.from(a.visible.data));
+    },
+    600_000,
+  );
 });

@@ -20,7 +20,7 @@ const EXAMPLES = [
 ];
 
 /** The CLI's version, from its package.json (src/ and dist/ are one folder below the package root). */
-export const CLI_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const CLI_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function buildProgram(io: CliIo): Command {
   const program = new Command('taptr')

@@ -25,7 +25,7 @@ interface DemoOptions {
 }
 
 /** The sentence every demo run ends with. */
-export const REFERENCE_MODEL_NOTE =
+const REFERENCE_MODEL_NOTE =
   'Note: the bundled model is the small reference model with random weights: it proves the pipeline runs, not tracking quality; ' +
   'for real tracks run `taptr fetch` then `taptr convert ~/.cache/taptr/taptrv1.pth --out models/taptr-v1`.';
 

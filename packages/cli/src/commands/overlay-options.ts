@@ -13,7 +13,7 @@ export interface OverlayOptions {
 }
 
 /** commander option parser of `--colors`: `rainbow`, `by-query`, a CSS colour name or `#rrggbb`. */
-export function colorsOption(value: string): TrackColors {
+function colorsOption(value: string): TrackColors {
   if (value === 'rainbow' || value === 'by-query') return value;
   const color = parseColor(value);
   if (color === undefined) throw new InvalidArgumentError('must be rainbow, by-query, a CSS colour name (e.g. orange) or #rrggbb.');

@@ -44,7 +44,7 @@ interface TrackOptions extends QueueSubmitOptions, FrameOptions, OverlayOptions 
 }
 
 /** Where the summary PNG goes by default: `<overlay stem>.summary.png` beside a video, `summary.png` inside a frame folder. */
-export function defaultSummaryPath(overlay: string): string {
+function defaultSummaryPath(overlay: string): string {
   const ext = extname(overlay);
   return overlayTarget(overlay) === 'video' ? join(dirname(overlay), `${basename(overlay, ext)}.summary.png`) : join(overlay, 'summary.png');
 }

@@ -7,7 +7,7 @@ import { createTaptrEngine } from '../engine/taptr-engine.js';
 import type { TrackingEngine } from '../engine/tracking-engine.js';
 
 /** An engine lent to one job. */
-export interface EngineLease {
+interface EngineLease {
   readonly engine: TrackingEngine;
   /** Gives the engine back to the pool (it stays loaded for the next job of the same model). */
   release(): void;

@@ -58,7 +58,7 @@ export function createEvalProcessor(pool: EnginePool, guard: PathGuard): (job: E
 }
 
 /** Per-video metrics (`[1]` each) as `{ name: value }`, NaN as null. */
-export function metricsRecord(metrics: TapvidMetrics): Record<string, number | null> {
+function metricsRecord(metrics: TapvidMetrics): Record<string, number | null> {
   return Object.fromEntries(METRIC_NAMES.map((name) => [name, Number.isNaN(metrics[name][0]!) ? null : metrics[name][0]!]));
 }
 

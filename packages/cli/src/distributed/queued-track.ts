@@ -12,7 +12,7 @@ import { trackResultStands } from './track-processor.js';
 import { submitAndWatch } from './watch-run.js';
 
 /** Inputs of {@link trackOnQueue}. */
-export interface QueuedTrackRequest {
+interface QueuedTrackRequest {
   /** `DIR_OR_GLOB` (see `listTrackInputs`). */
   readonly input: string;
   readonly outDir: string;
@@ -29,7 +29,7 @@ export interface QueuedTrackRequest {
 }
 
 /** One tracked video in {@link QueuedTracking}. */
-export interface QueuedTrack {
+interface QueuedTrack {
   readonly video: string;
   readonly out: string;
   readonly frames: number;
@@ -39,7 +39,7 @@ export interface QueuedTrack {
 }
 
 /** What `taptr track --queue` reports. */
-export interface QueuedTracking {
+interface QueuedTracking {
   readonly run: string;
   readonly outDir: string;
   readonly videos: readonly QueuedTrack[];
@@ -54,7 +54,7 @@ export interface QueuedTracking {
  * @returns undefined with `--detach`.
  * @throws TaptrError `TAPTR_JOB_FAILED` when videos failed (each one's error printed on stderr).
  */
-export async function trackOnQueue(io: CliIo, request: QueuedTrackRequest): Promise<QueuedTracking | undefined> {
+async function trackOnQueue(io: CliIo, request: QueuedTrackRequest): Promise<QueuedTracking | undefined> {
   const digests = createDigestCache();
   const videos = await listTrackInputs(request.input);
   const outDir = resolve(request.outDir);

@@ -5,7 +5,7 @@ import { TaptrError } from '@taptr/tensor';
 import { naturalCompare } from '@taptr/video';
 
 /** Video file extensions `taptr track --queue` picks from a folder (plus `.npy` arrays). */
-export const QUEUE_VIDEO_EXTENSIONS: readonly string[] = ['.mp4', '.mov', '.mkv', '.webm', '.avi', '.m4v', '.npy'];
+const QUEUE_VIDEO_EXTENSIONS: readonly string[] = ['.mp4', '.mov', '.mkv', '.webm', '.avi', '.m4v', '.npy'];
 
 /**
  * The videos of `DIR_OR_GLOB`, absolute, in natural name order:

@@ -6,7 +6,7 @@ import { TaptrError } from '@taptr/tensor';
  * The optional peer dependencies of `@taptr/cli` that a backend needs, per backend (`cpu` and
  * `webgpu` run on onnxruntime-node, a regular dependency).
  */
-export const OPTIONAL_BACKEND_PACKAGES: Readonly<Record<string, readonly string[]>> = {
+const OPTIONAL_BACKEND_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   wasm: ['@taptr/runtime-web', 'onnxruntime-web'],
 };
 

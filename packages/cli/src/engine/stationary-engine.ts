@@ -10,7 +10,7 @@ import type { EngineTrackResult, OnlineFrame, OnlineTracking, TrackingEngine } f
  * @param frames - T; `width`, `height` the video's size.
  * @returns tracks float64 `[N, T, 2]` (the queries' positions unrounded), visible `[N, T]` (all true), no logits.
  */
-export function stationaryTracks(queries: readonly QueryPoint[], frames: number, width: number, height: number): EngineTrackResult {
+function stationaryTracks(queries: readonly QueryPoint[], frames: number, width: number, height: number): EngineTrackResult {
   const tracks = new Float64Array(queries.length * frames * 2);
   queries.forEach((q, i) => {
     for (let t = 0; t < frames; t++) {

@@ -23,7 +23,7 @@ export interface TaptrEngineOptions {
  * @throws TaptrError `TAPTR_NO_RUNTIME` when the wasm adapter cannot be loaded (one line naming the
  * package to install when the optional `@taptr/runtime-web` is missing).
  */
-export async function createBackendRuntime(options: TaptrEngineOptions): Promise<RuntimeAdapter> {
+async function createBackendRuntime(options: TaptrEngineOptions): Promise<RuntimeAdapter> {
   if (options.backend !== 'wasm') {
     return createNodeRuntime({ executionProvider: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
   }

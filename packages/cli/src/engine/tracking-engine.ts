@@ -41,7 +41,7 @@ export interface TrackingEngine {
 }
 
 /** Options of {@link TrackingEngine.online}. */
-export interface OnlineRequestOptions {
+interface OnlineRequestOptions {
   /** Frame size of every pushed frame. */
   readonly width: number;
   readonly height: number;

@@ -32,7 +32,7 @@ export interface EvaluateDatasetOptions {
 }
 
 /** One video's result in {@link DatasetEvaluation}. */
-export interface VideoResult {
+interface VideoResult {
   readonly name: string;
   readonly frames: number;
   readonly width: number;

@@ -2,7 +2,7 @@
 import { float32Number, type QueryPoint, type TracksFileVideo } from '@taptr/tracker';
 
 /** The `format` of the first line of `taptr track --online` output. */
-export const ONLINE_FORMAT = 'taptr-online-tracks';
+const ONLINE_FORMAT = 'taptr-online-tracks';
 
 /** What the first line (the header) of `taptr track --online` says. */
 export interface OnlineHeader {
@@ -16,7 +16,7 @@ export interface OnlineHeader {
 }
 
 /** In words, for the header line, `--help` and the README. */
-export function latencyText(latency: number): string {
+function latencyText(latency: number): string {
   return latency === 0
     ? "each frame's line is written as soon as the frame is read"
     : `each frame's line is written at most ${latency} frames after the frame is read (frame t once frame t+${latency} is read; the last frames when the video ends)`;

@@ -12,7 +12,7 @@ import { positionOf, type TracksFileInput } from '@taptr/tracker';
  * - `query_points` float32 `[N, 3]` rows `(t, y, x)`, TAP-Vid's order (readable back with `--queries x.npy`);
  * - `frames` int32 `[T]`: the video file's frame index of each `t` (`--start`/`--stride` selections).
  */
-export interface TracksArrays {
+interface TracksArrays {
   readonly tracks: TensorView<'float32'>;
   readonly visible: TensorView<'bool'>;
   readonly queries: TensorView<'float32'>;
@@ -21,7 +21,7 @@ export interface TracksArrays {
 }
 
 /** The {@link TracksArrays} of a tracking result. */
-export function tracksArrays(output: TracksFileInput): TracksArrays {
+function tracksArrays(output: TracksFileInput): TracksArrays {
   const n = output.queries.length;
   const frames = output.video.frames;
   const tracks = new Float32Array(n * frames * 2).fill(Number.NaN);

@@ -17,7 +17,7 @@ export function isTracksOutPath(path: string): boolean {
  * 'taptr-tracks'`, version 2; see `writeTracksFile`). In forward mode the frames before a point's
  * query frame are `null` and not visible.
  */
-export function tracksToJson(output: TracksFileInput): string {
+function tracksToJson(output: TracksFileInput): string {
   return writeTracksFile(output);
 }
 

@@ -10,7 +10,7 @@ const FORM = 'queries are (t, x, y): frame index, then pixel x and y';
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Parsed query points with, for each, where it came from (`points.csv: line 3`) for messages. */
-export interface ParsedQueries {
+interface ParsedQueries {
   readonly points: QueryPoint[];
   readonly labels: string[];
 }
@@ -24,7 +24,7 @@ function fail(message: string): never {
  * An `[x, y]` pair or an object without `t` is rejected with a message saying a frame index is needed.
  * @param name - the file name used in messages.
  */
-export function parseJsonQueries(text: string, name: string): ParsedQueries {
+function parseJsonQueries(text: string, name: string): ParsedQueries {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -55,7 +55,7 @@ export function parseJsonQueries(text: string, name: string): ParsedQueries {
  * extra columns ignored); blank lines are skipped. Messages give the line number in the file
  * (the header is line 1).
  */
-export function parseCsvQueries(text: string, name: string): ParsedQueries {
+function parseCsvQueries(text: string, name: string): ParsedQueries {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
   const col = (field: string): number => {
@@ -91,7 +91,7 @@ export function parseCsvQueries(text: string, name: string): ParsedQueries {
 /**
  * Parses a `.npy` float array `[N, 3]` in TAP-Vid order `(t, y, x)`.
  */
-export function parseNpyQueries(bytes: Uint8Array, name: string): ParsedQueries {
+function parseNpyQueries(bytes: Uint8Array, name: string): ParsedQueries {
   let view;
   try {
     view = readNpy(bytes);

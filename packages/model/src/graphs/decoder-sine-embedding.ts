@@ -2,7 +2,7 @@ import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 // SPDX-License-Identifier: Apache-2.0
 
 /** Frequencies per coordinate of the decoder's sine embedding (fixed at 128 whatever C is; spec §8.3). */
-export const SINE_FEATURES = 128;
+const SINE_FEATURES = 128;
 
 /**
  * The 4-d sine embedding of the decoder's references (DAB-DETR `gen_sineembed_for_position`, spec §8

@@ -17,7 +17,7 @@ export function inputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
 }
 
 /** Like {@link inputSpecsOf}, for the outputs. */
-export function outputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
+function outputSpecsOf(session: InferenceSessionLike): ModelInputSpec[] {
   return specsOf(session.outputNames, session.outputMetadata);
 }
 

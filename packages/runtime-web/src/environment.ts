@@ -8,7 +8,7 @@ export function isCrossOriginIsolated(): boolean {
 }
 
 /** Logical cores reported by the browser (or 1 when unknown). */
-export function hardwareThreads(): number {
+function hardwareThreads(): number {
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return typeof n === 'number' && n > 0 ? n : 1;
 }

@@ -13,7 +13,7 @@ const FLOAT = 4;
  * scratch buffer (WebGPU copies need two buffers), kept for the next one.
  * @internal
  */
-export function createWebGpuTensors(device: GPUDevice, Tensor: Pick<typeof OrtWeb.Tensor, 'fromGpuBuffer'>): GpuTensors {
+function createWebGpuTensors(device: GPUDevice, Tensor: Pick<typeof OrtWeb.Tensor, 'fromGpuBuffer'>): GpuTensors {
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   let scratch: GPUBuffer | undefined;
   const gpu = (buffer: GpuBuffer): GPUBuffer => buffer as GPUBuffer;

@@ -7,7 +7,7 @@ import type { MemoryStorage, MemoryView } from './graph-runner.js';
  * 4w + 7 arrives) it still holds frames 4w − 3.. (a video ending at 4w + 5..4w + 7 would end with the
  * window [T − 8, T − 1] starting there), i.e. 11 frames.
  */
-export const MEMORY_RING_FRAMES = 11;
+const MEMORY_RING_FRAMES = 11;
 
 /**
  * The encoder memories of consecutive frames in one contiguous storage `[capacity, S, C]`, allocated

@@ -43,10 +43,3 @@ export function statesAfterWindows(reports: readonly WindowReport[], T: number):
     return { loc: loc.slice(), vis: vis.slice(), feat: feat.slice() };
   });
 }
-
-/** Keeps the first `keep` points of a frame-major `[T, N, d]` array. */
-export function firstPoints(data: Float32Array, T: number, N: number, d: number, keep: number): Float32Array {
-  const out = new Float32Array(T * keep * d);
-  for (let t = 0; t < T; t++) out.set(data.subarray(t * N * d, (t * N + keep) * d), t * keep * d);
-  return out;
-}

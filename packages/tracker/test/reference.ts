@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The TAPTR reference fixture set (official PyTorch outputs). TAPTR_REFERENCE_FIXTURES selects
 // another set of the same format; every size is read from meta.json and the .npy headers.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { readReferenceMeta, taptrReferenceDir, type ReferenceMeta } from '@taptr/fixtures';
 import type { TensorView } from '@taptr/tensor';
 import { loadNpy } from '@taptr/tensor/testing';
@@ -16,11 +14,6 @@ export const meta: ReferenceMeta = readReferenceMeta(REFERENCE_DIR);
 /** Loads `<name>.npy` from the reference set. */
 export function ref(name: string): TensorView {
   return loadNpy(REFERENCE_DIR, `${name}.npy`);
-}
-
-/** Whether `<name>.npy` exists in the reference set. */
-export function hasRef(name: string): boolean {
-  return existsSync(join(REFERENCE_DIR, `${name}.npy`));
 }
 
 /** Numeric values of a tensor as a plain number array (int64 converted). */

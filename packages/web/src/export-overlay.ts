@@ -12,7 +12,7 @@ import { clipFps, type VideoClip } from './video-clip.js';
 export type OverlayFormat = 'mp4' | 'webm';
 
 /** Codecs tried per container, in order of preference. */
-export const OVERLAY_CODECS: Readonly<Record<OverlayFormat, readonly VideoCodec[]>> = { mp4: ['avc', 'vp9', 'av1'], webm: ['vp9', 'vp8', 'av1'] };
+const OVERLAY_CODECS: Readonly<Record<OverlayFormat, readonly VideoCodec[]>> = { mp4: ['avc', 'vp9', 'av1'], webm: ['vp9', 'vp8', 'av1'] };
 
 /** Options of {@link exportOverlay}. */
 export interface ExportOverlayOptions {

@@ -16,7 +16,7 @@ const TRAIL = 12;
 const MAX_SIDE = 640;
 
 /** Live statistics (also written to the stats element's data attributes). */
-export interface LiveStats {
+interface LiveStats {
   /** Frames pushed into the session. */
   readonly framesPushed: number;
   /** Frames processed per second (moving average over the last pushes). */

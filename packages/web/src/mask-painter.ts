@@ -3,7 +3,7 @@
 import { maskArea, maskFromRgba, type PixelMask } from './pixel-mask.js';
 
 /** Colour of the painted mask (opaque magenta: inside by the CLI's rule, visible over most footage). */
-export const MASK_COLOR = 'rgb(255, 0, 255)';
+const MASK_COLOR = 'rgb(255, 0, 255)';
 
 /** A paintable mask over a `width x height` video. */
 export interface MaskPainter {

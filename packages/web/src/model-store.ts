@@ -19,7 +19,7 @@ import {
 } from '@taptr/model/format';
 
 /** The Cache API cache the page uses. */
-export const MODEL_CACHE = 'taptr-models-v1';
+const MODEL_CACHE = 'taptr-models-v1';
 
 /** Progress of a model load: one graph file's bytes. */
 export interface ModelLoadProgress {
@@ -46,7 +46,7 @@ export interface LoadedModel extends LoadedTaptrModel {
 }
 
 /** An entry of the cache's model list. */
-export interface CachedModel {
+interface CachedModel {
   readonly key: string;
   readonly name: string;
   readonly kind: 'url' | 'disk';

@@ -10,7 +10,7 @@
  * - `scaled`: only the display frames exist (a `<video>` element decoded them where WebCodecs is
  *   missing); tracks are computed on them and scaled to video pixels.
  */
-export type ClipSource = { readonly kind: 'raw' } | { readonly kind: 'file'; readonly file: Blob; readonly step: number } | { readonly kind: 'scaled' };
+type ClipSource = { readonly kind: 'raw' } | { readonly kind: 'file'; readonly file: Blob; readonly step: number } | { readonly kind: 'scaled' };
 
 /** A decoded clip. */
 export interface VideoClip {

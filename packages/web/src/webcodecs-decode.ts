@@ -19,7 +19,7 @@ export interface DecodedFrame {
 }
 
 /** What {@link openVideoTrack} found. */
-export interface VideoTrackInfo {
+interface VideoTrackInfo {
   readonly input: Input;
   readonly track: InputVideoTrack;
   /** Display size (rotation applied). */
@@ -31,7 +31,7 @@ export interface VideoTrackInfo {
  * Opens the primary video track of `file` and checks WebCodecs can decode it.
  * @throws Error naming the file when it has no video track or its codec cannot be decoded here.
  */
-export async function openVideoTrack(file: Blob & { name?: string }): Promise<VideoTrackInfo> {
+async function openVideoTrack(file: Blob & { name?: string }): Promise<VideoTrackInfo> {
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
   const name = file.name ?? 'the video';
   try {

@@ -59,7 +59,7 @@ export interface TrackRequest extends RuntimeChoice {
 }
 
 /** Page -> worker: abort the running request (it ends with a `cancelled` response). */
-export interface CancelRequest {
+interface CancelRequest {
   readonly type: 'cancel';
   readonly id: number;
 }
@@ -71,7 +71,7 @@ export interface LiveStart extends RuntimeChoice {
 }
 
 /** Page -> worker: the next frame of the live session (RGBA, transferred). */
-export interface LiveFrame {
+interface LiveFrame {
   readonly type: 'live-frame';
   readonly id: number;
   /** Frame index in the session (0, 1, 2, ...). */
@@ -82,7 +82,7 @@ export interface LiveFrame {
 }
 
 /** Page -> worker: add a point on frame `t` (normally the next frame to be pushed). */
-export interface LiveAdd {
+interface LiveAdd {
   readonly type: 'live-add';
   readonly id: number;
   /** The page's key for the point (echoed back with the tracker's id). */
@@ -91,14 +91,14 @@ export interface LiveAdd {
 }
 
 /** Page -> worker: stop tracking points (tracker ids). */
-export interface LiveRemove {
+interface LiveRemove {
   readonly type: 'live-remove';
   readonly id: number;
   readonly pointIds: readonly number[];
 }
 
 /** Page -> worker: end the live session. */
-export interface LiveStop {
+interface LiveStop {
   readonly type: 'live-stop';
   readonly id: number;
 }

@@ -16,7 +16,7 @@ export const DIST = join(PACKAGE_DIR, 'dist');
 export const ARTIFACTS = join(PACKAGE_DIR, 'test-artifacts');
 
 /** The exact Chromium flags (WebGPU on SwiftShader needs only --enable-unsafe-webgpu). */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--enable-unsafe-webgpu',

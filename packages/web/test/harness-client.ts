@@ -40,12 +40,12 @@ const ARRAYS = {
   float16: Uint16Array,
 } as const;
 
-export function toWire(t: Tensor): WireTensor {
+function toWire(t: Tensor): WireTensor {
   const data = t.data as ArrayBufferView;
   return { type: t.type as RuntimeDType, dims: [...t.dims], base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
 }
 
-export function fromWire(w: WireTensor): Tensor {
+function fromWire(w: WireTensor): Tensor {
   const bytes = Buffer.from(w.base64, 'base64');
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
@@ -63,7 +63,7 @@ const tensors: TensorFactory = {
 };
 
 /** Timing of the last run of each proxied session (ms, measured in the page around session.run). */
-export const lastRunMs = new Map<ModelSession, number>();
+const lastRunMs = new Map<ModelSession, number>();
 
 /**
  * A RuntimeAdapter proxy for the page's adapter `backend` (opened with `harness.open`). Models given

@@ -21,7 +21,7 @@ export async function status(page: Page): Promise<{ text: string; state: string 
 }
 
 /** The number of status messages shown so far (`data-seq`). */
-export async function statusSeq(page: Page): Promise<number> {
+async function statusSeq(page: Page): Promise<number> {
   return Number((await page.getAttribute('#status', 'data-seq')) ?? 0);
 }
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 /** Headers sent with every response: cross-origin isolation (COOP/COEP) and no caching. */
-export const ISOLATION_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+const ISOLATION_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',

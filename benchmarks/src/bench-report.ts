@@ -284,8 +284,12 @@ export function longVideoTarget(runs: readonly LongVideoResult[]): TargetCheck {
     const t = b.msPerFrame / a.msPerFrame;
     const m = b.peakRssMB / a.peakRssMB;
     ok = t <= 1 + tolerance && m <= 1 + tolerance;
+    const cpu =
+      b.cpuMsPerFrame !== undefined && a.cpuMsPerFrame !== undefined
+        ? `, CPU time ${fmt(b.cpuMsPerFrame / a.cpuMsPerFrame, 2)}x (${fmt(b.cpuMsPerFrame)} vs ${fmt(a.cpuMsPerFrame)} ms/frame)`
+        : '';
     parts.push(
-      `${long} frames ${fmt(b.msPerFrame)} ms/frame, ${b.peakRssMB} MB vs ${short} frames ${fmt(a.msPerFrame)} ms/frame, ${a.peakRssMB} MB (processes of their own): ${fmt(t, 2)}x time, ${fmt(m, 2)}x RSS`,
+      `${long} frames ${fmt(b.msPerFrame)} ms/frame, ${b.peakRssMB} MB vs ${short} frames ${fmt(a.msPerFrame)} ms/frame, ${a.peakRssMB} MB (processes of their own): ${fmt(t, 2)}x time${cpu}, ${fmt(m, 2)}x RSS`,
     );
   }
   const at = b.checkpoints.find((c) => c.frames === short);
@@ -294,13 +298,17 @@ export function longVideoTarget(runs: readonly LongVideoResult[]): TargetCheck {
     const t = later / at.msPerFrame;
     const m = b.peakRssMB / at.peakRssMB;
     ok ??= t <= 1 + tolerance && m <= 1 + tolerance;
-    const lastGraph = b.checkpoints.find((c) => c.frames === b.frames)?.graphMs;
+    const end = b.checkpoints.find((c) => c.frames === b.frames);
+    const rest = b.frames - at.frames;
     const outside =
-      lastGraph === undefined
+      end === undefined
         ? ''
-        : `; outside the graphs ${fmt((b.totalMs - at.elapsedMs - (lastGraph - at.graphMs)) / (b.frames - at.frames), 1)} vs ${fmt((at.elapsedMs - at.graphMs) / at.frames, 1)} ms/frame`;
+        : `; outside the graphs ${fmt((b.totalMs - at.elapsedMs - (end.graphMs - at.graphMs)) / rest, 1)} vs ${fmt((at.elapsedMs - at.graphMs) / at.frames, 1)} ms/frame`;
+    const cpuLater = end?.cpuMs !== undefined && at.cpuMs !== undefined ? (end.cpuMs - at.cpuMs) / rest : undefined;
+    const cpu =
+      cpuLater !== undefined ? `; CPU time ${fmt(cpuLater)} vs ${fmt(at.cpuMs! / at.frames)} ms/frame (${fmt(cpuLater / (at.cpuMs! / at.frames), 2)}x)` : '';
     parts.push(
-      `in the ${long}-frame run: frames ${short + 1}-${long} ${fmt(later)} ms/frame vs 1-${short} ${fmt(at.msPerFrame)} (${fmt(t, 2)}x${outside}), peak RSS ${b.peakRssMB} MB vs ${at.peakRssMB} MB at frame ${short} (${fmt(m, 2)}x)`,
+      `in the ${long}-frame run: frames ${short + 1}-${long} ${fmt(later)} ms/frame vs 1-${short} ${fmt(at.msPerFrame)} (${fmt(t, 2)}x${outside}${cpu}), peak RSS ${b.peakRssMB} MB vs ${at.peakRssMB} MB at frame ${short} (${fmt(m, 2)}x)`,
     );
   }
   parts.push(`load ${fmt(b.load.start, 1)}-${fmt(b.load.end, 1)}; ${b.machineClass}`);
@@ -325,8 +333,9 @@ export function int8Target(r: Partial<Pick<BenchReport, 'variantRatios' | 'inter
   if (e === undefined && c === undefined) return { target, measured: `int8 not run at N = ${points} (--variants fp32,int8)`, status: 'not measured' };
   const parts: string[] = [];
   if (pair !== undefined && e !== undefined) {
+    const cpu = (x: { readonly cpuSpeedup?: number }): string => (x.cpuSpeedup !== undefined ? `, CPU time ${fmt(x.cpuSpeedup, 2)}x` : '');
     parts.push(
-      `${fmt(e.speedup, 2)}x (${pair.label}; fp32 ${fmt(e.baselineMs.median)} vs int8 ${fmt(e.variantMs.median)} ms/frame, ${pair.frames} frames, alternately in one process); encoder alone ${fmt(pair.encoder.speedup, 2)}x (${fmt(pair.encoder.baselineMs.median)} vs ${fmt(pair.encoder.variantMs.median)} ms)`,
+      `${fmt(e.speedup, 2)}x (${pair.label}; fp32 ${fmt(e.baselineMs.median)} vs int8 ${fmt(e.variantMs.median)} ms/frame, ${pair.frames} frames, alternately in one process${cpu(e)}); encoder alone ${fmt(pair.encoder.speedup, 2)}x (${fmt(pair.encoder.baselineMs.median)} vs ${fmt(pair.encoder.variantMs.median)} ms${cpu(pair.encoder)})`,
     );
   }
   if (c !== undefined && cases !== undefined)

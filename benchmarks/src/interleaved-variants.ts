@@ -16,6 +16,12 @@ export interface InterleavedRatio {
   readonly variantMs: SampleStats;
   /** Median over the pairs of baseline / variant: each pair saw nearly the same machine load. */
   readonly speedup: number;
+  /**
+   * Median over the pairs of the baseline's / the variant's process CPU time (user + system, all
+   * threads): on a machine shared with other work a run's wall time is mostly waiting for a core, its
+   * CPU time much less so (onnxruntime's spinning threads add some). A load-robust cross-check.
+   */
+  readonly cpuSpeedup?: number;
 }
 
 /** The baseline (fp32) and one variant timed alternately in one process (`--variants`, cpu). */
@@ -38,10 +44,16 @@ export interface InterleavedResult {
 
 const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
 
+/** Wall and process CPU time (user + system, ms) of one task. */
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
 /** Times `a` and `b` in pairs, alternating which goes first (ABBA...), `repetitions` pairs. */
-async function pairs(a: () => Promise<number>, b: () => Promise<number>, repetitions: number): Promise<InterleavedRatio> {
-  const ta: number[] = [];
-  const tb: number[] = [];
+async function pairs(a: () => Promise<Timing>, b: () => Promise<Timing>, repetitions: number): Promise<InterleavedRatio> {
+  const ta: Timing[] = [];
+  const tb: Timing[] = [];
   for (let i = 0; i < repetitions; i++) {
     if (i % 2 === 0) {
       ta.push(await a());
@@ -51,13 +63,21 @@ async function pairs(a: () => Promise<number>, b: () => Promise<number>, repetit
       ta.push(await a());
     }
   }
-  return { baselineMs: sampleStats(ta), variantMs: sampleStats(tb), speedup: sampleStats(ta.map((x, i) => x / tb[i]!)).median };
+  return {
+    baselineMs: sampleStats(ta.map((x) => x.wall)),
+    variantMs: sampleStats(tb.map((x) => x.wall)),
+    speedup: sampleStats(ta.map((x, i) => x.wall / tb[i]!.wall)).median,
+    cpuSpeedup: sampleStats(ta.map((x, i) => x.cpu / tb[i]!.cpu)).median,
+  };
 }
 
-const timed = async (task: () => Promise<unknown>): Promise<number> => {
+const timed = async (task: () => Promise<unknown>, per = 1): Promise<Timing> => {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await task();
-  return performance.now() - start;
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wall: wall / per, cpu: (used.user + used.system) / 1000 / per };
 };
 
 /**
@@ -91,7 +111,7 @@ export async function runInterleavedCase(spec: SpeedCaseSpec, log: (message: str
       for (const t of trackers) await t.track(video, queries);
       collectGarbage();
       log(`interleaved fp32 / ${variantLabel(other.variant)}: end to end, ${spec.frames} frames, N = ${n}, ${spec.repetitions} pairs`);
-      const track = (t: Tracker) => async () => (await timed(() => t.track(video, queries))) / spec.frames;
+      const track = (t: Tracker) => () => timed(() => t.track(video, queries), spec.frames);
       endToEnd.push({ points: n, ...(await pairs(track(trackers[0]!), track(trackers[1]!), spec.repetitions)) });
     }
     const image = syntheticImage(R);

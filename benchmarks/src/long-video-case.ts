@@ -26,6 +26,11 @@ export interface LongVideoCheckpoint {
    * tracker's own work (preprocessing, bookkeeping), the part that would grow with the video's length.
    */
   readonly graphMs: number;
+  /**
+   * Process CPU time so far (user + system, all threads; ms): on a machine shared with other work the
+   * wall time is mostly waiting for a core, the CPU time much less so (a load-robust cross-check).
+   */
+  readonly cpuMs?: number;
 }
 
 /** One streamed video of `frames` frames through `tracker.track` (released configuration, cpu, fp32, the default memory mode). */
@@ -46,6 +51,8 @@ export interface LongVideoResult {
   readonly decoderMsPerWindow: number;
   /** Time outside the graphs per frame (the tracker's own work: preprocessing, bookkeeping). */
   readonly otherMsPerFrame: number;
+  /** Process CPU time per frame (user + system, all threads). */
+  readonly cpuMsPerFrame?: number;
   /** Peak RSS during the run (MB): the largest 25 ms sample, or the process maxRSS when it rose during the run. */
   readonly peakRssMB: number;
   /** The run at the shorter lengths asked for (in the same process: the load-robust comparison) and every 50 frames. */
@@ -97,6 +104,11 @@ export async function runLongVideoCase(
     const checkpoints: LongVideoCheckpoint[] = [];
     const wanted = new Set(checkpointFrames.filter((x) => x < F));
     const loadStart = load1();
+    const cpuStart = process.cpuUsage();
+    const cpuMs = (): number => {
+      const used = process.cpuUsage(cpuStart);
+      return (used.user + used.system) / 1000;
+    };
     const start = performance.now();
     let lastLog = start;
     try {
@@ -115,6 +127,7 @@ export async function runLongVideoCase(
             rssMB: mb(rss),
             peakRssMB: mb(peakSoFar()),
             graphMs: Math.round(graphMs),
+            cpuMs: Math.round(cpuMs()),
           });
           if (now - lastLog > 60_000) {
             lastLog = now;
@@ -126,6 +139,7 @@ export async function runLongVideoCase(
       clearInterval(timer);
     }
     const totalMs = performance.now() - start;
+    const totalCpuMs = cpuMs();
     sample();
     const windows = c.timed.calls('decodeWindow');
     return {
@@ -141,6 +155,7 @@ export async function runLongVideoCase(
       msPerFrame: round1(totalMs / F),
       encoderMsPerFrame: round1(c.timed.ms('encodeFrames') / F),
       decoderMsPerWindow: round1(c.timed.ms('decodeWindow') / Math.max(1, windows)),
+      cpuMsPerFrame: round1(totalCpuMs / F),
       otherMsPerFrame: round1((totalMs - c.timed.ms('encodeFrames') - c.timed.ms('initQueries') - c.timed.ms('decodeWindow')) / F),
       peakRssMB: mb(peakSoFar()),
       checkpoints,

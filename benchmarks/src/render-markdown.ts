@@ -118,6 +118,7 @@ function speedSection(r: BenchReport): string {
       'decoder / window',
       'query init ms',
       'other',
+      'CPU ms/frame',
       'peak RSS MB',
     ],
     r.speed.flatMap((s) =>
@@ -272,7 +273,7 @@ function interleavedSection(pairs: readonly InterleavedResult[]): string {
   if (pairs.length === 0) return '';
   const x = (v: number): string => `${fixed(v, 2)}x`;
   const table = markdownTable(
-    ['backend', 'configuration', 'variant', 'what', 'fp32 ms', 'variant ms', 'speed-up (median of pairs)', 'load', 'machine class'],
+    ['backend', 'configuration', 'variant', 'what', 'fp32 ms', 'variant ms', 'speed-up (median of pairs)', 'CPU-time speed-up', 'load', 'machine class'],
     pairs.flatMap((p) => [
       ...p.endToEnd.map((e) => [
         p.backend,
@@ -282,6 +283,7 @@ function interleavedSection(pairs: readonly InterleavedResult[]): string {
         ms(e.baselineMs.median),
         ms(e.variantMs.median),
         x(e.speedup),
+        e.cpuSpeedup !== undefined ? x(e.cpuSpeedup) : '-',
         `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`,
         p.machineClass,
       ]),
@@ -293,18 +295,19 @@ function interleavedSection(pairs: readonly InterleavedResult[]): string {
         ms(p.encoder.baselineMs.median),
         ms(p.encoder.variantMs.median),
         x(p.encoder.speedup),
+        p.encoder.cpuSpeedup !== undefined ? x(p.encoder.cpuSpeedup) : '-',
         `${fixed(p.load.start, 1)}-${fixed(p.load.end, 1)}`,
         p.machineClass,
       ],
     ]),
-    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
+    ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
   );
   return `
 ### Variants vs fp32, alternately in one process (cpu)
 
 ${table}
 
-Both models' sessions live in one process; the same video is tracked (and one frame encoded) by fp32 and the variant in turn (ABBA order), and the speed-up is the median of the pairs' ratios: unlike the table above it carries no load difference between processes.
+Both models' sessions live in one process; the same video is tracked (and one frame encoded) by fp32 and the variant in turn (ABBA order), and the speed-up is the median of the pairs' ratios: unlike the table above it carries no load difference between processes. CPU-time speed-up: the same from each run's process CPU time (user + system, all threads), which waiting for a core on a loaded machine hardly changes (onnxruntime's spinning threads add some): the load-robust cross-check.
 `;
 }
 
@@ -335,6 +338,7 @@ function longVideoSection(runs: readonly LongVideoResult[]): string {
       ms(v.encoderMsPerFrame),
       ms(v.decoderMsPerWindow),
       fixed(v.otherMsPerFrame, 1),
+      v.cpuMsPerFrame !== undefined ? ms(v.cpuMsPerFrame) : '-',
       v.peakRssMB,
       v.checkpoints
         .filter((c) => c.frames % 50 === 0)
@@ -343,7 +347,7 @@ function longVideoSection(runs: readonly LongVideoResult[]): string {
       `${fixed(v.load.start, 1)}-${fixed(v.load.end, 1)}`,
       v.machineClass,
     ]),
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'l'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'l'],
   );
   const inRun = runs.flatMap((v) =>
     v.checkpoints
@@ -358,7 +362,7 @@ function longVideoSection(runs: readonly LongVideoResult[]): string {
 
 ${table}
 ${inRun.length > 0 ? `\n${inRun.join('\n')}\n` : ''}
-Each length is tracked in a process of its own (its own peak RSS) after a 12-frame warm-up run; the frames are generated one at a time, so the memory is the tracker's. Per-frame columns are ms per frame (decoder: per window; other = outside the graphs: the tracker's own work, the part that would grow with the length); RSS in MB = 10^6 bytes.
+Each length is tracked in a process of its own (its own peak RSS) after a 12-frame warm-up run; the frames are generated one at a time, so the memory is the tracker's. Per-frame columns are ms per frame (decoder: per window; other = outside the graphs: the tracker's own work, the part that would grow with the length; CPU = the process CPU time, user + system of all threads, which waiting for a core on a loaded machine hardly changes); RSS in MB = 10^6 bytes.
 `;
 }
 

@@ -149,11 +149,13 @@ describe('issue-15 long-video and int8 targets', () => {
   it('judges 600 frames against 300 in separate processes, with the checkpoint of the 600-frame run beside it', () => {
     const t = longVideoTarget(longVideo);
     expect(t.status).toBe('met');
-    expect(t.measured).toContain('600 frames 1040 ms/frame, 1020 MB vs 300 frames 1000 ms/frame, 1000 MB (processes of their own): 1.04x time, 1.02x RSS');
+    expect(t.measured).toContain(
+      '600 frames 1040 ms/frame, 1020 MB vs 300 frames 1000 ms/frame, 1000 MB (processes of their own): 1.04x time, CPU time 1.04x (2080 vs 2000 ms/frame), 1.02x RSS',
+    );
     // Frames 301-600 of the 600-frame run: (624000 - 306000) / 300 = 1060 ms/frame against 1020.
     // Outside the graphs: (624000 - 306000 - (621000 - 304500)) / 300 = 5.0 ms/frame against (306000 - 304500) / 300 = 5.0.
     expect(t.measured).toContain(
-      'in the 600-frame run: frames 301-600 1060 ms/frame vs 1-300 1020 (1.04x; outside the graphs 5.0 vs 5.0 ms/frame), peak RSS 1020 MB vs 1010 MB at frame 300 (1.01x)',
+      'in the 600-frame run: frames 301-600 1060 ms/frame vs 1-300 1020 (1.04x; outside the graphs 5.0 vs 5.0 ms/frame; CPU time 2100 vs 2000 ms/frame (1.05x)), peak RSS 1020 MB vs 1010 MB at frame 300 (1.01x)',
     );
   });
 
@@ -189,7 +191,7 @@ describe('issue-15 long-video and int8 targets', () => {
     const t = int8Target({ interleaved: [int8Interleaved], variantRatios: [] }, vnni);
     expect(t).toMatchObject({ status: 'not met' });
     expect(t.measured).toContain(
-      '1.25x (int8 (u8s8 weights for this CPU); fp32 1000 vs int8 800 ms/frame, 16 frames, alternately in one process); encoder alone 1.28x (960 vs 750 ms)',
+      '1.25x (int8 (u8s8 weights for this CPU); fp32 1000 vs int8 800 ms/frame, 16 frames, alternately in one process, CPU time 1.30x); encoder alone 1.28x (960 vs 750 ms, CPU time 1.35x)',
     );
     const fast = { ...int8Interleaved, endToEnd: [{ ...int8Interleaved.endToEnd[0]!, speedup: 1.85 }] };
     expect(int8Target({ interleaved: [fast] }, vnni).status).toBe('met');
@@ -201,10 +203,10 @@ describe('issue-15 long-video and int8 targets', () => {
     const md = renderMarkdown(sampleReport);
     expect(md).toContain('### Variants vs fp32, alternately in one process (cpu)');
     expect(md).toMatch(
-      /\| cpu\s+\| released\s+\| int8 \(u8s8 weights for this CPU\) \| end to end, N = 16, 16 frames \(per frame\) \|\s+1000 \|\s+800\.0 \|\s+1\.25x \|/,
+      /\| cpu\s+\| released\s+\| int8 \(u8s8 weights for this CPU\) \| end to end, N = 16, 16 frames \(per frame\) \|\s+1000 \|\s+800\.0 \|\s+1\.25x \|\s+1\.30x \|/,
     );
     expect(md).toContain('### Long video (`--long-video`');
-    expect(md).toMatch(/\| released 512² \|\s+16 \|\s+600 \|\s+149 \|\s+1040 \|\s+1010 \|\s+100\.0 \|\s+5\.0 \|\s+1020 \| 1000 1005/);
+    expect(md).toMatch(/\| released 512² \|\s+16 \|\s+600 \|\s+149 \|\s+1040 \|\s+1010 \|\s+100\.0 \|\s+5\.0 \|\s+2080 \|\s+1020 \| 1000 1005/);
     expect(md).toContain('- released, 600-frame run at frame 300: 1020 ms/frame so far (the rest: 1060), peak RSS 1010 MB so far (1020 MB at the end)');
   });
 });

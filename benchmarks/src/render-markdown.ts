@@ -118,7 +118,6 @@ function speedSection(r: BenchReport): string {
       'decoder / window',
       'query init ms',
       'other',
-      'CPU ms/frame',
       'peak RSS MB',
     ],
     r.speed.flatMap((s) =>
@@ -324,6 +323,7 @@ function longVideoSection(runs: readonly LongVideoResult[]): string {
       'encoder',
       'decoder / window',
       'other',
+      'CPU ms/frame',
       'peak RSS MB',
       'RSS MB every 50 frames',
       'load',

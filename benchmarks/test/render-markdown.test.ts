@@ -206,6 +206,13 @@ describe('issue-15 long-video and int8 targets', () => {
       /\| cpu\s+\| released\s+\| int8 \(u8s8 weights for this CPU\) \| end to end, N = 16, 16 frames \(per frame\) \|\s+1000 \|\s+800\.0 \|\s+1\.25x \|\s+1\.30x \|/,
     );
     expect(md).toContain('### Long video (`--long-video`');
+    // Every table's header has as many columns as its rows.
+    for (const table of md.split('\n\n').filter((b) => b.startsWith('| '))) {
+      const lines = table.split('\n');
+      const cells = (line: string): number => line.split(' | ').length;
+      for (const line of lines.slice(2)) expect(cells(line), `${lines[0]}\n${line}`).toBe(cells(lines[0]!));
+    }
+    expect(md).toMatch(/\| other \| CPU ms\/frame \| peak RSS MB \| RSS MB every 50 frames \|/);
     expect(md).toMatch(/\| released 512² \|\s+16 \|\s+600 \|\s+149 \|\s+1040 \|\s+1010 \|\s+100\.0 \|\s+5\.0 \|\s+2080 \|\s+1020 \| 1000 1005/);
     expect(md).toContain('- released, 600-frame run at frame 300: 1020 ms/frame so far (the rest: 1060), peak RSS 1010 MB so far (1020 MB at the end)');
   });

@@ -23,3 +23,5 @@ export { storeFloat16Weights } from './float16-weights.js';
 export type { Float16Candidate, Float16WeightsModel, Float16WeightsOptions } from './float16-weights.js';
 export { quantizeDynamic } from './quantize-dynamic.js';
 export type { QuantizableOp, QuantizeCandidate, QuantizeDynamicOptions, QuantizedModel } from './quantize-dynamic.js';
+export { setInt8WeightType } from './int8-weight-type.js';
+export type { Int8WeightType, Int8WeightTypeModel, SetInt8WeightTypeOptions } from './int8-weight-type.js';

@@ -55,6 +55,15 @@ export type { CrossAttentionMode } from './graphs/decoder-cross-attention.js';
 export { buildTaptrGraphs, graphSignature } from './graphs/taptr-graphs.js';
 export type { BuildTaptrGraphsOptions } from './graphs/taptr-graphs.js';
 export { applyTaptrPrecision, taptrFloat16Options, taptrInt8Options } from './graphs/taptr-precision.js';
+export { withInt8Weights } from './graphs/int8-weights.js';
 // The model format's names the builder's users need (declared in `@taptr/model/format`).
-export { isTaptrPrecision, TAPTR_GRAPH_FILES, TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, TAPTR_PRECISIONS } from './format/index.js';
-export type { GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs, TaptrOptionalGraphRole, TaptrPrecision } from './format/index.js';
+export {
+  isTaptrInt8Weights,
+  isTaptrPrecision,
+  TAPTR_GRAPH_FILES,
+  TAPTR_GRAPH_ROLES,
+  TAPTR_INT8_WEIGHTS,
+  TAPTR_OPTIONAL_GRAPH_ROLES,
+  TAPTR_PRECISIONS,
+} from './format/index.js';
+export type { GraphSignature, GraphValueInfo, TaptrGraphRole, TaptrGraphs, TaptrInt8Weights, TaptrOptionalGraphRole, TaptrPrecision } from './format/index.js';

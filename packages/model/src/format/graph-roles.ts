@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { TaptrConfig } from '../config/taptr-config.js';
 import type { GraphSignature } from './graph-signature.js';
+import type { TaptrInt8Weights } from './taptr-precision.js';
 
 /** The three required graph roles, in pipeline order. */
 export const TAPTR_GRAPH_ROLES = ['frameEncoder', 'queryInit', 'decoderWindow'] as const;
@@ -47,6 +48,12 @@ export interface TaptrGraphs {
    */
   readonly decoderWindowSampleFirst?: Uint8Array;
   readonly config: TaptrConfig;
+  /**
+   * The element type of the quantized MatMul weights of an `int8` model, when known: set by
+   * `applyTaptrPrecision(graphs, 'int8')`, `withInt8Weights` and `loadTaptrModel` (from `model.json`);
+   * absent for the other precisions. `saveTaptrModel` records it.
+   */
+  readonly int8Weights?: TaptrInt8Weights;
   /**
    * Declared inputs and outputs of each graph, when known without decoding the graphs (`loadTaptrModel`
    * takes them from `model.json`). Consumers that need a graph's signature and find none here read it

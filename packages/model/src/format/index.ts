@@ -20,5 +20,5 @@ export {
   TAPTR_MODEL_MANIFEST,
 } from './taptr-manifest.js';
 export type { TaptrManifestGraph, TaptrModelManifest } from './taptr-manifest.js';
-export { isTaptrPrecision, TAPTR_PRECISIONS } from './taptr-precision.js';
-export type { TaptrPrecision } from './taptr-precision.js';
+export { isTaptrInt8Weights, isTaptrPrecision, TAPTR_INT8_WEIGHTS, TAPTR_PRECISIONS } from './taptr-precision.js';
+export type { TaptrInt8Weights, TaptrPrecision } from './taptr-precision.js';

@@ -75,7 +75,8 @@ async function readFile(read: ModelFileReader, name: string, where: string, entr
  * when the manifest lists it (folders converted before it existed load without it), and checks
  * each against its entry ({@link LoadTaptrModelOptions.verify}). The graphs carry the signatures the
  * manifest lists (none for manifests without them: the tracker then asks the runtime session).
- * The returned manifest always has `precision` (`'fp32'` for manifests written without it).
+ * The returned manifest always has `precision` (`'fp32'` for manifests written without it), and
+ * `int8Weights` when it is `int8` (`'uint8'` for manifests written without it; the graphs carry it too).
  * @throws TypeError when `read` is not a function.
  * @throws TaptrError `TAPTR_IO` for a file that cannot be read (naming it), `TAPTR_CONFIG_INVALID` for a
  *   malformed manifest or configuration or an unknown `precision`, `TAPTR_CHECKSUM_MISMATCH` for a graph
@@ -106,6 +107,7 @@ export async function loadTaptrModel(read: ModelFileReader, options: LoadTaptrMo
       decoderWindow: decoderWindow!,
       ...(decoderWindowSampleFirst === undefined ? {} : { decoderWindowSampleFirst }),
       config,
+      ...(manifest.int8Weights === undefined ? {} : { int8Weights: manifest.int8Weights }),
       ...(Object.keys(signatures).length === 0 ? {} : { signatures }),
     },
     manifest,

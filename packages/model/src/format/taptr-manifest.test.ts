@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTaptrConfig, RELEASED_CONFIG, taptrConfigToJson } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_ROLES } from './graph-roles.js';
 import { listedGraphRoles, manifestSignatures, parseTaptrManifest, type TaptrModelManifest } from './taptr-manifest.js';
-import { isTaptrPrecision } from './taptr-precision.js';
+import { isTaptrInt8Weights, isTaptrPrecision } from './taptr-precision.js';
 
 const hex = (c: string): string => c.repeat(64);
 const R = RELEASED_CONFIG.resolution;
@@ -29,6 +29,7 @@ const MANIFEST = {
   config: taptrConfigToJson(RELEASED_CONFIG),
   source: { sha256: hex('a') },
   precision: 'int8',
+  int8Weights: 'int8',
   graphs: {
     frameEncoder: {
       file: 'frame_encoder.onnx',
@@ -82,6 +83,8 @@ function checkValidManifest(m: TaptrModelManifest): void {
   parseTaptrConfig(m.config);
   if (!(m.source.sha256 === null || /^[0-9a-f]{64}$/.test(m.source.sha256))) fail(`source ${m.source.sha256}`);
   if (!isTaptrPrecision(m.precision)) fail(`precision ${String(m.precision)}`);
+  if (m.precision === 'int8' ? !isTaptrInt8Weights(m.int8Weights) : m.int8Weights !== undefined)
+    fail(`int8Weights ${String(m.int8Weights)} with ${m.precision}`);
   for (const role of Object.keys(m.graphs)) {
     const g = m.graphs[role as keyof typeof m.graphs]!;
     if (g.file === '' || g.file === '.' || g.file === '..' || /[/\\\0]/.test(g.file)) fail(`file ${g.file}`);
@@ -108,6 +111,7 @@ describe('parseTaptrManifest', () => {
     expect(parseTaptrManifest(TEXT, 'model.json')).toEqual(MANIFEST);
     const old = edit((m) => {
       delete (m as Record<string, unknown>).precision;
+      delete (m as Record<string, unknown>).int8Weights;
       delete (m.graphs as Record<string, unknown>).decoderWindowSampleFirst;
     });
     const parsed = parseTaptrManifest(old, 'model.json');
@@ -124,6 +128,33 @@ describe('parseTaptrManifest', () => {
     ).not.toContain('extra');
     expect(listedGraphRoles(parsed)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow']);
     expect(listedGraphRoles(MANIFEST as TaptrModelManifest)).toEqual(['frameEncoder', 'queryInit', 'decoderWindow', 'decoderWindowSampleFirst']);
+  });
+
+  it('reads int8Weights of int8 manifests (absent before it existed: uint8), and only there', () => {
+    expect(parseTaptrManifest(TEXT, 'model.json').int8Weights).toBe('int8');
+    const before = parseTaptrManifest(
+      edit((m) => delete (m as Record<string, unknown>).int8Weights),
+      'model.json',
+    );
+    expect(before).toMatchObject({ precision: 'int8', int8Weights: 'uint8' });
+    const fp32 = parseTaptrManifest(
+      edit((m) => {
+        m.precision = 'fp32';
+        delete (m as Record<string, unknown>).int8Weights;
+      }),
+      'model.json',
+    );
+    expect('int8Weights' in fp32).toBe(false);
+    expectInvalid(
+      edit((m) => (m.precision = 'fp16-weights')),
+      "m/model.json: int8Weights must be absent for precision 'fp16-weights' (int8 weights exist only in 'int8'), got \"int8\"",
+    );
+    for (const wrong of ['u8s8', 'INT8', 8, null]) {
+      expectInvalid(
+        edit((m) => ((m as Record<string, unknown>).int8Weights = wrong)),
+        "int8Weights must be one of 'uint8', 'int8' (or absent for 'uint8'), got",
+      );
+    }
   });
 
   it('reads graph entries without a signature (hand-written manifests): the tracker then asks the session', () => {

@@ -5,7 +5,7 @@ import { describeValue, isDType, TaptrError } from '@taptr/tensor';
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrAnyGraphRole, type TaptrGraphRole, type TaptrOptionalGraphRole } from './graph-roles.js';
 import type { GraphSignature, GraphValueInfo } from './graph-signature.js';
-import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from './taptr-precision.js';
+import { isTaptrInt8Weights, isTaptrPrecision, TAPTR_INT8_WEIGHTS, TAPTR_PRECISIONS, type TaptrInt8Weights, type TaptrPrecision } from './taptr-precision.js';
 
 /** Name of the manifest of a saved model folder. */
 export const TAPTR_MODEL_MANIFEST = 'model.json';
@@ -48,6 +48,12 @@ export interface TaptrModelManifest {
    */
   readonly precision: TaptrPrecision;
   /**
+   * The element type of the quantized MatMul weights (see {@link TaptrInt8Weights}): only for the
+   * `int8` precision. {@link parseTaptrManifest} returns it for every `int8` manifest (`'uint8'` for
+   * those written before the field existed, the only type written then) and never for the others.
+   */
+  readonly int8Weights?: TaptrInt8Weights;
+  /**
    * Per graph role. The three roles of `TAPTR_GRAPH_ROLES` are always present; the optional ones
    * (`decoderWindowSampleFirst`) only in folders that have that graph.
    */
@@ -81,7 +87,8 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 
 /**
  * Parses and checks the text of a `model.json`: format and version, opset, configuration (with
- * `parseTaptrConfig`), source sha256, precision (absent = `'fp32'`), and every graph entry (a plain
+ * `parseTaptrConfig`), source sha256, precision (absent = `'fp32'`), the int8 weight type (only
+ * with precision `int8`; absent = `'uint8'`), and every graph entry (a plain
  * file name in the folder, its size and sha256, its declared inputs and outputs when listed; the
  * few-points decoder, when listed with inputs and outputs, with those of `decoderWindow`). Unknown
  * graph roles are dropped (a newer writer's extras).
@@ -123,6 +130,11 @@ export function parseTaptrManifest(text: string, where: string): TaptrModelManif
   }
   const precision = json.precision === undefined ? 'fp32' : json.precision;
   if (!isTaptrPrecision(precision)) throw bad('precision', `one of ${TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', ')} (or absent for 'fp32')`, json.precision);
+  const int8Weights = precision === 'int8' && json.int8Weights === undefined ? 'uint8' : json.int8Weights;
+  if (precision !== 'int8' && int8Weights !== undefined)
+    throw bad('int8Weights', `absent for precision '${precision}' (int8 weights exist only in 'int8')`, int8Weights);
+  if (int8Weights !== undefined && !isTaptrInt8Weights(int8Weights))
+    throw bad('int8Weights', `one of ${TAPTR_INT8_WEIGHTS.map((w) => `'${w}'`).join(', ')} (or absent for 'uint8')`, int8Weights);
   if (!isObject(json.graphs)) throw bad('graphs', 'an object of graph entries', json.graphs);
   const graphs: Partial<Record<TaptrAnyGraphRole, TaptrManifestGraph>> = {};
   for (const role of [...TAPTR_GRAPH_ROLES, ...TAPTR_OPTIONAL_GRAPH_ROLES]) {
@@ -146,6 +158,7 @@ export function parseTaptrManifest(text: string, where: string): TaptrModelManif
     config: json.config,
     source: { sha256: source.sha256 },
     precision,
+    ...(int8Weights === undefined ? {} : { int8Weights }),
     graphs: graphs as TaptrModelManifest['graphs'],
   };
 }

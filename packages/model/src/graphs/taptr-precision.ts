@@ -9,7 +9,7 @@ import {
 } from '@taptr/onnx';
 import { describeValue, invalidArgument } from '@taptr/tensor';
 import { TAPTR_GRAPH_ROLES, TAPTR_OPTIONAL_GRAPH_ROLES, type TaptrGraphRole, type TaptrGraphs, type TaptrOptionalGraphRole } from '../format/graph-roles.js';
-import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
+import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrInt8Weights, type TaptrPrecision } from '../format/taptr-precision.js';
 
 /**
  * Which dense layers the `int8` variant quantizes, per graph:
@@ -32,7 +32,7 @@ import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../form
  * products in int32 and cannot saturate; there u8s8 is the faster kernel (issue 15;
  * `@taptr/runtime-node`'s `int8WeightsForCpu` picks by the CPU).
  */
-export function taptrInt8Options(role: TaptrGraphRole | TaptrOptionalGraphRole, weights: 'uint8' | 'int8' = 'uint8'): QuantizeDynamicOptions | undefined {
+export function taptrInt8Options(role: TaptrGraphRole | TaptrOptionalGraphRole, weights: TaptrInt8Weights = 'uint8'): QuantizeDynamicOptions | undefined {
   if (weights !== 'uint8' && weights !== 'int8') throw invalidArgument('range', 'taptrInt8Options', 'weights', "'uint8' or 'int8'", describeValue(weights));
   if (role === 'frameEncoder') return { opTypes: ['MatMul'], weightType: weights, include: (c: QuantizeCandidate) => !c.weight.includes('sampling_offsets') };
   if (role === 'decoderWindow')
@@ -46,7 +46,7 @@ export interface TaptrPrecisionOptions {
    * Weight type of the `int8` variant (see {@link taptrInt8Options}): `'uint8'` (default, safe on every
    * CPU) or `'int8'` (u8s8: only for CPUs with VNNI, where it is faster; it saturates on AVX2 without VNNI).
    */
-  readonly int8Weights?: 'uint8' | 'int8';
+  readonly int8Weights?: TaptrInt8Weights;
 }
 
 /**
@@ -63,7 +63,7 @@ export function taptrFloat16Options(): Float16WeightsOptions {
 /**
  * Returns the graphs in the given numeric variant (a pure transform of the fp32 graphs of
  * `buildTaptrGraphs`; `fp32` returns `graphs` itself). Inputs and outputs are unchanged, so the
- * tracker runs any variant as is.
+ * tracker runs any variant as is. The `int8` graphs carry `int8Weights` (the weight type written).
  * @throws RangeError for an unknown precision.
  */
 export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecision, options: TaptrPrecisionOptions = {}): TaptrGraphs {
@@ -75,7 +75,11 @@ export function applyTaptrPrecision(graphs: TaptrGraphs, precision: TaptrPrecisi
     const int8 = taptrInt8Options(role, options.int8Weights);
     return int8 === undefined ? model : quantizeDynamic(model, int8).model;
   };
-  const out: { -readonly [K in keyof TaptrGraphs]: TaptrGraphs[K] } = { ...graphs };
+  const { int8Weights: _, ...rest } = graphs;
+  const out: { -readonly [K in keyof TaptrGraphs]: TaptrGraphs[K] } = {
+    ...rest,
+    ...(precision === 'int8' ? { int8Weights: options.int8Weights ?? 'uint8' } : {}),
+  };
   for (const role of TAPTR_GRAPH_ROLES) out[role] = transform(graphs[role], role);
   for (const role of TAPTR_OPTIONAL_GRAPH_ROLES) {
     const model = graphs[role];

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeHub, startFakeProxy, type FakeHub, type FakeProxy } from '@taptr/fixtures';
 import { TAPTR_FIXTURES } from '../../test/fixture-dir.js';
 import { parseTaptrConfig, RELEASED_CONFIG } from '../config/taptr-config.js';
+import { withInt8Weights } from '../graphs/int8-weights.js';
 import { buildTaptrGraphs } from '../graphs/taptr-graphs.js';
+import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { loadPretrained, type PretrainedProgress } from './load-pretrained.js';
 import type { PretrainedModelSpec } from './pretrained-models.js';
@@ -108,6 +110,25 @@ describe('loadPretrained', () => {
     expect(fp16).toMatchObject({ cached: false, manifest: { precision: 'fp16-weights' } });
     expect(fp16.dir).not.toBe(first.dir);
     expect(readdirSync(join(dir, 'models')).sort()).toEqual([first.dir, fp16.dir].map((d) => d.slice(join(dir, 'models').length + 1)).sort());
+  }, 120_000);
+
+  it('int8Weights: converts with it; a cached folder of the other type is switched in memory (exactly), not converted again', async () => {
+    const dir = cacheDir();
+    const s8 = await loadPretrained(SPEC, { cacheDir: dir, env: { HF_ENDPOINT: hub.endpoint }, precision: 'int8', int8Weights: 'int8' });
+    expect(s8).toMatchObject({ cached: false, manifest: { precision: 'int8', int8Weights: 'int8' }, graphs: { int8Weights: 'int8' } });
+    const offline = { HF_ENDPOINT: closedEndpoint };
+    const u8 = await loadPretrained(SPEC, { cacheDir: dir, env: offline, precision: 'int8', int8Weights: 'uint8' });
+    expect(u8).toMatchObject({ cached: true, dir: s8.dir, manifest: { int8Weights: 'int8' }, graphs: { int8Weights: 'uint8' } });
+    const expected = applyTaptrPrecision(buildTaptrGraphs(readTaptrCheckpoint(checkpoint, { config }), config), 'int8');
+    expect(sha256Hex(u8.graphs.frameEncoder)).toBe(sha256Hex(expected.frameEncoder));
+    expect(sha256Hex(u8.graphs.decoderWindow)).toBe(sha256Hex(expected.decoderWindow));
+    expect(sha256Hex(withInt8Weights(u8.graphs, 'int8').frameEncoder)).toBe(sha256Hex(s8.graphs.frameEncoder));
+    // Not asked: the folder's type.
+    expect((await loadPretrained(SPEC, { cacheDir: dir, env: offline, precision: 'int8' })).graphs.int8Weights).toBe('int8');
+    expect(readdirSync(join(dir, 'models'))).toHaveLength(1);
+    await expect(loadPretrained(SPEC, { cacheDir: dir, env: offline, int8Weights: 'int8' })).rejects.toThrow(
+      new RangeError(`loadPretrained: options.int8Weights must be absent (int8 weights exist only with options.precision 'int8'), got "int8"`),
+    );
   }, 120_000);
 
   it('resumes a download cut twice with HTTP Range requests, and one stopped by its signal on the next call', async () => {

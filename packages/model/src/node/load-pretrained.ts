@@ -9,7 +9,15 @@ import { inferTaptrShapes, taptrShapeDifferences } from '../checkpoint/infer-tap
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { parseTaptrConfig, taptrConfigToJson, type TaptrConfig } from '../config/taptr-config.js';
 import { buildTaptrGraphs } from '../graphs/taptr-graphs.js';
-import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
+import {
+  isTaptrInt8Weights,
+  isTaptrPrecision,
+  TAPTR_INT8_WEIGHTS,
+  TAPTR_PRECISIONS,
+  type TaptrInt8Weights,
+  type TaptrPrecision,
+} from '../format/taptr-precision.js';
+import { withInt8Weights } from '../graphs/int8-weights.js';
 import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { downloadFile, isUnreachableError } from './download-file.js';
@@ -46,6 +54,15 @@ export interface LoadPretrainedOptions {
   readonly config?: TaptrConfig;
   /** Numeric variant (default `'fp32'`, the official model; part of the cache key). */
   readonly precision?: TaptrPrecision;
+  /**
+   * Weight type of the `int8` precision (only with it): `'int8'` (u8s8) for CPUs with VNNI, `'uint8'`
+   * (u8u8) for the others; `int8WeightsForCpu()` of `@taptr/runtime-node` picks it. Not part of the
+   * cache key: the folder is converted with it the first time, and a cached folder of the other type
+   * is switched in memory at load (`withInt8Weights`, exact), so the returned graphs always hold it
+   * (`graphs.int8Weights`; `manifest.int8Weights` is the folder's). Default: the folder's type
+   * (`'uint8'` when converting).
+   */
+  readonly int8Weights?: TaptrInt8Weights;
   /** Resumes after a cut connection (default 5). */
   readonly retries?: number;
 }
@@ -192,6 +209,15 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
       `one of ${TAPTR_PRECISIONS.map((p) => `'${p}'`).join(', ')}`,
       describeValue(precision),
     );
+  const int8Weights = options.int8Weights;
+  if (int8Weights !== undefined && (precision !== 'int8' || !isTaptrInt8Weights(int8Weights))) {
+    const expected =
+      precision === 'int8' ? TAPTR_INT8_WEIGHTS.map((w) => `'${w}'`).join(' or ') : "absent (int8 weights exist only with options.precision 'int8')";
+    throw invalidArgument('range', 'loadPretrained', 'options.int8Weights', expected, describeValue(int8Weights));
+  }
+  /** The loaded model with the weight type asked for (switched in memory when the folder holds the other). */
+  const suited = (loaded: LoadedTaptrModel): LoadedTaptrModel =>
+    int8Weights === undefined || loaded.graphs.int8Weights === int8Weights ? loaded : { ...loaded, graphs: withInt8Weights(loaded.graphs, int8Weights) };
   const config = options.config !== undefined ? parseTaptrConfig(taptrConfigToJson(options.config)) : spec.config;
   const cacheDir = options.cacheDir ?? defaultCacheDir(env);
   const { signal } = options;
@@ -207,7 +233,7 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
   if (expected !== undefined) {
     const dir = modelDir(expected);
     const loaded = await loadConverted(dir, expected);
-    if (loaded !== undefined) return { ...loaded, id: spec.id, dir, checkpoint: { url, path: checkpointPath, sha256: expected, trust }, cached: true };
+    if (loaded !== undefined) return { ...suited(loaded), id: spec.id, dir, checkpoint: { url, path: checkpointPath, sha256: expected, trust }, cached: true };
   }
 
   signal?.throwIfAborted();
@@ -258,7 +284,7 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
   const sha256 = downloaded.sha256;
   const dir = modelDir(sha256);
   const result = (loaded: LoadedTaptrModel, cached: boolean): PretrainedModel => ({
-    ...loaded,
+    ...suited(loaded),
     id: spec.id,
     dir,
     checkpoint: { url, path: checkpointPath, sha256, trust },
@@ -286,7 +312,7 @@ export async function loadPretrained(model: string | PretrainedModelSpec, option
     );
   }
   step(2);
-  const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config), precision);
+  const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config), precision, int8Weights !== undefined ? { int8Weights } : {});
   step(3);
   await mkdir(join(cacheDir, 'models'), { recursive: true });
   let manifest;

@@ -11,6 +11,7 @@ import { parseTaptrConfig } from '../config/taptr-config.js';
 import { TAPTR_GRAPH_FILES } from '../format/graph-roles.js';
 import { loadTaptrModel as loadWith } from '../format/load-taptr-model.js';
 import { TAPTR_MODEL_MANIFEST, type TaptrModelManifest } from '../format/taptr-manifest.js';
+import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
 import { fsModelReader } from './fs-model-reader.js';
 import { convertTaptrCheckpoint, readTaptrConfigFile, saveTaptrModel, sha256Hex } from './taptr-model-files.js';
 
@@ -187,6 +188,39 @@ describe('saveTaptrModel / loadTaptrModel', () => {
       );
       expect(error).toBeInstanceOf(RangeError);
       expect((error as Error).message).toBe(`saveTaptrModel: options.precision must be one of 'fp32', 'int8', 'fp16-weights', got "fp8"`);
+      expect(existsSync(join(tmp, 'bad'))).toBe(false);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('records int8Weights of int8 graphs (theirs, or the option; uint8 by default) and loads it back onto the graphs', async () => {
+    const written = JSON.parse(readFileSync(join(dir, TAPTR_MODEL_MANIFEST), 'utf8')) as Record<string, unknown>;
+    expect('int8Weights' in written).toBe(false); // fp32
+    const tmp = mkdtempSync(join(tmpdir(), 'taptr-model-int8-'));
+    try {
+      const { graphs } = await loadTaptrModel(dir);
+      expect(graphs.int8Weights).toBeUndefined();
+      const s8 = applyTaptrPrecision(graphs, 'int8', { int8Weights: 'int8' });
+      const manifest = await saveTaptrModel(join(tmp, 's8'), s8, { precision: 'int8' });
+      expect(manifest.int8Weights).toBe('int8');
+      expect((JSON.parse(readFileSync(join(tmp, 's8', TAPTR_MODEL_MANIFEST), 'utf8')) as TaptrModelManifest).int8Weights).toBe('int8');
+      const loaded = await loadTaptrModel(join(tmp, 's8'));
+      expect([loaded.manifest.int8Weights, loaded.graphs.int8Weights]).toEqual(['int8', 'int8']);
+      const { int8Weights: _, ...unsaid } = s8;
+      expect((await saveTaptrModel(join(tmp, 'unsaid'), unsaid, { precision: 'int8' })).int8Weights).toBe('uint8');
+      expect((await saveTaptrModel(join(tmp, 'told'), unsaid, { precision: 'int8', int8Weights: 'int8' })).int8Weights).toBe('int8');
+      for (const [precision, int8Weights, expected] of [
+        ['fp32', 'int8', 'absent (int8 weights exist only with options.precision \'int8\'), got "int8"'],
+        ['int8', 'u8s8', `'uint8' or 'int8', got "u8s8"`],
+      ] as const) {
+        const error = await saveTaptrModel(join(tmp, 'bad'), graphs, { precision, int8Weights: int8Weights as 'int8' }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(RangeError);
+        expect((error as Error).message).toBe(`saveTaptrModel: options.int8Weights must be ${expected}`);
+      }
       expect(existsSync(join(tmp, 'bad'))).toBe(false);
     } finally {
       rmSync(tmp, { recursive: true, force: true });

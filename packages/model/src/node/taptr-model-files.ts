@@ -20,7 +20,14 @@ import {
   type TaptrManifestGraph,
   type TaptrModelManifest,
 } from '../format/taptr-manifest.js';
-import { isTaptrPrecision, TAPTR_PRECISIONS, type TaptrPrecision } from '../format/taptr-precision.js';
+import {
+  isTaptrInt8Weights,
+  isTaptrPrecision,
+  TAPTR_INT8_WEIGHTS,
+  TAPTR_PRECISIONS,
+  type TaptrInt8Weights,
+  type TaptrPrecision,
+} from '../format/taptr-precision.js';
 import { buildTaptrGraphs, graphSignature, type BuildTaptrGraphsOptions } from '../graphs/taptr-graphs.js';
 import { applyTaptrPrecision } from '../graphs/taptr-precision.js';
 import { writeFilesAtomically } from './write-files-atomically.js';
@@ -39,6 +46,12 @@ export interface SaveTaptrModelOptions {
    * `precision` in `model.json`. Default `'fp32'`. Only recorded: the graphs are written as given.
    */
   readonly precision?: TaptrPrecision;
+  /**
+   * The weight type of `int8` graphs, recorded as `int8Weights` in `model.json` (only with precision
+   * `int8`). Default: `graphs.int8Weights` (set by `applyTaptrPrecision` and `withInt8Weights`), else
+   * `'uint8'`. Only recorded: the graphs are written as given.
+   */
+  readonly int8Weights?: TaptrInt8Weights;
 }
 
 function precisionList(): string {
@@ -49,7 +62,7 @@ function precisionList(): string {
  * Writes the three graphs as `frame_encoder.onnx`, `query_init.onnx`, `decoder_window.onnx`, the
  * few-points decoder `decoder_window_sample_first.onnx` when `graphs` has it, plus a `model.json`
  * manifest (configuration, files with size and sha256, each graph's inputs/outputs, the source
- * checkpoint's sha256, the `precision` variant) into `dir` (created if needed). All or nothing: the
+ * checkpoint's sha256, the `precision` variant and for `int8` the `int8Weights` type) into `dir` (created if needed). All or nothing: the
  * files are written under temporary names and renamed at the end, so a failure leaves no new
  * folder behind and an existing folder as it was.
  * @returns the manifest written.
@@ -61,6 +74,12 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
   if (typeof dir !== 'string' || dir === '') throw invalidArgument('type', 'saveTaptrModel', 'dir', 'a folder path', describeValue(dir));
   const precision = options.precision ?? 'fp32';
   if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'saveTaptrModel', 'options.precision', precisionList(), describeValue(precision));
+  if (options.int8Weights !== undefined && (precision !== 'int8' || !isTaptrInt8Weights(options.int8Weights))) {
+    const expected =
+      precision === 'int8' ? TAPTR_INT8_WEIGHTS.map((w) => `'${w}'`).join(' or ') : "absent (int8 weights exist only with options.precision 'int8')";
+    throw invalidArgument('range', 'saveTaptrModel', 'options.int8Weights', expected, describeValue(options.int8Weights));
+  }
+  const int8Weights = precision === 'int8' ? (options.int8Weights ?? graphs.int8Weights ?? 'uint8') : undefined;
   if (options.sourceSha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sourceSha256)) {
     throw invalidArgument('range', 'saveTaptrModel', 'options.sourceSha256', '64 lower-case hex digits', describeValue(options.sourceSha256));
   }
@@ -95,6 +114,7 @@ export async function saveTaptrModel(dir: string, graphs: TaptrGraphs, options: 
     config: taptrConfigToJson(graphs.config),
     source: { sha256: options.sourceSha256 ?? null },
     precision,
+    ...(int8Weights === undefined ? {} : { int8Weights }),
     graphs: entries,
   };
   try {
@@ -114,6 +134,8 @@ export interface ConvertCheckpointOptions extends BuildTaptrGraphsOptions {
   readonly config?: TaptrConfig;
   /** Numeric variant applied with `applyTaptrPrecision` and recorded in `model.json`. Default `'fp32'`. */
   readonly precision?: TaptrPrecision;
+  /** Weight type of the `int8` precision (`applyTaptrPrecision`'s `int8Weights`), recorded in `model.json`. Default `'uint8'`. */
+  readonly int8Weights?: TaptrInt8Weights;
 }
 
 /**
@@ -133,7 +155,9 @@ export async function convertTaptrCheckpoint(checkpointPath: string, outDir: str
   const stateDict = readTaptrCheckpoint(bytes, { config });
   const precision = options.precision ?? 'fp32';
   if (!isTaptrPrecision(precision)) throw invalidArgument('range', 'convertTaptrCheckpoint', 'options.precision', precisionList(), describeValue(precision));
-  const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config, options), precision);
+  const graphs = applyTaptrPrecision(buildTaptrGraphs(stateDict, config, options), precision, {
+    ...(options.int8Weights !== undefined ? { int8Weights: options.int8Weights } : {}),
+  });
   return saveTaptrModel(outDir, graphs, { sourceSha256: sha256Hex(bytes), precision });
 }
 

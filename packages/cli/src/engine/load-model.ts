@@ -6,6 +6,7 @@ import { loadTaptrModel } from '@taptr/model/format';
 import { fsModelReader, loadPretrained, PRETRAINED_MODELS, readTaptrConfigFile, sha256Hex, type PretrainedProgress } from '@taptr/model/node';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
 import { detectConfiguration } from './checkpoint-config.js';
+import { INT8_WEIGHTS_ENV, int8WeightsFromEnv, pickInt8Weights, suitInt8Weights } from './int8-weights-choice.js';
 
 /** How {@link loadModel} fetches a model id (`--model taptr-v1`). */
 export interface ModelSourceOptions {
@@ -19,7 +20,10 @@ export interface ModelSourceOptions {
 /** A model ready for the tracker, with a description for reports. */
 export interface LoadedModel {
   readonly graphs: TaptrGraphs;
-  /** `{ name, path, format, precision, resolution, hiddenDim, sourceSha256 }` for output files. */
+  /**
+   * `{ name, path, format, precision, resolution, hiddenDim, sourceSha256 }` for output files; int8
+   * models add `int8Weights` (`{ weights, kernels, reason, stored, rewritten, ms }`: see `suitInt8Weights`).
+   */
   readonly info: Readonly<Record<string, unknown>>;
 }
 
@@ -44,7 +48,22 @@ export async function readConfigFile(path: string): Promise<TaptrConfig> {
  */
 export function describeModelVariant(info: Readonly<Record<string, unknown>>): string | undefined {
   if (typeof info['resolution'] !== 'number') return undefined;
-  return `${typeof info['precision'] === 'string' ? info['precision'] : 'fp32'} @ ${info['resolution']}`;
+  const int8 = info['int8Weights'] as { kernels?: unknown; stored?: unknown; rewritten?: unknown } | undefined;
+  const kernels =
+    typeof int8?.kernels === 'string'
+      ? ` ${int8.kernels}${int8.rewritten === true ? ` (rewritten from ${int8.stored === 'int8' ? 'u8s8' : 'u8u8'})` : ''}`
+      : '';
+  return `${typeof info['precision'] === 'string' ? info['precision'] : 'fp32'}${kernels} @ ${info['resolution']}`;
+}
+
+/**
+ * An int8 model's graphs with the weights that suit this CPU (or `$TAPTR_INT8_WEIGHTS`), switched in
+ * memory when the folder holds the other type, and the description's `int8Weights`.
+ */
+function suitCpu(graphs: TaptrGraphs, source: ModelSourceOptions): { graphs: TaptrGraphs; int8?: Readonly<Record<string, unknown>> } {
+  if (graphs.int8Weights === undefined) return { graphs };
+  const suited = suitInt8Weights(graphs, pickInt8Weights(int8WeightsFromEnv(source.env ?? process.env), `${INT8_WEIGHTS_ENV}=`));
+  return suited.info === undefined ? { graphs: suited.graphs } : { graphs: suited.graphs, int8: { ...suited.info } };
 }
 
 /**
@@ -59,7 +78,8 @@ async function loadModelId(id: string, configPath: string | undefined, source: M
     ...(source.signal !== undefined ? { signal: source.signal } : {}),
     ...(config !== undefined ? { config } : {}),
   });
-  const { graphs, manifest } = model;
+  const { manifest } = model;
+  const { graphs, int8 } = suitCpu(model.graphs, source);
   return {
     graphs,
     info: {
@@ -68,6 +88,7 @@ async function loadModelId(id: string, configPath: string | undefined, source: M
       format: 'taptr-js-model',
       pretrained: { id, url: model.checkpoint.url, sha256: model.checkpoint.sha256, trust: model.checkpoint.trust, cached: model.cached },
       precision: manifest.precision,
+      ...(int8 !== undefined ? { int8Weights: int8 } : {}),
       resolution: graphs.config.resolution,
       hiddenDim: graphs.config.hiddenDim,
       sourceSha256: manifest.source.sha256,
@@ -80,7 +101,10 @@ async function loadModelId(id: string, configPath: string | undefined, source: M
  * `loadPretrained`), a folder written by `taptr convert` (`model.json` + graphs, checksums verified),
  * or an official `.pth` checkpoint converted in memory with `--config` (default: the released
  * configuration, which the checkpoint's shapes must then show: {@link detectConfiguration}).
- * `info.precision` is the folder's `model.json` precision (`fp32` for a checkpoint).
+ * `info.precision` is the folder's `model.json` precision (`fp32` for a checkpoint). An `int8` model
+ * gets the weights that suit this CPU (`pickInt8Weights`: u8s8 with VNNI, u8u8 without;
+ * `$TAPTR_INT8_WEIGHTS` = `u8u8` / `u8s8` forces one), switched in memory at load when the folder holds
+ * the other type (exact; `info.int8Weights` says what was used, why, and whether it was rewritten).
  * @throws TaptrError `TAPTR_IO`, `TAPTR_CHECKPOINT_FORMAT`, `TAPTR_CHECKPOINT_MISMATCH`, `TAPTR_CONFIG_INVALID`;
  *   UsageError when a checkpoint that is not the released configuration comes without `--config`.
  */
@@ -100,7 +124,9 @@ export async function loadModel(path: string, configPath?: string, source: Model
         'TAPTR_INVALID_ARGUMENT',
         `--config applies to a .pth checkpoint; ${path} is a converted model folder that holds its own configuration`,
       );
-    const { graphs, manifest } = await loadTaptrModel(fsModelReader(path), { where: path });
+    const loaded = await loadTaptrModel(fsModelReader(path), { where: path });
+    const { manifest } = loaded;
+    const { graphs, int8 } = suitCpu(loaded.graphs, source);
     return {
       graphs,
       info: {
@@ -108,6 +134,7 @@ export async function loadModel(path: string, configPath?: string, source: Model
         path,
         format: 'taptr-js-model',
         precision: manifest.precision,
+        ...(int8 !== undefined ? { int8Weights: int8 } : {}),
         resolution: graphs.config.resolution,
         hiddenDim: graphs.config.hiddenDim,
         sourceSha256: manifest.source.sha256,

@@ -86,6 +86,10 @@ describe('taptr convert --int8-weights', () => {
       expect.objectContaining({ weights: 'uint8', kernels: 'u8u8', reason: 'forced by TAPTR_INT8_WEIGHTS=u8u8', stored: 'int8', rewritten: true }),
     );
     expect(same(forced.graphs.frameEncoder, readFileSync(join(u8u8, 'frame_encoder.onnx')))).toBe(true);
+    // The wasm backend: u8u8 whatever the CPU.
+    const wasm = await loadModel(u8s8, undefined, { env: {}, backend: 'wasm' });
+    expect(wasm.info['int8Weights']).toMatchObject({ weights: 'uint8', stored: 'int8', rewritten: true });
+    expect(same(wasm.graphs.frameEncoder, readFileSync(join(u8u8, 'frame_encoder.onnx')))).toBe(true);
     await expect(loadModel(u8s8, undefined, { env: { TAPTR_INT8_WEIGHTS: 'fast' } })).rejects.toThrow(
       'TAPTR_INT8_WEIGHTS must be one of auto, u8u8, u8s8, got "fast"',
     );

@@ -68,7 +68,7 @@ export function createEnginePool(guard: PathGuard, options: { readonly threads?:
         const engine =
           model.kind === 'baseline'
             ? createStationaryEngine()
-            : await createTaptrEngine(await loadModel(files.path, files.config), {
+            : await createTaptrEngine(await loadModel(files.path, files.config, { backend }), {
                 backend,
                 ...(options.threads !== undefined ? { threads: options.threads } : {}),
               });

@@ -20,6 +20,13 @@ describe('pickInt8Weights', () => {
     });
     expect(pickInt8Weights('auto', '--int8-weights', ['fp', 'asimd', 'asimddp']).weights).toBe('uint8'); // ARM
     expect(pickInt8Weights('auto', '--int8-weights', []).reason).toBe('no x86 CPU flags found (not Linux on x86), u8u8 is exact everywhere');
+    // The wasm and webgpu backends run onnxruntime-web's kernels: u8u8 unless forced.
+    expect(pickInt8Weights('auto', '--int8-weights', ['avx512_vnni'], 'wasm')).toEqual({
+      weights: 'uint8',
+      kernels: 'u8u8',
+      reason: "the wasm backend runs onnxruntime-web's int8 kernels, where u8u8 never saturates",
+    });
+    expect(pickInt8Weights('u8s8', 'TAPTR_INT8_WEIGHTS=', ['avx512_vnni'], 'webgpu').weights).toBe('int8');
     // This machine: the runtime's choice.
     expect(pickInt8Weights('auto', '--int8-weights').weights).toBe(int8WeightsForCpu());
   });

@@ -24,19 +24,29 @@ export interface Int8WeightsPick {
 }
 
 /**
- * Picks the int8 weight type: forced (`u8u8` / `u8s8`), or `auto`: `int8WeightsForCpu` of
+ * Picks the int8 weight type: forced (`u8u8` / `u8s8`), or `auto`: for the `wasm` and `webgpu`
+ * backends u8u8 (their int8 kernels are onnxruntime-web's wasm ones, not the native ones below: u8u8
+ * is the type that never saturates), for `cpu` (onnxruntime-node) `int8WeightsForCpu` of
  * `@taptr/runtime-node` (u8s8 on x86 CPUs with AVX-512 VNNI or AVX-VNNI, where onnxruntime's u8s8
  * kernels are faster and add in int32; u8u8 elsewhere: AVX2 without VNNI saturates u8s8 in int16, and
  * on ARM or where `/proc/cpuinfo` is missing no VNNI is seen).
  * @param forcedBy - the flag (`--int8-weights`: `forced by --int8-weights u8u8`) or variable
  *   (`TAPTR_INT8_WEIGHTS=`: `forced by TAPTR_INT8_WEIGHTS=u8u8`) that forces a choice, for the reason.
  * @param flags - CPU flags (default this machine's).
+ * @param backend - the backend the model will run on (default `'cpu'`).
  */
-export function pickInt8Weights(choice: Int8WeightsChoice, forcedBy: string, flags: readonly string[] = cpuFlags()): Int8WeightsPick {
+export function pickInt8Weights(
+  choice: Int8WeightsChoice,
+  forcedBy: string,
+  flags: readonly string[] = cpuFlags(),
+  backend: 'cpu' | 'wasm' | 'webgpu' = 'cpu',
+): Int8WeightsPick {
   if (choice !== 'auto') {
     const weights: TaptrInt8Weights = choice === 'u8s8' ? 'int8' : 'uint8';
     return { weights, kernels: choice, reason: `forced by ${forcedBy}${forcedBy.endsWith('=') ? '' : ' '}${choice}` };
   }
+  if (backend !== 'cpu')
+    return { weights: 'uint8', kernels: 'u8u8', reason: `the ${backend} backend runs onnxruntime-web's int8 kernels, where u8u8 never saturates` };
   const weights = int8WeightsForCpu(flags);
   const reason =
     weights === 'int8'

@@ -6,6 +6,7 @@ import { loadTaptrModel } from '@taptr/model/format';
 import { fsModelReader, loadPretrained, PRETRAINED_MODELS, readTaptrConfigFile, sha256Hex, type PretrainedProgress } from '@taptr/model/node';
 import { isTaptrError, TaptrError } from '@taptr/tensor';
 import { detectConfiguration } from './checkpoint-config.js';
+import type { Backend } from './open-engine.js';
 import { INT8_WEIGHTS_ENV, int8WeightsFromEnv, pickInt8Weights, suitInt8Weights } from './int8-weights-choice.js';
 
 /** How {@link loadModel} fetches a model id (`--model taptr-v1`). */
@@ -15,6 +16,11 @@ export interface ModelSourceOptions {
   /** Download (bytes) and conversion (steps) progress of a model id. */
   readonly onProgress?: (progress: PretrainedProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * The backend the model will run on (default `'cpu'`): an int8 model's weights are picked for it
+   * (`pickInt8Weights`: by the CPU for `cpu`, u8u8 for `wasm` / `webgpu`).
+   */
+  readonly backend?: Backend;
 }
 
 /** A model ready for the tracker, with a description for reports. */
@@ -62,7 +68,7 @@ export function describeModelVariant(info: Readonly<Record<string, unknown>>): s
  */
 function suitCpu(graphs: TaptrGraphs, source: ModelSourceOptions): { graphs: TaptrGraphs; int8?: Readonly<Record<string, unknown>> } {
   if (graphs.int8Weights === undefined) return { graphs };
-  const suited = suitInt8Weights(graphs, pickInt8Weights(int8WeightsFromEnv(source.env ?? process.env), `${INT8_WEIGHTS_ENV}=`));
+  const suited = suitInt8Weights(graphs, pickInt8Weights(int8WeightsFromEnv(source.env ?? process.env), `${INT8_WEIGHTS_ENV}=`, undefined, source.backend));
   return suited.info === undefined ? { graphs: suited.graphs } : { graphs: suited.graphs, int8: { ...suited.info } };
 }
 

@@ -31,6 +31,6 @@ export interface EngineOptions {
 export async function openEngine(options: EngineOptions): Promise<TrackingEngine> {
   if (options.baseline === 'stationary') return createStationaryEngine();
   if (options.model === undefined) throw new TaptrError('TAPTR_INVALID_ARGUMENT', '--model is required');
-  const model = await loadModel(options.model, options.config, options.source);
+  const model = await loadModel(options.model, options.config, { ...options.source, backend: options.backend });
   return createTaptrEngine(model, { backend: options.backend, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
 }

@@ -35,8 +35,9 @@ export interface QuantizeDynamicOptions {
   readonly include?: (candidate: QuantizeCandidate) => boolean;
   /**
    * Element type of MatMul/Gemm weights: `'int8'` (default; activations uint8, onnxruntime's fast
-   * u8s8 path) or `'uint8'` (u8u8, zero point 128). Conv weights are always uint8: onnxruntime's CPU
-   * `ConvInteger` only implements uint8 x uint8 with a per-tensor weight zero point.
+   * u8s8 path) or `'uint8'` (u8u8, zero point 128). Conv weights are always uint8 with a per-tensor
+   * weight zero point: older onnxruntime releases registered the CPU `ConvInteger` for uint8 x uint8
+   * only (onnxruntime-node 1.30 also runs int8 weights; `setInt8WeightType` keeps Conv weights uint8).
    */
   readonly weightType?: 'int8' | 'uint8';
   /** One scale per output channel (default) or one per tensor. */

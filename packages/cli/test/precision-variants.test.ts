@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { int8WeightsForCpu } from '@taptr/runtime-node';
 import { loadJson, loadNpy } from '@taptr/tensor/testing';
 import { runCli } from '../src/test-io.js';
 import { REFERENCE_FIXTURES } from './reference-fixtures.js';
@@ -142,7 +143,10 @@ describe('taptr convert --precision / --resolution on the reference fixtures', (
       }
       const { stdout, doc } = await track(model, precision);
       expect(doc.model).toMatchObject({ precision, resolution: meta.model_hw });
-      expect(stdout).toContain(`(cpu, ${precision} @ ${meta.model_hw}, `);
+      // int8: the weights written and run are this CPU's (convert --int8-weights auto), nothing rewritten.
+      const kernels = precision === 'int8' ? ` ${int8WeightsForCpu() === 'int8' ? 'u8s8' : 'u8u8'}` : '';
+      if (precision === 'int8') expect(doc.model['int8Weights']).toMatchObject({ weights: int8WeightsForCpu(), rewritten: false });
+      expect(stdout).toContain(`(cpu, ${precision}${kernels} @ ${meta.model_hw}, `);
       const measured = deviation(doc);
       if (process.env['TAPTR_REPORT_ERRORS']) console.log(JSON.stringify({ precision, measured }));
       expectWithinContract(measured, CONTRACT[precision]);

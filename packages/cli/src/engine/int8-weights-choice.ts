@@ -11,7 +11,7 @@ export type Int8WeightsChoice = (typeof INT8_WEIGHTS_CHOICES)[number];
 export const INT8_WEIGHTS_ENV = 'TAPTR_INT8_WEIGHTS';
 
 /** onnxruntime's kernel name of a weight type: activations are uint8, weights uint8 (`u8u8`) or int8 (`u8s8`). */
-export function int8Kernels(weights: TaptrInt8Weights): 'u8u8' | 'u8s8' {
+function int8Kernels(weights: TaptrInt8Weights): 'u8u8' | 'u8s8' {
   return weights === 'int8' ? 'u8s8' : 'u8u8';
 }
 

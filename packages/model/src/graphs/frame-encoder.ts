@@ -29,12 +29,14 @@ export interface FrameEncoderOptions {
    */
   readonly debugOutputs?: boolean;
   /**
-   * Rows (memory tokens) per tile of the deformable encoder layers: each layer computes its values
-   * once, then runs the sampling, the residual + LayerNorm and the FFN tile by tile and concatenates
-   * the tiles, so its largest transients are [tile, 2048] (FFN) and [M·Dh, P, tile] (sampling) instead
-   * of [S, 2048] and [M·Dh, P, S] (178 MB and 89 MB at 512x512). Every row is computed exactly as
-   * untiled (all of these ops are row-wise in the queries). `Infinity` = one tile. Defaults to
-   * {@link DEFAULT_ENCODER_TILE_TOKENS}.
+   * Rows (memory tokens) per tile of the deformable encoder layers: the memory is split into row
+   * tiles once and stays split through the layers (concatenated once, into `memory`); each layer
+   * projects its values tile by tile into per-level values, then runs the sampling, the residual +
+   * LayerNorm and the FFN tile by tile, so its largest transients are [tile, 2048] (FFN) and
+   * [M·Dh, P, tile] (sampling) instead of [S, 2048] and [M·Dh, P, S] (178 MB and 89 MB at 512x512), and
+   * no layer copies the whole [B, S, C] memory (no per-layer slicing or concatenation of it). Every
+   * row is computed exactly as untiled (all of these ops are row-wise in the queries). `Infinity` =
+   * one tile. Defaults to {@link DEFAULT_ENCODER_TILE_TOKENS}.
    */
   readonly tileTokens?: number;
 }
@@ -87,7 +89,7 @@ export function frameEncoderBody(
     }),
   );
   // [B, C, h, w] -> [B, C, hw] per level, concatenated -> [B, C, S] -> [B, S, C].
-  let x = g.transpose(
+  const x0 = g.transpose(
     g.concat(
       src.map((s) => g.reshape(s, [0, C, -1])),
       2,
@@ -99,30 +101,37 @@ export function frameEncoderBody(
   );
   const reference = g.initializer(encoderReferencePoints(levels), 'encoder_reference_points');
   const shape = { heads: config.nheads, points: config.encNPoints, levels };
+  // The layers run on row tiles [B, S_i, C] that stay separate from layer to layer (split once, concatenated
+  // once at the end): a tile's queries are its rows + the constant positional rows, its values come from all
+  // tiles (msdaValue projects them tile by tile), so no layer copies the full [B, S, C] memory.
   const tiles = tileSizes(memoryTokens(config), tileTokens);
+  let x = tiles.length === 1 ? [x0] : g.split(x0, tiles, 1);
+  const constRows = (v: OnnxValue, axis: number) => {
+    let start = 0;
+    return tiles.map((size) => {
+      const rows = tiles.length === 1 ? v : g.slice(v, [start], [start + size], [axis]);
+      start += size;
+      return rows;
+    });
+  };
+  const posTiles = constRows(pos, 0);
+  const referenceTiles = constRows(reference, 0);
   for (let i = 0; i < config.encLayers; i++) {
     const p = `transformer.encoder.layers.${i}`;
+    const input = x;
     x = g.scope(`encoder.${i}`, () => {
-      const value = msdaValue(g, stateDict, `${p}.self_attn`, x, shape);
-      const query = g.add(x, pos);
-      const layerTile = (rows: OnnxValue, queryRows: OnnxValue, referenceRows: OnnxValue): OnnxValue => {
-        const attended = msdaAttend(g, stateDict, `${p}.self_attn`, { query: queryRows, reference: referenceRows, referenceBatched: false }, value, shape);
+      const value = msdaValue(g, stateDict, `${p}.self_attn`, input, tiles, shape);
+      return input.map((rows, t) => {
+        const query = g.add(rows, posTiles[t]!);
+        const attended = msdaAttend(g, stateDict, `${p}.self_attn`, { query, reference: referenceTiles[t]!, referenceBatched: false }, value, shape);
         const y = layerNorm(g, stateDict, `${p}.norm1`, g.add(rows, attended));
         const ffn = linear(g, stateDict, `${p}.linear2`, g.relu(linear(g, stateDict, `${p}.linear1`, y)));
         return layerNorm(g, stateDict, `${p}.norm2`, g.add(y, ffn));
-      };
-      if (tiles.length === 1) return layerTile(x, query, reference);
-      let start = 0;
-      const out = tiles.map((size) => {
-        const rows = (v: OnnxValue, axis: number) => g.slice(v, [start], [start + size], [axis]);
-        const tile = layerTile(rows(x, 1), rows(query, 1), rows(reference, 0));
-        start += size;
-        return tile;
       });
-      return g.concat(out, 1);
     });
   }
-  return { memory: x, backbone: features, src };
+  const memory = x.length === 1 ? x[0]! : g.concat(x, 1);
+  return { memory, backbone: features, src };
 }
 
 /**

@@ -35,26 +35,59 @@ export interface MsdaInputs {
 
 /** The head-split values of {@link msdaValue}: computed once, attended by every query tile. */
 export interface MsdaValue {
-  /** `[B·M, Dh, S]` (channel c = m·Dh + d). */
-  readonly heads: OnnxValue;
+  /** Per level, `[B·M, Dh, h_l, w_l]` (channel c = m·Dh + d): sliced once, sampled by every query tile. */
+  readonly levels: readonly OnnxValue[];
   readonly channels: number;
 }
 
 /**
- * The values of multi-scale deformable attention: `value_proj` of `input` [B, S, C], split by head
- * into `[B·M, Dh, S]`. Shared by every query tile of {@link msdaAttend}.
+ * The values of multi-scale deformable attention: `value_proj` of the input, split by head and by
+ * level into `[B·M, Dh, h_l, w_l]` (once, however many query tiles {@link msdaAttend} runs). The input
+ * comes as row tiles [B, S_i, C] in order (`[input]` with `rows` `[S]` for the whole): each tile is
+ * projected and transposed into [B, C, S_i], and each level's values are the concatenation of its
+ * parts of those products, so the input is never concatenated into [B, S, C] for them.
  */
-export function msdaValue(g: GraphBuilder, stateDict: StateDict, prefix: string, input: OnnxValue, shape: MsdaShape): MsdaValue {
+export function msdaValue(
+  g: GraphBuilder,
+  stateDict: StateDict,
+  prefix: string,
+  input: readonly OnnxValue[],
+  rows: readonly number[],
+  shape: MsdaShape,
+): MsdaValue {
   const { heads, levels } = shape;
   const valueW = requireParam(stateDict, `${prefix}.value_proj.weight`);
+  const valueB = requireParam(stateDict, `${prefix}.value_proj.bias`, [valueW.dims[0]!]);
   const channels = valueW.dims[0]!;
   if (!Number.isInteger(heads) || heads <= 0 || channels % heads !== 0) {
     throw invalidArgument('range', 'msDeformAttn', 'shape.heads', `a positive divisor of ${channels}`, String(heads));
   }
   const tokens = levels.reduce((s, l) => s + l.h * l.w, 0);
-  // Values: [B, S, C] -> [B, C, S] -> [B·M, Dh, S] (channel c = m·Dh + d).
-  const value = linear(g, stateDict, `${prefix}.value_proj`, input);
-  return { heads: g.reshape(g.transpose(value, [0, 2, 1]), [-1, channels / heads, tokens]), channels };
+  if (input.length !== rows.length || rows.reduce((s, r) => s + r, 0) !== tokens) {
+    throw invalidArgument('range', 'msdaValue', 'rows', `one size per input tile, summing to the ${tokens} tokens of the levels`, `[${rows.join(', ')}]`);
+  }
+  const headDim = channels / heads;
+  // Values per tile: x [B, S_i, C] · Wᵀ + b, transposed -> [B, C, S_i] (a MatMul with the weight as its
+  // second operand, as the dynamic int8 variant quantizes it).
+  const projected = input.map((x) => g.transpose(linearWith(g, x, valueW, valueB, `${prefix}.value_proj`), [0, 2, 1]));
+  // Level l covers tokens [a, a + h·w): the parts of the tiles in that range, concatenated -> [B, C, h·w]
+  // -> [B·M, Dh, h, w] (channel c = m·Dh + d).
+  let a = 0;
+  const perLevel = levels.map((level) => {
+    const end = a + level.h * level.w;
+    const parts: OnnxValue[] = [];
+    let t0 = 0;
+    projected.forEach((tile, i) => {
+      const t1 = t0 + rows[i]!;
+      const from = Math.max(a, t0);
+      const to = Math.min(end, t1);
+      if (from < to) parts.push(from === t0 && to === t1 ? tile : g.slice(tile, [from - t0], [to - t0], [2]));
+      t0 = t1;
+    });
+    a = end;
+    return g.reshape(parts.length === 1 ? parts[0]! : g.concat(parts, 2), [-1, headDim, level.h, level.w]);
+  });
+  return { levels: perLevel, channels };
 }
 
 /** Queries of {@link msdaAttend}: any subset of rows (a tile) of the full query set. */
@@ -79,7 +112,6 @@ export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string
   const { heads, points, levels } = shape;
   const { channels } = value;
   const nLevels = levels.length;
-  const headDim = channels / heads;
   requireParam(stateDict, `${prefix}.sampling_offsets.weight`, [heads * nLevels * points * 2, channels]);
   requireParam(stateDict, `${prefix}.attention_weights.weight`, [heads * nLevels * points, channels]);
 
@@ -108,21 +140,22 @@ export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string
   // [Lq, 2] broadcasts as is; [B, Lq, 2] -> [B, 1, 1, 1, Lq, 2]
   const grids = g.add(offsetsT, queries.referenceBatched ? g.unsqueeze(refGrid, [1, 2, 3]) : refGrid);
 
-  // Attention weights: softmax over L·P per head -> [B, M, L, P, Lq].
-  const logits = g.reshape(linear(g, stateDict, `${prefix}.attention_weights`, queries.query), [0, 0, heads, nLevels * points]);
-  const weights = g.transpose(g.reshape(g.softmax(logits, -1), [0, 0, heads, nLevels, points]), [0, 2, 3, 4, 1]);
+  // Attention weights in the layout the sampled values are weighted in, [B, M, L·P, Lq] (q · Wᵀ + b
+  // transposed), so each level's weights are one contiguous slice: softmax over L·P per head and query
+  // (axis 2) as max-shifted exponentials over their sum.
+  const logits = g.reshape(g.transpose(linear(g, stateDict, `${prefix}.attention_weights`, queries.query), [0, 2, 1]), [0, heads, nLevels * points, -1]);
+  const shifted = g.exp(g.sub(logits, g.op('ReduceMax', [logits], { axes: [2], keepdims: 1 })));
+  const weights = g.div(shifted, g.reduceSum(shifted, [2], true)); // [B, M, L·P, Lq]
 
   // Merge the first two axes (B, M) whatever is symbolic: shape [-1, ...shape[2:]].
   const mergeBatchHeads = (x: OnnxValue) => g.reshape(x, g.concat([g.constInt64([-1]), g.shape(x, 2)], 0));
 
   let acc: OnnxValue | undefined;
-  let start = 0;
-  levels.forEach((level, l) => {
-    const valueL = g.reshape(g.slice(value.heads, [start], [start + level.h * level.w], [2]), [-1, headDim, level.h, level.w]);
-    start += level.h * level.w;
+  levels.forEach((_, l) => {
+    const valueL = value.levels[l]!;
     const gridL = mergeBatchHeads(g.squeeze(g.slice(grids, [l], [l + 1], [2]), [2])); // [B·M, P, Lq, 2]
     const sampled = gridSampleOnnx(g, valueL, gridL, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false }); // [B·M, Dh, P, Lq]
-    const weightL = mergeBatchHeads(g.slice(weights, [l], [l + 1], [2])); // [B·M, 1, P, Lq]
+    const weightL = g.unsqueeze(mergeBatchHeads(g.slice(weights, [l * points], [(l + 1) * points], [2])), [1]); // [B·M, 1, P, Lq]
     const term = g.reduceSum(g.mul(sampled, weightL), [2], false); // [B·M, Dh, Lq]
     acc = acc === undefined ? term : g.add(acc, term);
   });
@@ -137,6 +170,6 @@ export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string
  * `inputs.input`, attended by all of `inputs.query` with {@link msdaAttend}. Returns [B, Lq, C].
  */
 export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
-  const value = msdaValue(g, stateDict, prefix, inputs.input, shape);
+  const value = msdaValue(g, stateDict, prefix, [inputs.input], [shape.levels.reduce((s, l) => s + l.h * l.w, 0)], shape);
   return msdaAttend(g, stateDict, prefix, inputs, value, shape);
 }

@@ -105,11 +105,12 @@ export function frameEncoderBody(
   // once at the end): a tile's queries are its rows + the constant positional rows, its values come from all
   // tiles (msdaValue projects them tile by tile), so no layer copies the full [B, S, C] memory.
   const tiles = tileSizes(memoryTokens(config), tileTokens);
-  let x = tiles.length === 1 ? [x0] : g.split(x0, tiles, 1);
-  // The constant rows per tile with one Split each: onnxruntime folds a Split of a constant in one step (16
-  // folded Slices of the positional embedding cost ~100-200 MB of transient memory at session creation).
-  const posTiles = tiles.length === 1 ? [pos] : g.split(pos, tiles, 0);
-  const referenceTiles = tiles.length === 1 ? [reference] : g.split(reference, tiles, 0);
+  // Row tiles with one Split per tensor: onnxruntime also folds a Split of a constant in one step (16 folded
+  // Slices of the positional embedding cost ~100-200 MB of transient memory at session creation).
+  const splitRows = (v: OnnxValue, axis: number): OnnxValue[] => (tiles.length === 1 ? [v] : g.split(v, tiles, axis));
+  let x = splitRows(x0, 1);
+  const posTiles = splitRows(pos, 0);
+  const referenceTiles = splitRows(reference, 0);
   for (let i = 0; i < config.encLayers; i++) {
     const p = `transformer.encoder.layers.${i}`;
     const input = x;

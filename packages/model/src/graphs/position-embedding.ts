@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
 import { invalidArgument, tensor, type TensorView } from '@taptr/tensor';
+import { levelTokens } from '@taptr/ops';
 
 const f = Math.fround;
 
@@ -56,7 +57,7 @@ export function levelPositionEmbedding(
   if (levelEmbed.dims.length !== 2 || levelEmbed.dims[0] !== levels.length || C % 2 !== 0) {
     throw invalidArgument('range', 'levelPositionEmbedding', 'levelEmbed', `of shape [${levels.length}, C] with even C`, `[${levelEmbed.dims.join(', ')}]`);
   }
-  const S = levels.reduce((s, l) => s + l.h * l.w, 0);
+  const S = levelTokens(levels);
   const out = new Float32Array(S * C);
   let start = 0;
   levels.forEach((level, l) => {
@@ -72,7 +73,7 @@ export function levelPositionEmbedding(
  * The encoder's reference points [S, 2]: token (l, i, j) -> ((j + 0.5)/w_l, (i + 0.5)/h_l) (spec §5.2).
  */
 export function encoderReferencePoints(levels: readonly { h: number; w: number }[]): TensorView<'float32'> {
-  const S = levels.reduce((s, l) => s + l.h * l.w, 0);
+  const S = levelTokens(levels);
   const out = new Float32Array(S * 2);
   let t = 0;
   for (const { h, w } of levels) {

@@ -97,6 +97,11 @@ export function resolveCostVolumeAttrs(fn: string, attrs: unknown, channels: num
   return { levels, starts, tokens, radius, scale, pixelScale: checkPixelScale(fn, 'attrs.pixelScale', pixelScale), method };
 }
 
+/** Tokens of the levels concatenated, `Σ h·w` (the S of a `[B, S, C]` multi-scale memory). */
+export function levelTokens(levels: readonly LevelShape[]): number {
+  return levels.reduce((s, l) => s + l.h * l.w, 0);
+}
+
 /** Whether `value` is a non-empty array of {h, w} positive integers. */
 function isLevelList(value: unknown): value is readonly LevelShape[] {
   const isSize = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { GraphBuilder, OnnxValue } from '@taptr/onnx';
-import type { LevelShape } from '@taptr/ops';
+import { levelTokens, type LevelShape } from '@taptr/ops';
 import { gridSampleOnnx } from '@taptr/ops/onnx';
 import { invalidArgument, tensor } from '@taptr/tensor';
 import { linear, linearWith } from './linear.js';
@@ -62,7 +62,7 @@ export function msdaValue(
   if (!Number.isInteger(heads) || heads <= 0 || channels % heads !== 0) {
     throw invalidArgument('range', 'msDeformAttn', 'shape.heads', `a positive divisor of ${channels}`, String(heads));
   }
-  const tokens = levels.reduce((s, l) => s + l.h * l.w, 0);
+  const tokens = levelTokens(levels);
   if (input.length !== rows.length || rows.reduce((s, r) => s + r, 0) !== tokens) {
     throw invalidArgument('range', 'msdaValue', 'rows', `one size per input tile, summing to the ${tokens} tokens of the levels`, `[${rows.join(', ')}]`);
   }
@@ -170,6 +170,6 @@ export function msdaAttend(g: GraphBuilder, stateDict: StateDict, prefix: string
  * `inputs.input`, attended by all of `inputs.query` with {@link msdaAttend}. Returns [B, Lq, C].
  */
 export function msDeformAttn(g: GraphBuilder, stateDict: StateDict, prefix: string, inputs: MsdaInputs, shape: MsdaShape): OnnxValue {
-  const value = msdaValue(g, stateDict, prefix, [inputs.input], [shape.levels.reduce((s, l) => s + l.h * l.w, 0)], shape);
+  const value = msdaValue(g, stateDict, prefix, [inputs.input], [levelTokens(shape.levels)], shape);
   return msdaAttend(g, stateDict, prefix, inputs, value, shape);
 }

@@ -16,6 +16,7 @@ import { createGraphBuilder, quantizeDynamic, type GraphBuilder, type OnnxValue 
 import { memorySessionOptions } from '@taptr/runtime-node';
 import { tensor } from '@taptr/tensor';
 import * as ort from 'onnxruntime-node';
+import { timeRoundRobin } from './sample-stats.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, threads: { type: 'string', default: '2' }, only: { type: 'string', default: 'matmul,conv' } },
@@ -25,24 +26,20 @@ const threads = Number(values.threads);
 const only = new Set(values.only.split(','));
 
 const wave = (n: number, s: number, phase = 0): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + phase) * s);
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function compare(name: string, models: Record<string, Uint8Array>, feeds: Record<string, ort.Tensor>, gflop: number): Promise<void> {
   const base = memorySessionOptions('balanced');
   const entries = Object.entries(models);
   const sessions = await Promise.all(entries.map(([, m]) => ort.InferenceSession.create(m, { ...base, intraOpNumThreads: threads, interOpNumThreads: 1 })));
-  const times: number[][] = sessions.map(() => []);
   for (const s of sessions) await s.run(feeds);
-  for (let r = 0; r < runs; r++)
-    for (const [i, s] of sessions.entries()) {
-      const t = performance.now();
-      await s.run(feeds);
-      times[i]!.push(performance.now() - t);
-    }
+  const stats = await timeRoundRobin(
+    sessions.map((s) => () => s.run(feeds)),
+    runs,
+  );
   await Promise.all(sessions.map((s) => s.release()));
-  const fp32 = median(times[0]!);
+  const fp32 = stats[0]!.median;
   const cells = entries.map(([k], i) => {
-    const ms = median(times[i]!);
+    const ms = stats[i]!.median;
     return `${k} ${ms.toFixed(1)} ms (${((gflop * 1000) / ms).toFixed(0)} GOP/s, ${(fp32 / ms).toFixed(2)}x)`;
   });
   console.log(`${name} [${gflop.toFixed(2)} GOP]: ${cells.join(' | ')}  load ${loadavg()[0]!.toFixed(2)}`);

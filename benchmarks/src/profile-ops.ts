@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { applyTaptrPrecision, buildTaptrGraphs, isTaptrPrecision, RELEASED_CONFIG, syntheticStateDict, type TaptrPrecision } from '@taptr/model';
 import { int8WeightsForCpu, memorySessionOptions } from '@taptr/runtime-node';
 import * as ort from 'onnxruntime-node';
+import { sampleStats, timeRoundRobin } from './sample-stats.js';
 
 interface ProfileEvent {
   readonly cat: string;
@@ -66,18 +67,11 @@ for (const [p, item] of precisions.entries()) {
     }),
   );
 }
-const walls: number[][] = precisions.map(() => []);
-for (let r = 0; r <= runs; r++) {
-  for (const [i, session] of sessions.entries()) {
-    const t = performance.now();
-    await session.run({ image: new ort.Tensor('float32', image, [1, 3, R, R]) });
-    if (r > 0) walls[i]!.push(performance.now() - t);
-  }
-}
-const median = (xs: number[]): number => {
-  const s = xs.map((x) => x ?? 0).sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
+const runOnce = (session: ort.InferenceSession) => () => session.run({ image: new ort.Tensor('float32', image, [1, 3, R, R]) });
+for (const session of sessions) await runOnce(session)(); // warm-up (its profile events are skipped below)
+const walls = await timeRoundRobin(sessions.map(runOnce), runs);
+// Per-run lists may have holes (an op absent from a run): a hole counts as 0 ms.
+const median = (xs: readonly (number | undefined)[]): number => sampleStats(Array.from(xs, (x) => x ?? 0)).median;
 for (const [p, item] of precisions.entries()) {
   const { precision, int8Weights } = variantOf(item);
   const session = sessions[p]!;
@@ -110,11 +104,11 @@ for (const [p, item] of precisions.entries()) {
       byOp.set(op, list);
     }
   });
-  const wall = median(walls[p]!);
+  const wall = walls[p]!.median;
   const rows = [...byOp].map(([op, us]) => ({ op, ms: median(us) / 1000 })).sort((a, b) => b.ms - a.ms);
   const kernel = rows.reduce((s, r) => s + r.ms, 0);
   console.log(
-    `\n== ${precision}${precision === 'int8' ? ` (${int8Weights === 'int8' ? 'u8s8' : 'u8u8'})` : ''}: run ${wall.toFixed(0)} ms (median of ${runs}; ${walls[p]!.map((w) => w.toFixed(0)).join(', ')}), kernels ${kernel.toFixed(0)} ms (per-op medians)`,
+    `\n== ${precision}${precision === 'int8' ? ` (${int8Weights === 'int8' ? 'u8s8' : 'u8u8'})` : ''}: run ${wall.toFixed(0)} ms (median of ${runs}; ${walls[p]!.min.toFixed(0)}-${walls[p]!.max.toFixed(0)}), kernels ${kernel.toFixed(0)} ms (per-op medians)`,
   );
   for (const r of rows)
     if (r.ms >= 1) console.log(`  ${r.op.padEnd(28)} ${r.ms.toFixed(1).padStart(8)} ms  ${((100 * r.ms) / kernel).toFixed(1).padStart(5)}%`);

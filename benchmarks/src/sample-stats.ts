@@ -38,20 +38,24 @@ export async function timeRepeated(task: () => Promise<unknown>, repetitions: nu
 }
 
 /**
- * Times two tasks alternately (a, b, a, b, ...) `repetitions` times each, so that both see the same
- * machine load (a shared machine's load drifts over minutes): their ratio stays meaningful. No
- * warm-up here; warm both up first.
+ * Times tasks round-robin (t0, t1, ..., t0, t1, ...) `repetitions` times each, so that all see the same
+ * machine load (a shared machine's load drifts over minutes): their ratios stay meaningful. No
+ * warm-up here; warm them up first.
  */
-export async function timeInterleaved(a: () => Promise<unknown>, b: () => Promise<unknown>, repetitions: number): Promise<[SampleStats, SampleStats]> {
-  const ta: number[] = [];
-  const tb: number[] = [];
+export async function timeRoundRobin(tasks: readonly (() => Promise<unknown>)[], repetitions: number): Promise<SampleStats[]> {
+  const times: number[][] = tasks.map(() => []);
   for (let i = 0; i < repetitions; i++) {
-    let start = performance.now();
-    await a();
-    ta.push(performance.now() - start);
-    start = performance.now();
-    await b();
-    tb.push(performance.now() - start);
+    for (const [k, task] of tasks.entries()) {
+      const start = performance.now();
+      await task();
+      times[k]!.push(performance.now() - start);
+    }
   }
-  return [sampleStats(ta), sampleStats(tb)];
+  return times.map(sampleStats);
+}
+
+/** {@link timeRoundRobin} of two tasks (a, b, a, b, ...). */
+export async function timeInterleaved(a: () => Promise<unknown>, b: () => Promise<unknown>, repetitions: number): Promise<[SampleStats, SampleStats]> {
+  const [sa, sb] = await timeRoundRobin([a, b], repetitions);
+  return [sa!, sb!];
 }

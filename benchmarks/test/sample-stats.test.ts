@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { sampleStats, timeInterleaved, timeRepeated } from '../src/sample-stats.js';
+import { sampleStats, timeInterleaved, timeRepeated, timeRoundRobin } from '../src/sample-stats.js';
 
 describe('sampleStats', () => {
   it('medians odd and even counts', () => {
@@ -25,5 +25,14 @@ describe('sampleStats', () => {
     );
     expect(order).toEqual(['a', 'b', 'a', 'b']);
     expect([a.n, b.n]).toEqual([2, 2]);
+  });
+  it('runs any number of tasks round-robin without a warm-up', async () => {
+    const order: number[] = [];
+    const stats = await timeRoundRobin(
+      [0, 1, 2].map((k) => async () => order.push(k)),
+      2,
+    );
+    expect(order).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(stats.map((s) => s.n)).toEqual([2, 2, 2]);
   });
 });

@@ -4,28 +4,12 @@
 // encoder, the bench). Values cross the boundary as plain arrays / base64.
 import { buildProbeModel, type ModelSession, type RuntimeAdapter, type RuntimeDType } from '@taptr/runtime';
 import { createRuntime, type Backend } from '@taptr/runtime-web';
-
-/** A tensor as it crosses page.evaluate: element type, dims and base64 of the little-endian bytes. */
-export interface WireTensor {
-  readonly type: RuntimeDType;
-  readonly dims: readonly number[];
-  readonly base64: string;
-}
+import { WIRE_ARRAYS, type WireTensor } from './wire-tensor.js';
 
 /** A serialised error: message plus the TaptrError code / JS error name. */
 export interface WireError {
   readonly error: { readonly name: string; readonly code?: string; readonly message: string };
 }
-
-const ARRAYS = {
-  float32: Float32Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  bool: Uint8Array,
-  float16: Uint16Array,
-} as const;
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -89,7 +73,7 @@ const harness = {
       const tensors = Object.fromEntries(
         Object.entries(feeds).map(([name, t]) => {
           const bytes = fromBase64(t.base64);
-          const Ctor = ARRAYS[t.type];
+          const Ctor = WIRE_ARRAYS[t.type];
           const data = new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
           return [name, entry.adapter.tensors.tensor(t.type, data, t.dims)];
         }),
@@ -100,7 +84,7 @@ const harness = {
           : Object.fromEntries(
               Object.entries(preallocated).map(([name, spec]) => {
                 const size = spec.dims.reduce((a, b) => a * b, 1);
-                const Ctor = ARRAYS[spec.type];
+                const Ctor = WIRE_ARRAYS[spec.type];
                 const data = new Ctor(size + 2).subarray(1, size + 1);
                 return [name, entry.adapter.tensors.tensor(spec.type, data, spec.dims)];
               }),

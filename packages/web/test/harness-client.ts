@@ -6,7 +6,8 @@ import type { ModelSession, RuntimeAdapter, RuntimeDType, TensorFactory } from '
 import { TaptrError, type TaptrErrorCode } from '@taptr/tensor';
 import { Tensor } from 'onnxruntime-common';
 import type { Page } from 'playwright-core';
-import type { TaptrHarness, WireError, WireTensor } from '../src/harness.js';
+import type { TaptrHarness, WireError } from '../src/harness.js';
+import { WIRE_ARRAYS, type WireTensor } from '../src/wire-tensor.js';
 
 type Call = <K extends keyof TaptrHarness>(
   method: K,
@@ -30,16 +31,6 @@ export function harnessCaller(page: Page): Call {
   }) as Call;
 }
 
-const ARRAYS = {
-  float32: Float32Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  bool: Uint8Array,
-  float16: Uint16Array,
-} as const;
-
 function toWire(t: Tensor): WireTensor {
   const data = t.data as ArrayBufferView;
   return { type: t.type as RuntimeDType, dims: [...t.dims], base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
@@ -49,7 +40,7 @@ function fromWire(w: WireTensor): Tensor {
   const bytes = Buffer.from(w.base64, 'base64');
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
-  const Ctor = ARRAYS[w.type];
+  const Ctor = WIRE_ARRAYS[w.type];
   return new Tensor(w.type as 'float32', new Ctor(copy.buffer, 0, copy.byteLength / Ctor.BYTES_PER_ELEMENT) as Float32Array, w.dims);
 }
 

@@ -10,6 +10,7 @@ import { runOnnx } from '../../test/run-onnx.js';
 import { readTaptrCheckpoint } from '../checkpoint/taptr-checkpoint.js';
 import { parseTaptrConfig } from '../config/taptr-config.js';
 import type { TaptrGraphs } from '../format/graph-roles.js';
+import { int8WeightsForCpu } from '@taptr/runtime-node';
 import { withInt8Weights } from './int8-weights.js';
 import { buildTaptrGraphs } from './taptr-graphs.js';
 import { applyTaptrPrecision } from './taptr-precision.js';
@@ -17,13 +18,8 @@ import { applyTaptrPrecision } from './taptr-precision.js';
 const config = parseTaptrConfig(loadJson(TAPTR_FIXTURES, 'config.json'));
 const fp32 = buildTaptrGraphs(readTaptrCheckpoint(new Uint8Array(readFileSync(join(TAPTR_FIXTURES, 'checkpoint.pth'))), { config }), config);
 const u8 = applyTaptrPrecision(fp32, 'int8');
-const vnni = ((): boolean => {
-  try {
-    return /^flags\s*:.*\b(avx512_vnni|avx_vnni)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
-  } catch {
-    return false;
-  }
-})();
+// The CPU test of the product's own choice: u8s8 where it picks int8 weights (VNNI).
+const vnni = int8WeightsForCpu() === 'int8';
 
 /** Byte equality (vitest's deep equality is slow on megabytes). */
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
